@@ -162,7 +162,7 @@ DATASETS: dict[str, Dataset] = {
                 rows=2_357,
             ),
         ),
-        notes="69,659 purchases by the 23,570 customers who first bought in Q1 1997, to 1998-06-30.",
+        notes="69,659 purchases by the 23,570 customers who first bought in Q1 1997, to mid-1998.",
     ),
 }
 

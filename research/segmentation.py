@@ -171,8 +171,8 @@ def rfm_summary(
     customer_col, date_col, amount_col : str
         Column names of the customer id, the purchase timestamp and the purchase value.
     observation_end : str or Timestamp, optional
-        End of the observation (calibration) period. Default: the last purchase date in the data.
-        Rows after it are excluded and counted.
+        End of the observation (calibration) period. Default: the last date in the data (of any
+        row with a customer id, returns included). Rows after it are excluded and counted.
     time_unit : {"D", "W", "M"}, default "D"
         Clock of the model-sense columns: purchases in the same day (week, month) are one
         purchase occasion, and durations are counted in whole days (weeks, months), exactly as
@@ -307,13 +307,16 @@ def rfm_summary(
         "excluded from purchases; value kept per customer in returned_amount",
     )
 
-    obs_end = dates[keep & ~is_return].max() if observation_end is None else None
+    obs_end = dates[keep].max() if observation_end is None else None
     if observation_end is not None:
         obs_end = pd.Timestamp(observation_end)
         if obs_end.tzinfo is not None:
             obs_end = obs_end.tz_localize(None)
     if pd.isna(obs_end):
-        raise ValueError("no purchase is left after the cleaning rules: see the report")
+        raise ValueError(
+            f"none of the {n_in:,} rows is a purchase with a customer id "
+            f"({int(missing_id.sum()):,} rows have no {customer_col!r})"
+        )
     after_end = (dates > obs_end).to_numpy() & keep
     note("after observation_end", after_end, f"excluded: later than {obs_end:%Y-%m-%d %H:%M}")
     keep &= ~after_end
@@ -642,7 +645,8 @@ def _rule_grid(rules: pd.DataFrame, bins: int) -> np.ndarray:
     _require_columns(rules, need, "rules")
     if rules["segment"].duplicated().any():
         raise ValueError(
-            f"rules name a segment twice: {sorted(rules.loc[rules['segment'].duplicated(), 'segment'])}"
+            "rules name a segment twice: "
+            f"{sorted(rules.loc[rules['segment'].duplicated(), 'segment'])}"
         )
     grid = np.full((bins + 1, bins + 1), -1, dtype=np.int64)
     for i, rule in enumerate(rules[need].itertuples(index=False)):
@@ -821,12 +825,18 @@ class CustomerSegmenter(BaseEstimator):
             and not isinstance(self.n_segments, bool)
             and self.n_segments >= 2
         ):
-            raise ValueError(f"n_segments must be 'auto' or an integer >= 2, got {self.n_segments!r}")
+            raise ValueError(
+                f"n_segments must be 'auto' or an integer >= 2, got {self.n_segments!r}"
+            )
         lo, hi = self.k_range
         if not (2 <= lo <= hi):
-            raise ValueError(f"k_range must be (low, high) with 2 <= low <= high, got {self.k_range}")
+            raise ValueError(
+                f"k_range must be (low, high) with 2 <= low <= high, got {self.k_range}"
+            )
         if isinstance(self.features, str) or len(self.features) == 0:
-            raise ValueError(f"features must be a non-empty list of column names, got {self.features!r}")
+            raise ValueError(
+                f"features must be a non-empty list of column names, got {self.features!r}"
+            )
 
     def _features(self, X: pd.DataFrame, what: str) -> pd.DataFrame:
         frame = _require_frame(X, what)

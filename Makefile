@@ -1,0 +1,54 @@
+# Developer tasks. Needs GNU make and python >= 3.11; everything else goes into .venv.
+#   make test            ruff, unit tests, then every notebook executed by nbval
+#   make report [CODE=1] execute the notebooks and export reports/*.html (CODE=1 keeps code)
+#   make lab             JupyterLab on notebooks/
+#   make bench           run benchmarks/bench_*.py (installs the bench extra)
+#   make clean           remove reports/ and caches (keeps .venv)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
+BENCHMARKS := $(sort $(wildcard benchmarks/bench_*.py))
+
+.PHONY: report test lab bench clean
+
+# The stamp is newer than pyproject.toml once the venv matches it, so re-running is instant.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/pip install -e ".[dev]"
+	touch $@
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install -e ".[dev,bench]"
+	touch $@
+
+report: $(STAMP)
+	$(BIN)/python -m research.report $(if $(filter 1,$(CODE)),--code)
+
+# nbval runs each notebook top to bottom (outputs are not compared: the committed notebooks
+# have none). pytest exits 5 when it collects nothing, i.e. no notebook yet: not a failure.
+test: export MPLBACKEND = Agg
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest tests
+	@if [ -d notebooks ]; then \
+	    $(BIN)/python -m pytest --nbval-lax notebooks/; rc=$$?; \
+	    if [ $$rc -eq 5 ]; then echo "nbval: no notebooks to run"; exit 0; fi; exit $$rc; \
+	else echo "nbval: no notebooks/ folder"; fi
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+bench: export MPLBACKEND = Agg
+bench: $(BENCH_STAMP)
+	@if [ -z "$(BENCHMARKS)" ]; then echo "no benchmarks/bench_*.py to run"; fi
+	@set -e; for f in $(BENCHMARKS); do echo "== $$f"; $(BIN)/python $$f; done
+
+clean:
+	rm -rf reports .pytest_cache .ruff_cache .hypothesis build dist
+	find . \( -path ./.venv -o -path ./.git \) -prune -o \
+	    \( -name __pycache__ -o -name .ipynb_checkpoints -o -name '*.egg-info' \) \
+	    -type d -prune -exec rm -rf {} +

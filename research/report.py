@@ -1,0 +1,468 @@
+"""Execute the analysis notebooks and export them as self-contained HTML reports.
+
+Run from the repository root::
+
+    python -m research.report              # reports/<stem>.html + reports/index.html
+    python -m research.report --code       # keep the code cells in the reports
+
+Every ``*.ipynb`` in the notebooks folder is executed in a fresh ``python3`` kernel whose
+working directory is the notebook's folder. The executed copy stays in memory: the committed
+notebooks are never overwritten. Code cells are hidden by default, so the report reads as a
+story for a marketing or sales lead; outputs (tables, charts, text) are kept unchanged.
+"""
+
+import argparse
+import html
+import os
+import re
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbconvert import HTMLExporter
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "INDEX_TITLE",
+    "ReportEntry",
+    "ReportError",
+    "build_reports",
+    "execute_notebook",
+    "export_html",
+    "main",
+    "notebook_summary",
+    "notebook_title",
+    "write_index",
+]
+
+DEFAULT_TIMEOUT = 1800
+"""Seconds a single cell may run before execution is aborted."""
+
+INDEX_TITLE = "Market and sales research: analyses"
+KERNEL_NAME = "python3"
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    """One line of the report index.
+
+    Parameters
+    ----------
+    title : str
+        Human title, usually the notebook's first markdown heading.
+    summary : str
+        One paragraph describing the analysis (plain text; escaped when written).
+    href : str or None
+        File name of the HTML report, relative to the index; ``None`` when the notebook
+        failed and no report exists.
+    error : str or None
+        Short description of the failure, ``None`` when the report was written.
+    """
+
+    title: str
+    summary: str
+    href: str | None
+    error: str | None = None
+
+
+class ReportError(RuntimeError):
+    """Raised by :func:`build_reports` after all notebooks were tried, when some failed.
+
+    Attributes
+    ----------
+    failures : dict of str to str
+        Notebook file name to a short error message.
+    written : list of Path
+        The HTML reports that were written nonetheless.
+    """
+
+    def __init__(self, failures: dict[str, str], written: list[Path]) -> None:
+        self.failures = dict(failures)
+        self.written = list(written)
+        lines = [f"{len(failures)} notebook(s) failed:"]
+        lines += [f"  {name}: {error}" for name, error in failures.items()]
+        super().__init__("\n".join(lines))
+
+
+def _markdown_cells(nb: nbformat.NotebookNode) -> list[str]:
+    return [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
+
+
+def notebook_title(nb: nbformat.NotebookNode, default: str = "") -> str:
+    """Return the text of the notebook's first markdown heading.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The notebook.
+    default : str, default ""
+        Returned when no markdown cell holds a heading.
+
+    Returns
+    -------
+    str
+        The heading text without the leading ``#`` marks.
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# RFM segments")])
+    >>> notebook_title(nb)
+    'RFM segments'
+    """
+    for source in _markdown_cells(nb):
+        for line in source.splitlines():
+            match = _HEADING.match(line)
+            if match:
+                return match.group("text")
+    return default
+
+
+def notebook_summary(nb: nbformat.NotebookNode) -> str:
+    """Return the first paragraph (not a heading) of the notebook's first markdown cell.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The notebook.
+
+    Returns
+    -------
+    str
+        The paragraph with its lines joined by single spaces, or ``""``.
+
+    Examples
+    --------
+    >>> cell = nbformat.v4.new_markdown_cell("# Title\\n\\nWho buys, and how often.\\n\\nMore.")
+    >>> notebook_summary(nbformat.v4.new_notebook(cells=[cell]))
+    'Who buys, and how often.'
+    """
+    cells = _markdown_cells(nb)
+    if not cells:
+        return ""
+    for block in re.split(r"\n\s*\n", cells[0]):
+        lines = [line.strip() for line in block.strip().splitlines()]
+        lines = [line for line in lines if line and not _HEADING.match(line)]
+        if lines:
+            return " ".join(lines)
+    return ""
+
+
+def _kernel_env() -> dict[str, str]:
+    # A headless shell often exports MPLBACKEND=Agg; the kernel would inherit it and draw no
+    # inline figures. Without it, ipykernel picks its inline backend and charts are embedded.
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)
+    return env
+
+
+def execute_notebook(path: str | Path, timeout: int = DEFAULT_TIMEOUT) -> nbformat.NotebookNode:
+    """Execute a notebook in a fresh kernel and return the executed copy.
+
+    The kernel runs in the notebook's folder, so relative paths in the notebook work. The
+    file on disk is left untouched.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.ipynb`` file.
+    timeout : int, default DEFAULT_TIMEOUT
+        Seconds each cell may run.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook with its outputs.
+
+    Raises
+    ------
+    nbclient.exceptions.CellExecutionError
+        When a cell raises; the message holds the cell and its traceback.
+
+    Examples
+    --------
+    >>> nb = execute_notebook("notebooks/01_customer_segmentation.ipynb")  # doctest: +SKIP
+    """
+    path = Path(path).resolve()
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=KERNEL_NAME,
+        # ipykernel's own log warnings (e.g. about its TCP transport) would interleave with
+        # the progress lines; errors still show, and cell output goes into the notebook.
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute(env=_kernel_env())
+    return nb
+
+
+def export_html(nb: nbformat.NotebookNode, path: str | Path, *, code: bool = False) -> Path:
+    """Write a notebook as one self-contained HTML file.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The (executed) notebook; it is not modified.
+    path : str or Path
+        Where to write the HTML file; missing folders are created.
+    code : bool, default False
+        Keep the code cells. By default inputs and the ``In [ ]:`` / ``Out[ ]:`` prompts
+        are hidden and only markdown and outputs remain.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> export_html(nb, "reports/01_customer_segmentation.html")  # doctest: +SKIP
+    PosixPath('reports/01_customer_segmentation.html')
+    """
+    path = Path(path)
+    exporter = HTMLExporter(
+        template_name="lab",
+        embed_images=True,
+        exclude_input=not code,
+        exclude_input_prompt=not code,
+        exclude_output_prompt=not code,
+    )
+    title = notebook_title(nb, default=path.stem)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+_INDEX_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       max-width: 48rem; margin: 3rem auto; padding: 0 1rem; color: #222; line-height: 1.5; }
+h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
+.generated { color: #666; margin-top: 0; }
+ul { list-style: none; padding: 0; }
+li { margin: 1.2rem 0; padding-bottom: 1rem; border-bottom: 1px solid #eee; }
+li a, li .title { font-size: 1.15rem; font-weight: 600; }
+a { color: #1f5fa8; text-decoration: none; }
+a:hover { text-decoration: underline; }
+p { margin: 0.3rem 0 0; }
+.error { color: #a11; }
+"""
+
+
+def write_index(entries: Iterable[ReportEntry], out_dir: str | Path) -> Path:
+    """Write ``index.html`` listing the reports, each with its title, link and summary.
+
+    Parameters
+    ----------
+    entries : iterable of ReportEntry
+        One per notebook, in display order. All text is HTML-escaped.
+    out_dir : str or Path
+        The reports folder; created if missing.
+
+    Returns
+    -------
+    Path
+        The written ``index.html``.
+
+    Examples
+    --------
+    >>> entry = ReportEntry("RFM segments", "Who buys, and how often.", "01_rfm.html")
+    >>> write_index([entry], "reports")  # doctest: +SKIP
+    PosixPath('reports/index.html')
+    """
+    esc = html.escape
+    items = []
+    for entry in entries:
+        if entry.href is not None:
+            head = f'<a href="{esc(quote(entry.href))}">{esc(entry.title)}</a>'
+        else:
+            head = f'<span class="title">{esc(entry.title)}</span>'
+        parts = [f"  <li>{head}"]
+        if entry.summary:
+            parts.append(f"<p>{esc(entry.summary)}</p>")
+        if entry.error is not None:
+            parts.append(f'<p class="error">Not available: {esc(entry.error)}</p>')
+        items.append("".join(parts) + "</li>")
+    listing = "\n".join(items) if items else "  <li>No notebooks found.</li>"
+    generated = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(INDEX_TITLE)}</title>
+<style>{_INDEX_STYLE}</style>
+</head>
+<body>
+<h1>{esc(INDEX_TITLE)}</h1>
+<p class="generated">Generated {esc(generated)}</p>
+<ul>
+{listing}
+</ul>
+</body>
+</html>
+"""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    index = out_dir / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index
+
+
+def _short_error(exc: BaseException) -> str:
+    if isinstance(exc, CellExecutionError):
+        return f"{exc.ename}: {exc.evalue}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def build_reports(
+    notebooks_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    code: bool = False,
+    timeout: int = DEFAULT_TIMEOUT,
+) -> list[Path]:
+    """Execute every notebook in a folder and export each one, plus an index, to HTML.
+
+    Notebooks run one after the other in file-name order. A failing notebook does not stop
+    the others; its stale report, if any, is removed and it is listed in the index as not
+    available.
+
+    Parameters
+    ----------
+    notebooks_dir : str or Path
+        Folder holding the ``*.ipynb`` files (not searched recursively).
+    out_dir : str or Path
+        Folder for ``<stem>.html`` and ``index.html``.
+    code : bool, default False
+        Keep the code cells in the reports.
+    timeout : int, default DEFAULT_TIMEOUT
+        Seconds each cell may run.
+
+    Returns
+    -------
+    list of Path
+        The notebook reports written (``index.html`` is always written too).
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``notebooks_dir`` is not a folder.
+    ReportError
+        After everything else was written, when at least one notebook failed.
+
+    Examples
+    --------
+    >>> build_reports("notebooks", "reports")  # doctest: +SKIP
+    [PosixPath('reports/01_customer_segmentation.html'), ...]
+    """
+    notebooks_dir = Path(notebooks_dir)
+    out_dir = Path(out_dir)
+    if not notebooks_dir.is_dir():
+        raise FileNotFoundError(f"notebooks folder not found: {notebooks_dir}")
+    notebooks = sorted(notebooks_dir.glob("*.ipynb"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    written: list[Path] = []
+    entries: list[ReportEntry] = []
+    failures: dict[str, str] = {}
+    for i, nb_path in enumerate(notebooks, start=1):
+        target = out_dir / f"{nb_path.stem}.html"
+        print(f"[{i}/{len(notebooks)}] executing {nb_path.name} ...", end=" ", flush=True)
+        start = time.perf_counter()
+        title = nb_path.stem
+        try:
+            source = nbformat.read(nb_path, as_version=4)
+            title = notebook_title(source, default=nb_path.stem)
+            summary = notebook_summary(source)
+            export_html(execute_notebook(nb_path, timeout=timeout), target, code=code)
+        except Exception as exc:  # record the failure and carry on with the next notebook
+            print(f"FAILED after {time.perf_counter() - start:.1f} s", flush=True)
+            print(str(exc), file=sys.stderr, flush=True)
+            failures[nb_path.name] = _short_error(exc)
+            target.unlink(missing_ok=True)  # never leave a stale report behind
+            entries.append(ReportEntry(title, "", None, error=failures[nb_path.name]))
+            continue
+        print(f"{time.perf_counter() - start:.1f} s", flush=True)
+        written.append(target)
+        entries.append(ReportEntry(title=title, summary=summary, href=target.name))
+
+    write_index(entries, out_dir)
+    if failures:
+        raise ReportError(failures, written)
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point: ``python -m research.report``.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; defaults to ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 when every notebook was exported, 1 when some failed, 2 on a usage error.
+
+    Examples
+    --------
+    >>> main(["--notebooks", "notebooks", "--out", "reports", "--code"])  # doctest: +SKIP
+    0
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m research.report",
+        description="Execute the analysis notebooks and export them as HTML reports.",
+    )
+    parser.add_argument(
+        "--code", action="store_true", help="keep the code cells (hidden by default)"
+    )
+    parser.add_argument(
+        "--notebooks",
+        type=Path,
+        default=Path("notebooks"),
+        metavar="DIR",
+        help="folder of *.ipynb files (default: notebooks)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR",
+        help="output folder (default: reports)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"seconds each cell may run (default: {DEFAULT_TIMEOUT})",
+    )
+    args = parser.parse_args(argv)
+
+    try:
+        written = build_reports(args.notebooks, args.out, code=args.code, timeout=args.timeout)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ReportError as exc:
+        print(f"wrote {len(exc.written)} report(s) and {args.out / 'index.html'}")
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} report(s) and {args.out / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

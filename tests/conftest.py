@@ -1,0 +1,35 @@
+"""Shared fixtures: the offline mirror of the real datasets and small hand-made frames."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from research.datasets import load_cdnow
+
+
+def _mirror() -> Path | None:
+    home = os.environ.get("RESEARCH_DATA_HOME")
+    return Path(home) if home and Path(home).is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    """The folder of real datasets (``RESEARCH_DATA_HOME``); skip where it is not set."""
+    path = _mirror()
+    if path is None:
+        pytest.skip("RESEARCH_DATA_HOME is not set to the datasets mirror")
+    return path
+
+
+@pytest.fixture(scope="session")
+def cdnow_master(mirror: Path) -> pd.DataFrame:
+    return load_cdnow("master")
+
+
+@pytest.fixture(scope="session")
+def cdnow_sample(mirror: Path) -> pd.DataFrame:
+    return load_cdnow("sample")

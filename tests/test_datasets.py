@@ -1,0 +1,229 @@
+"""The dataset registry and loaders: mirror, explicit path, download, checksum and offline paths."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import hashlib
+import http.server
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import research.datasets as ds
+from research.datasets import (
+    ChecksumMismatchError,
+    Dataset,
+    DatasetFile,
+    DatasetNotFoundError,
+    fetch_file,
+    load_cdnow,
+)
+
+PAYLOAD = b"customer_id date number_of_cds dollar_value\n 00001 19970101  1   11.77\n"
+PAYLOAD_SHA = hashlib.sha256(PAYLOAD).hexdigest()
+
+
+@pytest.fixture
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No data home and an empty cache in tmp_path: only a download can find a file."""
+    monkeypatch.delenv("RESEARCH_DATA_HOME", raising=False)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("RESEARCH_CACHE_DIR", str(cache))
+    return cache
+
+
+@contextlib.contextmanager
+def _serve(root: Path) -> Iterator[str]:
+    """A static HTTP server on 127.0.0.1 serving ``root``; yields its base URL."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """A server whose root holds data.txt (PAYLOAD)."""
+    root = tmp_path / "www"
+    root.mkdir()
+    (root / "data.txt").write_bytes(PAYLOAD)
+    with _serve(root) as url:
+        yield url
+
+
+def _toy(url: str | None, sha: str = PAYLOAD_SHA) -> Dataset:
+    return Dataset(
+        name="toy",
+        title="toy dataset",
+        source="a test server",
+        citation="-",
+        licence="-",
+        files=(DatasetFile("data.txt", sha, url),),
+    )
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# -- the mirror (RESEARCH_DATA_HOME) -------------------------------------------------------
+
+
+def test_cdnow_master_from_mirror(cdnow_master: pd.DataFrame) -> None:
+    tx = cdnow_master
+    assert list(tx.columns) == ["customer_id", "date", "quantity", "amount"]
+    assert len(tx) == 69_659
+    assert tx["customer_id"].nunique() == 23_570
+    assert tx["customer_id"].dtype == "string"
+    assert pd.api.types.is_datetime64_dtype(tx["date"])
+    assert tx["date"].min() == pd.Timestamp("1997-01-01")
+    assert tx["date"].max() == pd.Timestamp("1998-06-30")
+    assert tx["quantity"].sum() == 167_881
+    assert tx["amount"].sum() == pytest.approx(2_500_315.63, abs=0.01)
+    assert tx.loc[0, "customer_id"] == "00001"
+
+
+def test_cdnow_sample_from_mirror(cdnow_sample: pd.DataFrame) -> None:
+    tx = cdnow_sample
+    assert len(tx) == 6_919
+    assert tx["customer_id"].nunique() == 2_357
+    assert tx["master_customer_id"].nunique() == 2_357
+    # the sample id runs 1..2357, the id used by the published summaries
+    assert sorted(tx["customer_id"].astype(int).unique()) == list(range(1, 2358))
+    first = tx.iloc[0]
+    assert (first["customer_id"], first["master_customer_id"]) == ("0001", "00004")
+
+
+def test_corrupted_copy_in_data_home_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "cdnow").mkdir()
+    (tmp_path / "cdnow" / "CDNOW_sample.txt").write_text(" 00004 0001 19970101  2   29.33\n")
+    monkeypatch.setenv("RESEARCH_DATA_HOME", str(tmp_path))
+    with pytest.raises(ChecksumMismatchError, match="CDNOW_sample.txt"):
+        load_cdnow("sample")
+
+
+# -- an explicit path ------------------------------------------------------------------------
+
+
+def test_explicit_folder_and_file(mirror: Path) -> None:
+    by_folder = load_cdnow("sample", path=mirror)  # finds <mirror>/cdnow/CDNOW_sample.txt
+    by_file = load_cdnow("sample", path=mirror / "cdnow" / "CDNOW_sample.txt")
+    pd.testing.assert_frame_equal(by_folder, by_file)
+
+
+def test_explicit_headerless_original_is_read_with_a_warning(
+    mirror: Path, tmp_path: Path, cdnow_master: pd.DataFrame
+) -> None:
+    # Hardie's original file has no header line: same rows, different bytes.
+    lines = (mirror / "cdnow" / "CDNOW_master.txt").read_bytes().splitlines(keepends=True)
+    original = tmp_path / "CDNOW_master.txt"
+    original.write_bytes(b"".join(lines[1:]))
+    with pytest.warns(UserWarning, match="sha256"):
+        tx = load_cdnow("master", path=original)
+    pd.testing.assert_frame_equal(tx, cdnow_master)
+
+
+def test_explicit_path_without_the_file(tmp_path: Path) -> None:
+    with pytest.raises(DatasetNotFoundError, match="CDNOW_master.txt"):
+        load_cdnow("master", path=tmp_path)
+
+
+# -- download ----------------------------------------------------------------------------------
+
+
+def test_download_success_is_cached(isolated: Path, server: str) -> None:
+    toy = _toy(server + "data.txt")
+    path = fetch_file(toy, "data.txt")
+    assert path == isolated / "toy" / "data.txt"
+    assert path.read_bytes() == PAYLOAD
+    assert sorted(p.name for p in path.parent.iterdir()) == ["data.txt"]  # no temp file left
+    # second call: served from the cache even when the source is gone
+    assert fetch_file(_toy(f"http://127.0.0.1:{_closed_port()}/data.txt"), "data.txt") == path
+
+
+def test_download_checksum_mismatch_leaves_nothing(isolated: Path, server: str) -> None:
+    toy = _toy(server + "data.txt", sha="0" * 64)
+    with pytest.raises(ChecksumMismatchError, match="nothing was saved"):
+        fetch_file(toy, "data.txt")
+    folder = isolated / "toy"
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_load_cdnow_downloads_into_the_cache(
+    isolated: Path, tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    www = tmp_path / "cdnow_www"
+    www.mkdir()
+    (www / "CDNOW_sample.txt").write_bytes((mirror / "cdnow" / "CDNOW_sample.txt").read_bytes())
+    with _serve(www) as base:
+        cdnow = ds.DATASETS["cdnow"]
+        files = tuple(
+            dataclasses.replace(f, url=base + f.name) if f.name == "CDNOW_sample.txt" else f
+            for f in cdnow.files
+        )
+        monkeypatch.setitem(ds.DATASETS, "cdnow", dataclasses.replace(cdnow, files=files))
+        tx = load_cdnow("sample")
+    assert len(tx) == 6_919
+    assert (isolated / "cdnow" / "CDNOW_sample.txt").is_file()
+
+
+# -- no copy and no network -----------------------------------------------------------------
+
+
+def test_offline_error_says_where_to_put_the_file(isolated: Path) -> None:
+    toy = _toy(f"http://127.0.0.1:{_closed_port()}/data.txt")
+    with pytest.raises(DatasetNotFoundError) as err:
+        fetch_file(toy, "data.txt")
+    message = str(err.value)
+    assert "data.txt" in message
+    assert str(isolated / "toy" / "data.txt") in message
+    assert "RESEARCH_DATA_HOME" in message
+    assert "download" in message and "failed" in message
+    assert not (isolated / "toy" / "data.txt").exists()
+
+
+def test_download_disabled(isolated: Path, server: str) -> None:
+    with pytest.raises(DatasetNotFoundError, match="download=False"):
+        fetch_file(_toy(server + "data.txt"), "data.txt", download=False)
+
+
+def test_manual_only_dataset_explains_how_to_get_it(isolated: Path) -> None:
+    toy = dataclasses.replace(_toy(None), manual="it is on Kaggle behind a login: fetch it there.")
+    with pytest.raises(DatasetNotFoundError, match="Kaggle behind a login"):
+        fetch_file(toy, "data.txt")
+
+
+# -- bad arguments -----------------------------------------------------------------------------
+
+
+def test_unknown_names() -> None:
+    with pytest.raises(ValueError, match="unknown dataset 'nope'"):
+        fetch_file("nope", "x.csv")
+    with pytest.raises(ValueError, match="has no file 'x.csv'"):
+        fetch_file("cdnow", "x.csv")
+    with pytest.raises(ValueError, match="kind must be"):
+        load_cdnow("full")  # type: ignore[arg-type]
+
+
+def test_registry_entries_are_complete() -> None:
+    for name, dataset in ds.DATASETS.items():
+        assert dataset.name == name
+        assert dataset.licence and dataset.citation and dataset.source
+        for f in dataset.files:
+            assert len(f.sha256) == 64 and int(f.sha256, 16) >= 0
+            assert f.url is not None or dataset.manual

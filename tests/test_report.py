@@ -1,0 +1,136 @@
+"""Tests for research.report: executing notebooks and exporting them as HTML reports."""
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from research.report import build_reports, main
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+COMMITTED_NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+
+SUMMARY = "A summary paragraph about <script>alert(1)</script> tags."
+CODE_MARKER = "answer_to_everything"  # appears only in the code, never in an output
+PRINTED = "tiny-result: 42"
+
+
+def _write_notebook(path: Path, cells: list) -> Path:
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, path)
+    return path
+
+
+def _tiny_notebook(folder: Path, name: str = "01_tiny.ipynb") -> Path:
+    return _write_notebook(
+        folder / name,
+        [
+            new_markdown_cell(f"# Tiny analysis\n\n{SUMMARY}\n\nA second paragraph."),
+            new_code_cell(f'{CODE_MARKER} = 6 * 7\nprint("tiny-result:", {CODE_MARKER})'),
+            new_code_cell(
+                "import matplotlib.pyplot as plt\n"
+                "fig, ax = plt.subplots(figsize=(3, 2))\n"
+                "ax.plot([1, 2, 3], [2, 1, 3])\n"
+                'ax.set(title="Tiny chart", xlabel="week", ylabel="leads")\n'
+                "plt.show()"
+            ),
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("notebooks")
+    _tiny_notebook(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def default_reports(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Reports built with the defaults, in a headless shell as on CI."""
+    with pytest.MonkeyPatch.context() as mp:
+        # CI exports MPLBACKEND=Agg; the reports must still embed the charts.
+        mp.setenv("MPLBACKEND", "Agg")
+        return build_reports(tiny_dir, tmp_path_factory.mktemp("reports"))
+
+
+def test_report_hides_code_and_keeps_outputs(default_reports: list[Path]) -> None:
+    assert [p.name for p in default_reports] == ["01_tiny.html"]
+    text = default_reports[0].read_text(encoding="utf-8")
+    assert PRINTED in text
+    # an embedded chart (the template's CSS holds a tiny data:image/png icon too)
+    assert re.search(r'<img[^>]+src="data:image/png;base64,', text)
+    assert CODE_MARKER not in text
+    assert "Tiny analysis" in text
+
+
+def test_index_links_reports_and_escapes_text(default_reports: list[Path]) -> None:
+    index = (default_reports[0].parent / "index.html").read_text(encoding="utf-8")
+    assert "<title>Market and sales research: analyses</title>" in index
+    assert 'href="01_tiny.html"' in index
+    assert ">Tiny analysis</a>" in index
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index
+    assert "<script" not in index
+    assert "A second paragraph" not in index  # only the first paragraph is the summary
+
+
+def test_notebook_is_not_written_back(tiny_dir: Path, default_reports: list[Path]) -> None:
+    nb = nbformat.read(tiny_dir / "01_tiny.ipynb", as_version=4)
+    assert all(not c.outputs and c.execution_count is None for c in nb.cells if "outputs" in c)
+
+
+def test_report_with_code_keeps_code(tiny_dir: Path, tmp_path: Path) -> None:
+    build_reports(tiny_dir, tmp_path / "reports", code=True)
+
+    text = (tmp_path / "reports" / "01_tiny.html").read_text(encoding="utf-8")
+    assert CODE_MARKER in text
+    assert PRINTED in text
+
+
+def test_failing_notebook_is_reported_and_others_still_exported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _write_notebook(
+        notebooks / "01_broken.ipynb",
+        [new_markdown_cell("# Broken analysis"), new_code_cell('raise ValueError("no data")')],
+    )
+    _tiny_notebook(notebooks, "02_tiny.ipynb")
+    out = tmp_path / "reports"
+
+    status = main(["--notebooks", str(notebooks), "--out", str(out), "--timeout", "120"])
+
+    assert status != 0
+    assert (out / "02_tiny.html").is_file()
+    assert not (out / "01_broken.html").exists()
+    captured = capsys.readouterr()
+    assert "[1/2] executing 01_broken.ipynb" in captured.out
+    assert "01_broken.ipynb: ValueError: no data" in captured.err
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="02_tiny.html"' in index
+    assert "Broken analysis" in index
+    assert 'href="01_broken.html"' not in index
+
+
+def test_missing_notebooks_folder_is_a_usage_error(tmp_path: Path) -> None:
+    assert main(["--notebooks", str(tmp_path / "nowhere"), "--out", str(tmp_path)]) == 2
+
+
+@pytest.mark.parametrize("path", COMMITTED_NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_notebooks_have_no_outputs(path: Path) -> None:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    dirty = [
+        i
+        for i, cell in enumerate(nb.get("cells", []))
+        if cell.get("cell_type") == "code"
+        and (cell.get("outputs") or cell.get("execution_count") is not None)
+    ]
+    assert not dirty, (
+        f"{path.name}: code cells {dirty} hold outputs or execution counts; "
+        "strip them before committing (e.g. `jupyter nbconvert --clear-output --inplace`)"
+    )
