@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 __all__ = [
     "DATASETS",

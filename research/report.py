@@ -12,6 +12,7 @@ story for a marketing or sales lead; outputs (tables, charts, text) are kept unc
 """
 
 import argparse
+import copy
 import html
 import os
 import re
@@ -206,13 +207,52 @@ def execute_notebook(path: str | Path, timeout: int = DEFAULT_TIMEOUT) -> nbform
     return nb
 
 
+def settle_streams(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy of ``nb`` whose text streams read as a terminal would show them at the end.
+
+    Consecutive ``stdout`` (or ``stderr``) outputs of a cell are merged, and on each line only
+    what follows the last carriage return is kept, so a progress bar leaves its final state,
+    or nothing when it cleared itself; outputs left blank are dropped.
+    """
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        merged: list[nbformat.NotebookNode] = []
+        for out in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if (
+                out.output_type == "stream"
+                and last is not None
+                and last.output_type == "stream"
+                and last.name == out.name
+            ):
+                last.text += out.text
+            else:
+                merged.append(out)
+        kept = []
+        for out in merged:
+            if out.output_type == "stream":
+                lines = []
+                for line in out.text.split("\n"):
+                    parts = [p for p in line.split("\r") if p]
+                    lines.append(parts[-1] if parts else "")
+                out.text = "\n".join(lines)
+                if not out.text.strip():
+                    continue
+            kept.append(out)
+        cell.outputs = kept
+    return nb
+
+
 def export_html(nb: nbformat.NotebookNode, path: str | Path, *, code: bool = False) -> Path:
     """Write a notebook as one self-contained HTML file.
 
     Parameters
     ----------
     nb : nbformat.NotebookNode
-        The (executed) notebook; it is not modified.
+        The (executed) notebook; it is not modified. Progress bars are shown in their final
+        state (see :func:`settle_streams`).
     path : str or Path
         Where to write the HTML file; missing folders are created.
     code : bool, default False
@@ -238,7 +278,9 @@ def export_html(nb: nbformat.NotebookNode, path: str | Path, *, code: bool = Fal
         exclude_output_prompt=not code,
     )
     title = notebook_title(nb, default=path.stem)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body, _ = exporter.from_notebook_node(
+        settle_streams(nb), resources={"metadata": {"name": title}}
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(body, encoding="utf-8")
     return path

@@ -39,7 +39,15 @@ from sklearn.metrics import (
 from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
 from statsmodels.stats.weightstats import DescrStatsW
-from tqdm.auto import tqdm
+from tqdm import tqdm
+
+from research._checks import (
+    numeric_values,
+    require_columns,
+    require_frame,
+    require_rows,
+    rows_repr,
+)
 
 __all__ = [
     "RFMDataWarning",
@@ -47,6 +55,7 @@ __all__ = [
     "rfm_summary",
     "rfm_scores",
     "rfm_segments",
+    "segment_value_table",
     "CustomerSegmenter",
 ]
 
@@ -60,28 +69,6 @@ class RFMDataWarning(UserWarning):
 # --------------------------------------------------------------------------------------------
 # validation helpers
 # --------------------------------------------------------------------------------------------
-
-
-def _require_frame(obj: object, what: str) -> pd.DataFrame:
-    if not isinstance(obj, pd.DataFrame):
-        raise TypeError(f"{what} must be a pandas DataFrame, got {type(obj).__name__}")
-    return obj
-
-
-def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{what} ({len(frame):,} rows) has no column {', '.join(map(repr, missing))}; "
-            f"its columns are {list(map(str, frame.columns))}. Pass the right name with the "
-            f"matching *_col argument."
-        )
-
-
-def _rows(labels: pd.Index, limit: int = 10) -> str:
-    shown = ", ".join(map(repr, labels[:limit].tolist()))
-    more = f" and {len(labels) - limit:,} more" if len(labels) > limit else ""
-    return f"{shown}{more}"
 
 
 def _period_codes(dates: pd.Series, time_unit: str) -> np.ndarray:
@@ -117,7 +104,7 @@ def _parse_dates(frame: pd.DataFrame, date_col: str, date_format: str | None) ->
         values = raw[bad].head(5).tolist()
         raise ValueError(
             f"column {date_col!r} has {int(bad.sum()):,} of {len(frame):,} rows that are missing "
-            f"or cannot be read as dates (rows {_rows(labels)}; values such as {values}). "
+            f"or cannot be read as dates (rows {rows_repr(labels)}; values such as {values}). "
             f"Fix or drop them, or pass date_format= to say how the dates are written."
         )
     return parsed
@@ -131,7 +118,7 @@ def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
         if bad.any():
             raise ValueError(
                 f"column {col!r} must be numeric; {int(bad.sum()):,} of {len(frame):,} rows are "
-                f"not numbers (rows {_rows(frame.index[bad.to_numpy()])}; values such as "
+                f"not numbers (rows {rows_repr(frame.index[bad.to_numpy()])}; values such as "
                 f"{raw[bad].head(5).tolist()})."
             )
         raw = converted
@@ -139,7 +126,7 @@ def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
     if missing.any():
         raise ValueError(
             f"column {col!r} has {int(missing.sum()):,} missing values of {len(frame):,} rows "
-            f"(rows {_rows(frame.index[missing.to_numpy()])}); fill or drop them first: an "
+            f"(rows {rows_repr(frame.index[missing.to_numpy()])}); fill or drop them first: an "
             f"unknown amount cannot be counted as a purchase of any value."
         )
     return raw.to_numpy(dtype=np.float64)
@@ -247,7 +234,7 @@ def rfm_summary(
     a                  1.0     10.0  30.0            20.0            3
     b                  0.0      0.0  26.0             0.0            1
     """
-    frame = _require_frame(transactions, "transactions")
+    frame = require_frame(transactions, "transactions")
     if time_unit not in _TIME_UNITS:
         raise ValueError(f"time_unit must be one of {_TIME_UNITS}, got {time_unit!r}")
     if not (isinstance(time_scale, int | float) and time_scale > 0 and math.isfinite(time_scale)):
@@ -258,7 +245,7 @@ def rfm_summary(
         raise ValueError(f"duplicates must be 'keep' or 'drop', got {duplicates!r}")
     used = [customer_col, date_col, amount_col]
     used += [c for c in (quantity_col, invoice_col) if c is not None]
-    _require_columns(frame, used, "transactions")
+    require_columns(frame, used, "transactions")
     if len(used) != len(set(used)):
         raise ValueError(f"the column arguments must name different columns, got {used}")
     if frame.empty:
@@ -299,7 +286,8 @@ def rfm_summary(
             f"{amount_col!r}"
             + (f" or {quantity_col!r}" if quantity_col else "")
             + (f", or {invoice_col!r} starting with {cancel_prefix!r}" if invoice_col else "")
-            + f"; rows {_rows(frame.index[is_return])}). Use returns='exclude' to set them aside."
+            + f"; rows {rows_repr(frame.index[is_return])}). "
+            "Use returns='exclude' to set them aside."
         )
     note(
         "return or cancellation",
@@ -551,11 +539,11 @@ def rfm_scores(
     2        1        1        1      111
     3        2        3        3      233
     """
-    frame = _require_frame(summary, "summary")
+    frame = require_frame(summary, "summary")
     if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or not 2 <= bins <= 10:
         raise ValueError(f"bins must be an integer from 2 to 10, got {bins!r}")
     cols = [recency_col, frequency_col, monetary_col]
-    _require_columns(frame, cols, "summary")
+    require_columns(frame, cols, "summary")
     if frame.empty:
         raise ValueError("summary is empty (0 customers): there is nothing to score")
     for col in cols:
@@ -565,7 +553,7 @@ def rfm_scores(
         if bad.any():
             raise ValueError(
                 f"column {col!r} has {int(bad.sum()):,} missing values of {len(frame):,} rows "
-                f"(rows {_rows(frame.index[bad.to_numpy()])})"
+                f"(rows {rows_repr(frame.index[bad.to_numpy()])})"
             )
     out = frame.copy()
     out["r_score"] = _quantile_score(frame[recency_col], bins, higher_is_better=False)
@@ -642,7 +630,7 @@ RFM_SEGMENT_RULES = pd.DataFrame(
 def _rule_grid(rules: pd.DataFrame, bins: int) -> np.ndarray:
     """Map each (R, FM) cell to the index of the rule that covers it (-1: none)."""
     need = ["segment", "r_min", "r_max", "fm_min", "fm_max"]
-    _require_columns(rules, need, "rules")
+    require_columns(rules, need, "rules")
     if rules["segment"].duplicated().any():
         raise ValueError(
             "rules name a segment twice: "
@@ -703,13 +691,13 @@ def rfm_segments(
     >>> rfm_segments(s)["segment"].tolist()
     ['champions', 'need attention', 'lost', 'at risk', 'potential loyalist']
     """
-    frame = _require_frame(summary, "summary")
+    frame = require_frame(summary, "summary")
     if not set(_SCORE_COLS) <= set(frame.columns):
         frame = rfm_scores(frame, bins, **score_columns)
     else:
         frame = frame.copy()
         bins = int(max(frame["r_score"].max(), frame["fm_score"].max(), bins))
-    rules = RFM_SEGMENT_RULES if rules is None else _require_frame(rules, "rules")
+    rules = RFM_SEGMENT_RULES if rules is None else require_frame(rules, "rules")
     grid = _rule_grid(rules, bins)
     which = grid[frame["r_score"].to_numpy(), frame["fm_score"].to_numpy()]
     names = list(rules["segment"].astype(str))
@@ -724,6 +712,86 @@ def rfm_segments(
             stacklevel=2,
         )
     return frame
+
+
+def segment_value_table(
+    segmented: pd.DataFrame,
+    segment_col: str = "segment",
+    value_col: str = "total_spend",
+    *,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Customers and value per segment, with a confidence interval for the mean value.
+
+    Parameters
+    ----------
+    segmented : pandas.DataFrame
+        One row per customer, e.g. the output of :func:`rfm_segments`.
+        Not modified.
+    segment_col : str, default "segment"
+        Segment column. A categorical keeps its category order and its empty categories
+        (with 0 customers); other columns are sorted.
+    value_col : str, default "total_spend"
+        Column holding each customer's value.
+    ci : float, default 0.95
+        Level of the t-interval for the mean value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by segment, with ``customers``, ``share`` (of all customers), ``value_total``,
+        ``value_share`` (of all value), ``value_mean``, ``value_mean_low`` and
+        ``value_mean_high`` (t-interval from statsmodels' ``DescrStatsW.tconfint_mean``; NaN
+        for segments of fewer than 2 customers). The columns match
+        ``CustomerSegmenter.profile()``, so :func:`research.plots.plot_segment_value` draws either.
+
+    Raises
+    ------
+    ValueError
+        A column is missing, the frame is empty, a segment or value is missing, or ``ci`` is
+        not between 0 and 1.
+
+    Examples
+    --------
+    >>> seg = pd.DataFrame({"segment": pd.Categorical(["a", "a", "b"], categories=["a", "b", "c"]),
+    ...                     "total_spend": [10.0, 30.0, 5.0]})
+    >>> segment_value_table(seg)[["customers", "share", "value_total", "value_share"]]
+    ... # doctest: +NORMALIZE_WHITESPACE
+             customers     share  value_total  value_share
+    segment
+    a                2  0.666667         40.0     0.888889
+    b                1  0.333333          5.0     0.111111
+    c                0  0.000000          0.0     0.000000
+    """
+    frame = require_frame(segmented, "segmented")
+    require_columns(frame, [segment_col, value_col], "segmented")
+    require_rows(frame, "segmented")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1, got {ci!r}")
+    missing = frame[segment_col].isna()
+    if missing.any():
+        raise ValueError(
+            f"column {segment_col!r} of segmented has {int(missing.sum()):,} missing segments "
+            f"of {len(frame):,} rows (rows {rows_repr(frame.index[missing.to_numpy()])})"
+        )
+    value = pd.Series(numeric_values(frame, value_col, "segmented"), index=frame.index)
+    groups = value.groupby(frame[segment_col], observed=False, sort=True)
+    out = pd.DataFrame({"customers": groups.size().astype(np.int64), "value_total": groups.sum()})
+    out.index.name = segment_col
+    out["value_total"] = out["value_total"].fillna(0.0)
+    out.insert(1, "share", out["customers"] / len(frame))
+    total = value.sum()
+    out["value_share"] = out["value_total"] / total if total else np.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["value_mean"] = out["value_total"] / out["customers"].where(out["customers"] > 0)
+    low = pd.Series(np.nan, index=out.index)
+    high = pd.Series(np.nan, index=out.index)
+    for label, vals in value.groupby(frame[segment_col], observed=True, sort=False):
+        if len(vals) >= 2:
+            low[label], high[label] = DescrStatsW(vals.to_numpy()).tconfint_mean(alpha=1 - ci)
+    out["value_mean_low"] = low
+    out["value_mean_high"] = high
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -839,9 +907,9 @@ class CustomerSegmenter(BaseEstimator):
             )
 
     def _features(self, X: pd.DataFrame, what: str) -> pd.DataFrame:
-        frame = _require_frame(X, what)
+        frame = require_frame(X, what)
         cols = list(self.features)
-        _require_columns(frame, cols, what)
+        require_columns(frame, cols, what)
         if frame.empty:
             raise ValueError(f"{what} is empty (0 customers)")
         data = frame[cols]
@@ -855,15 +923,15 @@ class CustomerSegmenter(BaseEstimator):
         if bad.any():
             raise ValueError(
                 f"{what} has {int(bad.sum()):,} of {len(frame):,} customers with missing or "
-                f"infinite feature values (rows {_rows(frame.index[bad])})"
+                f"infinite feature values (rows {rows_repr(frame.index[bad])})"
             )
         if self.log_transform:
             neg = (values < 0).any(axis=1)
             if neg.any():
                 raise ValueError(
-                    f"{what} has {int(neg.sum()):,} customers with negative feature values (rows "
-                    f"{_rows(frame.index[neg])}); log_transform needs values >= 0: clean them or "
-                    "pass log_transform=False"
+                    f"{what} has {int(neg.sum()):,} customers with negative feature values "
+                    f"(rows {rows_repr(frame.index[neg])}); log_transform needs values >= 0: "
+                    "clean them or pass log_transform=False"
                 )
             values = np.log1p(values)
         return pd.DataFrame(values, index=frame.index, columns=cols)
@@ -951,7 +1019,7 @@ class CustomerSegmenter(BaseEstimator):
         """
         self._check_params()
         feats = self._features(X, "X")
-        _require_columns(X, [self.value_col], "X")
+        require_columns(X, [self.value_col], "X")
         if len(feats) < 3:
             raise ValueError(f"X has {len(feats)} customers; at least 3 are needed to segment")
         self.scaler_ = StandardScaler().fit(feats.to_numpy())
@@ -1033,35 +1101,25 @@ class CustomerSegmenter(BaseEstimator):
         if X is None:
             frame, labels = self._train[0], self.labels_
         else:
-            _require_columns(X, [self.value_col], "X")
+            require_columns(X, [self.value_col], "X")
             frame, labels = X, self.predict(X)
         feats = frame[list(self.features)].astype(np.float64)
-        value = frame[self.value_col].astype(np.float64)
-        groups = labels.to_numpy()
-        rows = []
-        for seg in range(1, self.n_segments_ + 1):
-            mask = groups == seg
-            row: dict[str, object] = {
-                "segment": seg,
-                "name": self.segment_names_[seg],
-                "customers": int(mask.sum()),
-                "share": mask.mean(),
-            }
-            for col in feats.columns:
-                mean = feats[col][mask].mean() if mask.any() else np.nan
-                row[col] = mean
-                row[f"{col}_lift"] = mean / feats[col].mean() if feats[col].mean() else np.nan
-            v = value[mask]
-            row["value_total"] = v.sum()
-            row["value_share"] = v.sum() / value.sum() if value.sum() else np.nan
-            row["value_mean"] = v.mean() if mask.any() else np.nan
-            if mask.sum() >= 2:
-                low, high = DescrStatsW(v.to_numpy()).tconfint_mean(alpha=0.05)
-            else:
-                low = high = np.nan
-            row["value_mean_low"], row["value_mean_high"] = low, high
-            rows.append(row)
-        return pd.DataFrame(rows).set_index("segment")
+        labels = pd.Categorical(labels.to_numpy(), categories=range(1, self.n_segments_ + 1))
+        means = feats.groupby(labels, observed=False).mean()
+        out = pd.DataFrame({"name": pd.Series(self.segment_names_)}, index=means.index)
+        for col in feats.columns:
+            out[col] = means[col]
+            base = feats[col].mean()
+            out[f"{col}_lift"] = means[col] / base if base else np.nan
+        value = segment_value_table(
+            pd.DataFrame({"segment": labels, "value": frame[self.value_col].to_numpy()}),
+            value_col="value",
+        )
+        out = out.join(value)
+        out.index.name = "segment"
+        ordered = ["name", "customers", "share"]
+        return out[ordered + [c for c in out.columns if c not in ordered]]
+
 
     def stability(self, n_boot: int = 30, *, ci: float = 0.95) -> pd.DataFrame:
         """How stable are the segments? Refit on bootstrap resamples of the customers.

@@ -134,3 +134,22 @@ def test_committed_notebooks_have_no_outputs(path: Path) -> None:
         f"{path.name}: code cells {dirty} hold outputs or execution counts; "
         "strip them before committing (e.g. `jupyter nbconvert --clear-output --inplace`)"
     )
+
+
+def test_progress_bars_settle_to_their_final_state() -> None:
+    from research.report import settle_streams
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("work()")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stderr", text="\rbar:   0%|    | 0/2"),
+        nbformat.v4.new_output("stream", name="stderr", text="\rbar: 100%|####| 2/2"),
+        nbformat.v4.new_output("stream", name="stderr", text="\r                  \r"),
+        nbformat.v4.new_output("stream", name="stdout", text="done\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="\rkept: 50%\rkept: 100%\n"),
+    ]
+    nb.cells = [cell]
+    settled = settle_streams(nb)
+    outs = settled.cells[0].outputs
+    assert [(o.name, o.text) for o in outs] == [("stdout", "done\n"), ("stderr", "kept: 100%\n")]
+    assert len(nb.cells[0].outputs) == 5  # the input is not modified
