@@ -269,7 +269,8 @@ def rfm_summary(
 
     keep = np.ones(n_in, dtype=bool)
 
-    missing_id = frame[customer_col].isna().to_numpy()
+    codes, uniques = _factorize_sorted(frame[customer_col])
+    missing_id = codes < 0
     note("missing customer id", missing_id, "excluded: a purchase without a customer")
     keep &= ~missing_id
 
@@ -309,8 +310,13 @@ def rfm_summary(
     note("after observation_end", after_end, f"excluded: later than {obs_end:%Y-%m-%d %H:%M}")
     keep &= ~after_end
 
-    key_cols = used
-    dup = frame.duplicated(subset=key_cols, keep="first").to_numpy() & keep & ~is_return
+    candidates = keep & ~is_return
+    dup = np.zeros(n_in, dtype=bool)
+    dup[candidates] = _duplicated(
+        [codes, dates.to_numpy(dtype="datetime64[ns]").view(np.int64), amount]
+        + [frame[c].to_numpy() for c in (quantity_col, invoice_col) if c is not None],
+        candidates,
+    )
     note(
         "duplicate row",
         dup,
@@ -326,9 +332,9 @@ def rfm_summary(
             f"check observation_end and the sign of {amount_col!r}"
         )
 
-    customers = frame[customer_col]
-    summary = _aggregate(
-        customers=customers,
+    summary, only_returns = _aggregate(
+        codes=codes,
+        uniques=uniques,
         dates=dates,
         amount=amount,
         purchase=purchase,
@@ -340,8 +346,6 @@ def rfm_summary(
     )
     summary.index.name = customer_col
 
-    only_returns = int((summary["n_purchases"] == 0).sum())
-    summary = summary[summary["n_purchases"] > 0].astype({"days_since_last": "int64"})
     report.append(
         {
             "rule": "customers with returns but no purchase",
@@ -370,9 +374,63 @@ def rfm_summary(
     return summary
 
 
+def _factorize_sorted(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of ``values`` (-1 for missing) whose order follows the sorted values."""
+    codes, uniques = pd.factorize(values, sort=False)
+    uniques = pd.Index(uniques)
+    if len(uniques) == 0:
+        return codes.astype(np.int64), uniques
+    order = uniques.argsort()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+    return codes, uniques.take(order)
+
+
+def _as_int64(values: np.ndarray) -> np.ndarray:
+    """Integers standing for the values exactly (equal values, equal integers)."""
+    if values.dtype.kind in "iub":
+        return values.astype(np.int64)
+    if values.dtype.kind == "f":
+        return (values.astype(np.float64) + 0.0).view(np.int64)  # + 0.0 makes -0.0 into 0.0
+    return pd.factorize(values)[0].astype(np.int64)
+
+
+def _hash_rows(columns: list[np.ndarray]) -> np.ndarray:
+    """One 64-bit hash per row of int64 columns (splitmix64 finaliser, chained)."""
+    h = np.full(len(columns[0]), 0x9E3779B97F4A7C15, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for col in columns:
+            x = col.view(np.uint64) + h
+            x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+            x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+            h = x ^ (x >> np.uint64(31))
+    return h
+
+
+def _duplicated(columns: list[np.ndarray], mask: np.ndarray) -> np.ndarray:
+    """Which rows of ``mask`` repeat an earlier row in every column (exact, hash-accelerated).
+
+    The columns are folded into one 64-bit hash; only rows whose hash occurs more than once
+    can be duplicates, and those few rows are then settled exactly by pandas' ``duplicated``
+    (so a hash collision can cost time, never a wrong answer).
+    """
+    ints = [_as_int64(np.asarray(col)[mask]) for col in columns]
+    h = _hash_rows(ints)
+    ordered = np.sort(h)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    dup = np.zeros(len(h), dtype=bool)
+    if len(repeated):
+        cand = np.flatnonzero(pd.Index(np.unique(repeated)).get_indexer(h) >= 0)
+        exact = pd.DataFrame({i: col[cand] for i, col in enumerate(ints)}).duplicated()
+        dup[cand] = exact.to_numpy()
+    return dup
+
+
 def _aggregate(
     *,
-    customers: pd.Series,
+    codes: np.ndarray,
+    uniques: pd.Index,
     dates: pd.Series,
     amount: np.ndarray,
     purchase: np.ndarray,
@@ -381,96 +439,85 @@ def _aggregate(
     obs_end: pd.Timestamp,
     time_unit: str,
     time_scale: float,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, int]:
     """The two GROUP BY steps of :func:`rfm_summary`, on clean rows.
 
     Step 1, per (customer, period): ``SUM(amount)``. Step 2, per customer: ``MIN/MAX(period)``,
     ``COUNT(*)`` of periods, ``SUM(amount)``, the amount of the first period, ``MIN/MAX(date)``
-    and the number of purchases. Both are plain aggregations that a SQL engine can run.
-    """
-    rows = purchase | returned
-    codes, uniques = pd.factorize(customers[rows], sort=True)
-    n_customers = len(uniques)
-    is_purchase = purchase[rows]
-    amt = amount[rows]
-    when = dates.to_numpy(dtype="datetime64[ns]")[rows]
+    and the number of purchases. Both are plain aggregations that a SQL engine can run; here
+    they are one sort of the purchase rows by (customer, period) and segment-wise reductions.
 
-    # per-customer totals over purchase rows
-    p_codes = codes[is_purchase]
-    p_amt = amt[is_purchase]
-    p_when = when[is_purchase].astype(np.int64)
+    Returns the summary of the customers with at least one purchase, and the number of
+    customers who only have returns.
+    """
+    n_customers = len(uniques)
+    p_codes = codes[purchase]
+    p_amt = amount[purchase]
+    p_when = dates.to_numpy(dtype="datetime64[ns]")[purchase].view(np.int64)
+
     total = np.bincount(p_codes, weights=p_amt, minlength=n_customers)
     if invoices is None:
         n_purchases = np.bincount(p_codes, minlength=n_customers)
     else:
-        inv = pd.factorize(invoices[rows][is_purchase])[0].astype(np.int64)
-        pairs = pd.unique(p_codes.astype(np.int64) * (inv.max() + 1) + inv)
+        inv = pd.factorize(invoices[purchase])[0].astype(np.int64)
+        pairs = pd.unique(p_codes * (inv.max() + 1) + inv)
         n_purchases = np.bincount(pairs // (inv.max() + 1), minlength=n_customers)
-    returned_amount = np.abs(
-        np.bincount(codes[~is_purchase], weights=np.abs(amt[~is_purchase]), minlength=n_customers)
+    returned_amount = np.bincount(
+        codes[returned], weights=np.abs(amount[returned]), minlength=n_customers
     )
-
-    nat = np.iinfo(np.int64).min  # the integer behind NaT: customers with returns only
-    first_ns = np.full(n_customers, nat)
-    last_ns = np.full(n_customers, nat)
-    by_customer = pd.Series(p_when).groupby(p_codes, sort=True)
-    mins, maxs = by_customer.min(), by_customer.max()
-    first_ns[mins.index.to_numpy()] = mins.to_numpy()
-    last_ns[maxs.index.to_numpy()] = maxs.to_numpy()
+    has_return = np.bincount(codes[returned], minlength=n_customers) > 0
+    only_returns = int(((n_purchases == 0) & has_return).sum())
 
     # step 1: purchase occasions = distinct (customer, period), with their summed value
-    period = _period_codes(pd.Series(when[is_purchase]), time_unit)
+    period = _period_codes(pd.Series(p_when.view("datetime64[ns]")), time_unit)
     p_min = period.min()
     span = np.int64(period.max() - p_min + 1)
-    key = p_codes.astype(np.int64) * span + (period - p_min)
-    occ = pd.Series(p_amt).groupby(key, sort=True).sum()
-    occ_key = occ.index.to_numpy()
-    occ_amt = occ.to_numpy()
-    occ_cust = occ_key // span
-    occ_period = occ_key % span + p_min
+    key = p_codes * span + (period - p_min)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    occ_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    occ_amt = np.add.reduceat(p_amt[order], occ_start)
+    occ_cust = key[occ_start] // span
+    occ_period = key[occ_start] % span + p_min
 
-    # step 2: per customer over occasions (sorted by customer, then period)
-    starts = np.flatnonzero(np.r_[True, occ_cust[1:] != occ_cust[:-1]])
-    ends = np.r_[starts[1:], len(occ_key)] - 1
-    cust_of_group = occ_cust[starts]
-    n_occ = np.zeros(n_customers, dtype=np.int64)
-    n_occ[cust_of_group] = ends - starts + 1
-    first_period = np.zeros(n_customers, dtype=np.int64)
-    last_period = np.zeros(n_customers, dtype=np.int64)
-    first_amount = np.zeros(n_customers)
-    first_period[cust_of_group] = occ_period[starts]
-    last_period[cust_of_group] = occ_period[ends]
-    first_amount[cust_of_group] = occ_amt[starts]
+    # step 2: per customer, over its occasions (sorted by period) and its rows
+    cust_occ = np.flatnonzero(np.r_[True, occ_cust[1:] != occ_cust[:-1]])
+    cust = occ_cust[cust_occ]
+    n_occ = np.diff(np.r_[cust_occ, len(occ_cust)])
+    first_period = occ_period[cust_occ]
+    last_period = occ_period[np.r_[cust_occ[1:], len(occ_cust)] - 1]
+    first_amount = occ_amt[cust_occ]
+    cust_rows = occ_start[cust_occ]
+    when_sorted = p_when[order]
+    first_ns = np.minimum.reduceat(when_sorted, cust_rows)
+    last_ns = np.maximum.reduceat(when_sorted, cust_rows)
 
     end_period = _period_codes(pd.Series([obs_end]), time_unit)[0]
-    frequency = np.maximum(n_occ - 1, 0).astype(np.float64)
-    has = n_occ > 0
-    recency = np.where(has, (last_period - first_period) / time_scale, np.nan)
-    age = np.where(has, (end_period - first_period) / time_scale, np.nan)
+    frequency = (n_occ - 1).astype(np.float64)
+    n_buy = n_purchases[cust]
+    spend = total[cust]
     with np.errstate(invalid="ignore", divide="ignore"):
-        monetary = np.where(frequency > 0, (total - first_amount) / frequency, 0.0)
-        avg_spend = np.where(n_purchases > 0, total / n_purchases, np.nan)
+        monetary = np.where(frequency > 0, (spend - first_amount) / frequency, 0.0)
+    last_ts = pd.DatetimeIndex(last_ns.view("datetime64[ns]"))
+    days_since = (obs_end.normalize() - last_ts.normalize()).days.to_numpy(dtype=np.int64)
 
-    first_ts = pd.DatetimeIndex(first_ns.astype("M8[ns]"))
-    last_ts = pd.DatetimeIndex(last_ns.astype("M8[ns]"))
-    days_since = (obs_end.normalize() - last_ts.normalize()).days.to_numpy()
-
-    return pd.DataFrame(
+    summary = pd.DataFrame(
         {
             "frequency": frequency,
-            "recency": recency,
-            "T": age,
+            "recency": (last_period - first_period) / time_scale,
+            "T": (end_period - first_period) / time_scale,
             "monetary_value": monetary,
             "days_since_last": days_since,
-            "n_purchases": n_purchases.astype(np.int64),
-            "total_spend": total,
-            "avg_spend": avg_spend,
-            "first_purchase": first_ts,
-            "last_purchase": last_ts,
-            "returned_amount": returned_amount,
+            "n_purchases": n_buy.astype(np.int64),
+            "total_spend": spend,
+            "avg_spend": spend / n_buy,
+            "first_purchase": first_ns.view("datetime64[ns]"),
+            "last_purchase": last_ns.view("datetime64[ns]"),
+            "returned_amount": returned_amount[cust],
         },
-        index=pd.Index(uniques),
+        index=uniques.take(cust),
     )
+    return summary, only_returns
 
 
 # --------------------------------------------------------------------------------------------

@@ -442,3 +442,33 @@ def test_segmenter_cdnow(cdnow_master: pd.DataFrame) -> None:
     assert prof["value_mean"].is_monotonic_decreasing
     assert prof["value_share"].iloc[0] > prof["share"].iloc[0]
     assert seg.predict(summary.head(50)).tolist() == seg.labels_.head(50).tolist()
+
+
+# -- the exact duplicate finder behind rfm_summary's report ----------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 2), st.sampled_from([0.0, -0.0, 1.5, 2.0])),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_duplicated_matches_pandas(rows: list[tuple[int, int, float]]) -> None:
+    from research.segmentation import _duplicated
+
+    frame = pd.DataFrame(rows, columns=["a", "b", "c"])
+    cols = [frame[c].to_numpy() for c in frame]
+    got = _duplicated(cols, np.ones(len(frame), dtype=bool))
+    np.testing.assert_array_equal(got, frame.duplicated().to_numpy())
+
+
+def test_duplicated_survives_hash_collisions(monkeypatch: pytest.MonkeyPatch) -> None:
+    import research.segmentation as seg
+
+    monkeypatch.setattr(seg, "_hash_rows", lambda cols: np.zeros(len(cols[0]), np.uint64))
+    frame = pd.DataFrame({"a": [1, 2, 1, 3, 2, 1], "b": [5.0, 5.0, 5.0, 6.0, 5.0, 7.0]})
+    mask = np.array([True, True, True, True, True, False])
+    got = seg._duplicated([frame["a"].to_numpy(), frame["b"].to_numpy()], mask)
+    np.testing.assert_array_equal(got, [False, False, True, False, True])
