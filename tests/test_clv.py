@@ -1,0 +1,268 @@
+"""BG/NBD, Gamma-Gamma and lifetime value: hand-checked formulas, published CDNOW results,
+planted parameters recovered from simulated customers, and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import special
+
+from research.clv import (
+    ConvergenceError,
+    _bgnbd_loglik_terms,
+    clv_by_segment,
+    customer_lifetime_value,
+    expected_average_spend,
+    expected_purchases,
+    expected_purchases_unconditional,
+    fit_bgnbd,
+    fit_gamma_gamma,
+    holdout_check,
+    holdout_purchases,
+    probability_alive,
+)
+from research.segmentation import rfm_summary
+
+PUBLISHED_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}  # FHL 2005, table 1
+PUBLISHED_GG = {"p": 6.25, "q": 3.74, "gamma": 15.44}  # FHL 2005, iso-value curves
+
+
+def simulate_bgnbd(
+    n: int, T: float, r: float, alpha: float, a: float, b: float, seed: int = 0
+) -> pd.DataFrame:
+    """Customers drawn from the BG/NBD story: Poisson purchases, drop-out after each one."""
+    rng = np.random.default_rng(seed)
+    lam = rng.gamma(r, 1 / alpha, n)
+    p = rng.beta(a, b, n)
+    rows = []
+    for i in range(n):
+        t, x, t_x = 0.0, 0, 0.0
+        while True:
+            t += rng.exponential(1 / lam[i])
+            if t > T:
+                break
+            x, t_x = x + 1, t
+            if rng.random() < p[i]:
+                break
+        rows.append((x, t_x, T))
+    return pd.DataFrame(rows, columns=["frequency", "recency", "T"])
+
+
+@pytest.fixture(scope="module")
+def calibration(cdnow_sample: pd.DataFrame) -> pd.DataFrame:
+    """Our own RFM summary of CDNOW_sample.txt: 39 weeks to 1997-09-30, in weeks."""
+    summary, _ = rfm_summary(
+        cdnow_sample, observation_end="1997-09-30", time_scale=7, return_report=True
+    )
+    return summary
+
+
+# -- the likelihood by hand -----------------------------------------------------------------------
+
+
+def test_bgnbd_likelihood_hand_checked() -> None:
+    r, alpha, a, b = 0.5, 2.0, 0.8, 2.5
+    params = np.array([r, alpha, a, b])
+    # x = 0: the customer is alive and silent for T: L = (alpha / (alpha + T)) ** r
+    got = _bgnbd_loglik_terms(params, np.array([0.0]), np.array([0.0]), np.array([10.0]))
+    assert got[0] == pytest.approx(r * np.log(alpha / (alpha + 10)))
+    # x = 3, t_x = 6, T = 10: equation 6 of Fader, Hardie & Lee (2005), in plain products
+    x, t_x, T = 3, 6.0, 10.0
+    common = special.gamma(r + x) * alpha**r / special.gamma(r)
+    alive = special.beta(a, b + x) / special.beta(a, b) / (alpha + T) ** (r + x)
+    dead = special.beta(a + 1, b + x - 1) / special.beta(a, b) / (alpha + t_x) ** (r + x)
+    want = np.log(common * (alive + dead))
+    got = _bgnbd_loglik_terms(params, np.array([3.0]), np.array([6.0]), np.array([10.0]))
+    assert got[0] == pytest.approx(want, rel=1e-12)
+
+
+def test_predictions_hand_checked() -> None:
+    fit = fit_bgnbd(simulate_bgnbd(800, 30, 0.6, 4.0, 0.7, 2.5, seed=3))
+    r, alpha, a, b = fit.params
+    one = pd.DataFrame({"frequency": [0, 4], "recency": [0, 20.0], "T": [30.0, 30.0]})
+    p_alive = probability_alive(fit, one)
+    assert p_alive.iloc[0] == 1.0  # no repeat purchase: cannot have dropped out yet
+    odds = a / (b + 3) * ((alpha + 30) / (alpha + 20)) ** (r + 4)
+    assert p_alive.iloc[1] == pytest.approx(1 / (1 + odds))
+    assert (expected_purchases(fit, one, 0) == 0).all()
+    e = expected_purchases(fit, one, 10)
+    assert (e > 0).all() and (expected_purchases(fit, one, 20) > e).all()
+    # a customer just born (x = 0, T = 0) expects what a new customer expects
+    newborn = pd.DataFrame({"frequency": [0], "recency": [0.0], "T": [0.0]})
+    assert expected_purchases(fit, newborn, 12).iloc[0] == pytest.approx(
+        expected_purchases_unconditional(fit, 12)
+    )
+
+
+# -- published results on CDNOW ---------------------------------------------------------------
+
+
+def test_bgnbd_reproduces_fader_hardie_lee_2005(calibration: pd.DataFrame) -> None:
+    assert len(calibration) == 2_357
+    fit = fit_bgnbd(calibration)
+    for name, value in PUBLISHED_BGNBD.items():
+        assert fit.params[name] == pytest.approx(value, rel=0.01), name
+    assert fit.loglik == pytest.approx(-9_582.4, abs=0.1)
+    ci = fit.conf_int()
+    assert (ci["low"] < fit.params).all() and (fit.params < ci["high"]).all()
+    assert (fit.bse > 0).all()
+    table = fit.summary()
+    assert list(table.columns) == ["estimate", "std_err", "low_95%", "high_95%"]
+    assert table.attrs["n_obs"] == 2_357
+    assert "BG/NBD fit on 2,357 customers" in repr(fit)
+
+
+def test_bgnbd_same_fit_from_the_published_summary_file(mirror, calibration) -> None:
+    ready = pd.read_csv(mirror / "cdnow" / "cdnow_customers_summary.csv")
+    ours, theirs = fit_bgnbd(calibration), fit_bgnbd(ready)
+    pd.testing.assert_series_equal(ours.params, theirs.params, rtol=1e-3)
+
+
+def test_conditional_expectation_of_the_papers_example_customer(calibration) -> None:
+    fit = fit_bgnbd(calibration)
+    # customer 1 of the sample: x = 2, t_x = 30.43, T = 38.86; FHL 2005 report 1.226
+    one = pd.DataFrame({"frequency": [2], "recency": [30.43], "T": [38.86]})
+    assert expected_purchases(fit, one, 39).iloc[0] == pytest.approx(1.226, abs=0.002)
+
+
+def test_holdout_check_on_cdnow(cdnow_sample: pd.DataFrame, calibration: pd.DataFrame) -> None:
+    fit = fit_bgnbd(calibration)
+    holdout = holdout_purchases(cdnow_sample, "1997-09-30", "1998-06-30")
+    check = holdout_check(fit, calibration, holdout, 39)
+    assert list(check.index) == ["0", "1", "2", "3", "4", "5", "6", "7+", "all"]
+    assert check.loc["all", "customers"] == 2_357
+    assert check.loc["0", "customers"] == 1_411
+    assert check.loc["all", "actual"] == pytest.approx(holdout.sum() / 2_357)
+    # the model tracks the holdout: expected rises with calibration frequency like actual,
+    # and the 1,411 customers without a repeat purchase are predicted within their interval
+    assert check["expected"].iloc[:8].is_monotonic_increasing
+    zero = check.loc["0"]
+    assert zero["actual_low"] <= zero["expected"] <= zero["actual_high"]
+    assert abs(check.loc["all", "difference"]) / check.loc["all", "actual"] < 0.15
+
+
+def test_gamma_gamma_reproduces_the_published_fit(calibration: pd.DataFrame) -> None:
+    fit = fit_gamma_gamma(calibration)
+    assert fit.n_obs == 946
+    for name, value in PUBLISHED_GG.items():
+        assert fit.params[name] == pytest.approx(value, rel=0.01), name
+    corr = fit.extra["spend_frequency_corr"]
+    assert fit.extra["spend_frequency_corr_low"] < corr < fit.extra["spend_frequency_corr_high"]
+    assert abs(corr) < 0.3 and fit.extra["independence_check"].startswith("weak")
+    spend = expected_average_spend(fit, calibration)
+    p, q, g = fit.params
+    one_timer = calibration.index[calibration["frequency"] == 0][0]
+    assert spend[one_timer] == pytest.approx(p * g / (q - 1))  # the population mean
+
+
+# -- planted parameters --------------------------------------------------------------------------
+
+
+def test_bgnbd_recovers_planted_parameters() -> None:
+    planted = {"r": 0.8, "alpha": 5.0, "a": 0.6, "b": 2.0}
+    data = simulate_bgnbd(4_000, 52, **planted, seed=11)
+    fit = fit_bgnbd(data)
+    ci = fit.conf_int(alpha=0.01)
+    for name, value in planted.items():
+        assert ci.loc[name, "low"] < value < ci.loc[name, "high"], (name, fit.params[name])
+    # and the unconditional forecast matches simulated new customers
+    fresh = simulate_bgnbd(4_000, 26, **planted, seed=12)
+    assert expected_purchases_unconditional(fit, 26) == pytest.approx(
+        fresh["frequency"].mean(), rel=0.1
+    )
+
+
+def test_gamma_gamma_recovers_planted_parameters() -> None:
+    rng = np.random.default_rng(5)
+    p, q, g = 5.0, 4.0, 20.0
+    n = 3_000
+    x = rng.integers(1, 8, n).astype(float)
+    nu = rng.gamma(q, 1 / g, n)
+    spend = np.array([rng.gamma(p, 1 / v, int(k)).mean() for v, k in zip(nu, x, strict=True)])
+    fit = fit_gamma_gamma(pd.DataFrame({"frequency": x, "monetary_value": spend}))
+    ci = fit.conf_int(alpha=0.01)
+    for name, value in {"p": p, "q": q, "gamma": g}.items():
+        assert ci.loc[name, "low"] < value < ci.loc[name, "high"], name
+
+
+# -- lifetime value ----------------------------------------------------------------------------
+
+
+def test_clv_hand_checked(calibration: pd.DataFrame) -> None:
+    bg, gg = fit_bgnbd(calibration), fit_gamma_gamma(calibration)
+    head = calibration.head(20)
+    one_month = customer_lifetime_value(
+        bg, gg, head, horizon_months=1, monthly_discount_rate=0.0, unit_days=7
+    )
+    want = expected_purchases(bg, head, 30.4375 / 7) * expected_average_spend(gg, head)
+    np.testing.assert_allclose(one_month["clv"], want.to_numpy())
+    year = customer_lifetime_value(bg, gg, head, unit_days=7)
+    undiscounted = customer_lifetime_value(bg, gg, head, monthly_discount_rate=0, unit_days=7)
+    assert (year["clv"] < undiscounted["clv"]).all()
+    assert (year["clv"] > one_month["clv"]).all()
+    np.testing.assert_allclose(
+        undiscounted["clv"],
+        expected_purchases(bg, head, 12 * 30.4375 / 7) * expected_average_spend(gg, head),
+    )
+
+
+def test_clv_by_segment(calibration: pd.DataFrame) -> None:
+    bg, gg = fit_bgnbd(calibration), fit_gamma_gamma(calibration)
+    clv = customer_lifetime_value(bg, gg, calibration, unit_days=7)
+    groups = pd.Series(np.where(calibration["frequency"] > 0, "repeat", "one-time"),
+                       index=calibration.index)  # fmt: skip
+    table = clv_by_segment(clv, groups)
+    assert table["customers"].sum() == 2_357
+    assert table["value_total"].sum() == pytest.approx(clv["clv"].sum())
+    assert table["value_share"].sum() == pytest.approx(1)
+    assert table.loc["repeat", "value_mean"] > table.loc["one-time", "value_mean"]
+    with pytest.raises(ValueError, match="have no segment"):
+        clv_by_segment(clv, groups.iloc[:10])
+
+
+# -- bad input ------------------------------------------------------------------------------------
+
+
+def test_bad_input_is_named() -> None:
+    good = pd.DataFrame({"frequency": [1.0, 0, 2], "recency": [3.0, 0, 5], "T": [6.0, 6, 6]})
+    with pytest.raises(ValueError, match=r"'frequency' has 1 negative values \(rows 1\)"):
+        fit_bgnbd(good.assign(frequency=[1.0, -1, 2]))
+    with pytest.raises(ValueError, match=r"1 customers have 'recency' greater than 'T' \(rows 2\)"):
+        fit_bgnbd(good.assign(recency=[3.0, 0, 7]))
+    with pytest.raises(ValueError, match=r"'T' has 1 missing or infinite values.*rows 0"):
+        fit_bgnbd(good.assign(T=[np.nan, 6, 6]))
+    with pytest.raises(ValueError, match="'frequency' is 0 for all 3 customers"):
+        fit_bgnbd(good.assign(frequency=0.0, recency=0.0))
+    with pytest.raises(ValueError, match="no repeat purchase but a positive 'recency'"):
+        fit_bgnbd(good.assign(frequency=[0.0, 0, 2]))
+    with pytest.raises(ValueError, match="no column 'T'"):
+        fit_bgnbd(good.drop(columns="T"))
+    with pytest.raises(ValueError, match="penalizer"):
+        fit_bgnbd(good, penalizer=-1)
+    with pytest.raises(ValueError, match=r"'monetary_value' has 1 negative"):
+        fit_gamma_gamma(pd.DataFrame({"frequency": [1, 2, 3], "monetary_value": [1.0, -2, 3]}))
+
+
+def test_a_fit_that_does_not_converge_says_so() -> None:
+    thin = pd.DataFrame({"frequency": [3, 0, 0], "recency": [10.0, 0, 0], "T": [10.0, 10, 10]})
+    with pytest.raises(ConvergenceError, match="penalizer=0.001"):
+        fit_bgnbd(thin)
+
+
+def test_clv_arguments() -> None:
+    data = simulate_bgnbd(500, 30, 0.6, 4.0, 0.7, 2.5, seed=1)
+    data["monetary_value"] = np.where(data["frequency"] > 0, 20.0 + data["frequency"], 0.0)
+    bg = fit_bgnbd(data)
+    gg = fit_gamma_gamma(data.assign(monetary_value=data["monetary_value"] * (1 + 0.1 * np.sin(
+        np.arange(len(data))))))  # fmt: skip
+    with pytest.raises(ValueError, match="horizon_months"):
+        customer_lifetime_value(bg, gg, data, horizon_months=0)
+    with pytest.raises(ValueError, match="monthly_discount_rate"):
+        customer_lifetime_value(bg, gg, data, monthly_discount_rate=12)
+    with pytest.raises(TypeError, match="fit_gamma_gamma"):
+        customer_lifetime_value(bg, bg, data)
+    with pytest.raises(ValueError, match="holdout_end"):
+        holdout_purchases(
+            pd.DataFrame({"customer_id": ["a"], "date": ["2024-01-01"]}), "2024-02-01", "2024-01-01"
+        )
