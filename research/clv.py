@@ -178,8 +178,12 @@ def _rfm_arrays(
 
 def _compress(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     """Distinct rows of the columns and how often each occurs (the likelihood's weights)."""
-    stacked = np.column_stack(columns)
-    unique, counts = np.unique(stacked, axis=0, return_counts=True)
+    order = np.lexsort(columns[::-1])
+    stacked = np.column_stack(columns)[order]
+    new = np.r_[True, np.any(stacked[1:] != stacked[:-1], axis=1)]
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.r_[starts, len(stacked)])
+    unique = stacked[starts]
     return [unique[:, i] for i in range(unique.shape[1])], counts.astype(np.float64)
 
 
@@ -263,16 +267,14 @@ def _bgnbd_loglik_terms(
 ) -> np.ndarray:
     """Per-customer BG/NBD log-likelihood (Fader, Hardie & Lee 2005, equation 6)."""
     r, alpha, a, b = params
-    a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-    a2 = special.betaln(a, b + x) - special.betaln(a, b) - (r + x) * np.log(alpha + T)
+    # The gamma and beta functions depend on x only, which has few distinct values.
+    xs, at = np.unique(x, return_inverse=True)
+    a1 = (special.gammaln(r + xs) - special.gammaln(r))[at] + r * np.log(alpha)
+    lbeta_ab = special.betaln(a, b)
+    a2 = (special.betaln(a, b + xs) - lbeta_ab)[at] - (r + x) * np.log(alpha + T)
     with np.errstate(divide="ignore", invalid="ignore"):
-        a3 = np.where(
-            x > 0,
-            special.betaln(a + 1, b + np.maximum(x, 1) - 1)
-            - special.betaln(a, b)
-            - (r + x) * np.log(alpha + t_x),
-            -np.inf,
-        )
+        dead = special.betaln(a + 1, b + np.maximum(xs, 1) - 1) - lbeta_ab
+        a3 = np.where(x > 0, dead[at] - (r + x) * np.log(alpha + t_x), -np.inf)
     return a1 + np.logaddexp(a2, a3)
 
 
@@ -334,7 +336,9 @@ def fit_bgnbd(
     (ux, ut, uT), w = _compress(x, t_x, T)
 
     def negll(params: np.ndarray) -> float:
-        return -float(np.dot(w, _bgnbd_loglik_terms(params, ux, ut, uT)))
+        # (w * ll).sum(), not np.dot: a BLAS dot product of this size may start threads,
+        # which costs more than it saves when called hundreds of times.
+        return -float((w * _bgnbd_loglik_terms(params, ux, ut, uT)).sum())
 
     return _fit(
         negll, np.asarray(start, dtype=float), ["r", "alpha", "a", "b"],
@@ -510,7 +514,7 @@ def fit_gamma_gamma(
             + p * ux * np.log(ux)
             - (p * ux + q) * np.log(g + ux * um)
         )
-        return -float(np.dot(w, ll))
+        return -float((w * ll).sum())
 
     if len(start) != 3 or min(start) <= 0:
         raise ValueError(f"start must be 3 positive numbers (p, q, gamma), got {start!r}")
