@@ -52,3 +52,15 @@ def numeric_values(frame: pd.DataFrame, col: str, what: str) -> np.ndarray:
             f"{len(frame):,} rows (rows {rows_repr(frame.index[bad])})"
         )
     return values
+
+
+def nonnegative_values(frame: pd.DataFrame, col: str, what: str, why: str = "") -> np.ndarray:
+    """:func:`numeric_values`, also refusing negative values (``why`` is added to the error)."""
+    values = numeric_values(frame, col, what)
+    neg = values < 0
+    if neg.any():
+        raise ValueError(
+            f"column {col!r} of {what} has {int(neg.sum()):,} negative values (rows "
+            f"{rows_repr(frame.index[neg])})" + (f"; {why}" if why else "")
+        )
+    return values

@@ -30,7 +30,13 @@ import pandas as pd
 from scipy import optimize, special, stats
 from statsmodels.tools.numdiff import approx_hess
 
-from research._checks import require_columns, require_frame, require_rows, rows_repr
+from research._checks import (
+    nonnegative_values,
+    require_columns,
+    require_frame,
+    require_rows,
+    rows_repr,
+)
 
 __all__ = [
     "ConvergenceError",
@@ -140,24 +146,8 @@ def _rfm_arrays(
     cols = [frequency_col, recency_col, T_col]
     require_columns(frame, cols, "summary")
     require_rows(frame, "summary")
-    arrays = []
-    for col in cols:
-        if not pd.api.types.is_numeric_dtype(frame[col].dtype):
-            raise TypeError(f"column {col!r} must be numeric, got dtype {frame[col].dtype}")
-        values = frame[col].to_numpy(dtype=np.float64, na_value=np.nan)
-        bad = ~np.isfinite(values)
-        if bad.any():
-            raise ValueError(
-                f"column {col!r} has {int(bad.sum()):,} missing or infinite values of "
-                f"{len(frame):,} rows (rows {rows_repr(frame.index[bad])})"
-            )
-        neg = values < 0
-        if neg.any():
-            raise ValueError(
-                f"column {col!r} has {int(neg.sum()):,} negative values (rows "
-                f"{rows_repr(frame.index[neg])}); counts and durations cannot be negative"
-            )
-        arrays.append(values)
+    why = "counts and durations cannot be negative"
+    arrays = [nonnegative_values(frame, col, "summary", why) for col in cols]
     x, t_x, T = arrays
     late = t_x > T + 1e-9
     if late.any():
@@ -427,21 +417,8 @@ def _spend_arrays(
     frame = require_frame(summary, "summary")
     require_columns(frame, [frequency_col, monetary_col], "summary")
     require_rows(frame, "summary")
-    x = frame[frequency_col].to_numpy(dtype=np.float64, na_value=np.nan)
-    m = frame[monetary_col].to_numpy(dtype=np.float64, na_value=np.nan)
-    for col, values in ((frequency_col, x), (monetary_col, m)):
-        bad = ~np.isfinite(values)
-        if bad.any():
-            raise ValueError(
-                f"column {col!r} has {int(bad.sum()):,} missing or infinite values of "
-                f"{len(frame):,} rows (rows {rows_repr(frame.index[bad])})"
-            )
-        neg = values < 0
-        if neg.any():
-            raise ValueError(
-                f"column {col!r} has {int(neg.sum()):,} negative values (rows "
-                f"{rows_repr(frame.index[neg])})"
-            )
+    x = nonnegative_values(frame, frequency_col, "summary")
+    m = nonnegative_values(frame, monetary_col, "summary", "spend cannot be negative")
     return x, m, frame.index
 
 

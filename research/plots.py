@@ -202,6 +202,26 @@ def _times(lift: float) -> str:
     return f"{lift:#.2g}×" if abs(lift) < 9.95 else f"{lift:,.0f}×"
 
 
+def _estimates_with_intervals(
+    ax: Axes,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    label: str,
+    gid: str,
+    xerr: np.ndarray | None = None,
+    yerr: np.ndarray | None = None,
+    size: float = 7,
+) -> None:
+    """Points with error bars in the house colour; the points' line gets ``gid`` for tests."""
+    bars = ax.errorbar(
+        x, y, xerr=xerr, yerr=yerr, fmt="o", color=COLORS["main"], ecolor=COLORS["main"],
+        elinewidth=1.5 + (size - 7) / 2, capsize=size - 3, markersize=size, zorder=3,
+        label=label,
+    )  # fmt: skip
+    bars.lines[0].set_gid(gid)
+
+
 def _segment_colors(names: Sequence[str]) -> dict[str, str]:
     """One light colour per segment name, in order, from :data:`SEGMENT_PALETTE`."""
     names = list(dict.fromkeys(names))
@@ -1008,20 +1028,7 @@ def plot_holdout_check(
     own = ax is None
     fig, ax = _axes_or_new(ax, 5.0)
     x = np.arange(len(labels))
-    bars = ax.errorbar(
-        x,
-        actual,
-        yerr=err,
-        fmt="o",
-        color=COLORS["main"],
-        ecolor=COLORS["main"],
-        elinewidth=1.5,
-        capsize=4,
-        markersize=7,
-        zorder=3,
-        label="actual (95% CI)",
-    )
-    bars.lines[0].set_gid("actual")
+    _estimates_with_intervals(ax, x, actual, yerr=err, label="actual (95% CI)", gid="actual")
     ax.plot(
         x,
         expected,
@@ -1528,20 +1535,9 @@ def plot_parameter_intervals(
     y = np.arange(len(names), dtype=np.float64)
     err = np.vstack([est - low, high - est])
     err = np.where(np.isfinite(err), np.maximum(err, 0), 0)
-    bars = ax.errorbar(
-        est,
-        y,
-        xerr=err,
-        fmt="o",
-        color=COLORS["main"],
-        ecolor=COLORS["main"],
-        elinewidth=2,
-        capsize=5,
-        markersize=8,
-        zorder=3,
-        label="estimate (95% CI)",
+    _estimates_with_intervals(
+        ax, est, y, xerr=err, label="estimate (95% CI)", gid="estimate", size=8
     )
-    bars.lines[0].set_gid("estimate")
     inside = None
     if ref is not None:
         shown = ref.notna().to_numpy()

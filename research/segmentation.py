@@ -594,14 +594,7 @@ def rfm_scores(
     if frame.empty:
         raise ValueError("summary is empty (0 customers): there is nothing to score")
     for col in cols:
-        if not pd.api.types.is_numeric_dtype(frame[col].dtype):
-            raise TypeError(f"column {col!r} must be numeric, got dtype {frame[col].dtype}")
-        bad = frame[col].isna()
-        if bad.any():
-            raise ValueError(
-                f"column {col!r} has {int(bad.sum()):,} missing values of {len(frame):,} rows "
-                f"(rows {rows_repr(frame.index[bad.to_numpy()])})"
-            )
+        numeric_values(frame, col, "summary")
     out = frame.copy()
     out["r_score"] = _quantile_score(frame[recency_col], bins, higher_is_better=False)
     out["f_score"] = _quantile_score(frame[frequency_col], bins, higher_is_better=True)

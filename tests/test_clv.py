@@ -226,11 +226,11 @@ def test_clv_by_segment(calibration: pd.DataFrame) -> None:
 
 def test_bad_input_is_named() -> None:
     good = pd.DataFrame({"frequency": [1.0, 0, 2], "recency": [3.0, 0, 5], "T": [6.0, 6, 6]})
-    with pytest.raises(ValueError, match=r"'frequency' has 1 negative values \(rows 1\)"):
+    with pytest.raises(ValueError, match=r"'frequency' of summary has 1 negative.*\(rows 1\)"):
         fit_bgnbd(good.assign(frequency=[1.0, -1, 2]))
     with pytest.raises(ValueError, match=r"1 customers have 'recency' greater than 'T' \(rows 2\)"):
         fit_bgnbd(good.assign(recency=[3.0, 0, 7]))
-    with pytest.raises(ValueError, match=r"'T' has 1 missing or infinite values.*rows 0"):
+    with pytest.raises(ValueError, match=r"'T' of summary has 1 missing or infinite.*rows 0"):
         fit_bgnbd(good.assign(T=[np.nan, 6, 6]))
     with pytest.raises(ValueError, match="'frequency' is 0 for all 3 customers"):
         fit_bgnbd(good.assign(frequency=0.0, recency=0.0))
@@ -240,7 +240,7 @@ def test_bad_input_is_named() -> None:
         fit_bgnbd(good.drop(columns="T"))
     with pytest.raises(ValueError, match="penalizer"):
         fit_bgnbd(good, penalizer=-1)
-    with pytest.raises(ValueError, match=r"'monetary_value' has 1 negative"):
+    with pytest.raises(ValueError, match=r"'monetary_value' of summary has 1 negative.*spend"):
         fit_gamma_gamma(pd.DataFrame({"frequency": [1, 2, 3], "monetary_value": [1.0, -2, 3]}))
 
 

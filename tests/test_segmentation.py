@@ -267,7 +267,7 @@ def test_rfm_scores_bad_input() -> None:
         rfm_scores(s, bins=1)
     with pytest.raises(ValueError, match="no column 'spend'"):
         rfm_scores(s, monetary_col="spend")
-    with pytest.raises(ValueError, match=r"'n_purchases' has 1 missing"):
+    with pytest.raises(ValueError, match=r"'n_purchases' of summary has 1 missing"):
         rfm_scores(s.assign(n_purchases=[1, np.nan]))
     with pytest.raises(TypeError, match="numeric"):
         rfm_scores(s.assign(total_spend=["a", "b"]))
