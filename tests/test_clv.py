@@ -266,3 +266,18 @@ def test_clv_arguments() -> None:
         holdout_purchases(
             pd.DataFrame({"customer_id": ["a"], "date": ["2024-01-01"]}), "2024-02-01", "2024-01-01"
         )
+
+
+def test_holdout_purchases_hand_checked() -> None:
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "a", "b", "c"],
+            "date": pd.to_datetime(
+                ["2024-01-31", "2024-02-01", "2024-02-01", "2024-02-10", "2024-03-01", "2024-03-02"]
+            ),
+        }
+    )
+    got = holdout_purchases(tx, "2024-01-31", "2024-03-01")
+    # a: Jan 31 is calibration, two rows on Feb 1 are one purchase day, plus Feb 10;
+    # b: Mar 1 is the last day of the holdout; c: after it
+    assert got.to_dict() == {"a": 2, "b": 1}
