@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 BENCHMARKS := $(sort $(wildcard benchmarks/bench_*.py))
 
-.PHONY: report test lab bench clean
+.PHONY: report test lab bench clean datasets
 
 # The stamp is newer than pyproject.toml once the venv matches it, so re-running is instant.
 $(STAMP): pyproject.toml
@@ -38,6 +38,10 @@ test: $(STAMP)
 	    $(BIN)/python -m pytest --nbval-lax notebooks/; rc=$$?; \
 	    if [ $$rc -eq 5 ]; then echo "nbval: no notebooks to run"; exit 0; fi; exit $$rc; \
 	else echo "nbval: no notebooks/ folder"; fi
+
+# The small synthetic CRM sample committed in datasets/synthetic_crm (see its README).
+datasets: $(STAMP)
+	$(BIN)/python -m research.synthetic --out datasets/synthetic_crm
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -53,6 +53,8 @@ __all__ = [
     "cache_dir",
     "fetch_file",
     "load_cdnow",
+    "make_crm",  # noqa: F822 (from research.synthetic, through __getattr__ below)
+    "SyntheticCRM",  # noqa: F822
 ]
 
 DATA_HOME_ENV = "RESEARCH_DATA_HOME"
@@ -393,3 +395,15 @@ def load_cdnow(
     frame["quantity"] = frame["quantity"].astype("int64")
     frame["amount"] = frame["amount"].astype("float64")
     return frame
+
+
+def __getattr__(name: str) -> object:
+    """``make_crm`` and ``SyntheticCRM`` live in :mod:`research.synthetic`; offered here too.
+
+    Imported on first use, so that ``python -m research.synthetic`` runs cleanly.
+    """
+    if name in ("make_crm", "SyntheticCRM"):
+        from research import synthetic
+
+        return getattr(synthetic, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
