@@ -50,6 +50,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from scipy.special import expit, logit
 
 from research import _phrases as ph
@@ -614,20 +615,20 @@ def _messages(
     opps: pd.DataFrame,
     data_end: np.datetime64,
 ) -> tuple[pd.DataFrame, pd.Series]:
-    writer = _Writer(rng)
+    """Plan every message (who, when, which topics), sort by time, then write the texts.
+
+    The texts are written in their final order straight into Arrow chunks, so a million
+    messages never exist twice in memory (no list-to-frame copy, no sort of the text column).
+    """
     claims = dict(zip(campaigns["campaign_id"], campaigns["claims"].str.split(";"), strict=True))
     created = leads["created_at"].to_numpy("datetime64[s]")
     responded = leads["first_response_at"].to_numpy("datetime64[s]")
     closed = dict(zip(opps["lead_id"], opps["closed_at"].to_numpy("datetime64[s]"), strict=True))
     lead_id = leads["lead_id"].to_numpy()
     campaign = leads["campaign_id"].to_numpy()
-    product = leads["product"].to_numpy()
-    lang = leads["language"].to_numpy()
     n_marketing = 1 + np.minimum(rng.poisson(1.2, len(leads)), 3)
 
-    out_lead, out_team, out_channel, out_at, out_lang, out_text, out_topics = (
-        [], [], [], [], [], [], [],
-    )  # fmt: skip
+    who, sales, channels, when_sent, topics = [], [], [], [], []
     for i in range(len(leads)):
         own = claims[campaign[i]]
         for j in range(int(n_marketing[i])):
@@ -638,47 +639,59 @@ def _messages(
             when = created[i] + _days(offset)
             if when > data_end:
                 continue
-            said = list(rng.choice(own, size=min(len(own), int(rng.integers(1, 3))), replace=False))
-            out_lead.append(lead_id[i])
-            out_team.append("marketing")
-            out_channel.append(channel)
-            out_at.append(when)
-            out_lang.append(lang[i])
-            out_text.append(writer.marketing(lang[i], channel, said, product[i]))
-            out_topics.append(";".join(said))
+            k = min(len(own), int(rng.integers(1, 3)))
+            who.append(i)
+            sales.append(False)
+            channels.append(channel)
+            when_sent.append(when)
+            topics.append(list(rng.choice(own, size=k, replace=False)))
         if i not in plan:
             continue
         last = closed.get(lead_id[i], np.datetime64("NaT"))
         stop = data_end if np.isnat(last) else min(last, data_end)
         when = responded[i]
-        for channel, topics in plan[i]:
+        for channel, said in plan[i]:
             if when > stop:
                 break
-            out_lead.append(lead_id[i])
-            out_team.append("sales")
-            out_channel.append(channel)
-            out_at.append(when)
-            out_lang.append(lang[i])
-            out_text.append(writer.sales(lang[i], channel, topics, product[i]))
-            out_topics.append(";".join(topics))
+            who.append(i)
+            sales.append(True)
+            channels.append(channel)
+            when_sent.append(when)
+            topics.append(said)
             when = when + _days(1 + rng.gamma(2.0, 4.0))
+
+    sent = np.array(when_sent, dtype="datetime64[s]")
+    order = np.argsort(sent, kind="stable")
+    who_sorted = np.asarray(who, dtype=np.int64)[order]
+    is_sales = np.asarray(sales, dtype=bool)[order]
+    language = leads["language"].to_numpy()[who_sorted]
+    product = leads["product"].to_numpy()[who_sorted]
+    writer = _Writer(rng)
+    chunks, chunk = [], []
+    for pos, k in enumerate(order):
+        write = writer.sales if is_sales[pos] else writer.marketing
+        chunk.append(write(language[pos], channels[k], topics[k], product[pos]))
+        if len(chunk) == 100_000:
+            chunks.append(pa.array(chunk, type=pa.large_string()))
+            chunk = []
+    chunks.append(pa.array(chunk, type=pa.large_string()))
+    text = pd.arrays.ArrowStringArray(
+        pa.chunked_array(chunks, type=pa.large_string()), dtype=pd.StringDtype("pyarrow", np.nan)
+    )  # pandas' default "str" dtype, without copying the chunks
+    ids = pd.Index([f"M{k + 1:07d}" for k in range(len(order))], name="message_id")
     messages = pd.DataFrame(
         {
-            "message_id": [f"M{k + 1:07d}" for k in range(len(out_text))],
-            "lead_id": out_lead,
-            "team": out_team,
-            "channel": out_channel,
-            "sent_at": pd.to_datetime(np.array(out_at, dtype="datetime64[s]")),
-            "language": out_lang,
-            "text": out_text,
-            "topics": out_topics,
+            "message_id": ids,
+            "lead_id": lead_id[who_sorted],
+            "team": np.where(is_sales, "sales", "marketing"),
+            "channel": np.asarray(channels, dtype=object)[order],
+            "sent_at": pd.to_datetime(sent[order]),
+            "language": language,
+            "text": text,
         }
     )
-    messages = messages.sort_values(["sent_at", "message_id"], kind="stable", ignore_index=True)
-    messages["message_id"] = [f"M{k + 1:07d}" for k in range(len(messages))]
-    topics = messages.pop("topics")
-    topics.index = pd.Index(messages["message_id"], name="message_id")
-    return messages, topics
+    truth = pd.Series([";".join(topics[k]) for k in order], index=ids, name="topics")
+    return messages, truth
 
 
 def _spend(
