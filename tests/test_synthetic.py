@@ -193,24 +193,32 @@ def test_stage_conversion_and_cycle_length_are_recovered() -> None:
     assert t.pvalue > 0.01, (cycle_days.mean(), planted_mean)
 
 
-def test_churn_hazard_is_recovered(crm) -> None:
-    eff: Effects = crm.truth["effects"]
+def _churn_fit(crm):
+    """Poisson regression of churn on inconsistency with log exposure (constant hazard)."""
     end = crm.truth["data_end"]
     cust = crm.customers
-    stop = cust["churned_at"].fillna(end)
-    months = (stop - cust["start_at"]).dt.total_seconds() / (30.4375 * 86_400)
+    months = (cust["churned_at"].fillna(end) - cust["start_at"]).dt.total_seconds() / (
+        30.4375 * 86_400
+    )
     consistency = crm.truth["lead"].loc[cust["lead_id"], "consistency"].to_numpy()
     data = pd.DataFrame(
         {"churned": cust["churned_at"].notna().astype(int), "inconsistency": 1 - consistency,
          "log_exposure": np.log(months.clip(lower=1e-6))}
     )  # fmt: skip
-    fit = smf.glm(
+    return smf.glm(
         "churned ~ inconsistency", data, offset=data["log_exposure"], family=sm.families.Poisson()
     ).fit()
+
+
+def test_churn_hazard_is_recovered(crm, null_crm) -> None:
+    eff: Effects = crm.truth["effects"]
+    fit = _churn_fit(crm)
     base_low, base_high = np.exp(fit.conf_int(0.01).loc["Intercept"])
     hr_low, hr_high = np.exp(fit.conf_int(0.01).loc["inconsistency"])
     assert base_low < eff.churn_monthly < base_high
     assert hr_low < eff.churn_inconsistency_hr < hr_high
+    null_low, null_high = np.exp(_churn_fit(null_crm).conf_int(0.01).loc["inconsistency"])
+    assert null_low < 1 < null_high
 
 
 def test_truth_consistency_matches_the_message_topics(crm) -> None:
