@@ -135,6 +135,15 @@ class Effects:
     churn_monthly: float = 0.02
     #: Churn hazard ratio of consistency 0 against consistency 1 (1.0 = no effect).
     churn_inconsistency_hr: float = 2.0
+    #: Click-through rate by channel: clicks / impressions (ads shown, emails delivered,
+    #: invitations sent, search results shown).
+    ctr: Mapping[str, float] = field(default_factory=lambda: _by_channel(
+        paid_search=0.035, organic=0.025, social=0.009, email=0.030, events=0.050,
+        referral=0.060))
+    #: Share of clicks that become leads (form fills), all channels.
+    click_to_lead: float = 0.08
+    #: Log-scale spread of a campaign's clicks and impressions around those rates.
+    traffic_sigma: float = 0.10
     #: Log-scale spread of a campaign's spend around leads x cost per lead.
     spend_sigma: float = 0.15
     #: Cost per lead by channel (currency units); campaign spend = leads x cost x noise.
@@ -142,7 +151,7 @@ class Effects:
         paid_search=180.0, organic=40.0, social=90.0, email=25.0, events=400.0, referral=60.0))
 
     def __post_init__(self) -> None:
-        for name in ("mql_rate", "sql_rate", "channel_win_log_odds", "cost_per_lead"):
+        for name in ("mql_rate", "sql_rate", "channel_win_log_odds", "cost_per_lead", "ctr"):
             value = getattr(self, name)
             missing = [c for c in CHANNELS if c not in value]
             if missing:
@@ -151,7 +160,7 @@ class Effects:
             bad = {k: v for k, v in getattr(self, name).items() if not 0 <= v <= 1}
             if bad:
                 raise ValueError(f"effect {name!r} must be probabilities, got {bad}")
-        for name in ("sql_to_opportunity", "win_rate", "churn_monthly"):
+        for name in ("sql_to_opportunity", "win_rate", "churn_monthly", "click_to_lead"):
             v = getattr(self, name)
             if not 0 <= v <= 1:
                 raise ValueError(f"effect {name!r} must be a probability, got {v!r}")
@@ -233,6 +242,9 @@ _EFFECT_MEANING = {
     "deal_sigma": "log-scale spread of deal sizes",
     "churn_monthly": "monthly churn hazard at consistency 1",
     "churn_inconsistency_hr": "churn hazard ratio, consistency 0 against 1",
+    "ctr": "click-through rate by channel (clicks / impressions)",
+    "click_to_lead": "share of clicks that become leads",
+    "traffic_sigma": "log-scale spread of campaign clicks and impressions",
     "spend_sigma": "log-scale spread of campaign spend around leads x cost per lead",
     "cost_per_lead": "campaign cost per lead by channel",
 }
@@ -701,8 +713,18 @@ def _spend(
     cpl = campaigns["channel"].map(eff.cost_per_lead).to_numpy()
     noise = np.exp(eff.spend_sigma * rng.standard_normal(len(campaigns)))
     spend = np.round(counts.to_numpy() * cpl * noise, 2)
+    n = len(campaigns)
+    clicks = np.round(
+        counts.to_numpy() / eff.click_to_lead * np.exp(eff.traffic_sigma * rng.standard_normal(n))
+    ).astype(np.int64)
+    clicks = np.maximum(clicks, counts.to_numpy())
+    ctr = campaigns["channel"].map(eff.ctr).to_numpy()
+    impressions = np.round(clicks / ctr * np.exp(eff.traffic_sigma * rng.standard_normal(n)))
     out = campaigns.copy()
-    out.insert(out.columns.get_loc("claims"), "spend", spend)
+    at = out.columns.get_loc("claims")
+    out.insert(at, "spend", spend)
+    out.insert(at + 1, "impressions", np.maximum(impressions, clicks).astype(np.int64))
+    out.insert(at + 2, "clicks", clicks)
     return out
 
 

@@ -73,7 +73,8 @@ def test_same_seed_same_crm_and_different_seed_differs() -> None:
 
 def test_schema(crm) -> None:
     assert list(crm.campaigns.columns) == [
-        "campaign_id", "channel", "product", "start", "end", "spend", "claims"]  # fmt: skip
+        "campaign_id", "channel", "product", "start", "end", "spend", "impressions", "clicks",
+        "claims"]  # fmt: skip
     assert list(crm.leads.columns) == [
         "lead_id", "created_at", "campaign_id", "channel", "product", "company_size", "industry",
         "region", "language", "is_mql", "mql_at", "sdr_id", "first_response_at",
@@ -170,6 +171,11 @@ def test_channel_conversion_and_cost_are_recovered(crm) -> None:
     assert stats.ttest_1samp(log_ratio, 0.0).pvalue > 0.01
     low, high = stats.chi2.ppf([0.005, 0.995], len(log_ratio)) / len(log_ratio)
     assert low < (log_ratio**2).mean() / eff.spend_sigma**2 < high
+    # and clicks / impressions centre on the planted CTR of each channel
+    log_ctr = np.log(camp["clicks"] / camp["impressions"] / camp["channel"].map(eff.ctr))
+    assert stats.ttest_1samp(log_ctr, 0.0).pvalue > 0.01
+    log_leads = np.log(n / camp["clicks"] / eff.click_to_lead)
+    assert stats.ttest_1samp(log_leads, 0.0).pvalue > 0.01
 
 
 def test_stage_conversion_and_cycle_length_are_recovered() -> None:
