@@ -540,7 +540,12 @@ def _opportunities(
     ae = truth.pop("ae").to_numpy()
     ae_effect = rng.normal(0.0, eff.ae_win_sd, eff.n_ae)
     ae_effect -= ae_effect.mean()  # win_rate stays the rate of the average AE
-    is_opp = leads["is_sql"].to_numpy() & (rng.random(n) < eff.sql_to_opportunity)
+    opened_all = leads["sql_at"].to_numpy("datetime64[s]") + _days(rng.gamma(2.0, 0.5, n))
+    is_opp = (
+        leads["is_sql"].to_numpy()
+        & (rng.random(n) < eff.sql_to_opportunity)
+        & (opened_all <= data_end)  # NaT compares False: no SQL, no opportunity
+    )
     log_odds = (
         logit(eff.win_rate)
         + np.array([eff.channel_win_log_odds[c] for c in leads["channel"]])
@@ -559,7 +564,7 @@ def _opportunities(
     durations = rng.gamma(2.0, means / 2.0, size=(m, stages))
     lost_in = rng.choice(stages, m, p=[eff.loss_stage_probs[s] for s in STAGES])
     last = np.where(won[idx], stages - 1, lost_in)
-    opened = leads["sql_at"].to_numpy("datetime64[s]")[idx] + _days(rng.gamma(2.0, 0.5, m))
+    opened = opened_all[idx]
     enter = opened[:, None] + _days(np.cumsum(durations, axis=1) - durations)
     rows = np.arange(m)
     close = enter[rows, last] + _days(durations[rows, last])
