@@ -53,6 +53,8 @@ __all__ = [
     "cache_dir",
     "fetch_file",
     "load_cdnow",
+    "load_olist_funnel",
+    "OLIST_POST_OUTCOME_COLUMNS",
     "make_crm",  # noqa: F822 (from research.synthetic, through __getattr__ below)
     "SyntheticCRM",  # noqa: F822
 ]
@@ -165,6 +167,47 @@ DATASETS: dict[str, Dataset] = {
             ),
         ),
         notes="69,659 purchases by the 23,570 customers who first bought in Q1 1997, to mid-1998.",
+    ),
+    "olist_marketing_funnel": Dataset(
+        name="olist_marketing_funnel",
+        title="Marketing Funnel by Olist (seller acquisition, 2017-2018)",
+        source=(
+            'Kaggle dataset "Marketing Funnel by Olist", published by Olist '
+            "(https://www.kaggle.com/datasets/olistbr/marketing-funnel-olist); downloading it "
+            "needs a Kaggle login, so it cannot be downloaded for the user."
+        ),
+        citation="Olist (2018). Marketing Funnel by Olist [dataset]. Kaggle.",
+        licence="CC BY-NC-SA 4.0 (non-commercial, share-alike).",
+        files=(
+            DatasetFile(
+                "olist_marketing_qualified_leads_dataset.csv",
+                "5537753b7549ce4068e52e2402c29f2773c5375fc0575520ae8f3f301f666573",
+                None,
+                rows=8_000,
+            ),
+            DatasetFile(
+                "olist_closed_deals_dataset.csv",
+                "1433f402d8fff00ca167579de641d9525f6e846368958c166f699ef1b0c31f3d",
+                None,
+                rows=842,
+            ),
+        ),
+        # fetch_file completes the sentence "<file> ... was not found and <manual>" with it.
+        manual=(
+            "it cannot be downloaded automatically: the original is on Kaggle behind a login. "
+            'Sign in to Kaggle, download the dataset "Marketing Funnel by Olist" from '
+            "https://www.kaggle.com/datasets/olistbr/marketing-funnel-olist, unzip it, and put "
+            "its two files olist_marketing_qualified_leads_dataset.csv and "
+            "olist_closed_deals_dataset.csv together in "
+            "$RESEARCH_DATA_HOME/olist_marketing_funnel/ or in the per-user cache folder "
+            "<cache_dir()>/olist_marketing_funnel/ (its full path is listed below), or pass the "
+            "folder holding them as path=. "
+            "The data is CC BY-NC-SA 4.0: non-commercial use only."
+        ),
+        notes=(
+            "8,000 marketing-qualified leads (first contact 2017-06-14 to 2018-05-31) and the 842 "
+            "that became sellers (won 2017-12-05 to 2018-11-14), with SDR/SR ids."
+        ),
     ),
 }
 
@@ -395,6 +438,154 @@ def load_cdnow(
     frame["quantity"] = frame["quantity"].astype("int64")
     frame["amount"] = frame["amount"].astype("float64")
     return frame
+
+
+# Columns known only once an MQL has been won (they come from the closed-deals file and are
+# missing for every lead that was not won). Using any of them to predict winning is leakage:
+# they are outcomes, not inputs (see DOMAIN.md, "Olist marketing funnel").
+OLIST_POST_OUTCOME_COLUMNS: tuple[str, ...] = (
+    "won_date",
+    "seller_id",
+    "sdr_id",
+    "sr_id",
+    "business_segment",
+    "lead_type",
+    "lead_behaviour_profile",
+    "has_company",
+    "has_gtin",
+    "average_stock",
+    "business_type",
+    "declared_product_catalog_size",
+    "declared_monthly_revenue",
+)
+
+_OLIST_MQL_COLUMNS = ("mql_id", "first_contact_date", "landing_page_id", "origin")
+_OLIST_DEAL_COLUMNS = ("mql_id", *OLIST_POST_OUTCOME_COLUMNS)
+_OLIST_BOOLEAN_COLUMNS = ("has_company", "has_gtin")
+_OLIST_FLOAT_COLUMNS = ("declared_product_catalog_size", "declared_monthly_revenue")
+
+
+def _read_olist_csv(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Read one Olist CSV as strings; only empty cells become missing (pd.NA)."""
+    frame = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""])
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{path.name} ({len(frame)} rows) lacks the column(s) {', '.join(missing)}; "
+            f"expected the columns {', '.join(columns)}"
+        )
+    return frame.loc[:, list(columns)]
+
+
+def _olist_boolean(values: pd.Series, source: str) -> pd.Series:
+    """Turn "True"/"False"/missing strings into a nullable boolean column."""
+    bad = values.notna() & ~values.isin(["True", "False"])
+    if bad.any():
+        examples = ", ".join(repr(v) for v in values[bad].unique()[:3])
+        raise ValueError(
+            f"column {values.name!r} of {source} has {int(bad.sum())} of {len(values)} rows "
+            f"that are not True, False or empty (e.g. {examples})"
+        )
+    return values.map({"True": True, "False": False}).astype("boolean")
+
+
+def load_olist_funnel(*, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load the Olist marketing funnel: one row per MQL, with the deal when it was won.
+
+    The marketing-qualified leads file (8,000 rows) is joined with the closed-deals file
+    (842 rows) on ``mql_id``. The data cannot be downloaded for you (it is on Kaggle behind
+    a login): see ``DATASETS["olist_marketing_funnel"].manual`` or the error message for
+    where to put it.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A folder holding both ``olist_marketing_qualified_leads_dataset.csv`` and
+        ``olist_closed_deals_dataset.csv`` (directly or in a sub-folder
+        ``olist_marketing_funnel``). Without it, ``RESEARCH_DATA_HOME`` and the per-user
+        cache are searched; see :func:`fetch_file`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per MQL, in the order of the MQL file, with the columns
+
+        - ``mql_id`` (string), ``first_contact_date`` (datetime64), ``landing_page_id``
+          (string), ``origin`` (string): known for every MQL. ``origin`` is missing (``<NA>``)
+          for the 60 MQLs whose origin cell is empty; these are not merged into the
+          ``"unknown"`` label (1,099 MQLs), which the file itself uses.
+        - ``won`` (bool): the MQL appears in the closed-deals file.
+        - the columns of :data:`OLIST_POST_OUTCOME_COLUMNS`, missing for every MQL that was
+          not won: ``won_date`` (datetime64, NaT), ``seller_id``, ``sdr_id``, ``sr_id``,
+          ``business_segment``, ``lead_type``, ``lead_behaviour_profile`` (string; e.g.
+          ``"cat, wolf"`` kept as written), ``has_company``, ``has_gtin`` (nullable boolean),
+          ``average_stock`` (string ranges such as ``"5-20"``), ``business_type`` (string),
+          ``declared_product_catalog_size`` and ``declared_monthly_revenue`` (float64).
+          Many of them are empty even for won MQLs, and ``declared_monthly_revenue`` is 0.0
+          for most won MQLs (probably "not declared"); values are kept as in the file.
+
+        Only the first four columns may be used to predict ``won``; the others are known
+        only after winning (leakage).
+
+    Raises
+    ------
+    DatasetNotFoundError
+        A file is not on disk; the message says how to get it from Kaggle and where to put it.
+    ChecksumMismatchError
+        A copy in ``RESEARCH_DATA_HOME`` or the cache differs from the registered file (a copy
+        passed with ``path=`` only warns).
+    ValueError
+        ``path`` is a file rather than a folder, a column is missing, ``mql_id`` is repeated
+        in either file, a closed deal's ``mql_id`` is not in the MQL file, or
+        ``has_company``/``has_gtin`` hold something other than True/False/empty.
+
+    Examples
+    --------
+    >>> funnel = load_olist_funnel()  # doctest: +SKIP
+    >>> funnel.shape  # doctest: +SKIP
+    (8000, 18)
+    >>> funnel["won"].sum(), round(funnel["won"].mean(), 5)  # doctest: +SKIP
+    (np.int64(842), np.float64(0.10525))
+    >>> inputs = funnel.drop(columns=["won", *OLIST_POST_OUTCOME_COLUMNS])  # doctest: +SKIP
+    """
+    if path is not None and Path(path).expanduser().is_file():
+        raise ValueError(f"path must be the folder holding both Olist files, got the file {path}")
+    mql_file, deals_file = (
+        fetch_file("olist_marketing_funnel", f.name, path=path)
+        for f in DATASETS["olist_marketing_funnel"].files
+    )
+    mqls = _read_olist_csv(mql_file, _OLIST_MQL_COLUMNS)
+    deals = _read_olist_csv(deals_file, _OLIST_DEAL_COLUMNS)
+
+    for frame, file in ((mqls, mql_file), (deals, deals_file)):
+        repeated = frame["mql_id"].isna() | frame["mql_id"].duplicated(keep=False)
+        if repeated.any():
+            raise ValueError(
+                f"column 'mql_id' of {file.name} must be unique and non-empty, but "
+                f"{int(repeated.sum())} of its {len(frame)} rows are empty or repeated "
+                f"(e.g. {frame.loc[repeated, 'mql_id'].iloc[0]!r})"
+            )
+    unknown = ~deals["mql_id"].isin(mqls["mql_id"])
+    if unknown.any():
+        raise ValueError(
+            f"every mql_id of {deals_file.name} must appear in {mql_file.name}, but "
+            f"{int(unknown.sum())} of its {len(deals)} rows do not "
+            f"(e.g. {deals.loc[unknown, 'mql_id'].iloc[0]!r})"
+        )
+
+    mqls["first_contact_date"] = pd.to_datetime(mqls["first_contact_date"], format="%Y-%m-%d")
+    deals["won_date"] = pd.to_datetime(deals["won_date"], format="%Y-%m-%d %H:%M:%S")
+    for col in _OLIST_BOOLEAN_COLUMNS:
+        deals[col] = _olist_boolean(deals[col], deals_file.name)
+    for col in _OLIST_FLOAT_COLUMNS:
+        deals[col] = deals[col].astype("float64")
+
+    funnel = mqls.merge(
+        deals, on="mql_id", how="left", validate="one_to_one", sort=False, indicator="_merge"
+    )
+    won = funnel.pop("_merge").eq("both").astype(bool)
+    funnel.insert(len(_OLIST_MQL_COLUMNS), "won", won)
+    return funnel
 
 
 def __getattr__(name: str) -> object:

@@ -321,6 +321,7 @@ def make_crm(
     months: int = 12,
     languages: Sequence[str] = ("en",),
     random_state: int = 0,
+    with_messages: bool = True,
     **effects: object,
 ) -> SyntheticCRM:
     """Generate a synthetic B2B SaaS CRM with known planted effects (see the module docstring).
@@ -339,6 +340,10 @@ def make_crm(
         (Korea for Korean, Japan for Japanese).
     random_state : int, default 0
         Seed: the same arguments always give the same CRM.
+    with_messages : bool, default True
+        Write the message texts. ``False`` leaves ``messages`` empty (same columns) and skips
+        the slowest step, for funnel and KPI work on millions of leads; every other table is
+        the same as with messages.
     **effects
         Any field of :class:`Effects`, e.g. ``consistency_odds_ratio=1.0`` to plant no
         consistency effect.
@@ -373,8 +378,17 @@ def make_crm(
     leads, truth = _leads(rng, eff, campaigns, int(n_leads), languages, data_end)
     plan = _sales_plan(rng, eff, leads, campaigns, truth)
     opps, history, customers = _opportunities(rng, eff, leads, truth, data_end)
-    messages, topics = _messages(rng, leads, campaigns, plan, opps, data_end)
-    campaigns = _spend(rng, eff, campaigns, leads)
+    if with_messages:
+        messages, topics = _messages(rng, leads, campaigns, plan, opps, data_end)
+    else:
+        messages = pd.DataFrame(
+            {c: pd.Series(dtype="str") for c in ("message_id", "lead_id", "team", "channel")}
+            | {"sent_at": pd.Series(dtype="datetime64[s]")}
+            | {c: pd.Series(dtype="str") for c in ("language", "text")}
+        )
+        topics = pd.Series(dtype="str", name="topics")
+    # spend and traffic draw from their own stream, so they do not depend on the messages
+    campaigns = _spend(np.random.default_rng([random_state, 1]), eff, campaigns, leads)
     return SyntheticCRM(
         campaigns=campaigns,
         leads=leads,

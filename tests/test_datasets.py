@@ -227,3 +227,174 @@ def test_registry_entries_are_complete() -> None:
         for f in dataset.files:
             assert len(f.sha256) == 64 and int(f.sha256, 16) >= 0
             assert f.url is not None or dataset.manual
+
+
+# -- Olist marketing funnel (manual download) ------------------------------------------------
+
+# the Olist names through the module (the import block above is shared with other work)
+load_olist_funnel = ds.load_olist_funnel
+OLIST_POST_OUTCOME_COLUMNS = ds.OLIST_POST_OUTCOME_COLUMNS
+
+OLIST = "olist_marketing_funnel"
+OLIST_MQL = "olist_marketing_qualified_leads_dataset.csv"
+OLIST_DEALS = "olist_closed_deals_dataset.csv"
+OLIST_DEALS_HEADER = (
+    "mql_id,seller_id,sdr_id,sr_id,won_date,business_segment,lead_type,"
+    "lead_behaviour_profile,has_company,has_gtin,average_stock,business_type,"
+    "declared_product_catalog_size,declared_monthly_revenue\n"
+)
+
+
+@pytest.fixture(scope="module")
+def olist(mirror: Path) -> pd.DataFrame:
+    return load_olist_funnel()
+
+
+def _write_olist(folder: Path, deal_ids: list[str]) -> Path:
+    """Two tiny Olist files: MQLs a, b, c (c with an empty origin), and a deal per id."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / OLIST_MQL).write_text(
+        "mql_id,first_contact_date,landing_page_id,origin\n"
+        "a,2018-01-02,p1,social\n"
+        "b,2018-01-03,p2,unknown\n"
+        "c,2018-01-04,p1,\n"
+    )
+    (folder / OLIST_DEALS).write_text(
+        OLIST_DEALS_HEADER
+        + "".join(
+            f"{m},s{i},d{i},r{i},2018-02-0{i + 1} 10:00:00,pet,online_small,cat,True,,5-20,"
+            f"reseller,100.0,0.0\n"
+            for i, m in enumerate(deal_ids)
+        )
+    )
+    return folder
+
+
+def test_olist_funnel_from_mirror(olist: pd.DataFrame) -> None:
+    f = olist
+    assert list(f.columns) == [
+        "mql_id",
+        "first_contact_date",
+        "landing_page_id",
+        "origin",
+        "won",
+        *OLIST_POST_OUTCOME_COLUMNS,
+    ]
+    assert len(f) == 8_000
+    assert f["mql_id"].is_unique
+    assert f["won"].dtype == bool
+    assert f["won"].sum() == 842
+    assert f["won"].mean() == pytest.approx(0.10525)
+    assert pd.api.types.is_datetime64_dtype(f["first_contact_date"])
+    assert f["first_contact_date"].min() == pd.Timestamp("2017-06-14")
+    assert f["first_contact_date"].max() == pd.Timestamp("2018-05-31")
+    assert pd.api.types.is_datetime64_dtype(f["won_date"])
+    assert f["won_date"].min().normalize() == pd.Timestamp("2017-12-05")
+    assert f["won_date"].max().normalize() == pd.Timestamp("2018-11-14")
+    for col in ("mql_id", "landing_page_id", "origin", "seller_id", "sdr_id", "lead_type"):
+        assert f[col].dtype == "string", col
+    assert f["has_company"].dtype == "boolean" and f["has_gtin"].dtype == "boolean"
+    assert f["declared_monthly_revenue"].dtype == "float64"
+    assert f["declared_product_catalog_size"].dtype == "float64"
+
+
+def test_olist_origin_counts_keep_empty_as_missing(olist: pd.DataFrame) -> None:
+    counts = olist["origin"].value_counts(dropna=False)
+    expected = {
+        "organic_search": 2296,
+        "paid_search": 1586,
+        "social": 1350,
+        "unknown": 1099,
+        "direct_traffic": 499,
+        "email": 493,
+        "referral": 284,
+        "other": 150,
+        "display": 118,
+        "other_publicities": 65,
+    }
+    assert {k: int(v) for k, v in counts.items() if not pd.isna(k)} == expected
+    assert int(olist["origin"].isna().sum()) == 60  # empty cells: missing, not relabelled
+    assert "" not in set(olist["origin"].dropna())
+
+
+def test_olist_post_outcome_columns_only_for_won_leads(olist: pd.DataFrame) -> None:
+    lost = olist.loc[~olist["won"], list(OLIST_POST_OUTCOME_COLUMNS)]
+    assert len(lost) == 8_000 - 842
+    assert lost.isna().all().all()
+    won = olist.loc[olist["won"]]
+    for col in ("won_date", "seller_id", "sdr_id", "sr_id", "declared_monthly_revenue"):
+        assert won[col].notna().all(), col
+    assert won["has_company"].value_counts().to_dict() == {True: 58, False: 5}
+
+
+def test_olist_explicit_path(mirror: Path, olist: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(load_olist_funnel(path=mirror), olist)  # <mirror>/<dataset>/
+    pd.testing.assert_frame_equal(load_olist_funnel(path=mirror / OLIST), olist)
+    with pytest.raises(ValueError, match="folder"):
+        load_olist_funnel(path=mirror / OLIST / OLIST_MQL)
+
+
+def test_olist_small_files_by_path(tmp_path: Path) -> None:
+    folder = _write_olist(tmp_path / "olist", ["b"])
+    with pytest.warns(UserWarning, match="sha256"):
+        f = load_olist_funnel(path=folder)
+    assert f["won"].tolist() == [False, True, False]
+    assert f["origin"].isna().tolist() == [False, False, True]
+    assert f["won_date"].iloc[1] == pd.Timestamp("2018-02-01 10:00:00")
+    assert f["has_company"].iloc[1] and f["has_company"].dtype == "boolean"
+    assert f["has_gtin"].isna().all()
+    assert f["declared_product_catalog_size"].iloc[1] == 100.0
+    assert f.loc[~f["won"], list(OLIST_POST_OUTCOME_COLUMNS)].isna().all().all()
+
+
+def test_olist_manual_download_error(isolated: Path) -> None:
+    with pytest.raises(DatasetNotFoundError) as err:
+        load_olist_funnel()
+    message = str(err.value)
+    assert "Kaggle" in message
+    assert "https://www.kaggle.com/datasets/olistbr/marketing-funnel-olist" in message
+    assert OLIST_MQL in message and OLIST_DEALS in message
+    assert str(isolated / OLIST) in message
+    assert "RESEARCH_DATA_HOME" in message
+    assert "was not found and it cannot be downloaded automatically: " in message
+    assert not (isolated / OLIST).exists()
+
+
+def test_olist_tampered_copy_in_data_home_is_refused(
+    tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    (home / OLIST).mkdir(parents=True)
+    (home / OLIST / OLIST_MQL).write_bytes((mirror / OLIST / OLIST_MQL).read_bytes())
+    deals = (mirror / OLIST / OLIST_DEALS).read_bytes()
+    (home / OLIST / OLIST_DEALS).write_bytes(deals.replace(b",pet,", b",pets,", 1))
+    monkeypatch.setenv("RESEARCH_DATA_HOME", str(home))
+    with pytest.raises(ChecksumMismatchError, match=OLIST_DEALS):
+        load_olist_funnel()
+
+
+@pytest.mark.parametrize(
+    ("deal_ids", "match"),
+    [
+        (["a", "zz"], r"every mql_id of olist_closed_deals_dataset.csv .* 1 of its 2 rows"),
+        (["a", "a"], r"'mql_id' of olist_closed_deals_dataset.csv must be unique"),
+    ],
+)
+def test_olist_inconsistent_deals_are_refused(
+    tmp_path: Path, deal_ids: list[str], match: str
+) -> None:
+    folder = _write_olist(tmp_path / "olist", deal_ids)
+    with pytest.warns(UserWarning, match="sha256"), pytest.raises(ValueError, match=match):
+        load_olist_funnel(path=folder)
+
+
+def test_olist_registry_entry() -> None:
+    entry = ds.DATASETS[OLIST]
+    assert [(f.name, f.url, f.rows) for f in entry.files] == [
+        (OLIST_MQL, None, 8_000),
+        (OLIST_DEALS, None, 842),
+    ]
+    assert "CC BY-NC-SA 4.0" in entry.licence
+    assert entry.manual and entry.manual[0].islower()  # completes "... was not found and "
+    assert "won" not in OLIST_POST_OUTCOME_COLUMNS
+    assert set(OLIST_POST_OUTCOME_COLUMNS) >= {"won_date", "seller_id", "sdr_id", "sr_id"}
