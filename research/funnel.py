@@ -87,7 +87,7 @@ def check_unique(frame: pd.DataFrame, col: str, what: str = "leads") -> None:
         )
 
 
-def _stage_checks(frame: pd.DataFrame, stages: Sequence[str]) -> None:
+def _stage_checks(frame: pd.DataFrame, stages: Sequence[str], *, times: bool = True) -> None:
     for earlier, later in itertools.pairwise(stages):
         skipped = _reached(frame, later) & ~_reached(frame, earlier)
         if skipped.any():
@@ -97,14 +97,17 @@ def _stage_checks(frame: pd.DataFrame, stages: Sequence[str]) -> None:
                 "or fill the earlier stage (a lead that became an SQL was an MQL)"
             )
         a, b = frame[earlier], frame[later]
-        if pd.api.types.is_datetime64_any_dtype(a.dtype) and pd.api.types.is_datetime64_any_dtype(
-            b.dtype
+        if (
+            times
+            and pd.api.types.is_datetime64_any_dtype(a.dtype)
+            and pd.api.types.is_datetime64_any_dtype(b.dtype)
         ):
             back = (b < a).to_numpy()
             if back.any():
                 raise ValueError(
                     f"{int(back.sum()):,} rows have {later!r} before {earlier!r} (rows "
-                    f"{rows_repr(frame.index[back])}): timestamps run backwards"
+                    f"{rows_repr(frame.index[back])}): timestamps run backwards. Fix them, or "
+                    "pass check_order=False to count stages regardless of their times"
                 )
 
 
@@ -122,6 +125,7 @@ def funnel(
     cohort_freq: str = "M",
     names: Sequence[str] | None = None,
     lead_col: str | None = "lead_id",
+    check_order: bool = True,
     ci: float = 0.95,
 ) -> pd.DataFrame:
     """Stage counts and conversion to the next stage, with Wilson intervals and the bottleneck.
@@ -143,6 +147,10 @@ def funnel(
         Display names of the stages (default: the column names).
     lead_col : str or None, default "lead_id"
         Id column, checked for duplicates (``None`` to skip).
+    check_order : bool, default True
+        Refuse rows whose stage timestamps run backwards. The counts do not depend on the
+        times, so ``False`` is safe for counting once such rows have been looked at; a lead
+        that reached a later stage without an earlier one is always refused.
     ci : float, default 0.95
         Level of the Wilson intervals.
 
@@ -180,7 +188,7 @@ def funnel(
     require_rows(frame, "leads")
     if lead_col:
         check_unique(frame, lead_col)
-    _stage_checks(frame, stages)
+    _stage_checks(frame, stages, times=check_order)
     names = list(names) if names is not None else stages
     if len(names) != len(stages):
         raise ValueError(f"names has {len(names)} entries for {len(stages)} stages")
@@ -265,6 +273,7 @@ def compare_conversion(
     alpha: float = 0.05,
     method: str = "holm",
     min_leads: int = 1,
+    check_order: bool = True,
 ) -> GroupComparison:
     """Do groups convert from one stage to the next at different rates?
 
@@ -285,11 +294,13 @@ def compare_conversion(
     method : str, default "holm"
         Correction method.
     min_leads : int, default 1
-        Groups with fewer leads at ``from_stage`` are left out of the tests (and listed).
+        Groups with fewer leads at ``from_stage`` are left out of the tests.
+    check_order : bool, default True
+        As in :func:`funnel`.
     """
     frame = require_frame(leads, "leads")
     require_columns(frame, [from_stage, to_stage, by], "leads")
-    _stage_checks(frame, [from_stage, to_stage])
+    _stage_checks(frame, [from_stage, to_stage], times=check_order)
     at = _reached(frame, from_stage)
     conv = _reached(frame, to_stage) & at
     table = pd.DataFrame({"group": frame[by].to_numpy()[at], "converted": conv[at]})
@@ -334,7 +345,8 @@ class CycleLength:
     Attributes
     ----------
     summary : pandas.DataFrame
-        Per group: ``n``, ``events`` (closed), ``censored`` (still open), ``median_days`` with
+        Per group: ``n``, ``events`` (closed), ``censored`` (still open), ``dropped`` (rows
+        that ended before they started, with ``backwards="drop"``), ``median_days`` with
         its interval (NaN when fewer than half have closed: the median is not reached yet).
     curves : pandas.DataFrame
         The Kaplan-Meier curves: ``group``, ``days``, ``share_open`` (survival) and its pointwise
@@ -355,6 +367,7 @@ def cycle_length(
     *,
     data_end: str | pd.Timestamp | None = None,
     by: str | None = None,
+    backwards: str = "raise",
     ci: float = 0.95,
 ) -> CycleLength:
     """Days from ``start_col`` to ``end_col``, with rows not yet ended censored at ``data_end``.
@@ -370,6 +383,9 @@ def cycle_length(
         time in either column.
     by : str, optional
         Group column; a log-rank test compares the groups.
+    backwards : {"raise", "drop"}, default "raise"
+        Rows that end before they start: an error naming them, or left out and counted in the
+        summary's ``dropped`` column.
     ci : float, default 0.95
         Level of the intervals.
 
@@ -389,11 +405,17 @@ def cycle_length(
             f"column {start_col!r} is missing for {int(start.isna().sum()):,} rows (rows "
             f"{rows_repr(data.index[start.isna().to_numpy()])}): every row needs a start"
         )
+    if backwards not in ("raise", "drop"):
+        raise ValueError(f"backwards must be 'raise' or 'drop', got {backwards!r}")
     back = (end < start).to_numpy()
-    if back.any():
+    if back.any() and backwards == "raise":
         raise ValueError(
-            f"{int(back.sum()):,} rows end before they start (rows {rows_repr(data.index[back])})"
+            f"{int(back.sum()):,} rows end before they start (rows {rows_repr(data.index[back])});"
+            " fix them, or pass backwards='drop' to leave them out (they are counted)"
         )
+    dropped_labels = data[by].astype(str).to_numpy()[back] if by else np.full(back.sum(), "all")
+    data = data[~back]
+    start, end = data[start_col], data[end_col]
     limit = pd.Timestamp(data_end) if data_end is not None else max(start.max(), end.max())
     late = (start > limit).to_numpy() | (end > limit).to_numpy()
     if late.any():
@@ -417,7 +439,8 @@ def cycle_length(
         else:
             median = low = high = np.nan
         summaries.append({"group": group, "n": int(mask.sum()), "events": int(event[mask].sum()),
-                          "censored": int((~event[mask]).sum()), "median_days": median,
+                          "censored": int((~event[mask]).sum()),
+                          "dropped": int((dropped_labels == group).sum()), "median_days": median,
                           "median_low": low, "median_high": high})  # fmt: skip
         z = stats.norm.ppf(1 - alpha / 2)
         curves.append(
