@@ -200,7 +200,7 @@ def funnel(
     keys = [frame[g].to_numpy() for g in groups]
     if cohort:
         period = frame[cohort].dt.to_period(cohort_freq)
-        keys.append(period.to_numpy())
+        keys.append(period.array)  # grouping on the PeriodArray, not 1M Period objects
         groups = [*groups, "cohort"]
     if groups:
         totals = counts.groupby(keys, dropna=False).sum()
@@ -726,14 +726,39 @@ def _per_lead_money(
     )
 
 
-def _bootstrap(values: pd.DataFrame, stat, n_boot: int, rng: np.random.Generator, ci: float):
-    draws = np.array(
-        [stat(values.iloc[rng.integers(0, len(values), len(values))]) for _ in range(n_boot)]
-    )
+def _resampled_totals(part: pd.DataFrame, n_boot: int, rng: np.random.Generator) -> pd.DataFrame:
+    """Totals of cost, won and profit over ``n_boot`` bootstrap resamples of the leads.
+
+    Each resample is a count per lead (how often it was drawn), so a draw costs one
+    ``bincount`` and one matrix product, whatever the other columns of the lead table.
+    """
+    values = part[["cost", "won", "profit"]].to_numpy(dtype=np.float64)
+    n = len(values)
+    totals = np.empty((n_boot, 3))
+    for b in range(n_boot):
+        totals[b] = np.bincount(rng.integers(0, n, n), minlength=n) @ values
+    return pd.DataFrame(totals, columns=["cost", "won", "profit"]).assign(n=n)
+
+
+def _interval(draws: pd.Series | np.ndarray, ci: float) -> tuple[float, float]:
+    draws = np.asarray(draws, dtype=np.float64)
     draws = draws[np.isfinite(draws)]
     if len(draws) == 0:
         return np.nan, np.nan
-    return tuple(np.quantile(draws, [(1 - ci) / 2, 1 - (1 - ci) / 2]))
+    low, high = np.quantile(draws, [(1 - ci) / 2, 1 - (1 - ci) / 2])
+    return float(low), float(high)
+
+
+def _roi(t: pd.DataFrame | pd.Series) -> pd.Series | float:
+    return (t["profit"] - t["cost"]) / t["cost"] * 100
+
+
+def _cac(t: pd.DataFrame | pd.Series) -> pd.Series | float:
+    return (
+        t["cost"] / t["won"].where(t["won"] > 0)
+        if isinstance(t, pd.DataFrame)
+        else (t["cost"] / t["won"] if t["won"] else np.nan)
+    )
 
 
 def roi_by_channel(
@@ -770,18 +795,14 @@ def roi_by_channel(
     money = _per_lead_money(campaigns, leads, opportunities, gross_margin)
     rng = np.random.default_rng(random_state)
 
-    def roi(part: pd.DataFrame) -> float:
-        spend = part["cost"].sum()
-        return (part["profit"].sum() - spend) / spend * 100 if spend > 0 else np.nan
-
     rows = []
     for channel, part in money.groupby("channel"):
-        low, high = _bootstrap(part, roi, n_boot, rng, ci)
-        spend, customers = part["cost"].sum(), int(part["won"].sum())
-        rows.append({"channel": channel, "spend": spend, "leads": len(part),
-                     "customers": customers, "gross_profit": part["profit"].sum(),
-                     "roi_pct": roi(part), "low": low, "high": high,
-                     "cac": spend / customers if customers else np.nan})  # fmt: skip
+        total = part[["cost", "won", "profit"]].sum()
+        low, high = _interval(_roi(_resampled_totals(part, n_boot, rng)), ci)
+        rows.append({"channel": channel, "spend": total["cost"], "leads": len(part),
+                     "customers": int(total["won"]), "gross_profit": total["profit"],
+                     "roi_pct": _roi(total) if total["cost"] > 0 else np.nan,
+                     "low": low, "high": high, "cac": _cac(total)})  # fmt: skip
     return pd.DataFrame(rows).set_index("channel").sort_values("roi_pct", ascending=False)
 
 
@@ -844,7 +865,8 @@ def kpi_table(
     money = _per_lead_money(campaigns, leads, opportunities, gross_margin)
     spend = float(money["cost"].sum())
     new_customers = int(money["won"].sum())
-    low, high = _bootstrap(money, lambda p: p["cost"].sum() / len(p), n_boot, rng, ci)
+    boot = _resampled_totals(money, n_boot, rng)
+    low, high = _interval(boot["cost"] / boot["n"], ci)
     add(
         "marketing",
         "cost per lead",
@@ -855,9 +877,8 @@ def kpi_table(
         "currency",
         "campaign spend / leads",
     )
-    cac_stat = lambda p: p["cost"].sum() / p["won"].sum() if p["won"].sum() else np.nan  # noqa: E731
     cac = spend / new_customers if new_customers else np.nan
-    cac_low, cac_high = _bootstrap(money, cac_stat, n_boot, rng, ci)
+    cac_low, cac_high = _interval(_cac(boot), ci)
     add(
         "marketing",
         "CAC",
@@ -868,12 +889,11 @@ def kpi_table(
         "currency",
         "campaign spend / new customers (won deals); bootstrap interval over leads",
     )
-    roi_stat = lambda p: (p["profit"].sum() - p["cost"].sum()) / p["cost"].sum() * 100  # noqa: E731
-    low, high = _bootstrap(money, roi_stat, n_boot, rng, ci)
+    low, high = _interval(_roi(boot), ci)
     add(
         "marketing",
         "campaign ROI",
-        roi_stat(money),
+        _roi(money[["cost", "won", "profit"]].sum()),
         low,
         high,
         n_leads,
