@@ -11,9 +11,10 @@ The story of one lead
 1. A campaign (channel, product, 2-3 value propositions or *claims*, spend) brings the lead; the
    lead sees 1-4 marketing messages (ad, landing page, nurture emails) built from those claims.
 2. The lead becomes an MQL with a probability that depends on the channel.
-3. An SDR answers the MQL after a log-normal delay (each SDR has their own median). Answering
-   within the SLA (24 h by default) multiplies the odds of becoming an SQL by
-   ``sla_odds_ratio``.
+3. An SDR answers the MQL after a log-normal delay (each SDR has their own median; leads from
+   some sources are followed up more slowly, ``response_slowdown``: email leads 3x by
+   default). Answering within the SLA (24 h by default) multiplies the odds of becoming an SQL
+   by ``sla_odds_ratio``.
 4. Sales messages (call notes, sales emails) follow. Each content sentence either echoes one of
    the campaign's claims or drifts to a topic the campaign never mentioned (price, discount,
    roadmap, contract terms, a competitor); the lead-level probability of echoing is drawn from a
@@ -89,11 +90,17 @@ class Effects:
     """
 
     #: P(lead -> MQL) by channel.
-    mql_rate: Mapping[str, float] = field(default_factory=lambda: _by_channel(
-        paid_search=0.45, organic=0.50, social=0.35, email=0.40, events=0.55, referral=0.65))
+    mql_rate: Mapping[str, float] = field(
+        default_factory=lambda: _by_channel(
+            paid_search=0.45, organic=0.50, social=0.35, email=0.40, events=0.55, referral=0.65
+        )
+    )
     #: P(MQL -> SQL) by channel for an MQL answered *after* the SLA.
-    sql_rate: Mapping[str, float] = field(default_factory=lambda: _by_channel(
-        paid_search=0.18, organic=0.22, social=0.12, email=0.15, events=0.25, referral=0.35))
+    sql_rate: Mapping[str, float] = field(
+        default_factory=lambda: _by_channel(
+            paid_search=0.18, organic=0.22, social=0.12, email=0.15, events=0.25, referral=0.35
+        )
+    )
     #: The SLA: hours within which an MQL should get a first response.
     sla_hours: float = 24.0
     #: Odds ratio of MQL -> SQL for an MQL answered within the SLA (1.0 = no effect).
@@ -102,13 +109,23 @@ class Effects:
     sdr_median_response_hours: tuple[float, ...] = (3.0, 6.0, 10.0, 16.0, 24.0, 36.0, 48.0, 72.0)
     #: Log-scale spread of response times around an SDR's median.
     response_sigma: float = 1.0
+    #: Response times by channel are multiplied by this (sales follows some sources up more
+    #: slowly); 1.0 everywhere = every source answered alike.
+    response_slowdown: Mapping[str, float] = field(
+        default_factory=lambda: _by_channel(
+            paid_search=1.0, organic=1.0, social=1.0, email=3.0, events=1.0, referral=1.0
+        )
+    )
     #: P(SQL -> opportunity).
     sql_to_opportunity: float = 0.80
     #: P(won) of an opportunity from a paid-search lead with consistency 0.5 and an average AE.
     win_rate: float = 0.20
     #: Additive log-odds of winning by channel (paid search is the reference).
-    channel_win_log_odds: Mapping[str, float] = field(default_factory=lambda: _by_channel(
-        paid_search=0.0, organic=0.1, social=-0.3, email=-0.1, events=0.2, referral=0.5))
+    channel_win_log_odds: Mapping[str, float] = field(
+        default_factory=lambda: _by_channel(
+            paid_search=0.0, organic=0.1, social=-0.3, email=-0.1, events=0.2, referral=0.5
+        )
+    )
     #: Odds ratio of winning per unit of message consistency, from 0 (sales never echoes the
     #: campaign) to 1 (always does); 1.0 = no effect.
     consistency_odds_ratio: float = 3.0
@@ -119,16 +136,34 @@ class Effects:
     #: Number of account executives.
     n_ae: int = 6
     #: Mean days spent in each stage (gamma distributed with shape 2).
-    stage_mean_days: Mapping[str, float] = field(default_factory=lambda: {
-        "prospecting": 5.0, "contact": 7.0, "needs_analysis": 12.0, "proposal": 14.0,
-        "negotiation": 10.0})
+    stage_mean_days: Mapping[str, float] = field(
+        default_factory=lambda: {
+            "prospecting": 5.0,
+            "contact": 7.0,
+            "needs_analysis": 12.0,
+            "proposal": 14.0,
+            "negotiation": 10.0,
+        }
+    )
     #: For lost deals: the stage they are lost in.
-    loss_stage_probs: Mapping[str, float] = field(default_factory=lambda: {
-        "prospecting": 0.10, "contact": 0.25, "needs_analysis": 0.30, "proposal": 0.20,
-        "negotiation": 0.15})
+    loss_stage_probs: Mapping[str, float] = field(
+        default_factory=lambda: {
+            "prospecting": 0.10,
+            "contact": 0.25,
+            "needs_analysis": 0.30,
+            "proposal": 0.20,
+            "negotiation": 0.15,
+        }
+    )
     #: Median annual contract value by company size (currency units), log-normal around it.
-    deal_median: Mapping[str, float] = field(default_factory=lambda: {
-        "1-50": 6_000.0, "51-200": 15_000.0, "201-1000": 40_000.0, "1000+": 100_000.0})
+    deal_median: Mapping[str, float] = field(
+        default_factory=lambda: {
+            "1-50": 6_000.0,
+            "51-200": 15_000.0,
+            "201-1000": 40_000.0,
+            "1000+": 100_000.0,
+        }
+    )
     #: Log-scale spread of deal sizes.
     deal_sigma: float = 0.6
     #: Monthly churn hazard of a customer with consistency 1.
@@ -137,9 +172,16 @@ class Effects:
     churn_inconsistency_hr: float = 2.0
     #: Click-through rate by channel: clicks / impressions (ads shown, emails delivered,
     #: invitations sent, search results shown).
-    ctr: Mapping[str, float] = field(default_factory=lambda: _by_channel(
-        paid_search=0.035, organic=0.025, social=0.009, email=0.030, events=0.050,
-        referral=0.060))
+    ctr: Mapping[str, float] = field(
+        default_factory=lambda: _by_channel(
+            paid_search=0.035,
+            organic=0.025,
+            social=0.009,
+            email=0.030,
+            events=0.050,
+            referral=0.060,
+        )
+    )
     #: Share of clicks that become leads (form fills), all channels.
     click_to_lead: float = 0.08
     #: Log-scale spread of a campaign's clicks and impressions around those rates.
@@ -147,11 +189,21 @@ class Effects:
     #: Log-scale spread of a campaign's spend around leads x cost per lead.
     spend_sigma: float = 0.15
     #: Cost per lead by channel (currency units); campaign spend = leads x cost x noise.
-    cost_per_lead: Mapping[str, float] = field(default_factory=lambda: _by_channel(
-        paid_search=180.0, organic=40.0, social=90.0, email=25.0, events=400.0, referral=60.0))
+    cost_per_lead: Mapping[str, float] = field(
+        default_factory=lambda: _by_channel(
+            paid_search=180.0, organic=40.0, social=90.0, email=25.0, events=400.0, referral=60.0
+        )
+    )
 
     def __post_init__(self) -> None:
-        for name in ("mql_rate", "sql_rate", "channel_win_log_odds", "cost_per_lead", "ctr"):
+        for name in (
+            "mql_rate",
+            "sql_rate",
+            "channel_win_log_odds",
+            "cost_per_lead",
+            "ctr",
+            "response_slowdown",
+        ):
             value = getattr(self, name)
             missing = [c for c in CHANNELS if c not in value]
             if missing:
@@ -229,6 +281,7 @@ _EFFECT_MEANING = {
     "sla_odds_ratio": "odds ratio of MQL -> SQL when answered within the SLA",
     "sdr_median_response_hours": "median first-response time of each SDR, hours",
     "response_sigma": "log-scale spread of response times",
+    "response_slowdown": "response-time multiplier by channel (slower follow-up of a source)",
     "sql_to_opportunity": "P(SQL -> opportunity)",
     "win_rate": "P(won) for paid search, consistency 0.5, average AE",
     "channel_win_log_odds": "additive log-odds of winning by channel",
@@ -258,8 +311,6 @@ def _effects(overrides: Mapping[str, object]) -> Effects:
             f"make_crm got unknown effects {unknown}; the effects are: {', '.join(sorted(names))}"
         )
     return Effects(**overrides)  # type: ignore[arg-type]
-
-
 
 
 def _days(values: np.ndarray | float) -> np.ndarray:
@@ -457,8 +508,11 @@ def _leads(
     is_mql = (rng.random(n) < p_mql) & (mql_at <= data_end)
 
     sdr = rng.integers(0, len(eff.sdr_median_response_hours), n)
-    response_h = np.asarray(eff.sdr_median_response_hours)[sdr] * np.exp(
-        eff.response_sigma * rng.standard_normal(n)
+    slowdown = np.array([eff.response_slowdown[c] for c in channel])
+    response_h = (
+        slowdown
+        * np.asarray(eff.sdr_median_response_hours)[sdr]
+        * np.exp(eff.response_sigma * rng.standard_normal(n))
     )
     responded_at = mql_at + _days(response_h / 24)
     responded = is_mql & (responded_at <= data_end)
@@ -759,7 +813,10 @@ def _stage_conversion(eff: Effects) -> pd.Series:
 
 
 def write_sample(
-    folder: str | Path, n_leads: int = 2000, *, languages: Sequence[str] = ("en", "ko", "ja"),
+    folder: str | Path,
+    n_leads: int = 2000,
+    *,
+    languages: Sequence[str] = ("en", "ko", "ja"),
     random_state: int = 42,
 ) -> list[Path]:
     """Write a sample CRM (tables and truth) as CSV files into ``folder``; return the paths.
