@@ -18,11 +18,11 @@ BENCHMARKS := $(sort $(wildcard benchmarks/bench_*.py))
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/pip install -e ".[dev]"
+	$(BIN)/pip install -e ".[dev,text]"
 	touch $@
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/pip install -e ".[dev,bench]"
+	$(BIN)/pip install -e ".[dev,bench,text]"
 	touch $@
 
 report: $(STAMP)

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
@@ -55,6 +56,7 @@ __all__ = [
     "load_cdnow",
     "load_olist_funnel",
     "OLIST_POST_OUTCOME_COLUMNS",
+    "load_upworthy",
     "make_crm",  # noqa: F822 (from research.synthetic, through __getattr__ below)
     "SyntheticCRM",  # noqa: F822
 ]
@@ -207,6 +209,42 @@ DATASETS: dict[str, Dataset] = {
         notes=(
             "8,000 marketing-qualified leads (first contact 2017-06-14 to 2018-05-31) and the 842 "
             "that became sellers (won 2017-12-05 to 2018-11-14), with SDR/SR ids."
+        ),
+    ),
+    "upworthy_headlines": Dataset(
+        name="upworthy_headlines",
+        title="Upworthy Research Archive, exploratory headline A/B tests (2013-2015)",
+        source=(
+            "The Upworthy Research Archive on OSF (https://osf.io/jd64p/), exploratory split "
+            "upworthy-archive-exploratory-packages-03.12.2020.csv (a CSV of about 13 MB). The "
+            "registered file is NOT that CSV: it is a third-party processed column subset of it, "
+            "stored as parquet in GitHub elilk2/Upworthy-Analysis-Project "
+            "(data/processed/upworthy_clean.parquet, added in commit "
+            "89643f83fe302f3055f7ce984ac04f79bc77d720), downloaded from that exact commit. The "
+            "registered sha256 is of that parquet subset, not of the OSF original."
+        ),
+        citation=(
+            "J. N. Matias, K. Munger, M. Aubin Le Quere & C. Ebersole (2021), The Upworthy "
+            "Research Archive, a time series of 32,487 experiments in U.S. media, "
+            "Scientific Data 8:195."
+        ),
+        licence="CC BY 4.0 (the archive's data licence).",
+        files=(
+            DatasetFile(
+                "upworthy_clean.parquet",
+                "91d1d583e267dbd9b4bb3641eb764245e61013deea99a651bdd129376df24782",
+                "https://raw.githubusercontent.com/elilk2/Upworthy-Analysis-Project/"
+                "89643f83fe302f3055f7ce984ac04f79bc77d720/data/processed/upworthy_clean.parquet",
+                rows=22_666,
+            ),
+        ),
+        notes=(
+            "22,666 packages (headline and image variants) in 4,873 randomised tests, with "
+            "impressions and clicks, test weeks 2013-03 to 2015-17: all packages of the "
+            "archive's exploratory split, but only some of its columns (created_at, updated_at, "
+            "slug, share_text and square are believed missing; not checked against the OSF "
+            "file). The third party added the columns ctr (clicks / impressions) and "
+            "winner_count_anomaly. Text fields look unprocessed: lede still holds HTML."
         ),
     ),
 }
@@ -586,6 +624,125 @@ def load_olist_funnel(*, path: str | os.PathLike[str] | None = None) -> pd.DataF
     won = funnel.pop("_merge").eq("both").astype(bool)
     funnel.insert(len(_OLIST_MQL_COLUMNS), "won", won)
     return funnel
+
+
+_UPWORTHY_COLUMNS = {  # column in the file -> column returned
+    "clickability_test_id": "test_id",
+    "headline": "headline",
+    "lede": "lede",
+    "excerpt": "excerpt",
+    "impressions": "impressions",
+    "clicks": "clicks",
+    "ctr": "ctr",
+    "winner": "winner",
+    "first_place": "first_place",
+    "test_week": "test_week",
+    "eyecatcher_id": "eyecatcher_id",
+}
+
+
+def load_upworthy(
+    *, path: str | os.PathLike[str] | None = None, download: bool = True
+) -> pd.DataFrame:
+    """Load the Upworthy Research Archive's exploratory headline tests, one row per package.
+
+    Upworthy tested each story by showing its visitors, at random, one of several "packages"
+    (a headline, often with an image) and counting impressions and clicks; the archive
+    (Matias et al. 2021, Scientific Data 8:195, CC BY 4.0) publishes these randomised tests.
+    The registered file is a third-party column subset of the exploratory split, stored as
+    parquet (see ``DATASETS["upworthy_headlines"].source``): its sha256 is that of the subset,
+    so the OSF original cannot be verified or read by this loader.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        Your own copy of ``upworthy_clean.parquet`` (or its folder); see :func:`fetch_file`.
+    download : bool, default True
+        Download the file (about 3 MB, from the GitHub commit it was added in) if it is not on
+        disk.
+
+    Returns
+    -------
+    pandas.DataFrame
+        22,666 rows (packages) in 4,873 tests, with a fresh ``RangeIndex`` (the file's own
+        index, row numbers from the third party's processing, is dropped) and the columns
+
+        - ``test_id`` (string): the test (``clickability_test_id``); packages of one test were
+          randomised against each other, packages of different tests were not.
+        - ``headline``, ``lede``, ``excerpt`` (string, missing as ``<NA>``): the package's text.
+          ``lede`` is HTML; 2,417 excerpts and 12 ledes are missing.
+        - ``impressions``, ``clicks`` (int64) and ``ctr`` (float64, clicks / impressions).
+        - ``winner``, ``first_place`` (bool): as recorded by Upworthy's testing tool. Most
+          tests do not have exactly one winner; do not read ``winner`` as "the best package".
+        - ``test_week`` (int64, ``YYYYWW``, 201303 to 201517).
+        - ``eyecatcher_id`` (string): the image shown (22 missing).
+
+        The file's ``significance`` (a 0-100 score of the tool, not a p-value) and the third
+        party's ``winner_count_anomaly`` are left out.
+
+    Raises
+    ------
+    DatasetNotFoundError
+        The file is not on disk and could not be downloaded.
+    ChecksumMismatchError
+        A copy in ``RESEARCH_DATA_HOME``, the cache or a download differs from the registered
+        file (a copy passed with ``path=`` only warns).
+    ValueError
+        A column is missing, impressions are not positive, clicks are negative or exceed
+        impressions, or ``ctr`` differs from clicks / impressions.
+
+    Examples
+    --------
+    >>> packages = load_upworthy()  # doctest: +SKIP
+    >>> packages.shape, packages["test_id"].nunique()  # doctest: +SKIP
+    ((22666, 11), 4873)
+    """
+    file = fetch_file("upworthy_headlines", "upworthy_clean.parquet", path=path, download=download)
+    raw = pd.read_parquet(file, engine="pyarrow")
+    missing = [c for c in _UPWORTHY_COLUMNS if c not in raw.columns]
+    if missing:
+        raise ValueError(
+            f"{file.name} ({len(raw):,} rows) lacks the column(s) {', '.join(missing)}; "
+            f"expected the columns {', '.join(_UPWORTHY_COLUMNS)}"
+        )
+    frame = raw.loc[:, list(_UPWORTHY_COLUMNS)].rename(columns=_UPWORTHY_COLUMNS)
+    frame = frame.reset_index(drop=True)
+    for col in ("test_id", "headline", "lede", "excerpt", "eyecatcher_id"):
+        frame[col] = frame[col].astype("string")
+    for col in ("impressions", "clicks", "test_week"):
+        frame[col] = frame[col].astype("int64")
+    frame["ctr"] = frame["ctr"].astype("float64")
+    for col in ("winner", "first_place"):
+        if not pd.api.types.is_bool_dtype(frame[col].dtype) or frame[col].isna().any():
+            raise ValueError(
+                f"column {col!r} of {file.name} ({len(frame):,} rows) must be boolean without "
+                f"missing values, got dtype {frame[col].dtype}"
+            )
+        frame[col] = frame[col].astype(bool)
+
+    impressions = frame["impressions"].to_numpy()
+    clicks = frame["clicks"].to_numpy()
+    checks = (
+        (impressions <= 0, "have impressions <= 0 (no click-through rate)"),
+        (clicks < 0, "have negative clicks"),
+        (clicks > impressions, "have more clicks than impressions"),
+    )
+    for bad, what in checks:
+        if bad.any():
+            raise ValueError(
+                f"{int(bad.sum()):,} of the {len(frame):,} rows of {file.name} {what} "
+                f"(e.g. test {frame.loc[bad, 'test_id'].iloc[0]!r})"
+            )
+    expected = clicks / impressions
+    off = ~np.isclose(frame["ctr"].to_numpy(), expected, rtol=1e-9, atol=0.0)
+    if off.any():
+        first = int(np.flatnonzero(off)[0])
+        raise ValueError(
+            f"column 'ctr' of {file.name} must equal clicks / impressions, but "
+            f"{int(off.sum()):,} of its {len(frame):,} rows differ (e.g. row {first}: ctr "
+            f"{frame['ctr'].iloc[first]!r}, clicks / impressions {expected[first]!r})"
+        )
+    return frame
 
 
 def __getattr__(name: str) -> object:

@@ -398,3 +398,123 @@ def test_olist_registry_entry() -> None:
     assert entry.manual and entry.manual[0].islower()  # completes "... was not found and "
     assert "won" not in OLIST_POST_OUTCOME_COLUMNS
     assert set(OLIST_POST_OUTCOME_COLUMNS) >= {"won_date", "seller_id", "sdr_id", "sr_id"}
+
+
+# -- Upworthy Research Archive (exploratory headline tests) ----------------------------------
+
+load_upworthy = ds.load_upworthy
+
+UPWORTHY = "upworthy_headlines"
+UPWORTHY_FILE = "upworthy_clean.parquet"
+
+
+@pytest.fixture(scope="module")
+def upworthy(mirror: Path) -> pd.DataFrame:
+    return load_upworthy()
+
+
+def test_upworthy_from_mirror(upworthy: pd.DataFrame) -> None:
+    u = upworthy
+    assert list(u.columns) == [
+        "test_id",
+        "headline",
+        "lede",
+        "excerpt",
+        "impressions",
+        "clicks",
+        "ctr",
+        "winner",
+        "first_place",
+        "test_week",
+        "eyecatcher_id",
+    ]
+    assert len(u) == 22_666
+    assert isinstance(u.index, pd.RangeIndex)
+    assert u["test_id"].nunique() == 4_873
+    assert int(u["impressions"].sum()) == 81_024_151
+    assert int(u["clicks"].sum()) == 1_231_208
+    for col in ("test_id", "headline", "lede", "excerpt", "eyecatcher_id"):
+        assert u[col].dtype == "string", col
+    for col in ("impressions", "clicks", "test_week"):
+        assert u[col].dtype == "int64", col
+    assert u["ctr"].dtype == "float64"
+    assert u["winner"].dtype == bool and u["first_place"].dtype == bool
+    assert (u["clicks"] <= u["impressions"]).all()
+    assert (u["ctr"] == u["clicks"] / u["impressions"]).all()
+    assert (u["test_week"].min(), u["test_week"].max()) == (201303, 201517)
+    # missing text as documented in PROVENANCE.md (empty cells are missing, not "")
+    assert u[["excerpt", "lede", "eyecatcher_id"]].isna().sum().tolist() == [2_417, 12, 22]
+    assert u["headline"].notna().all()
+    first = u.iloc[0]
+    assert first["test_id"] == "546d88fb84ad38b2ce000024"
+    assert (first["impressions"], first["clicks"]) == (3052, 150)
+
+
+def test_upworthy_registry_entry() -> None:
+    entry = ds.DATASETS[UPWORTHY]
+    (f,) = entry.files
+    assert (f.name, f.rows) == (UPWORTHY_FILE, 22_666)
+    assert f.sha256 == "91d1d583e267dbd9b4bb3641eb764245e61013deea99a651bdd129376df24782"
+    assert f.url == (
+        "https://raw.githubusercontent.com/elilk2/Upworthy-Analysis-Project/"
+        "89643f83fe302f3055f7ce984ac04f79bc77d720/data/processed/upworthy_clean.parquet"
+    )
+    assert "CC BY 4.0" in entry.licence
+    assert "Scientific Data 8:195" in entry.citation and "Matias" in entry.citation
+    assert "osf.io/jd64p" in entry.source and "third-party" in entry.source
+    assert "sha256 is of that parquet subset" in entry.source
+
+
+def test_upworthy_explicit_path(mirror: Path, upworthy: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(load_upworthy(path=mirror), upworthy)
+    pd.testing.assert_frame_equal(load_upworthy(path=mirror / UPWORTHY / UPWORTHY_FILE), upworthy)
+
+
+def test_load_upworthy_downloads_into_the_cache(
+    isolated: Path, tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    www = tmp_path / "upworthy_www"
+    www.mkdir()
+    (www / UPWORTHY_FILE).symlink_to(mirror / UPWORTHY / UPWORTHY_FILE)  # served, not copied
+    with _serve(www) as base:
+        entry = ds.DATASETS[UPWORTHY]
+        files = tuple(dataclasses.replace(f, url=base + f.name) for f in entry.files)
+        monkeypatch.setitem(ds.DATASETS, UPWORTHY, dataclasses.replace(entry, files=files))
+        u = load_upworthy()
+    assert len(u) == 22_666 and u["test_id"].nunique() == 4_873
+    cached = isolated / UPWORTHY / UPWORTHY_FILE
+    assert cached.is_file() and not cached.is_symlink()
+    assert sorted(p.name for p in cached.parent.iterdir()) == [UPWORTHY_FILE]
+
+
+def test_upworthy_download_disabled(isolated: Path) -> None:
+    with pytest.raises(DatasetNotFoundError, match="download=False"):
+        load_upworthy(download=False)
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        ("clicks", "more clicks than impressions"),
+        ("ctr", r"'ctr' .* must equal clicks / impressions, but 1 of its 22,666 rows differ"),
+        ("impressions", "impressions <= 0"),
+        ("drop", "lacks the column"),
+    ],
+)
+def test_upworthy_inconsistent_copy_is_refused(
+    tmp_path: Path, mirror: Path, change: str, match: str
+) -> None:
+    raw = pd.read_parquet(mirror / UPWORTHY / UPWORTHY_FILE)
+    if change == "clicks":
+        raw.iloc[5, raw.columns.get_loc("clicks")] = raw["impressions"].iloc[5] + 1
+    elif change == "ctr":
+        raw.iloc[5, raw.columns.get_loc("ctr")] *= 1.01
+    elif change == "impressions":
+        raw.iloc[5, raw.columns.get_loc("impressions")] = 0
+        raw.iloc[5, raw.columns.get_loc("clicks")] = 0
+    else:
+        raw = raw.drop(columns=["clickability_test_id"])
+    edited = tmp_path / UPWORTHY_FILE
+    raw.to_parquet(edited)
+    with pytest.warns(UserWarning, match="sha256"), pytest.raises(ValueError, match=match):
+        load_upworthy(path=edited)

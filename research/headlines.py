@@ -1,0 +1,429 @@
+"""What makes a headline win? Headline features and their lift across many randomised tests.
+
+A headline test shows each visitor, at random, one of several headlines for the same story and
+counts impressions and clicks (the Upworthy Research Archive, :func:`research.datasets.
+load_upworthy`, holds 4,873 such tests). One test says which of its headlines did best; many
+tests together say which *kinds* of headline tend to do better.
+
+* :func:`headline_features`: simple, documented text features of each headline (length,
+  question mark, number, "you", exclamation mark, quotation, a small sentiment lexicon, the
+  "This ..." opener).
+* :func:`headline_effects`: the relative lift in click-through rate associated with each
+  feature, estimated only from comparisons between headlines of the same test, with intervals
+  clustered by test.
+
+Only the headline text is used: the Upworthy ``lede`` (HTML) and ``excerpt`` are not needed, and
+the few HTML tags inside headlines are dropped before the features are computed.
+
+Examples
+--------
+>>> from research.datasets import load_upworthy
+>>> from research.headlines import headline_effects
+>>> packages = load_upworthy()  # doctest: +SKIP
+>>> headline_effects(packages)[["lift", "low", "high"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import statsmodels.api as sm
+
+from research._checks import numeric_values, require_columns, require_frame, rows_repr
+
+__all__ = [
+    "headline_features",
+    "headline_effects",
+    "HEADLINE_FEATURES",
+    "EFFECT_FEATURES",
+    "POSITIVE_WORDS",
+    "NEGATIVE_WORDS",
+    "NUMBER_WORDS",
+]
+
+# A small hand-made sentiment lexicon, written for this module: common English words (and a few
+# of their inflected forms) whose tone is clear out of context. It is NOT a validated instrument
+# (such as LIWC or the NRC lexicons), it has no negation handling ("not good" counts one positive
+# word) and no sense of context ("kill it" counts one negative word). Words that are often not
+# sentiment in headlines were left out on purpose: "like", "kind" ("kind of"), "free", "well",
+# "right", "fine", "won" (it also matches "won't").
+POSITIVE_WORDS: tuple[str, ...] = (
+    "love", "loved", "loves", "lovely", "happy", "happiest", "happiness", "joy", "beautiful",
+    "amazing", "awesome", "wonderful", "brilliant", "fantastic", "incredible", "perfect",
+    "perfectly", "best", "great", "greatest", "good", "better", "excellent", "inspiring",
+    "hope", "hopeful", "heartwarming", "sweet", "sweetest", "adorable", "gorgeous", "brave",
+    "hero", "heroes", "proud", "success", "win", "wins", "smile", "laugh", "fun", "funny",
+    "celebrate", "kindness", "generous",
+)  # fmt: skip
+NEGATIVE_WORDS: tuple[str, ...] = (
+    "hate", "hated", "hates", "sad", "sadly", "awful", "terrible", "horrible", "horrific",
+    "worst", "worse", "bad", "wrong", "angry", "fear", "afraid", "scary", "scared", "die",
+    "died", "dies", "dying", "dead", "death", "kill", "killed", "killing", "cruel", "pain",
+    "hurt", "crisis", "disaster", "tragic", "tragedy", "ugly", "shame", "shocking", "abuse",
+    "violence", "violent", "racist", "evil", "disgusting", "fail", "failed",
+)  # fmt: skip
+NUMBER_WORDS: tuple[str, ...] = (
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+)  # fmt: skip
+
+HEADLINE_FEATURES: tuple[str, ...] = (
+    "n_words",
+    "n_chars",
+    "question",
+    "number",
+    "second_person",
+    "exclamation",
+    "quote",
+    "positive_words",
+    "negative_words",
+    "starts_with_this",
+)
+# The default set for headline_effects: every feature but n_chars, which measures the same thing
+# as n_words (their correlation between headlines of the same Upworthy test is 0.86), so
+# that with both in the model neither lift could be read on its own.
+EFFECT_FEATURES: tuple[str, ...] = tuple(f for f in HEADLINE_FEATURES if f != "n_chars")
+
+# Text is matched by pyarrow's compute kernels (RE2 regular expressions), called directly so
+# that the same rules apply whatever the input dtype: pandas' own str methods switch to Python's
+# re, which is much slower and reads \b, \w and \s differently, on non-ASCII text such as curly
+# quotes. The patterns spell letters, spaces and boundaries out as explicit character classes.
+_LETTERS = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff"  # ASCII and Latin-1 letters, digits
+_APOSTROPHES = "'\u2019"
+_WORD = f"[{_LETTERS}]+(?:[{_APOSTROPHES}][{_LETTERS}]+)*"  # "don't" is one word; hyphens split
+_NOT_LETTER = f"[^{_LETTERS}]+"  # splits lower-cased text into tokens ("you're": "you", "re")
+_SECOND_PERSON = ("you", "your", "yours", "yourself", "yourselves")
+_SPACE = " \t\n\r\u00a0"
+_QUOTE = (
+    # a double quotation mark, or a single-quoted passage ('Walmart's Worst Nightmare'): an
+    # opening ' or ‘ at the start of a word, closed by ' or ’ at the end of a later word.
+    # Apostrophes alone ("Walmart's", "'Em", "'90s Kids") are not quotes.
+    '["\u201c\u201d\u201e\u00ab\u00bb]'
+    f"|(?:^|[{_SPACE}(\\[])['\u2018][^{_SPACE}].*?[^{_SPACE}]['\u2019]"
+    f"(?:$|[{_SPACE}.,;:!?)\\]\u2014-])"
+)
+_HTML_TAG = "<[A-Za-z/!][^<>]*>"  # <br>, <span>, </strong>, <!-- -->; not "<3" or "< 5"
+_STARTS_WITH_THIS = f"^[{_SPACE}\"'\u201c\u2018]*this(?:$|[^{_LETTERS}])"
+
+
+def _visible_text(headlines: pd.Series) -> pa.Array:
+    if not isinstance(headlines, pd.Series):
+        raise TypeError(f"headlines must be a pandas Series, got {type(headlines).__name__}")
+    missing = headlines.isna().to_numpy()
+    if missing.any():
+        raise ValueError(
+            f"headlines has {int(missing.sum()):,} missing values of {len(headlines):,} rows "
+            f"(rows {rows_repr(headlines.index[missing])}); drop or fill them first"
+        )
+    kind = pd.api.types.infer_dtype(headlines, skipna=True)
+    if kind not in ("string", "empty"):
+        raise TypeError(f"headlines must hold text, got values of type {kind!r}")
+    arr = pa.array(headlines.astype(pd.StringDtype("pyarrow")).array)
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    # what a reader sees: HTML tags dropped, runs of white space read as one space
+    visible = pc.replace_substring_regex(arr, pattern=_HTML_TAG, replacement=" ")
+    visible = pc.replace_substring_regex(visible, pattern=f"[{_SPACE}]+", replacement=" ")
+    return pc.utf8_trim_whitespace(visible)
+
+
+def _np(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return values.to_numpy(zero_copy_only=False)
+
+
+def headline_features(headlines: pd.Series) -> pd.DataFrame:
+    """Simple text features of each headline, vectorised (pyarrow compute kernels).
+
+    Parameters
+    ----------
+    headlines : pandas.Series
+        Headline texts (str, object or string dtype), no missing values. Only the headline is
+        used; HTML fields such as Upworthy's ``lede`` are not needed. HTML tags inside a
+        headline (49 Upworthy headlines hold ``<br>``, ``<span>`` or ``<strong>``) are
+        dropped first, and runs of white space count as one space: features describe what a
+        reader sees.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``headlines``, one column per name in :data:`HEADLINE_FEATURES`. A
+        "word" below is a run of letters and digits (ASCII and Latin-1), matched in any case.
+
+        - ``n_words`` (int64): words; an apostrophe inside a word keeps it whole ("don't" is
+          one word), hyphens split ("8-year-old" is three).
+        - ``n_chars`` (int64): characters of the visible text (see above), leading and
+          trailing spaces excluded.
+        - ``question`` (bool): contains "?".
+        - ``number`` (bool): contains a digit or one of the words one ... ten
+          (:data:`NUMBER_WORDS`). "One" is often not a count ("no one", "the one"); it is
+          counted anyway.
+        - ``second_person`` (bool): has the word "you", "your", "yours", "yourself" or
+          "yourselves"; contractions count ("you're", "you'll").
+        - ``exclamation`` (bool): contains "!".
+        - ``quote`` (bool): contains a double quotation mark (" “ ” „ « ») or a single-quoted
+          passage ('like this' or ‘like this’); apostrophes alone do not count.
+        - ``positive_words`` and ``negative_words`` (int64): how many words of
+          :data:`POSITIVE_WORDS` / :data:`NEGATIVE_WORDS` the headline contains. These are a
+          small hand-made lexicon (45 words each) written for this module, not a validated
+          sentiment instrument: no negation, no context, no weighting, whole words only
+          ("loves" counts only because it is listed; "lovingly" does not).
+        - ``starts_with_this`` (bool): opens with the word "This" (the classic clickbait
+          opener "This ... will ..."), after any opening quotation mark; "These" does not count.
+
+    Raises
+    ------
+    TypeError
+        ``headlines`` is not a Series of text.
+    ValueError
+        A headline is missing.
+
+    Examples
+    --------
+    >>> f = headline_features(pd.Series(["This Is Why You Should Never Give Up!",
+    ...                                  "7 Reasons Voting Matters?"]))
+    >>> f[["n_words", "second_person", "exclamation", "number", "starts_with_this"]]
+       n_words  second_person  exclamation  number  starts_with_this
+    0        8           True         True   False              True
+    1        4          False        False    True             False
+    """
+    arr = _visible_text(headlines)
+    n = len(arr)
+    tokens = pc.split_pattern_regex(pc.utf8_lower(arr), pattern=_NOT_LETTER)
+    flat = pc.list_flatten(tokens)
+    parent = _np(pc.list_parent_indices(tokens))
+
+    def words_in(words: Sequence[str]) -> np.ndarray:
+        hit = _np(pc.is_in(flat, value_set=pa.array(words, type=flat.type)))
+        return np.bincount(parent[hit], minlength=n).astype(np.int64)
+
+    def contains(pattern: str, *, regex: bool = True) -> np.ndarray:
+        match = pc.match_substring_regex if regex else pc.match_substring
+        return _np(match(arr, pattern, ignore_case=True)).astype(bool)
+
+    columns = {
+        "n_words": _np(pc.count_substring_regex(arr, _WORD)).astype(np.int64),
+        "n_chars": _np(pc.utf8_length(arr)).astype(np.int64),
+        "question": contains("?", regex=False),
+        "number": contains("[0-9]") | (words_in(NUMBER_WORDS) > 0),
+        "second_person": words_in(_SECOND_PERSON) > 0,
+        "exclamation": contains("!", regex=False),
+        "quote": contains(_QUOTE),
+        "positive_words": words_in(POSITIVE_WORDS),
+        "negative_words": words_in(NEGATIVE_WORDS),
+        "starts_with_this": contains(_STARTS_WITH_THIS),
+    }
+    return pd.DataFrame(columns, index=headlines.index).loc[:, list(HEADLINE_FEATURES)]
+
+
+def _feature_values(frame: pd.DataFrame, col: str) -> tuple[np.ndarray, bool]:
+    """A feature column as float64, and whether it is boolean."""
+    series = frame[col]
+    if pd.api.types.is_bool_dtype(series.dtype):
+        missing = series.isna().to_numpy()
+        if missing.any():
+            raise ValueError(
+                f"feature column {col!r} of tests has {int(missing.sum()):,} missing values of "
+                f"{len(frame):,} rows (rows {rows_repr(frame.index[missing])})"
+            )
+        return series.to_numpy(dtype=np.float64), True
+    return numeric_values(frame, col, "tests"), False
+
+
+def headline_effects(
+    tests: pd.DataFrame,
+    features: Sequence[str] | None = None,
+    *,
+    test_col: str = "test_id",
+    clicks_col: str = "clicks",
+    impressions_col: str = "impressions",
+    headline_col: str = "headline",
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Relative CTR lift of each headline feature, from within-test comparisons only.
+
+    Each row of ``tests`` is one headline (package) of one randomised test. Headlines of
+    different tests are never compared: every test is its own baseline (test fixed effects,
+    removed by demeaning within the test, weighted by impressions), so a story that is simply
+    more clickable does not make its headlines' features look good.
+
+    The outcome of a headline is its click-through rate relative to its test's pooled CTR,
+    ``(clicks / impressions) / (test clicks / test impressions) - 1``. It is regressed on the
+    features, demeaned within test, by weighted least squares with impressions as weights
+    (statsmodels ``WLS``), all features together, with standard errors clustered by test
+    (t intervals with tests - 1 degrees of freedom). A feature's ``lift`` is therefore the
+    difference in CTR between headlines with and without it in the same test, as a share of
+    the test's CTR, holding the other features fixed: 0.05 means 5% more clicks per
+    impression. For a feature that multiplies CTR by a factor f in a test where a share s of
+    impressions have it, the lift estimates (f - 1) / (1 + (f - 1) s), which is f - 1 up to a
+    few per cent of itself for the small effects headlines have (f = 1.10, s = 0.5: 0.095).
+
+    Packages, not features, were randomised: a feature's lift is a comparison between
+    headlines an editor wrote differently, which may differ in more than the listed features.
+
+    Parameters
+    ----------
+    tests : pandas.DataFrame
+        One row per headline with the test id, clicks, impressions and either the feature
+        columns or the headline text (features are then computed by
+        :func:`headline_features`). Not modified.
+    features : sequence of str, optional
+        Feature columns to estimate, together. Boolean features give the lift of having the
+        feature against not having it; numeric features (counts) give the lift per unit (one
+        more word, one more positive word), as given: rescale a column first for another unit.
+        Names of :data:`HEADLINE_FEATURES` that are not columns of ``tests`` are computed from
+        ``headline_col``. Default: :data:`EFFECT_FEATURES` (all but ``n_chars``).
+    test_col, clicks_col, impressions_col, headline_col : str
+        Column names.
+    ci : float, default 0.95
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per feature (index ``feature``) with ``unit`` ("with vs without" or "per
+        unit"), ``lift``, ``low``, ``high``, ``p_value``, ``share_with`` (share of the headlines
+        used that have a boolean feature; NaN for numeric ones), ``n_headlines`` and ``n_tests``
+        (headlines and tests used) and ``n_tests_varying`` (tests in which the feature differs
+        between headlines: only these inform its lift). ``attrs`` holds the counts of tests
+        given (``n_tests_in``), dropped because they have a single headline
+        (``n_tests_single_headline``, no within-test comparison) or no click at all
+        (``n_tests_no_clicks``, no relative CTR), and used (``n_tests_used``).
+
+    Raises
+    ------
+    TypeError
+        ``tests`` is not a DataFrame, or a column has the wrong type.
+    ValueError
+        A column is missing; a test id, click or impression count or feature value is missing;
+        impressions are zero or negative; clicks are negative or exceed impressions; fewer than
+        2 tests remain; a feature never varies within a test; features are collinear within
+        tests; ``ci`` is not between 0 and 1.
+
+    Examples
+    --------
+    >>> effects = headline_effects(packages, ["question", "n_words"])  # doctest: +SKIP
+    >>> effects.loc["question", ["lift", "low", "high"]]  # doctest: +SKIP
+    """
+    frame = require_frame(tests, "tests")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1, got {ci!r}")
+    if isinstance(features, str):
+        raise TypeError(f"features must be a sequence of column names, got the string {features!r}")
+    names = list(EFFECT_FEATURES if features is None else features)
+    if not names:
+        raise ValueError("features is empty: name at least one feature column")
+    repeated = sorted({f for f in names if names.count(f) > 1})
+    if repeated:
+        raise ValueError(f"features names {', '.join(map(repr, repeated))} more than once")
+    to_compute = [f for f in names if f not in frame.columns and f in HEADLINE_FEATURES]
+    require_columns(frame, [test_col, clicks_col, impressions_col], "tests")
+    require_columns(frame, [f for f in names if f not in to_compute], "tests")
+    if to_compute:
+        require_columns(frame, [headline_col], "tests")
+
+    missing_id = frame[test_col].isna().to_numpy()
+    if missing_id.any():
+        raise ValueError(
+            f"column {test_col!r} of tests has {int(missing_id.sum()):,} missing test ids of "
+            f"{len(frame):,} rows (rows {rows_repr(frame.index[missing_id])})"
+        )
+    clicks = numeric_values(frame, clicks_col, "tests")
+    impressions = numeric_values(frame, impressions_col, "tests")
+    checks = (
+        (impressions <= 0, impressions_col, "impressions <= 0 (no click-through rate)"),
+        (clicks < 0, clicks_col, "negative clicks"),
+        (clicks > impressions, clicks_col, f"more clicks than impressions ({impressions_col!r})"),
+    )
+    for bad, col, what in checks:
+        if bad.any():
+            raise ValueError(
+                f"column {col!r} of tests: {int(bad.sum()):,} of {len(frame):,} rows have {what} "
+                f"(rows {rows_repr(frame.index[bad])})"
+            )
+    computed = headline_features(frame[headline_col])[to_compute] if to_compute else None
+    values, is_bool = [], []
+    for name in names:
+        source = computed if computed is not None and name in to_compute else frame
+        x, boolean = _feature_values(source, name)
+        values.append(x)
+        is_bool.append(boolean)
+    X = np.column_stack(values)
+
+    # -- tests: drop those without a within-test comparison or without clicks ---------------
+    codes, _ = pd.factorize(frame[test_col])
+    n_in = int(codes.max()) + 1 if len(codes) else 0
+    per_test = np.bincount(codes, minlength=n_in)
+    test_clicks = np.bincount(codes, weights=clicks, minlength=n_in)
+    single = per_test < 2
+    no_clicks = ~single & (test_clicks == 0)
+    keep = ~(single | no_clicks)[codes]
+    n_used = n_in - int(single.sum()) - int(no_clicks.sum())
+    if n_used < 2:
+        raise ValueError(
+            f"tests has {n_in:,} tests ({len(frame):,} rows); after dropping {int(single.sum()):,} "
+            f"with a single headline and {int(no_clicks.sum()):,} without clicks, {n_used} "
+            f"remain: need at least 2 tests with 2 or more headlines each"
+        )
+    codes, _ = pd.factorize(codes[keep])
+    clicks, impressions, X = clicks[keep], impressions[keep], X[keep]
+
+    # -- within-test outcome and features --------------------------------------------------
+    test_impressions = np.bincount(codes, weights=impressions)
+    pooled = np.bincount(codes, weights=clicks) / test_impressions
+    y = clicks / impressions / pooled[codes] - 1.0  # impressions-weighted mean 0 in each test
+    means = np.column_stack(
+        [np.bincount(codes, weights=impressions * X[:, j]) / test_impressions
+         for j in range(X.shape[1])]
+    )  # fmt: skip
+    Xw = X - means[codes]
+    scale = np.abs(X).max(axis=0)
+    varies = np.abs(Xw) > 1e-9 * np.where(scale > 0, scale, 1.0)
+    n_varying = np.array(
+        [np.unique(codes[varies[:, j]]).size for j in range(X.shape[1])], dtype=np.int64
+    )
+    constant = [n for n, k in zip(names, n_varying, strict=True) if k == 0]
+    if constant:
+        raise ValueError(
+            f"feature(s) {', '.join(map(repr, constant))} never differ between headlines of the "
+            f"same test (in {n_used:,} tests): there is nothing to compare; leave them out"
+        )
+    rank = np.linalg.matrix_rank(Xw * np.sqrt(impressions)[:, None])
+    if rank < len(names):
+        redundant = next(
+            names[j] for j in range(1, len(names))
+            if np.linalg.matrix_rank(Xw[:, : j + 1] * np.sqrt(impressions)[:, None]) <= j
+        )  # fmt: skip
+        raise ValueError(
+            f"features are collinear within tests (rank {rank} of {len(names)}): {redundant!r} "
+            "is a combination of the features before it; leave it (or one of them) out"
+        )
+
+    fit = sm.WLS(y, Xw, weights=impressions).fit(
+        cov_type="cluster", cov_kwds={"groups": codes}, use_t=True
+    )
+    conf = np.asarray(fit.conf_int(alpha=1 - ci))
+    bool_mask = np.array(is_bool)
+    share = np.where(bool_mask, X.mean(axis=0), np.nan)
+    table = pd.DataFrame(
+        {
+            "unit": np.where(bool_mask, "with vs without", "per unit"),
+            "lift": fit.params,
+            "low": conf[:, 0],
+            "high": conf[:, 1],
+            "p_value": fit.pvalues,
+            "share_with": share,
+            "n_headlines": len(y),
+            "n_tests": n_used,
+            "n_tests_varying": n_varying,
+        },
+        index=pd.Index(names, name="feature"),
+    )
+    table.attrs.update(
+        n_tests_in=n_in,
+        n_tests_single_headline=int(single.sum()),
+        n_tests_no_clicks=int(no_clicks.sum()),
+        n_tests_used=n_used,
+    )
+    return table
