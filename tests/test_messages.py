@@ -217,3 +217,10 @@ def test_message_effect_bad_input() -> None:
         message_effect(data.assign(won=1))
     with pytest.raises(ValueError, match="too few"):
         message_effect(data.head(10))
+
+
+def test_escaped_messages_show_as_text_in_a_report_table() -> None:
+    hostile = pd.DataFrame({"text": ["<script>alert('x')</script> Buy now!"]})
+    html_table = hostile.assign(text=escape(hostile["text"])).style.to_html()
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html_table
+    assert "<script>" not in html_table
