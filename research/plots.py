@@ -1,7 +1,8 @@
-"""Standard charts of the segmentation, lifetime-value and funnel analyses, for managers.
+"""Standard charts of the segmentation, lifetime-value, funnel, message and headline analyses.
 
 Each function takes the pandas objects returned by :mod:`research.segmentation`,
-:mod:`research.clv` or :mod:`research.funnel` and returns a :class:`matplotlib.figure.Figure`
+:mod:`research.clv`, :mod:`research.funnel`, :mod:`research.messages` or
+:mod:`research.headlines` and returns a :class:`matplotlib.figure.Figure`
 with a title, labelled axes (with units) and the same palette and font sizes as the other
 charts:
 
@@ -31,13 +32,27 @@ charts:
 * :func:`plot_league_table`: reps ranked with intervals and shrunk rates against the team
   rate (:func:`research.funnel.league_table`);
 * :func:`plot_roi_by_channel`: campaign ROI per channel against break-even
-  (:func:`research.funnel.roi_by_channel`).
+  (:func:`research.funnel.roi_by_channel`);
+* :func:`plot_distinctive_terms`: the Fightin' Words chart, the words that set one group's
+  texts apart from another's, by frequency and z-score
+  (:func:`research.messages.distinctive_terms`);
+* :func:`plot_claim_coverage`: per campaign claim, the share of marketing and of sales messages
+  that carry it, pooled over campaigns (:func:`research.messages.claim_coverage`);
+* :func:`plot_headline_effects`: the click-through lift of each headline feature with its
+  interval (:func:`research.headlines.headline_effects`).
 
 Each new figure is closed in :mod:`matplotlib.pyplot` as soon as it is made: a notebook shows
 it exactly once when it is the cell's result (or with ``display(fig)``), nothing is left open
 in pyplot's figure list, and ``plt.show()`` is never needed (nor shows it); save it with
 ``fig.savefig``. Functions that draw on a single axes also accept ``ax=`` to draw into an
 existing figure. Inputs are never modified.
+
+Korean, Japanese and Chinese text (terms, claims) needs a font with their glyphs, which
+matplotlib does not ship: on import this module looks for one (:data:`CJK_FONT`, e.g.
+"Noto Sans CJK JP" from the Debian package ``fonts-noto-cjk``) and, if there is one, appends
+it to ``rcParams["font.family"]`` as a fallback for the glyphs the main font lacks. Without
+such a font the charts still draw, with empty boxes for those glyphs (and matplotlib's
+"Glyph ... missing" warnings).
 """
 
 from __future__ import annotations
@@ -46,17 +61,20 @@ import itertools
 import math
 import textwrap
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib import font_manager
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.patches import Patch
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import (
     FixedLocator,
     LogLocator,
@@ -65,8 +83,10 @@ from matplotlib.ticker import (
     ScalarFormatter,
     StrMethodFormatter,
 )
+from statsmodels.stats.proportion import proportion_confint
 
 from research._checks import (
+    nonnegative_values,
     numeric_values,
     require_columns,
     require_frame,
@@ -91,6 +111,9 @@ __all__ = [
     "plot_speed_to_lead",
     "plot_league_table",
     "plot_roi_by_channel",
+    "plot_distinctive_terms",
+    "plot_claim_coverage",
+    "plot_headline_effects",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -118,6 +141,8 @@ COLORS = {
     "reference": "#555555",
     "muted": "#9a9a9a",  # text of empty cells
     "empty": "#efefef",  # fill of empty cells
+    "sales": _CB[0],  # the two teams of the message charts
+    "marketing": _CB[1],
 }
 #: Light categorical palette for segments (ColorBrewer Set3 without its grey, which is kept
 #: for empty cells), light enough for black text on top.
@@ -146,6 +171,56 @@ _FEATURE_LABELS = {
     "monetary_value": "average repeat spend",
     "returned_amount": "returned amount",
 }
+
+
+# --------------------------------------------------------------------------------------------
+# fonts: Korean, Japanese and Chinese text
+# --------------------------------------------------------------------------------------------
+
+#: Font families with Hangul, kana and Han glyphs, in order of preference. Debian's
+#: ``fonts-noto-cjk`` package installs the Noto Sans CJK families (each has all three scripts).
+CJK_FONT_CANDIDATES = (
+    "Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Sans CJK SC", "Noto Sans CJK TC",
+    "Noto Sans CJK HK", "Source Han Sans", "Source Han Sans JP", "Source Han Sans KR",
+)  # fmt: skip
+_CJK_FILE_PREFIXES = ("NotoSansCJK", "SourceHanSans")
+
+
+def _find_cjk_font() -> str | None:
+    """The first of :data:`CJK_FONT_CANDIDATES` that matplotlib can use, or None."""
+
+    def known() -> str | None:
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONT_CANDIDATES if name in names), None)
+
+    name = known()
+    if name is None:
+        # A font installed after matplotlib cached its list of fonts is not in that list (the
+        # cache is not refreshed by itself): add the system's CJK font files to it.
+        for path in font_manager.findSystemFonts():
+            if Path(path).name.startswith(_CJK_FILE_PREFIXES):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # unreadable file: skip it
+                    continue
+        name = known()
+    return name
+
+
+#: The installed font used for Korean, Japanese and Chinese glyphs (None: there is none, and
+#: such text draws as empty boxes). Install it on Debian with ``apt-get install fonts-noto-cjk``.
+CJK_FONT = _find_cjk_font()
+if CJK_FONT is not None and CJK_FONT not in plt.rcParams["font.family"]:
+    # a fallback after the main font (DejaVu Sans): used only for the glyphs that one lacks
+    plt.rcParams["font.family"] = [*plt.rcParams["font.family"], CJK_FONT]
+
+
+def _font_family() -> list[str]:
+    """The current font families with the CJK fallback font, for texts that may need it."""
+    family = list(plt.rcParams["font.family"])
+    if CJK_FONT is not None and CJK_FONT not in family:
+        family.append(CJK_FONT)
+    return family
 
 
 # --------------------------------------------------------------------------------------------
@@ -229,6 +304,11 @@ def _times(lift: float) -> str:
     if lift == 0:
         return "0×"
     return f"{lift:#.2g}×" if abs(lift) < 9.95 else f"{lift:,.0f}×"
+
+
+def _signed(text: str) -> str:
+    """Minus signs as the typographic minus: "−4.5%", not "-4.5%"."""
+    return text.replace("-", "\u2212")
 
 
 def _estimates_with_intervals(
@@ -2735,4 +2815,704 @@ def plot_roi_by_channel(
     _label_axes(fig, ax, own, title,
                 "ROI (% of spend: gross profit of won deals minus spend, over spend)",
                 "channel (campaign spend)")  # fmt: skip
+    return _finish(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# 10. messages: distinctive terms and claim coverage (research.messages)
+# --------------------------------------------------------------------------------------------
+
+#: |z| above which a term's log-odds ratio differs from 0 at the 5% level (two-sided).
+Z_CRITICAL = 1.96
+
+
+def _pair_colors(group_a: str, group_b: str) -> tuple[str, str]:
+    """Colours of two groups: the teams' own colours for sales and marketing, else blue and
+    orange."""
+    teams = ("sales", "marketing")
+    a = COLORS[group_a] if group_a in teams else COLORS["main"]
+    b = COLORS[group_b] if group_b in teams else COLORS["value"]
+    return (a, b) if a != b else (COLORS["main"], COLORS["value"])
+
+
+def _boxes_overlap(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For boxes (k, 4) and others (n, 4), rows x0, y0, x1, y1: which pairs overlap, (k, n)."""
+    b, o = boxes[:, None, :], others[None, :, :]
+    return (
+        (b[..., 0] < o[..., 2])
+        & (o[..., 0] < b[..., 2])
+        & (b[..., 1] < o[..., 3])
+        & (o[..., 1] < b[..., 3])
+    )
+
+
+def _segments_hit_boxes(starts: np.ndarray, ends: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Which segments (k, 2) -> (k, 2) pass through which boxes (n, 4): (k, n), by
+    Liang-Barsky clipping."""
+    d = (ends - starts)[:, None, :]
+    s = starts[:, None, :]
+    lo, hi = boxes[None, :, :2], boxes[None, :, 2:]
+    t0 = np.zeros((len(starts), len(boxes)))
+    t1 = np.ones_like(t0)
+    outside = np.zeros(t0.shape, dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for p, q in ((-d, s - lo), (d, hi - s)):
+            for axis in (0, 1):
+                pk = np.broadcast_to(p[..., axis], t0.shape)
+                qk = q[..., axis]
+                t = qk / pk
+                outside |= (pk == 0) & (qk < 0)
+                t0 = np.where(pk < 0, np.maximum(t0, t), t0)
+                t1 = np.where(pk > 0, np.minimum(t1, t), t1)
+    return ~outside & (t0 <= t1)
+
+
+def _segments_cross(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Which segments a -> b (k, 2) properly cross which segments c -> d (n, 2): (k, n)."""
+
+    def turn(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> np.ndarray:
+        return (q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1]) - (q[..., 1] - p[..., 1]) * (
+            r[..., 0] - p[..., 0]
+        )
+
+    a, b, c, d = a[:, None, :], b[:, None, :], c[None, :, :], d[None, :, :]
+    return (turn(a, b, c) * turn(a, b, d) < 0) & (turn(c, d, a) * turn(c, d, b) < 0)
+
+
+def _label_places(
+    points: np.ndarray,
+    sizes: np.ndarray,
+    frame: np.ndarray,
+    fixed: np.ndarray,
+    scale: float,
+    marker_radius: float,
+) -> list[tuple[float, float, float, bool]]:
+    """Where each label goes, in pixels: (side, gap, shift up, leader line) per label.
+
+    ``points`` (n, 2) and label ``sizes`` (n, 2: width, height) are in pixels, ``frame`` is the
+    box labels must stay in and ``fixed`` (m, 4) boxes they must not cover (the legend);
+    ``scale`` is pixels per point. See :func:`_place_labels` for the search.
+    """
+    n_labels = len(points)
+    r = marker_radius * scale
+    pad_x, pad_y = 2.5 * scale, 1.0 * scale
+    near = 4.0 * scale  # gap between a point and a label right beside it
+    markers = np.column_stack([points - r, points + r])
+    h_max = float(sizes[:, 1].max()) if n_labels else 0.0
+    # the places tried, the same for every label: side (1 right, -1 left), gap, shift up
+    side_, dx_, k_ = np.meshgrid(
+        [1.0, -1.0], [near] + [d * scale for d in (16, 32, 52, 76)], np.arange(-16, 17),
+        indexing="ij",
+    )  # fmt: skip
+    side_, dx_, k_ = side_.ravel(), dx_.ravel(), k_.ravel()
+    has_leader = (k_ != 0) | (dx_ != near)
+
+    def candidates(i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Boxes and centres of every place for label i, and how near each is."""
+        (px, py), (w, h) = points[i], sizes[i]
+        dy = k_ * h / 2
+        x0 = np.where(side_ > 0, px + dx_, px - dx_ - w)
+        boxes = np.column_stack([x0 - pad_x, py + dy - h / 2 - pad_y, x0 + w + pad_x,
+                                 py + dy + h / 2 + pad_y])  # fmt: skip
+        centres = np.column_stack([x0 + w / 2, py + dy])
+        # nearest first; the side with more room, and moving away from the middle (z = 0)
+        first = 1.0 if frame[2] - px >= px - frame[0] else -1.0
+        away = 1.0 if py >= (frame[1] + frame[3]) / 2 else -1.0
+        base = (np.hypot(dx_ - near, dy) + (side_ != first) * h
+                + (np.sign(k_) == -away) * h / 4)  # fmt: skip
+        return boxes, centres, base
+
+    placed_box = np.full((n_labels, 4), np.nan)
+    placed_centre = np.full((n_labels, 2), np.nan)
+    choice = np.zeros(n_labels, dtype=np.int64)
+
+    def best_place(i: int) -> int:
+        boxes, centres, base = candidates(i)
+        others = np.ones(n_labels, dtype=bool)
+        others[i] = False
+        placed = others & ~np.isnan(placed_box[:, 0])
+        labels = np.vstack([placed_box[placed], fixed])
+        lines = placed & has_leader[choice]
+        marks = markers[others]
+        ok = ((boxes[:, 0] >= frame[0]) & (boxes[:, 2] <= frame[2])
+              & (boxes[:, 1] >= frame[1]) & (boxes[:, 3] <= frame[3]))  # fmt: skip
+        ok &= ~_boxes_overlap(boxes, np.vstack([labels, marks])).any(axis=1)
+        if lines.any():
+            ok &= ~_segments_hit_boxes(placed_centre[lines], points[lines], boxes).any(axis=0)
+        cost = np.where(ok, base, np.inf)
+        # a leader line runs from the label's centre to its point: one that crosses another
+        # label or leader counts as far away, one over another labelled point a little further
+        ends = np.broadcast_to(points[i], centres.shape)
+        through = _segments_hit_boxes(centres, ends, labels).sum(axis=1)
+        crossed = np.zeros(len(centres))
+        if lines.any():
+            crossed = _segments_cross(centres, ends, placed_centre[lines], points[lines]).sum(
+                axis=1
+            )
+        over = _segments_hit_boxes(centres, ends, marks).sum(axis=1)
+        penalty = (12 * through + 6 * crossed + 2 * over) * h_max
+        cost += np.where(has_leader, penalty, 0.0)
+        best = int(np.argmin(cost))
+        if np.isfinite(cost[best]):
+            return best
+        # nowhere free: right beside the point, on the side that fits
+        beside = np.flatnonzero(~has_leader)
+        fits = [j for j in beside if ((boxes[j, :2] >= frame[:2]).all()
+                                      and (boxes[j, 2:] <= frame[2:]).all())]  # fmt: skip
+        return int(fits[0] if fits else beside[np.argmin(base[beside])])
+
+    def put(i: int, j: int) -> None:
+        boxes, centres, _ = candidates(i)
+        choice[i] = j
+        placed_box[i], placed_centre[i] = boxes[j], centres[j]
+
+    # one by one in the given order, then each moved to its best place given all the others,
+    # a few times over: this undoes most crossings left by the first, greedy pass
+    for i in range(n_labels):
+        put(i, best_place(i))
+    for _ in range(3):
+        changed = False
+        for i in range(n_labels):
+            placed_box[i] = np.nan
+            j = best_place(i)
+            changed |= j != choice[i]
+            put(i, j)
+        if not changed:
+            break
+    return [
+        (float(side_[j]), float(dx_[j]), float(k_[j] * sizes[i, 1] / 2), bool(has_leader[j]))
+        for i, j in enumerate(choice)
+    ]
+
+
+class _LabelPlacer(Artist):
+    """Places point labels when the axes is drawn, so on the final layout at the final dpi.
+
+    Added to the axes just below the labels, it is drawn right before them: it measures the
+    labels, finds their places (:func:`_label_places`) and moves them there, unless nothing that
+    matters (axes box, limits, dpi, legend) has changed since the last draw.
+    """
+
+    def __init__(self, labels: list[Annotation], xy: np.ndarray, marker_radius: float) -> None:
+        super().__init__()
+        self._labels = labels
+        self._xy = xy
+        self._marker_radius = marker_radius
+        self._key: tuple | None = None
+        self.set_in_layout(False)
+
+    def draw(self, renderer) -> None:
+        ax = self.axes
+        if ax is None or not self._labels:
+            return
+        scale = renderer.points_to_pixels(1.0)
+        legend = ax.get_legend()
+        fixed = np.empty((0, 4))
+        if legend is not None and legend.get_visible():
+            fixed = np.array([legend.get_window_extent(renderer).extents])
+        key = (tuple(ax.bbox.extents), ax.get_xlim(), ax.get_ylim(), scale,
+               tuple(fixed.ravel()))  # fmt: skip
+        if key != self._key:
+            sizes = np.array([Text.get_window_extent(t, renderer).size for t in self._labels])
+            frame = ax.bbox.extents + np.array([2.0, 2.0, -2.0, -2.0])
+            places = _label_places(ax.transData.transform(self._xy), sizes, frame, fixed,
+                                   scale, self._marker_radius)  # fmt: skip
+            for label, (side, dx, dy, leader) in zip(self._labels, places, strict=True):
+                label.xyann = (side * dx / scale, dy / scale)
+                label.set_horizontalalignment("left" if side > 0 else "right")
+                if label.arrow_patch is not None:
+                    label.arrow_patch.set_visible(leader)
+            self._key = key
+        self.stale = False
+
+
+def _place_labels(
+    ax: Axes,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    texts: Sequence[str],
+    colors: Sequence[str],
+    gids: Sequence[str],
+    *,
+    marker_radius: float = 4.0,
+    fontsize: float = ANNOT_SIZE,
+) -> list[Annotation]:
+    """Label points so that labels do not overlap: a greedy search, then a few passes of repair.
+
+    A label goes right or left beside its point if that place is free; otherwise it is moved
+    up or down by half a label height at a time and further out, with a thin leader line back
+    to its point. Each label takes the nearest place that overlaps no other label, labelled
+    point, leader line or the legend and stays inside the axes, where a leader line that
+    crosses another label or leader counts as far away (and one that passes over another
+    labelled point a little further): labels first one by one in the given order, then each
+    moved to its best place given all the others, up to three times over. The places are
+    found when the figure is drawn (by a :class:`_LabelPlacer`), in pixels on the laid-out
+    figure, so they hold however the figure is laid out or saved. Labels are left out of the
+    layout.
+    """
+    family = _font_family()
+    labels = []
+    for x, y, text, color, gid in zip(xs, ys, texts, colors, gids, strict=True):
+        label = ax.annotate(
+            text,
+            (x, y),
+            xytext=(4.0, 0.0),  # right beside the point until placed
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=fontsize,
+            fontfamily=family,
+            color=color,
+            gid=gid,
+            zorder=5,
+            annotation_clip=False,
+            bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5},
+            # from the label towards its point, cut at the label's edge; hidden unless needed
+            arrowprops={
+                "arrowstyle": "-",
+                "color": color,
+                "linewidth": 0.6,
+                "alpha": 0.8,
+                "shrinkA": 0,
+                "shrinkB": marker_radius - 1,
+            },  # fmt: skip
+        )
+        label.arrow_patch.set_visible(False)
+        label.set_in_layout(False)
+        _plain(label)
+        labels.append(label)
+    placer = _LabelPlacer(labels, np.column_stack([xs, ys]).astype(np.float64), marker_radius)
+    placer.set_zorder(4.99)
+    ax.add_artist(placer)
+    return labels
+
+
+def plot_distinctive_terms(
+    table: pd.DataFrame,
+    *,
+    n: int = 15,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """The Fightin' Words chart: each term's z-score against how often it is used.
+
+    Every term of the table is a small grey point at its overall frequency (``count_a +
+    count_b``, on a log axis) and its z-score (the log-odds ratio between the two groups over
+    its standard deviation; Monroe, Colaresi & Quinn 2008). The ``n`` terms with the largest z
+    on each side, those that most favour one group, are coloured by the group they favour and
+    labelled; labels are placed so that they do not overlap (moved up or down with a leader
+    line where the points crowd). Dashed lines at z = ±1.96 mark the 5% level. Korean, Japanese
+    and Chinese terms need :data:`CJK_FONT` (see the module docstring).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`research.messages.distinctive_terms`: one row per term with columns
+        ``term``, ``count_a``, ``count_b`` and ``z`` (positive favours group A); the group
+        names are ``table.attrs["group_a"]`` and ``["group_b"]`` (default "group A" and
+        "group B"). Not modified.
+    n : int, default 15
+        Terms labelled on each side (fewer if fewer favour that group; 0 labels none).
+    title : str, optional
+        Chart title. Default names the groups.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        All terms are a scatter collection with gid ``"terms"``; the labelled ones scatter
+        collections with gids ``"top-a"`` and ``"top-b"`` and texts with gid
+        ``"term-<term>"``; the dashed lines have gids ``"z+1.96"`` and ``"z-1.96"``.
+
+    Raises
+    ------
+    ValueError
+        A column is missing, the table is empty, a count is negative or missing, a z-score is
+        missing, no term has a count, or ``n`` is not a non-negative integer.
+
+    Examples
+    --------
+    >>> terms = distinctive_terms(messages.text, messages.team, group_a="sales",
+    ...                           group_b="marketing")  # doctest: +SKIP
+    >>> plot_distinctive_terms(terms, n=10)  # doctest: +SKIP
+    """
+    frame = _require_frame(table, "table")
+    require_columns(frame, ["term", "count_a", "count_b", "z"], "table")
+    require_rows(frame, "table")
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
+        raise ValueError(f"n must be a non-negative integer, got {n!r}")
+    count_a = nonnegative_values(frame, "count_a", "table")
+    count_b = nonnegative_values(frame, "count_b", "table")
+    z = numeric_values(frame, "z", "table")
+    terms = frame["term"].astype(str).to_numpy()
+    total = count_a + count_b
+    used = total > 0  # a log axis cannot show a term used 0 times
+    if not used.any():
+        raise ValueError(f"no term of the table ({len(frame):,} rows) has a count: nothing to plot")
+    group_a = str(frame.attrs.get("group_a", "group A"))
+    group_b = str(frame.attrs.get("group_b", "group B"))
+    color_a, color_b = _pair_colors(group_a, group_b)
+    rows = np.flatnonzero(used)
+    pos, neg = rows[z[rows] > 0], rows[z[rows] < 0]
+    top_a = pos[np.argsort(-z[pos], kind="stable")][:n]
+    top_b = neg[np.argsort(z[neg], kind="stable")][:n]
+
+    own = ax is None
+    fig, ax = _axes_or_new(ax, 7.0)
+    ax.scatter(total[used], z[used], s=9, color=COLORS["muted"], alpha=0.45, linewidths=0,
+               zorder=2, gid="terms",
+               label=f"other terms ({int(used.sum()):,} in all)")  # fmt: skip
+    for top, color, name, gid in ((top_a, color_a, group_a, "top-a"),
+                                  (top_b, color_b, group_b, "top-b")):  # fmt: skip
+        if len(top):
+            ax.scatter(total[top], z[top], s=24, color=color, edgecolors="white",
+                       linewidths=0.5, zorder=4, gid=gid,
+                       label=f"favours {name} (top {len(top)} labelled)")  # fmt: skip
+    for sign in (1, -1):
+        ax.axhline(sign * Z_CRITICAL, color=COLORS["reference"], linestyle="--", linewidth=1,
+                   zorder=1, gid=f"z{'+' if sign > 0 else '-'}{Z_CRITICAL}",
+                   label="z = ±1.96 (5% level)" if sign > 0 else None)  # fmt: skip
+    ax.axhline(0, color="#cccccc", linewidth=0.8, zorder=1)
+
+    ax.set_xscale("log")
+    lo_x, hi_x = total[used].min(), total[used].max()
+    ax.set_xlim(lo_x / 1.5, hi_x * 1.5 if hi_x > lo_x else hi_x * 3)
+    few = hi_x / lo_x < 1e3
+    ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if few else (1.0,)))
+    ax.xaxis.set_major_formatter(_log_tick)
+    ax.xaxis.set_minor_formatter(lambda x, pos: "")
+    lo_y, hi_y = min(z[used].min(), -Z_CRITICAL), max(z[used].max(), Z_CRITICAL)
+    pad = 0.07 * (hi_y - lo_y)
+    ax.set_ylim(lo_y - pad, hi_y + pad)
+    ax.grid(axis="both", which="major", alpha=0.2)
+    ax.set_axisbelow(True)
+    _clean_spines(ax)
+    if own:  # above the axes, clear of the points; a caller's axes has its title there
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize=ANNOT_SIZE,
+                  frameon=False)  # fmt: skip
+    else:
+        ax.legend(loc="best", fontsize=ANNOT_SIZE, frameon=True, edgecolor="none",
+                  framealpha=0.9)  # fmt: skip
+
+    if title is None:
+        tokens = ""
+        if "tokens_a" in frame.attrs and "tokens_b" in frame.attrs:
+            tokens = (f" ({int(frame.attrs['tokens_a']):,} and "
+                      f"{int(frame.attrs['tokens_b']):,} words)")  # fmt: skip
+        title = (
+            f"Words that set {group_a} apart from {group_b}{tokens}\n"
+            f"Fightin' Words z-scores, the top {n} of each side labelled; dashed: |z| = 1.96"
+        )
+    _label_axes(fig, ax, own, title, "occurrences in both groups (log scale)",
+                f"z-score: log-odds ratio / its SD\n(> 0 favours {group_a}, "
+                f"< 0 favours {group_b})")  # fmt: skip
+    # the labels, placed when the figure is drawn: the most distinctive terms first, both
+    # sides in turn
+    order = [i for pair in itertools.zip_longest(top_a, top_b) for i in pair if i is not None]
+    if order:
+        idx = np.array(order)
+        side_color = np.where(z[idx] > 0, color_a, color_b)
+        _place_labels(ax, total[idx], z[idx], terms[idx].tolist(), side_color.tolist(),
+                      [f"term-{t}" for t in terms[idx]])  # fmt: skip
+    return _finish(fig)
+
+
+def _claim_label(claim: str) -> str:
+    return claim.replace("_", " ")
+
+
+def plot_claim_coverage(
+    table: pd.DataFrame,
+    *,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Per campaign claim: the share of marketing and of sales messages that carry it.
+
+    The table has one row per (campaign, claim); the chart pools each claim over the campaigns
+    that make it: the message counts and the counts of messages carrying the claim are summed
+    per claim and per team, and each team's share is recomputed with its Wilson 95% interval
+    (statsmodels). Each claim is a row with two points, marketing's share and sales', claims
+    sorted by the gap (marketing share - sales share), largest on top, with the gap in
+    percentage points on the right. A note lists the claims sales never repeats (pooled sales
+    share 0).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`research.messages.claim_coverage`: columns ``claim``,
+        ``marketing_messages``, ``marketing_with``, ``sales_messages`` and ``sales_with``
+        (``campaign_id``, if present, counts the campaigns per claim). Not modified.
+    title : str, optional
+        Chart title. Default names the claim with the largest gap.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The shares are error bar containers whose lines have gids ``"marketing"`` and
+        ``"sales"`` (x: pooled share, y: row, claims top to bottom); the gaps texts with gid
+        ``"gap-<claim>"``; the note a text with gid ``"never-repeated"``.
+
+    Raises
+    ------
+    ValueError
+        A column is missing, the table is empty, or a count is missing, negative, or larger
+        than the team's messages.
+
+    Examples
+    --------
+    >>> coverage = claim_coverage(messages, campaigns, leads, CLAIM_KEYWORDS)  # doctest: +SKIP
+    >>> plot_claim_coverage(coverage)  # doctest: +SKIP
+    """
+    frame = _require_frame(table, "table")
+    teams = ("marketing", "sales")
+    count_cols = [f"{t}_{c}" for t in teams for c in ("messages", "with")]
+    require_columns(frame, ["claim", *count_cols], "table")
+    require_rows(frame, "table")
+    counts = {c: nonnegative_values(frame, c, "table") for c in count_cols}
+    for team in teams:
+        bad = counts[f"{team}_with"] > counts[f"{team}_messages"]
+        if bad.any():
+            raise ValueError(
+                f"column '{team}_with' of table exceeds '{team}_messages' in {int(bad.sum()):,} "
+                f"rows (rows {rows_repr(frame.index[bad])})"
+            )
+    claims = frame["claim"].astype(str).to_numpy()
+    pooled = pd.DataFrame(counts).groupby(claims, sort=True).sum()
+    if "campaign_id" in frame.columns:
+        n_campaigns = frame.groupby(claims, sort=True)["campaign_id"].nunique()
+        all_campaigns = int(frame["campaign_id"].nunique())
+    else:
+        n_campaigns = pd.Series(claims).value_counts().sort_index()
+        all_campaigns = None
+    stats = {}
+    for team in teams:
+        m = pooled[f"{team}_messages"].to_numpy()
+        k = pooled[f"{team}_with"].to_numpy()
+        has = m > 0
+        share, low, high = (np.full(len(m), np.nan) for _ in range(3))
+        share[has] = k[has] / m[has]
+        if has.any():
+            low[has], high[has] = proportion_confint(k[has], m[has], alpha=0.05,
+                                                     method="wilson")  # fmt: skip
+        stats[team] = (share, low, high)
+    gap = stats["marketing"][0] - stats["sales"][0]
+    order = np.argsort(-np.nan_to_num(gap, nan=-np.inf), kind="stable")  # largest gap on top
+    names = pooled.index.to_numpy()[order]
+    gap = gap[order]
+    stats = {t: tuple(a[order] for a in v) for t, v in stats.items()}
+    campaigns_per = n_campaigns.reindex(pooled.index).to_numpy()[order]
+    k = len(names)
+
+    own = ax is None
+    fig, ax = _axes_or_new(ax, max(3.6, 2.0 + 0.55 * k))
+    y = np.arange(k, dtype=np.float64)
+    markers = {"marketing": "o", "sales": "D"}
+    for offset, team in ((-0.16, "marketing"), (0.16, "sales")):
+        share, low, high = stats[team]
+        shown = np.isfinite(share)
+        bars = ax.errorbar(
+            share[shown], y[shown] + offset, xerr=_interval_errors(share, low, high)[:, shown],
+            fmt=markers[team], color=COLORS[team], ecolor=COLORS[team], elinewidth=1.5,
+            capsize=3, markersize=6.5, zorder=3, label=f"{team} messages",
+        )  # fmt: skip
+        bars.lines[0].set_gid(team)
+    ax.set_yticks(
+        y,
+        [f"{textwrap.shorten(_claim_label(c), 28)} ({int(m)} campaign{'s' if m != 1 else ''})"
+         for c, m in zip(names, campaigns_per, strict=True)],
+    )  # fmt: skip
+    ax.set_ylim(k - 0.5, -1.3)  # largest gap on top, room above for the legend
+    ax.set_xlim(0, 1)
+    _percent_axis(ax.xaxis)
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_axisbelow(True)
+    _clean_spines(ax)
+    ax.legend(loc="upper left", ncols=2, fontsize=ANNOT_SIZE, frameon=False)
+    # the gap, in percentage points, in a column right of the axes
+    header = ax.annotate("gap", (1, -0.9), xycoords=("axes fraction", "data"), xytext=(8, 0),
+                         textcoords="offset points", ha="left", va="center",
+                         fontsize=ANNOT_SIZE, fontweight="bold",
+                         color=COLORS["reference"])  # fmt: skip
+    texts = [header]
+    for yi, claim, g in zip(y, names, gap, strict=True):
+        texts.append(ax.annotate(
+            _signed(f"{100 * g:+.0f} pts") if np.isfinite(g) else "n/a", (1, yi),
+            xycoords=("axes fraction", "data"), xytext=(8, 0), textcoords="offset points",
+            ha="left", va="center", fontsize=ANNOT_SIZE, gid=f"gap-{claim}",
+        ))  # fmt: skip
+    _plain(*texts)
+    never = [c for c, s in zip(names, stats["sales"][0], strict=True) if s == 0]
+    if never:
+        note = _footnote(ax, textwrap.fill(
+            "Sales never repeats: " + ", ".join(_claim_label(c) for c in never)
+            + " (in none of the sales messages of the campaigns that make the claim)",
+            110,
+        ))  # fmt: skip
+        note.set_gid("never-repeated")
+
+    if title is None:
+        pooled_over = f", pooled over {all_campaigns} campaigns" if all_campaigns else ""
+        title = f"Campaign claims in marketing and sales messages{pooled_over}"
+        if np.isfinite(gap[0]):
+            title += (
+                f"\n{_claim_label(names[0])}: {_pct(stats['marketing'][0][0])} of marketing "
+                f"vs {_pct(stats['sales'][0][0])} of sales messages (the largest gap)"
+            )
+    _label_axes(fig, ax, own, title,
+                "share of the team's messages that carry the claim (%, Wilson 95% interval)",
+                "claim (campaigns making it)")  # fmt: skip
+    return _finish(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# 11. headlines: feature effects (research.headlines)
+# --------------------------------------------------------------------------------------------
+
+#: Names and per-unit units of the features of :func:`research.headlines.headline_features`.
+_HEADLINE_FEATURE_LABELS = {
+    "n_words": ("words", "per word"),
+    "n_chars": ("characters", "per character"),
+    "question": ("question mark", None),
+    "number": ("number", None),
+    "second_person": ('"you", "your"', None),
+    "exclamation": ("exclamation mark", None),
+    "quote": ("quotation", None),
+    "positive_words": ("positive words", "per word"),
+    "negative_words": ("negative words", "per word"),
+    "starts_with_this": ('starts with "This"', None),
+}
+
+
+def _feature_label(feature: str, unit: str | None) -> str:
+    """'question mark (with vs without)', 'words (per word)'."""
+    name, per = _HEADLINE_FEATURE_LABELS.get(feature, (feature.replace("_", " "), None))
+    if unit is None or unit in ("", "nan", "<NA>"):
+        return name
+    if unit == "per unit" and per is not None:
+        unit = per
+    return f"{name} ({unit})"
+
+
+def plot_headline_effects(
+    table: pd.DataFrame,
+    *,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """The click-through lift of each headline feature, with its interval, against zero.
+
+    One row per feature, largest lift on top: the lift as a percentage of the test's
+    click-through rate with its interval, each labelled with its value, a solid line at 0 (no
+    difference), the feature and the unit of its lift in the tick label ("question mark (with
+    vs without)", "words (per word)"), and on the right the share of headlines that have the
+    feature, where the table gives it (boolean features).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`research.headlines.headline_effects`: indexed by feature, with columns
+        ``lift``, ``low`` and ``high`` (shares: 0.05 is 5%), and optionally ``unit``,
+        ``share_with`` and ``n_tests``. Not modified.
+    title : str, optional
+        Chart title. Default counts the features whose interval excludes zero.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The lifts are an error bar container whose line has gid ``"lift"`` (x in percent, y:
+        row, features top to bottom); the zero line has gid ``"zero"``; the shares texts with
+        gid ``"share-<feature>"``.
+
+    Raises
+    ------
+    ValueError
+        A column is missing, the table is empty, or a lift is missing.
+
+    Examples
+    --------
+    >>> plot_headline_effects(headline_effects(load_upworthy()))  # doctest: +SKIP
+    """
+    frame = _require_frame(table, "table")
+    require_columns(frame, ["lift", "low", "high"], "table")
+    require_rows(frame, "table")
+    lift = 100 * numeric_values(frame, "lift", "table")
+    low = 100 * _optional_values(frame, "low")
+    high = 100 * _optional_values(frame, "high")
+    share = _optional_values(frame, "share_with") if "share_with" in frame.columns else None
+    units = (frame["unit"].astype(str).to_numpy() if "unit" in frame.columns
+             else [None] * len(frame))  # fmt: skip
+    features = frame.index.astype(str).to_numpy()
+    order = np.argsort(-lift, kind="stable")  # largest lift on top
+    lift, low, high, features = (a[order] for a in (lift, low, high, features))
+    units = [units[i] for i in order]
+    if share is not None:
+        share = share[order]
+    k = len(order)
+
+    own = ax is None
+    fig, ax = _axes_or_new(ax, max(3.6, 1.9 + 0.55 * k))
+    y = np.arange(k, dtype=np.float64)
+    ax.axvline(0, color="#222222", linewidth=1.2, zorder=2, gid="zero",
+               label="no difference (0%)")  # fmt: skip
+    _estimates_with_intervals(ax, lift, y, xerr=_interval_errors(lift, low, high),
+                              label="lift (95% interval)", gid="lift")  # fmt: skip
+    finite = np.concatenate([low[np.isfinite(low)], high[np.isfinite(high)], lift, [0.0]])
+    span = max(finite.max() - finite.min(), 1.0)
+    ax.set_xlim(finite.min() - 0.08 * span, finite.max() + 0.08 * span)
+    ax.set_ylim(k - 0.5, -1.3)  # largest lift on top, room above for the legend
+    ax.set_yticks(y, [_feature_label(f, u) for f, u in zip(features, units, strict=True)])
+    ax.xaxis.set_major_formatter(lambda x, pos: _signed(f"{x:+g}%") if x else "0%")
+    ax.get_xlim()  # settles pending autoscaling before the limits are read
+    to_axes = ax.transScale + ax.transLimits
+    labels = []
+    for xi, yi, lo, hi in zip(lift, y, low, high, strict=True):
+        interval = f" [{lo:+.1f}, {hi:+.1f}]" if np.isfinite(lo) and np.isfinite(hi) else ""
+        where = to_axes.transform((xi, 0.0))[0]
+        labels.append(ax.annotate(
+            _signed(f"{xi:+.1f}%{interval}"), (xi, yi), xytext=(0, 7), textcoords="offset points",
+            ha="left" if where < 0.2 else "right" if where > 0.8 else "center", va="bottom",
+            fontsize=ANNOT_SIZE,
+            bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5},
+        ))  # fmt: skip
+    _plain(*labels)
+    if share is not None and np.isfinite(share).any():
+        column = [ax.annotate("headlines\nwith it", (1, -0.9), xycoords=("axes fraction", "data"),
+                              xytext=(8, 0), textcoords="offset points", ha="left", va="center",
+                              fontsize=ANNOT_SIZE, fontweight="bold",
+                              color=COLORS["reference"])]  # fmt: skip
+        for yi, feature, s in zip(y, features, share, strict=True):
+            if np.isfinite(s):
+                column.append(ax.annotate(
+                    _pct(s), (1, yi), xycoords=("axes fraction", "data"), xytext=(8, 0),
+                    textcoords="offset points", ha="left", va="center", fontsize=ANNOT_SIZE,
+                    gid=f"share-{feature}",
+                ))  # fmt: skip
+        _plain(*column)
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_axisbelow(True)
+    _clean_spines(ax)
+    ax.legend(loc="upper left", ncols=2, fontsize=ANNOT_SIZE, frameon=False)
+
+    if title is None:
+        clear = int(np.sum((low > 0) | (high < 0)))
+        tests = ""
+        n_tests = frame.attrs.get("n_tests_used")
+        if n_tests is None and "n_tests" in frame.columns:
+            n_tests = frame["n_tests"].max()
+        if n_tests is not None and np.isfinite(n_tests):
+            tests = f" ({int(n_tests):,} tests)"
+        title = (
+            f"Headline features and clicks: {clear} of {k} lifts have an interval excluding 0\n"
+            f"lift vs headlines of the same test{tests}, other features held fixed"
+        )
+    _label_axes(fig, ax, own, title,
+                "lift in click-through rate (% of the test's CTR; 95% interval)",
+                "headline feature (unit of the lift)")  # fmt: skip
+    _footnote(ax, "Headlines, not their features, were randomised: the lifts are associations.")
     return _finish(fig)
