@@ -48,15 +48,18 @@ in pyplot's figure list, and ``plt.show()`` is never needed (nor shows it); save
 existing figure. Inputs are never modified.
 
 Korean, Japanese and Chinese text (terms, claims) needs a font with their glyphs, which
-matplotlib does not ship: on import this module looks for one (:data:`CJK_FONT`, e.g.
-"Noto Sans CJK JP" from the Debian package ``fonts-noto-cjk``) and, if there is one, appends
-it to ``rcParams["font.family"]`` as a fallback for the glyphs the main font lacks. Without
-such a font the charts still draw, with empty boxes for those glyphs (and matplotlib's
-"Glyph ... missing" warnings).
+matplotlib does not ship: on import this module looks for one (:data:`CJK_FONTS`): a system
+font with all three scripts, e.g. "Noto Sans CJK JP" from the Debian package
+``fonts-noto-cjk``, or else the Nanum Gothic and IPAex Gothic fonts that the ``text`` extra
+installs (koreanize-matplotlib, matplotlib-fontja), and appends them to
+``rcParams["font.family"]`` as fallbacks for the glyphs the main font lacks. Without such a
+font the charts still draw, with empty boxes for those glyphs (and matplotlib's "Glyph ...
+missing" warnings).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 import textwrap
@@ -184,10 +187,34 @@ CJK_FONT_CANDIDATES = (
     "Noto Sans CJK HK", "Source Han Sans", "Source Han Sans JP", "Source Han Sans KR",
 )  # fmt: skip
 _CJK_FILE_PREFIXES = ("NotoSansCJK", "SourceHanSans")
+#: Fonts shipped inside PyPI packages of the ``text`` extra, used when the system has none of
+#: the candidates: Nanum Gothic (Hangul) from koreanize-matplotlib and IPAex Gothic (kana and
+#: kanji) from matplotlib-fontja. Only their font files are read; the packages are not imported
+#: (importing them would change matplotlib's settings).
+_PACKAGED_CJK_FONTS = (
+    ("koreanize_matplotlib", "fonts/NanumGothic.ttf"),
+    ("matplotlib_fontja", "fonts/ipaexg.ttf"),
+)
 
 
-def _find_cjk_font() -> str | None:
-    """The first of :data:`CJK_FONT_CANDIDATES` that matplotlib can use, or None."""
+def _packaged_font(package: str, relative: str) -> str | None:
+    """Register the font file ``relative`` inside ``package`` (if installed); its family name."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / relative
+    if not path.is_file():
+        return None
+    try:
+        font_manager.fontManager.addfont(str(path))
+        return font_manager.FontProperties(fname=str(path)).get_name()
+    except (OSError, RuntimeError, ValueError):  # unreadable file: do without it
+        return None
+
+
+def _find_cjk_fonts() -> tuple[str, ...]:
+    """The font families to fall back on for CJK glyphs: one of :data:`CJK_FONT_CANDIDATES`
+    if matplotlib can use it, else the packaged fonts that are installed, else none."""
 
     def known() -> str | None:
         names = {f.name for f in font_manager.fontManager.ttflist}
@@ -204,22 +231,30 @@ def _find_cjk_font() -> str | None:
                 except (OSError, RuntimeError, ValueError):  # unreadable file: skip it
                     continue
         name = known()
-    return name
+    if name is not None:
+        return (name,)
+    packaged = (_packaged_font(package, relative) for package, relative in _PACKAGED_CJK_FONTS)
+    return tuple(dict.fromkeys(f for f in packaged if f is not None))
 
 
-#: The installed font used for Korean, Japanese and Chinese glyphs (None: there is none, and
-#: such text draws as empty boxes). Install it on Debian with ``apt-get install fonts-noto-cjk``.
-CJK_FONT = _find_cjk_font()
-if CJK_FONT is not None and CJK_FONT not in plt.rcParams["font.family"]:
-    # a fallback after the main font (DejaVu Sans): used only for the glyphs that one lacks
-    plt.rcParams["font.family"] = [*plt.rcParams["font.family"], CJK_FONT]
+#: The installed fonts used, in this order, for Korean, Japanese and Chinese glyphs (empty:
+#: there are none, and such text draws as empty boxes). ``pip install ".[text]"`` brings two;
+#: on Debian ``apt-get install fonts-noto-cjk`` brings one with all three scripts.
+CJK_FONTS: tuple[str, ...] = _find_cjk_fonts()
+#: The first of :data:`CJK_FONTS`, or None.
+CJK_FONT: str | None = CJK_FONTS[0] if CJK_FONTS else None
+# fallbacks after the main font (DejaVu Sans): used only for the glyphs that one lacks
+plt.rcParams["font.family"] = [
+    *plt.rcParams["font.family"],
+    *(f for f in CJK_FONTS if f not in plt.rcParams["font.family"]),
+]
 
 
 def _font_family() -> list[str]:
-    """The current font families with the CJK fallback font, for texts that may need it."""
+    """The current font families with the CJK fallback fonts, for texts that may need them."""
     family = list(plt.rcParams["font.family"])
-    if CJK_FONT is not None and CJK_FONT not in family:
-        family.append(CJK_FONT)
+    if CJK_FONT is not None:
+        family += [f for f in CJK_FONTS if f not in family]
     return family
 
 

@@ -1791,7 +1791,7 @@ def _glyph_warnings(fig: Figure) -> list[str]:
 
 
 @pytest.mark.skipif(
-    CJK_FONT is None, reason="no CJK font installed (apt-get install fonts-noto-cjk)"
+    CJK_FONT is None, reason="no CJK font installed (pip install '.[text]')"
 )
 def test_korean_and_japanese_labels_render_with_the_cjk_font():
     assert CJK_FONT in plt.rcParams["font.family"]  # the fallback is set on import
