@@ -131,6 +131,9 @@ class Effects:
     consistency_odds_ratio: float = 3.0
     #: Beta(a, b) of the lead-level probability that a sales sentence echoes a campaign claim.
     echo_beta: tuple[float, float] = (2.0, 1.5)
+    #: Campaign claims that sales never repeats: a sales sentence that would echo the campaign
+    #: echoes one of its other claims instead (or, if it has none, drifts). Empty = none.
+    unrepeated_claims: tuple[str, ...] = ()
     #: Standard deviation of the account executives' random effect on the log-odds of winning.
     ae_win_sd: float = 0.25
     #: Number of account executives.
@@ -222,6 +225,12 @@ class Effects:
                 raise ValueError(f"effect {name!r} must be a positive ratio (1 = none), got {v!r}")
         if abs(sum(self.loss_stage_probs.values()) - 1) > 1e-9:
             raise ValueError("effect 'loss_stage_probs' must sum to 1")
+        unknown = [c for c in self.unrepeated_claims if c not in ph.CLAIMS]
+        if isinstance(self.unrepeated_claims, str) or unknown:
+            raise ValueError(
+                f"effect 'unrepeated_claims' must be a tuple of claims from {list(ph.CLAIMS)}, "
+                f"got {self.unrepeated_claims!r}"
+            )
         if not 0 < self.win_rate < 1 or self.n_ae < 1 or not self.sdr_median_response_hours:
             raise ValueError("win_rate must be in (0, 1), n_ae >= 1 and at least one SDR")
 
@@ -287,6 +296,7 @@ _EFFECT_MEANING = {
     "channel_win_log_odds": "additive log-odds of winning by channel",
     "consistency_odds_ratio": "odds ratio of winning per unit of message consistency (0 to 1)",
     "echo_beta": "Beta(a, b) of the lead-level probability that sales echoes a campaign claim",
+    "unrepeated_claims": "campaign claims that sales never repeats",
     "ae_win_sd": "SD of the account executives' effect on the log-odds of winning",
     "n_ae": "number of account executives",
     "stage_mean_days": "mean days in each opportunity stage (gamma, shape 2)",
@@ -576,12 +586,12 @@ def _sales_plan(
     plan: dict[int, list[tuple[str, list[str]]]] = {}
     campaign = leads["campaign_id"].to_numpy()
     for i in np.flatnonzero(leads["first_response_at"].notna().to_numpy()):
-        own = claims[campaign[i]]
+        own = [c for c in claims[campaign[i]] if c not in eff.unrepeated_claims]
         messages, echoes, total = [], 0, 0
         for _ in range(int(n_msg[i])):
             topics = []
             for _ in range(int(rng.integers(1, 4))):
-                if rng.random() < p_echo[i]:
+                if rng.random() < p_echo[i] and own:
                     topics.append(own[int(rng.integers(len(own)))])
                     echoes += 1
                 else:

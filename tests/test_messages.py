@@ -224,3 +224,19 @@ def test_escaped_messages_show_as_text_in_a_report_table() -> None:
     html_table = hostile.assign(text=escape(hostile["text"])).style.to_html()
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html_table
     assert "<script>" not in html_table
+
+
+def test_claim_coverage_finds_the_claim_sales_never_repeats() -> None:
+    kwargs = {"languages": ("en", "ko", "ja"), "random_state": 8}
+    planted = make_crm(3_000, unrepeated_claims=("security",), **kwargs)
+    cov = claim_coverage(planted.messages, planted.campaigns, planted.leads, ph.CLAIM_KEYWORDS)
+    security = cov[cov["claim"] == "security"]
+    assert len(security) > 0 and security["only_marketing"].all()
+    assert (security["sales_with"] == 0).all() and (security["marketing_share"] > 0.2).all()
+    others = cov[cov["claim"] != "security"]
+    assert not others["only_marketing"].any() and (others["sales_share"] > 0).all()
+    # switched off, sales repeats security like any other claim
+    plain = make_crm(3_000, **kwargs)
+    cov = claim_coverage(plain.messages, plain.campaigns, plain.leads, ph.CLAIM_KEYWORDS)
+    assert not cov["only_marketing"].any()
+    assert (cov.loc[cov["claim"] == "security", "sales_share"] > 0.1).all()

@@ -297,6 +297,10 @@ def test_bad_arguments() -> None:
         make_crm(10, sla_odds_ratio=0.0)
     with pytest.raises(ValueError, match="mql_rate"):
         make_crm(10, mql_rate={"paid_search": 0.5})
+    with pytest.raises(ValueError, match="unrepeated_claims"):
+        make_crm(10, unrepeated_claims=("world_peace",))
+    with pytest.raises(ValueError, match="unrepeated_claims"):
+        make_crm(10, unrepeated_claims="security")  # a string, not a tuple of claims
 
 
 def test_committed_sample_is_what_make_datasets_writes(tmp_path: Path) -> None:
