@@ -518,3 +518,114 @@ def test_upworthy_inconsistent_copy_is_refused(
     raw.to_parquet(edited)
     with pytest.warns(UserWarning, match="sha256"), pytest.raises(ValueError, match=match):
         load_upworthy(path=edited)
+
+
+# -- UCI Bank Marketing (bank-additional) -----------------------------------------------------
+
+load_bank_marketing = ds.load_bank_marketing
+
+BANK = "bank_marketing"
+BANK_FULL = "bank-additional-full.csv"
+BANK_SAMPLE = "bank-additional.csv"
+
+
+@pytest.fixture(scope="module")
+def bank(mirror: Path) -> pd.DataFrame:
+    return load_bank_marketing()
+
+
+def test_bank_marketing_from_mirror(bank: pd.DataFrame, mirror: Path) -> None:
+    b = bank
+    assert b.shape == (41_188, 21)
+    assert list(b.columns)[:3] == ["age", "job", "marital"] and b.columns[-1] == "y"
+    assert b["y"].dtype == bool and int(b["y"].sum()) == 4_640
+    assert isinstance(b.index, pd.RangeIndex)
+    assert isinstance(b["job"].dtype, pd.CategoricalDtype) and not b["job"].cat.ordered
+    assert int((b["job"] == "unknown").sum()) == 330  # "unknown" kept as its own level
+    assert list(b["month"].cat.categories[:3]) == ["jan", "feb", "mar"]
+    assert int((b["pdays"] == 999).sum()) == 39_673  # 999: never contacted, kept raw
+    assert b["duration"].dtype == "int64" and b["euribor3m"].dtype == "float64"
+    # time order: the file starts in May 2008 and ends in November 2010
+    assert b["month"].iloc[0] == "may" and b["month"].iloc[-1] == "nov"
+    assert int(b.duplicated().sum()) == 12  # exact duplicates of the original, kept
+    assert ds.BANK_MARKETING_POST_OUTCOME_COLUMNS == ("duration",)
+    sample = load_bank_marketing("sample")
+    assert sample.shape == (4_119, 21) and int(sample["y"].sum()) == 451
+    pd.testing.assert_frame_equal(load_bank_marketing(path=mirror / BANK), bank)
+
+
+def test_bank_marketing_registry_entry() -> None:
+    entry = ds.DATASETS[BANK]
+    assert [(f.name, f.rows) for f in entry.files] == [(BANK_FULL, 41_188), (BANK_SAMPLE, 4_119)]
+    assert entry.file(BANK_FULL).sha256 == (
+        "74adfc578bf77a7ff4bb1ba4a9f8709d9e3c6907342959c2c8416847e0afb4d8"
+    )
+    for f in entry.files:
+        assert f.url == "https://archive.ics.uci.edu/static/public/222/bank+marketing.zip"
+        assert f.archive == ("bank-additional.zip", f"bank-additional/{f.name}")
+    assert "CC BY 4.0" in entry.licence
+    assert "NOT" in entry.notes and "zip" in entry.notes  # the zip's sha256 is not known
+
+
+def _nested_zip(folder: Path, csv: bytes) -> None:
+    """bank+marketing.zip holding bank-additional.zip holding the sample CSV, like UCI's."""
+    import io
+    import zipfile
+
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr(f"bank-additional/{BANK_SAMPLE}", csv)
+    with zipfile.ZipFile(folder / "bank+marketing.zip", "w") as z:
+        z.writestr("bank-additional.zip", inner.getvalue())
+        z.writestr("bank.zip", b"not used")
+
+
+def _bank_served(base: str) -> Dataset:
+    entry = ds.DATASETS[BANK]
+    files = tuple(dataclasses.replace(f, url=base + "bank+marketing.zip") for f in entry.files)
+    return dataclasses.replace(entry, files=files)
+
+
+def test_bank_marketing_download_extracts_the_csv_from_the_nested_zip(
+    isolated: Path, tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    www = tmp_path / "uci_www"
+    www.mkdir()
+    _nested_zip(www, (mirror / BANK / BANK_SAMPLE).read_bytes())
+    with _serve(www) as base:
+        monkeypatch.setitem(ds.DATASETS, BANK, _bank_served(base))
+        sample = load_bank_marketing("sample")
+    assert sample.shape == (4_119, 21)
+    cached = isolated / BANK
+    assert sorted(p.name for p in cached.iterdir()) == [BANK_SAMPLE]  # no zip or temp left
+
+
+def test_bank_marketing_tampered_download_is_refused(
+    isolated: Path, tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    www = tmp_path / "uci_www"
+    www.mkdir()
+    csv = (mirror / BANK / BANK_SAMPLE).read_bytes().replace(b'"no"\r\n', b'"yes"\r\n', 1)
+    _nested_zip(www, csv)
+    with _serve(www) as base:
+        monkeypatch.setitem(ds.DATASETS, BANK, _bank_served(base))
+        with pytest.raises(ChecksumMismatchError, match="extracted from .* nothing was saved"):
+            load_bank_marketing("sample")
+        (www / "bank+marketing.zip").write_bytes(b"not a zip")
+        with pytest.raises(ChecksumMismatchError, match="not the expected archive"):
+            load_bank_marketing("sample")
+    folder = isolated / BANK
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_bank_marketing_bad_copies(tmp_path: Path, mirror: Path) -> None:
+    with pytest.raises(ValueError, match="kind must be"):
+        load_bank_marketing("all")  # type: ignore[arg-type]
+    text = (mirror / BANK / BANK_SAMPLE).read_text()
+    edited = tmp_path / BANK_SAMPLE
+    edited.write_text(text.replace('"married"', '"wed"', 1))
+    with pytest.warns(UserWarning, match="sha256"), pytest.raises(ValueError, match="'marital'"):
+        load_bank_marketing("sample", path=edited)
+    edited.write_text(text.replace(';"no"\n', ';"maybe"\n', 1))
+    with pytest.warns(UserWarning, match="sha256"), pytest.raises(ValueError, match="'y'"):
+        load_bank_marketing("sample", path=edited)
