@@ -11,6 +11,8 @@ tests together say which *kinds* of headline tend to do better.
 * :func:`headline_effects`: the relative lift in click-through rate associated with each
   feature, estimated only from comparisons between headlines of the same test, with intervals
   clustered by test.
+* :func:`winning_terms`: the words of winning headlines, found in half of the tests and their
+  lift measured in the other half.
 
 Only the headline text is used: the Upworthy ``lede`` (HTML) and ``excerpt`` are not needed, and
 the few HTML tags inside headlines are dropped before the features are computed.
@@ -26,6 +28,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -38,6 +41,8 @@ from research._checks import numeric_values, require_columns, require_frame, row
 __all__ = [
     "headline_features",
     "headline_effects",
+    "winning_terms",
+    "WinningTerms",
     "HEADLINE_FEATURES",
     "EFFECT_FEATURES",
     "POSITIVE_WORDS",
@@ -427,3 +432,161 @@ def headline_effects(
         n_tests_used=n_used,
     )
     return table
+
+
+@dataclass(frozen=True)
+class WinningTerms:
+    """Words of winning headlines, found in some tests and checked in the others.
+
+    Attributes
+    ----------
+    terms : pandas.DataFrame
+        :func:`research.messages.distinctive_terms` of the winning headline of each discovery
+        test against its other headlines (``group_a = "winner"``): one row per term.
+    chosen : list of str
+        The ``n_terms`` terms with the largest positive z (those that most favour winners),
+        most distinctive first; fewer if fewer favour winners.
+    effects : pandas.DataFrame
+        :func:`headline_effects` on the holdout tests, with the feature ``winner_terms`` (how
+        many chosen terms a headline holds) beside the control features.
+    discovery_tests, holdout_tests : int
+        Tests in each half.
+    """
+
+    terms: pd.DataFrame
+    chosen: list[str]
+    effects: pd.DataFrame
+    discovery_tests: int
+    holdout_tests: int
+
+
+def winning_terms(
+    tests: pd.DataFrame,
+    *,
+    test_col: str = "test_id",
+    clicks_col: str = "clicks",
+    impressions_col: str = "impressions",
+    headline_col: str = "headline",
+    controls: Sequence[str] | None = None,
+    discovery_share: float = 0.5,
+    n_terms: int = 20,
+    min_count: int = 20,
+    random_state: int = 0,
+    ci: float = 0.95,
+) -> WinningTerms:
+    """Which words do winning headlines use, and do they still win in tests not used to find them?
+
+    Looking for the words of winners and measuring their lift on the same tests would find
+    lucky words and report their luck as an effect. So the tests are split at random in two:
+
+    1. In the *discovery* tests, each test's headlines are pooled by text (image variants of the
+       same headline are summed) and the one with the highest click-through rate is the
+       winner. :func:`research.messages.distinctive_terms` compares the words of winners with
+       those of the other headlines (English words without stop words, Fightin' Words z-scores);
+       the ``n_terms`` terms with the largest positive z are chosen, whether or not their z
+       passes 1.96 on its own: the holdout, not the discovery z, says whether they matter.
+    2. In the *holdout* tests, the feature ``winner_terms`` counts the chosen terms in each
+       headline and :func:`headline_effects` estimates its within-test lift per term, beside
+       the ``controls`` (by default the standard features, :data:`EFFECT_FEATURES`), with
+       intervals clustered by test.
+
+    Parameters
+    ----------
+    tests : pandas.DataFrame
+        One row per headline (package) of a randomised test, as for :func:`headline_effects`.
+        Not modified.
+    test_col, clicks_col, impressions_col, headline_col : str
+        Column names.
+    controls : sequence of str, optional
+        Features held fixed in the holdout model (names of :data:`HEADLINE_FEATURES` or
+        columns of ``tests``). Default :data:`EFFECT_FEATURES`; ``()`` for none.
+    discovery_share : float, default 0.5
+        Share of the tests used for discovery (the rest are the holdout).
+    n_terms : int, default 20
+        Most terms chosen.
+    min_count : int, default 20
+        Terms seen fewer times in the discovery headlines are not considered.
+    random_state : int, default 0
+        Seed of the split.
+    ci : float, default 0.95
+        Confidence level of the holdout intervals.
+
+    Returns
+    -------
+    WinningTerms
+
+    Raises
+    ------
+    ValueError
+        A column is missing, ``discovery_share`` is not strictly between 0 and 1, ``n_terms``
+        is not a positive integer, fewer than 4 tests are given, or no term favours winners in
+        the discovery tests.
+
+    Examples
+    --------
+    >>> found = winning_terms(load_upworthy())  # doctest: +SKIP
+    >>> found.chosen[:5]  # doctest: +SKIP
+    >>> found.effects.loc["winner_terms", ["lift", "low", "high"]]  # doctest: +SKIP
+    """
+    from research.messages import distinctive_terms  # messages imports nothing from here
+    from research.text import Tokenizer
+
+    frame = require_frame(tests, "tests")
+    require_columns(frame, [test_col, clicks_col, impressions_col, headline_col], "tests")
+    if not 0 < discovery_share < 1:
+        raise ValueError(f"discovery_share must be between 0 and 1, got {discovery_share!r}")
+    if isinstance(n_terms, bool) or not isinstance(n_terms, int | np.integer) or n_terms < 1:
+        raise ValueError(f"n_terms must be a positive integer, got {n_terms!r}")
+    ids = pd.unique(frame[test_col].dropna())
+    rng = np.random.default_rng(random_state)
+    n_discovery = round(discovery_share * len(ids))
+    if not 2 <= n_discovery <= len(ids) - 2:
+        raise ValueError(
+            f"tests has {len(ids):,} tests: too few to split into discovery and holdout halves "
+            "of at least 2 tests each"
+        )
+    discovery = set(rng.permutation(ids)[:n_discovery].tolist())
+    in_discovery = frame[test_col].isin(discovery).to_numpy()
+
+    # discovery: the winning headline text of each test against its other headline texts
+    visible = pd.Series(_np(_visible_text(frame[headline_col])), index=frame.index)
+    found = (
+        frame.loc[in_discovery, [test_col, clicks_col, impressions_col]]
+        .assign(_text=visible[in_discovery])
+        .groupby([test_col, "_text"], sort=False)[[clicks_col, impressions_col]]
+        .sum()
+        .reset_index()
+    )
+    found = found[found.groupby(test_col)["_text"].transform("size") > 1]
+    ctr = found[clicks_col] / found[impressions_col]
+    winner = ctr.groupby(found[test_col]).transform("max").eq(ctr) & (ctr > 0)
+    tokenizer = Tokenizer("en")
+    terms = distinctive_terms(
+        found["_text"], np.where(winner, "winner", "other"), group_a="winner",
+        group_b="other", tokenizer=tokenizer, min_count=min_count,
+    )  # fmt: skip
+    chosen = terms.loc[terms["z"] > 0, "term"].head(n_terms).tolist()
+    if not chosen:
+        raise ValueError(
+            f"no term seen {min_count}+ times favours winning headlines in the "
+            f"{n_discovery:,} discovery tests: there are no winner terms to check"
+        )
+
+    # holdout: how many chosen terms each headline holds, and its within-test lift
+    holdout = frame.loc[~in_discovery]
+    wanted = set(chosen)
+    counts = [len(wanted.intersection(doc)) for doc in
+              tokenizer.tokenize_many(visible[~in_discovery].tolist())]  # fmt: skip
+    effects = headline_effects(
+        holdout.assign(winner_terms=np.asarray(counts, dtype=np.int64)),
+        [*(EFFECT_FEATURES if controls is None else controls), "winner_terms"],
+        test_col=test_col, clicks_col=clicks_col, impressions_col=impressions_col,
+        headline_col=headline_col, ci=ci,
+    )  # fmt: skip
+    return WinningTerms(
+        terms=terms,
+        chosen=chosen,
+        effects=effects,
+        discovery_tests=n_discovery,
+        holdout_tests=len(ids) - n_discovery,
+    )

@@ -18,6 +18,7 @@ from research.headlines import (
     POSITIVE_WORDS,
     headline_effects,
     headline_features,
+    winning_terms,
 )
 
 # -- headline_features -----------------------------------------------------------------------
@@ -382,3 +383,74 @@ def test_upworthy_estimates(effects: pd.DataFrame) -> None:
     for feature in ("second_person", "quote", "negative_words"):
         assert effects.loc[feature, "low"] < 0 < effects.loc[feature, "high"], feature
     assert effects.loc["negative_words", "lift"] > 0
+
+
+# -- winning_terms ---------------------------------------------------------------------------
+
+
+def _word_tests(factor: float, *, n_tests: int = 600, random_state: int = 0) -> pd.DataFrame:
+    """Tests of 2-4 headlines built from neutral words; the word "astonishing" multiplies the
+    click probability by ``factor`` (planted), every other word does nothing."""
+    rng = np.random.default_rng(random_state)
+    fillers = ["people", "story", "city", "mother", "teacher", "school", "dog", "river",
+               "garden", "music", "doctor", "night", "phone", "letter", "bridge"]  # fmt: skip
+    rows = []
+    for t in range(n_tests):
+        base = rng.uniform(0.01, 0.03)
+        for _ in range(int(rng.integers(2, 5))):
+            words = list(rng.choice(fillers, size=5, replace=False))
+            planted = rng.random() < 0.3
+            if planted:
+                words.insert(int(rng.integers(0, 5)), "astonishing")
+            impressions = int(rng.integers(3_000, 6_000))
+            p = base * (factor if planted else 1.0)
+            rows.append((f"t{t}", " ".join(words).title(), impressions,
+                         int(rng.binomial(impressions, p))))  # fmt: skip
+    return pd.DataFrame(rows, columns=["test_id", "headline", "impressions", "clicks"])
+
+
+def test_winning_terms_finds_the_planted_word_and_its_holdout_lift() -> None:
+    tests = _word_tests(1.5)
+    found = winning_terms(tests, n_terms=1, min_count=5, controls=())
+    assert found.chosen == ["astonishing"]
+    assert found.discovery_tests == found.holdout_tests == 300
+    row = found.terms.set_index("term").loc["astonishing"]
+    assert row["z"] > 5 and row["favours"] == "winner"
+    # the holdout lift per term is the planted 50%, as a share of the test's pooled CTR (so a
+    # little less, about (1.5 - 1) / (1 + 0.5 * 0.3) = 0.43), and its interval excludes 0
+    lift = found.effects.loc["winner_terms"]
+    assert 0.35 < lift["lift"] < 0.5 and lift["low"] > 0.3
+    # the holdout is the other half: no discovery test is used to measure the lift
+    assert lift["n_tests"] == 300
+
+
+def test_winning_terms_without_a_planted_word_finds_no_holdout_lift() -> None:
+    found = winning_terms(_word_tests(1.0, random_state=3), n_terms=3, min_count=5,
+                          controls=["n_words"])
+    assert "astonishing" not in found.chosen[:1] or found.terms["z"].iloc[0] < 3
+    lift = found.effects.loc["winner_terms"]
+    assert lift["low"] < 0 < lift["high"]
+
+
+def test_winning_terms_bad_input() -> None:
+    tests = _word_tests(1.5, n_tests=20)
+    with pytest.raises(ValueError, match="discovery_share"):
+        winning_terms(tests, discovery_share=1.0)
+    with pytest.raises(ValueError, match="n_terms"):
+        winning_terms(tests, n_terms=0)
+    with pytest.raises(ValueError, match="'headline'"):
+        winning_terms(tests.drop(columns="headline"))
+    with pytest.raises(ValueError, match="too few to split"):
+        winning_terms(tests[tests["test_id"].isin(["t0", "t1", "t2"])])
+
+
+def test_upworthy_winning_terms_hold_up_in_the_other_half(packages: pd.DataFrame) -> None:
+    found = winning_terms(packages, random_state=0)
+    assert found.discovery_tests + found.holdout_tests == 4_873
+    assert len(found.chosen) == 20 and found.chosen[0] == "response"
+    # no single word is clearly a winner's word on its own (the prior is strong)...
+    assert found.terms["z"].max() < 2.5
+    # ...but together the 20 words of winners found in one half still win in the other half
+    lift = found.effects.loc["winner_terms"]
+    assert lift["low"] > 0.03 and lift["lift"] == pytest.approx(0.083, abs=0.005)
+    assert lift["n_tests"] == 2_436  # the holdout half (one test there has no click)
