@@ -7,6 +7,8 @@ words set each apart, and whether consistency converts. English, Korean and Japa
   variance and z-score per term.
 * :func:`alignment`: TF-IDF cosine similarity of what marketing and sales said, per lead or per
   campaign.
+* :func:`alignment_summary`: the mean similarity per campaign (or channel, rep) with its
+  t-interval.
 * :func:`claim_coverage`: for each campaign claim, the share of marketing and of sales messages
   that carry it, and the claims one team makes that the other never does.
 * :func:`tracker_rates`: named keyword sets (price, discount, competitor, security, ...) and the
@@ -30,22 +32,40 @@ import pandas as pd
 import statsmodels.formula.api as smf
 from sklearn.feature_extraction.text import TfidfVectorizer
 from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.weightstats import DescrStatsW
 
 from research._checks import require_columns, require_frame, require_rows, rows_repr
+from research._phrases import CLAIM_KEYWORDS, DRIFT_KEYWORDS
 from research.text import Tokenizer, detect_languages
 
 __all__ = [
     "validate_messages",
     "distinctive_terms",
     "alignment",
+    "alignment_summary",
     "claim_coverage",
     "echo_share",
     "tracker_rates",
     "message_effect",
     "escape",
+    "CLAIM_KEYWORDS",
+    "DRIFT_KEYWORDS",
+    "TRACKERS",
 ]
 
 TEAMS = ("marketing", "sales")
+
+# CLAIM_KEYWORDS[language][claim] and DRIFT_KEYWORDS[language][topic] (re-exported from the
+# synthetic CRM's phrase bank): keywords and stems that identify each campaign claim and each
+# off-message topic in English, Korean and Japanese. They were written for the synthetic CRM's
+# texts; on your own messages, pass keyword tables of your own.
+
+#: Default trackers per language: the off-message topics sales drifts to (price, discount,
+#: roadmap, contract, competitor) and the security claim, for :func:`tracker_rates`.
+TRACKERS: dict[str, dict[str, tuple[str, ...]]] = {
+    lang: {**topics, "security": CLAIM_KEYWORDS[lang]["security"]}
+    for lang, topics in DRIFT_KEYWORDS.items()
+}
 _QUESTION = r"[?？]|か。|까요|나요|습니까"
 
 
@@ -301,6 +321,61 @@ def alignment(
     result["similarity"] = sim
     result.index.name = by
     return result
+
+
+def alignment_summary(
+    aligned: pd.DataFrame,
+    groups: pd.Series,
+    *,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Mean marketing-sales similarity of the leads in each group, with a t-interval.
+
+    Parameters
+    ----------
+    aligned : pandas.DataFrame
+        Output of :func:`alignment` per lead (a ``similarity`` column, NaN where one team said
+        nothing: those leads are not counted).
+    groups : pandas.Series
+        The group of each lead (campaign, channel, rep), indexed like ``aligned``.
+    ci : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group, most aligned first: ``leads`` (with messages of both teams),
+        ``similarity`` (their mean), ``low`` and ``high`` (t-interval of the mean, from
+        statsmodels; NaN for a single lead).
+
+    Examples
+    --------
+    >>> per_lead = alignment(messages)  # doctest: +SKIP
+    >>> alignment_summary(per_lead, leads.set_index("lead_id")["campaign_id"])  # doctest: +SKIP
+    """
+    frame = require_frame(aligned, "aligned")
+    require_columns(frame, ["similarity"], "aligned")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1, got {ci!r}")
+    if not isinstance(groups, pd.Series):
+        raise TypeError(f"groups must be a pandas Series, got {type(groups).__name__}")
+    missing = frame.index.difference(groups.index)
+    if len(missing):
+        raise ValueError(
+            f"groups has no group for {len(missing):,} of the {len(frame):,} leads of aligned "
+            f"(e.g. {rows_repr(missing, 5)})"
+        )
+    sim = frame["similarity"].dropna()
+    rows = []
+    for group, values in sim.groupby(groups.reindex(sim.index), sort=True):
+        low = high = np.nan
+        if len(values) > 1:
+            low, high = DescrStatsW(values.to_numpy()).tconfint_mean(alpha=1 - ci)
+        rows.append((group, len(values), float(values.mean()), low, high))
+    out = pd.DataFrame(rows, columns=["group", "leads", "similarity", "low", "high"])
+    out = out.set_index("group").sort_values("similarity", ascending=False)
+    out.index.name = groups.name
+    return out
 
 
 def _mentions(texts: pd.Series, keywords: Sequence[str]) -> np.ndarray:

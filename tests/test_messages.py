@@ -12,6 +12,7 @@ import pytest
 from research import _phrases as ph
 from research.messages import (
     alignment,
+    alignment_summary,
     claim_coverage,
     distinctive_terms,
     echo_share,
@@ -240,3 +241,36 @@ def test_claim_coverage_finds_the_claim_sales_never_repeats() -> None:
     cov = claim_coverage(plain.messages, plain.campaigns, plain.leads, ph.CLAIM_KEYWORDS)
     assert not cov["only_marketing"].any()
     assert (cov.loc[cov["claim"] == "security", "sales_share"] > 0.1).all()
+
+
+def test_alignment_summary_hand_checked() -> None:
+    aligned = pd.DataFrame(
+        {"similarity": [0.2, 0.4, 0.6, 0.9, np.nan]}, index=["a", "b", "c", "d", "e"]
+    )
+    groups = pd.Series(["x", "x", "x", "y", "y"], index=list("abcde"), name="campaign_id")
+    table = alignment_summary(aligned, groups)
+    assert table.index.tolist() == ["y", "x"] and table.index.name == "campaign_id"
+    x = table.loc["x"]
+    # mean 0.4, SD 0.2, n 3: 0.4 -/+ t(0.975, 2) * 0.2 / sqrt(3) = 0.4 -/+ 4.303 * 0.11547
+    assert x["leads"] == 3 and x["similarity"] == pytest.approx(0.4)
+    assert x["low"] == pytest.approx(0.4 - 4.302653 * 0.2 / math.sqrt(3), abs=1e-5)
+    assert x["high"] == pytest.approx(0.4 + 4.302653 * 0.2 / math.sqrt(3), abs=1e-5)
+    y = table.loc["y"]  # the lead without a similarity is not counted; one lead: no interval
+    assert y["leads"] == 1 and math.isnan(y["low"])
+
+
+def test_alignment_summary_on_the_synthetic_crm(crm) -> None:
+    per_lead = alignment(crm.messages)
+    table = alignment_summary(per_lead, crm.leads.set_index("lead_id")["campaign_id"])
+    assert table["leads"].sum() == per_lead["similarity"].notna().sum()
+    assert ((table["low"] < table["similarity"]) & (table["similarity"] < table["high"])).all()
+
+
+def test_alignment_summary_bad_input() -> None:
+    aligned = pd.DataFrame({"similarity": [0.2, 0.4]}, index=["a", "b"])
+    with pytest.raises(ValueError, match="no group for 1 of the 2 leads"):
+        alignment_summary(aligned, pd.Series(["x"], index=["a"]))
+    with pytest.raises(ValueError, match="no column 'similarity'"):
+        alignment_summary(aligned.rename(columns={"similarity": "s"}), pd.Series(["x", "y"]))
+    with pytest.raises(TypeError, match="Series"):
+        alignment_summary(aligned, ["x", "y"])
