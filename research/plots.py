@@ -59,6 +59,7 @@ missing" warnings).
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import itertools
 import math
@@ -192,24 +193,36 @@ _CJK_FILE_PREFIXES = ("NotoSansCJK", "SourceHanSans")
 #: kanji) from matplotlib-fontja. Only their font files are read; the packages are not imported
 #: (importing them would change matplotlib's settings).
 _PACKAGED_CJK_FONTS = (
-    ("koreanize_matplotlib", "fonts/NanumGothic.ttf"),
-    ("matplotlib_fontja", "fonts/ipaexg.ttf"),
+    ("koreanize_matplotlib", ("fonts/NanumGothic.ttf", "fonts/NanumGothicBold.ttf")),
+    ("matplotlib_fontja", ("fonts/ipaexg.ttf",)),
 )
 
 
-def _packaged_font(package: str, relative: str) -> str | None:
-    """Register the font file ``relative`` inside ``package`` (if installed); its family name."""
+def _packaged_font(package: str, files: Sequence[str]) -> str | None:
+    """Register the font ``files`` inside ``package`` (if installed); their family name.
+
+    A family without a bold face (IPAex Gothic has none) gets its regular face registered as
+    its bold too, so bold text (titles) draws its CJK glyphs in the regular weight instead of
+    matplotlib logging "findfont: Failed to find font weight bold" at every such text.
+    """
     spec = importlib.util.find_spec(package)
     if spec is None or spec.origin is None:
         return None
-    path = Path(spec.origin).parent / relative
-    if not path.is_file():
+    paths = [Path(spec.origin).parent / f for f in files]
+    if not all(p.is_file() for p in paths):
         return None
+    manager = font_manager.fontManager
     try:
-        font_manager.fontManager.addfont(str(path))
-        return font_manager.FontProperties(fname=str(path)).get_name()
+        for path in paths:
+            manager.addfont(str(path))
+        name = font_manager.FontProperties(fname=str(paths[0])).get_name()
     except (OSError, RuntimeError, ValueError):  # unreadable file: do without it
         return None
+    faces = [f for f in manager.ttflist if f.name == name]
+    if not any(font_manager.weight_dict.get(f.weight, f.weight) == 700 for f in faces):
+        regular = next(f for f in faces if Path(f.fname) == paths[0])
+        manager.ttflist.append(dataclasses.replace(regular, weight="bold"))
+    return name
 
 
 def _find_cjk_fonts() -> tuple[str, ...]:
@@ -233,7 +246,7 @@ def _find_cjk_fonts() -> tuple[str, ...]:
         name = known()
     if name is not None:
         return (name,)
-    packaged = (_packaged_font(package, relative) for package, relative in _PACKAGED_CJK_FONTS)
+    packaged = (_packaged_font(package, files) for package, files in _PACKAGED_CJK_FONTS)
     return tuple(dict.fromkeys(f for f in packaged if f is not None))
 
 
@@ -3361,7 +3374,7 @@ def plot_claim_coverage(
          for c, m in zip(names, campaigns_per, strict=True)],
     )  # fmt: skip
     ax.set_ylim(k - 0.5, -1.3)  # largest gap on top, room above for the legend
-    ax.set_xlim(0, 1)
+    ax.set_xlim(-0.015, 1.0)  # a 0% share shows whole, not cut by the axis
     _percent_axis(ax.xaxis)
     ax.grid(axis="x", alpha=0.3)
     ax.set_axisbelow(True)
