@@ -1955,3 +1955,13 @@ def test_headline_effects_real_upworthy():
     assert list(_gid_line(ax, "zero").get_xdata()) == [0, 0]
     _assert_readable(fig)
     _assert_unchanged(table, before)
+
+
+@pytest.mark.skipif(
+    "IPAexGothic" not in plots.CJK_FONTS, reason="the text extra's fonts are not installed"
+)
+def test_bold_cjk_titles_draw_without_font_warnings(caplog):
+    fig = plot_distinctive_terms(_terms(), n=5, title="다음 打ち合わせ: 無料")  # a bold title
+    with caplog.at_level("WARNING", logger="matplotlib.font_manager"):
+        assert _glyph_warnings(fig) == []
+    assert not [r for r in caplog.records if "findfont" in r.getMessage()]
