@@ -30,9 +30,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.feature_extraction.text import TfidfVectorizer
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
+from tqdm import tqdm
 
 from research._checks import require_columns, require_frame, require_rows, rows_repr
 from research._phrases import CLAIM_KEYWORDS, DRIFT_KEYWORDS
@@ -149,11 +151,43 @@ def validate_messages(
 # --------------------------------------------------------------------------------------------
 
 
-def _count(tokens: list[list[str]]) -> Counter:
+# distinctive_terms counts the terms of this many texts or more on every core (joblib), in
+# chunks small enough that tokenize_many shows no progress bar of its own in the workers.
+_PARALLEL_MIN = 100_000
+_COUNT_CHUNK = 50_000
+
+
+def _term_counts(
+    tokenizer: Tokenizer, texts: list[str], languages: list[str] | None
+) -> tuple[int, Counter]:
+    """How many texts, and how often each term occurs in them (tokens are never all held)."""
     counts: Counter = Counter()
-    for doc in tokens:
+    for doc in tokenizer.tokenize_many(texts, languages):
         counts.update(doc)
-    return counts
+    return len(texts), counts
+
+
+def _count(
+    tokenizer: Tokenizer, texts: list[str], languages: list[str] | None, n_jobs: int | None
+) -> Counter:
+    """Term counts of ``texts``, on ``n_jobs`` processes for large inputs, with a progress bar."""
+    jobs = effective_n_jobs(n_jobs)
+    if jobs == 1 or len(texts) < _PARALLEL_MIN:
+        return _term_counts(tokenizer, texts, languages)[1]
+    tasks = (
+        delayed(_term_counts)(
+            tokenizer,
+            texts[i : i + _COUNT_CHUNK],
+            None if languages is None else languages[i : i + _COUNT_CHUNK],
+        )
+        for i in range(0, len(texts), _COUNT_CHUNK)
+    )
+    total: Counter = Counter()
+    with tqdm(total=len(texts), desc="counting terms", unit="text") as bar:
+        for done, part in Parallel(n_jobs=jobs, return_as="generator_unordered")(tasks):
+            total.update(part)
+            bar.update(done)
+    return total
 
 
 def distinctive_terms(
@@ -166,6 +200,7 @@ def distinctive_terms(
     tokenizer: Tokenizer | None = None,
     prior_strength: float | None = None,
     min_count: int = 5,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Words that set group A's texts apart from group B's: Fightin' Words log-odds with z-scores.
 
@@ -199,6 +234,10 @@ def distinctive_terms(
     min_count : int, default 5
         Terms seen fewer times in both groups together are left out of the table (they are
         still counted in the totals).
+    n_jobs : int, optional
+        Processes that tokenise and count, for 100,000 texts or more (joblib's convention:
+        None or -1 = every core, 1 = this process only). Fewer texts are counted in this
+        process. The counts, and so the table, are the same whatever ``n_jobs``.
 
     Returns
     -------
@@ -227,10 +266,12 @@ def distinctive_terms(
     counts = {}
     for g in (group_a, group_b):
         mask = (groups.astype(str) == str(g)).to_numpy()
-        docs = tokenizer.tokenize_many(
-            texts[mask].tolist(), None if langs is None else langs[mask].tolist()
+        counts[g] = _count(
+            tokenizer,
+            texts[mask].tolist(),
+            None if langs is None else langs[mask].tolist(),
+            -1 if n_jobs is None else n_jobs,
         )
-        counts[g] = _count(docs)
     vocab = sorted(set(counts[group_a]) | set(counts[group_b]))
     y_a = np.array([counts[group_a][w] for w in vocab], dtype=np.float64)
     y_b = np.array([counts[group_b][w] for w in vocab], dtype=np.float64)

@@ -310,10 +310,17 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Stop words and single letters: the words _english drops as they are.
+_EN_DROP = _EN_STOP | frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
 def _english(text: str) -> list[str]:
     """English terms of normalised text: words and numbers, stop words and letters dropped."""
+    words = _EN_WORD.findall(_strip_accents(text))
+    if "'" not in text and "," not in text:  # no clitic, no "5,000": one set look-up per word
+        return [w for w in words if w not in _EN_DROP]
     terms = []
-    for word in _EN_WORD.findall(_strip_accents(text)):
+    for word in words:
         if "'" in word:
             base, _, clitic = word.partition("'")
             if clitic == "t":  # don't, won't, isn't: negated auxiliaries, all function words

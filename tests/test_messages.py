@@ -274,3 +274,19 @@ def test_alignment_summary_bad_input() -> None:
         alignment_summary(aligned.rename(columns={"similarity": "s"}), pd.Series(["x", "y"]))
     with pytest.raises(TypeError, match="Series"):
         alignment_summary(aligned, ["x", "y"])
+
+
+def test_distinctive_terms_same_table_on_several_processes(crm, monkeypatch) -> None:
+    import research.messages as messages_module
+
+    part = crm.messages[crm.messages["language"] == "en"].head(4_000)  # no analyser to load
+    args = (part["text"], part["team"])
+    kwargs = {"group_a": "sales", "group_b": "marketing", "languages": part["language"]}
+    serial = distinctive_terms(*args, n_jobs=1, **kwargs)
+    # small inputs run in this process: lower the thresholds so that 4,000 texts go to 2
+    # processes in chunks of 700 (the last chunk smaller)
+    monkeypatch.setattr(messages_module, "_PARALLEL_MIN", 1_000)
+    monkeypatch.setattr(messages_module, "_COUNT_CHUNK", 700)
+    parallel = distinctive_terms(*args, n_jobs=2, **kwargs)
+    pd.testing.assert_frame_equal(serial, parallel)
+    assert parallel.attrs == serial.attrs
