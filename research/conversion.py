@@ -43,13 +43,14 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, stats
+from scipy import stats
 from scipy.special import expit, logit
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 from statsmodels.stats.proportion import proportion_confint
+from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from research._checks import require_frame, require_rows, rows_repr
@@ -76,6 +77,9 @@ __all__ = [
 
 #: Level that rare categorical levels are grouped into (and unseen levels scored as).
 OTHER = "(other)"
+#: Fewest leads a categorical level needs to keep its own coefficient when ``min_frequency``
+#: is a share: a level of a handful of leads is not estimable (and often separates).
+MIN_LEVEL_LEADS = 10
 #: Level given to missing values of a categorical column.
 MISSING = "(missing)"
 #: Rows of the paper's rolling-origin test period (Moro et al. 2014: the last 1,293 contacts).
@@ -202,9 +206,12 @@ def _is_numeric(series: pd.Series) -> bool:
 
 def _as_text(series: pd.Series) -> np.ndarray:
     """Values of a categorical-like column as an object array of str, missing as MISSING."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        cats = np.array([str(c) for c in series.cat.categories] + [MISSING], dtype=object)
+        return cats[series.cat.codes.to_numpy()]  # code -1 (missing) picks MISSING
     values = series.astype(object).to_numpy()
     missing = pd.isna(values)
-    out = np.array([str(v) for v in values], dtype=object)
+    out = np.asarray(values, dtype=str).astype(object) if len(values) else values
     out[missing] = MISSING
     return out
 
@@ -273,24 +280,20 @@ def single_column_auc(
         elif pd.api.types.is_datetime64_any_dtype(series.dtype):
             continue
         else:
-            text = _as_text(series)
-            n_levels = len(pd.unique(text))
+            codes, uniques = pd.factorize(_as_text(series))
+            n_levels = len(uniques)
             k = min(n_splits, int(target.sum()), int((~target).sum()))
-            oof = np.full(len(text), target.mean())
+            oof = np.full(len(codes), target.mean())
             if k >= 2:
                 folds = StratifiedKFold(k, shuffle=True, random_state=random_state)
-                for train, test in folds.split(text, target):
+                for train, test in folds.split(codes, target):
                     prior = target[train].mean()
-                    rates = (
-                        pd.DataFrame({"level": text[train], "y": target[train]})
-                        .groupby("level")["y"]
-                        .agg(["sum", "size"])
-                    )
-                    smoothed = (rates["sum"] + prior) / (rates["size"] + 1)
-                    oof[test] = pd.Series(text[test]).map(smoothed).fillna(prior).to_numpy()
+                    hits = np.bincount(codes[train], weights=target[train], minlength=n_levels)
+                    size = np.bincount(codes[train], minlength=n_levels)
+                    oof[test] = ((hits + prior) / (size + 1))[codes[test]]
             auc = _rank_auc(target, oof)
             rows.append({"column": str(col), "kind": "categorical", "auc": auc,
-                         "direction": "by level", "levels": n_levels, "n": len(text)})  # fmt: skip
+                         "direction": "by level", "levels": n_levels, "n": len(codes)})  # fmt: skip
     out = pd.DataFrame(rows, columns=["column", "kind", "auc", "direction", "levels", "n"])
     return out.sort_values("auc", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -338,9 +341,10 @@ class _Design:
         """Learn the preprocessing; returns report rows (column, action, detail)."""
         report: list[tuple[str, str, str]] = []
         n = len(X)
-        min_count = max(1, int(np.ceil(min_frequency * n))) if min_frequency < 1 else int(
-            min_frequency
-        )
+        if min_frequency < 1:
+            min_count = max(MIN_LEVEL_LEADS, int(np.ceil(min_frequency * n)))
+        else:
+            min_count = int(min_frequency)
         for col in columns:
             series = X[col]
             if _is_numeric(series):
@@ -469,25 +473,33 @@ class _Design:
         return ref
 
 
-def _independent_columns(Z: np.ndarray, tol: float = 1e-9) -> np.ndarray:
-    """Positions of a maximal set of linearly independent columns of [1, Z], in order.
+def _independent_columns(Z: np.ndarray, tol: float = 1e-8) -> np.ndarray:
+    """Positions of the columns of Z kept so that [1, Z] has full column rank, in order.
 
-    QR with column pivoting on the centred, unit-norm columns: a column whose remaining norm is
-    below ``tol`` is a combination of the others (e.g. two indicators that are always equal).
+    Columns are taken in order and one is dropped when it is (up to ``tol`` of its variance)
+    a linear combination of the constant and the columns kept before it, e.g. the second of
+    two indicators that mark the same leads. Works on the small correlation matrix, so the
+    cost does not grow with the number of leads beyond one matrix product.
     """
     if Z.shape[1] == 0:
         return np.arange(0)
     centred = Z - Z.mean(axis=0)
     norms = np.linalg.norm(centred, axis=0)
-    usable = norms > tol * np.sqrt(len(Z))
-    idx = np.flatnonzero(usable)
-    if idx.size == 0:
-        return idx
-    unit = centred[:, idx] / norms[idx]
-    _, r, piv = linalg.qr(unit, mode="economic", pivoting=True)
-    diag = np.abs(np.diag(r))
-    rank = int((diag > tol * max(1.0, diag[0]) * 1e3).sum())
-    return np.sort(idx[piv[:rank]])
+    gram = centred.T @ centred
+    kept: list[int] = []
+    for j in range(Z.shape[1]):
+        if norms[j] <= 1e-12 * np.sqrt(len(Z)):
+            continue
+        if kept:
+            g_kk = gram[np.ix_(kept, kept)]
+            g_kj = gram[kept, j]
+            coef = np.linalg.lstsq(g_kk, g_kj, rcond=None)[0]
+            residual = gram[j, j] - g_kj @ coef
+        else:
+            residual = gram[j, j]
+        if residual > tol * gram[j, j]:
+            kept.append(j)
+    return np.asarray(kept, dtype=np.int64)
 
 
 # --------------------------------------------------------------------------------------------
@@ -513,11 +525,11 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
     ----------
     model : {"logistic", "gbm"}, default "logistic"
         ``"logistic"``: logistic regression fitted by maximum likelihood with statsmodels
-        (``Logit``), on standardised numeric columns and one indicator per level of each
-        categorical column (against its most frequent level); the same coefficients give the
-        scores and the odds ratios, so they always agree. ``"gbm"``: scikit-learn's
-        ``HistGradientBoostingClassifier`` with native categorical support (numeric columns as
-        they are, missing values handled by the trees).
+        (``GLM``, binomial family, logit link), on standardised numeric columns and one
+        indicator per level of each categorical column (against its most frequent level);
+        the same coefficients give the scores and the odds ratios, so they always agree.
+        ``"gbm"``: scikit-learn's ``HistGradientBoostingClassifier`` with native categorical
+        support (numeric columns as they are, missing values handled by the trees).
     post_outcome : sequence of str, default ()
         Columns known only after the outcome (e.g. ``["duration"]`` of the bank calls: the
         call's length is known when it has ended, and so is the answer). They are left out
@@ -530,15 +542,19 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         y)``, then ``transform``), whose output must be a DataFrame with one row per lead
         (``set_output(transform="pandas")``). ``post_outcome`` columns are dropped before it
         runs, so engineered features cannot see them.
-    leakage_auc : float, default 0.9
+    leakage_auc : float, default 0.8
         A column whose single-column AUC (:func:`single_column_auc`) reaches this value is
         named in a :class:`LeakageWarning` and listed in ``flagged_``. It is **kept** in the
         model: a strong honest predictor is possible, and only the analyst knows when a
-        column becomes known. ``None`` turns the screen off (faster on wide tables).
+        column becomes known. ``None`` turns the screen off (faster on wide tables). The
+        default is set by the textbook leak of the bank calls: ``duration`` alone has an AUC
+        of 0.82 (a whole honest model reaches about 0.79 under random folds), so a screen at
+        0.9 would miss it; the strongest honest bank column, ``nr.employed``, has 0.75.
     min_frequency : float or int, default 0.005
         Categorical levels held by fewer leads than this (a share of the training leads when
-        below 1, else a count) are pooled into the level ``"(other)"``; when the pooled
-        leads are themselves that few, they are pooled into the most frequent level.
+        below 1, but never fewer than 10 leads; else a count) are pooled into the level
+        ``"(other)"``; when the pooled leads are themselves that few, they are pooled into the
+        most frequent level.
     max_levels : int, default 50
         At most this many levels per categorical column (the most frequent); the rest are
         pooled as rare.
@@ -546,6 +562,11 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         Settings passed to ``HistGradientBoostingClassifier`` over the defaults (learning rate
         0.05, up to 300 trees with early stopping on 10% of the training leads, 15 leaves,
         40 leads per leaf, L2 penalty 1).
+    n_threads : int or None, default 1
+        Threads (OpenMP and BLAS) used while fitting and scoring; ``None``: the libraries'
+        default (all cores). One by default because on a busy 2-core machine two OpenMP
+        threads made a boosting fit on the 41,188 bank calls 15 times slower (45 s against
+        3 s), and an evaluation runs many fits in a row.
     random_state : int, default 0
         Seed of the boosting model's validation split and of the leakage screen's folds.
 
@@ -598,10 +619,11 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         *,
         post_outcome: Sequence[str] = (),
         features: Callable[[pd.DataFrame], pd.DataFrame] | TransformerMixin | None = None,
-        leakage_auc: float | None = 0.9,
+        leakage_auc: float | None = 0.8,
         min_frequency: float = 0.005,
         max_levels: int = 50,
         gbm_params: dict[str, Any] | None = None,
+        n_threads: int | None = 1,
         random_state: int = 0,
     ) -> None:
         self.model = model
@@ -611,6 +633,7 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         self.min_frequency = min_frequency
         self.max_levels = max_levels
         self.gbm_params = gbm_params
+        self.n_threads = n_threads
         self.random_state = random_state
 
     # -- checks --------------------------------------------------------------------------
@@ -630,6 +653,8 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         _check_positive_int(self.max_levels, "max_levels", 1)
         if self.model == "gbm" and self.max_levels > 254:
             raise ValueError("max_levels must be at most 254 for the gbm model")
+        if self.n_threads is not None:
+            _check_positive_int(self.n_threads, "n_threads", 1)
         if self.features is not None and not (
             callable(self.features) or hasattr(self.features, "transform")
         ):
@@ -686,6 +711,11 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         TypeError
             ``X`` is not a DataFrame, or has datetime columns.
         """
+        with threadpool_limits(self.n_threads):
+            return self._fit(X, y)
+
+    def _fit(self, X: pd.DataFrame, y: object) -> LeadScorer:
+        """:meth:`fit` without the thread limit."""
         start = time.perf_counter()
         self._check_settings()
         frame = require_frame(X, "X")
@@ -792,28 +822,29 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         report = []
         for j in sorted(set(range(full.shape[1])) - set(keep.tolist())):
             report.append((design.term_column[j], "term dropped",
-                           f"{full.columns[j]!r} is a linear combination of other terms "
-                           "(it marks the same leads): not estimable"))  # fmt: skip
+                           f"{full.columns[j]!r} is a linear combination of the constant and "
+                           "earlier terms (e.g. it marks the same leads as another level): not "
+                           "estimable"))  # fmt: skip
         design.term_column = [design.term_column[j] for j in keep]
         design.term_level = [design.term_level[j] for j in keep]
         Z = full.iloc[:, keep]
         design.set_terms(Z)
         exog = np.column_stack([np.ones(len(Z)), Z.to_numpy()])
-        model = sm.Logit(target.astype(np.float64), exog)
+        # Maximum likelihood by IRLS (statsmodels GLM, binomial family, logit link): the same
+        # model as Logit, and its pseudo-inverse steps still return a covariance when a level
+        # (almost) separates the classes, which is reported below instead of failing.
+        model = sm.GLM(target.astype(np.float64), exog, family=sm.families.Binomial())
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # convergence is checked below
-            try:
-                result = model.fit(method="newton", maxiter=100, disp=0)
-            except np.linalg.LinAlgError:
-                result = model.fit(method="bfgs", maxiter=2000, disp=0)
+            warnings.simplefilter("ignore")  # convergence and separation are checked below
+            result = model.fit(maxiter=100)
         params = np.asarray(result.params, dtype=np.float64)
         cov = np.asarray(result.cov_params(), dtype=np.float64)
-        converged = bool(result.mle_retvals.get("converged", False))
+        converged = bool(result.converged)
         large = np.abs(params[1:]) > 15
         if not converged or large.any():
             names = [t for t, big in zip(Z.columns, large, strict=True) if big]
             report.append((
-                ", ".join(names) or "(model)", "warning",
+                rows_repr(pd.Index(names), 5) if names else "(model)", "warning",
                 "the logistic fit did not converge or has very large coefficients: a level "
                 "that (almost) perfectly separates converters (raise min_frequency)",
             ))  # fmt: skip
@@ -831,7 +862,7 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         self._fit_stats = {
             "log_likelihood": float(result.llf),
             "null_log_likelihood": float(result.llnull),
-            "pseudo_r2": float(result.prsquared),
+            "pseudo_r2": float(result.pseudo_rsquared(kind="mcf")),
             "converged": converged,
         }
         return report
@@ -988,7 +1019,8 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         """
         data = self._prepared(X)
         self._warn_unseen(data)
-        p = expit(self._log_odds(data))
+        with threadpool_limits(self.n_threads):
+            p = expit(self._log_odds(data))
         return np.column_stack([1 - p, p])
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
@@ -1030,15 +1062,16 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
                 out[col] += centred[:, j]
             out.attrs["baseline"] = float(self.intercept_ + np.dot(design.term_mean, self.coef_))
             return out
-        base = self._log_odds(data)
         out = pd.DataFrame(index=data.index, columns=design.columns, dtype=np.float64)
-        for col, value in design.reference_values().items():
-            typical = data.copy()
-            if col in design.categorical:
-                typical[col] = pd.Series([value] * len(data), index=data.index, dtype=object)
-            else:
-                typical[col] = float(value)
-            out[col] = base - self._log_odds(typical)
+        with threadpool_limits(self.n_threads):
+            base = self._log_odds(data)
+            for col, value in design.reference_values().items():
+                typical = data.copy()
+                if col in design.categorical:
+                    typical[col] = pd.Series([value] * len(data), index=data.index, dtype=object)
+                else:
+                    typical[col] = float(value)
+                out[col] = base - self._log_odds(typical)
         return out
 
     def reason_codes(self, X: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
@@ -1067,8 +1100,8 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         """
         _check_positive_int(top, "top", 1)
         contrib = self.contributions(X)
+        score = self.predict_proba(X)[:, 1]
         data = self._prepared(X)
-        score = expit(self._log_odds(data))
         values = contrib.to_numpy()
         rows = []
         for i, label in enumerate(contrib.index):
