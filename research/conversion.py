@@ -1276,7 +1276,7 @@ _SCHEMES = ("random", "chronological", "rolling")
 
 def _splits(
     n: int, y: np.ndarray, scheme: str, *, n_splits: int, test_size: int | float | None,
-    step: int, random_state: int,
+    step: int, window: int | None, random_state: int,
 ) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
     """(train positions, test positions) of every fit, in the (time-)ordered rows."""
     if scheme == "random":
@@ -1308,10 +1308,13 @@ def _splits(
     if scheme == "chronological":
         return [(np.arange(origin), np.arange(origin, n))]
     _check_positive_int(step, "step", 1)
+    if window is not None:
+        _check_positive_int(window, "window", 10)
     return [
-        (np.arange(start), np.arange(start, min(start + step, n)))
+        (np.arange(0 if window is None else max(0, start - window), start),
+         np.arange(start, min(start + step, n)))
         for start in range(origin, n, step)
-    ]
+    ]  # fmt: skip
 
 
 def out_of_sample(
@@ -1323,6 +1326,7 @@ def out_of_sample(
     n_splits: int = 5,
     test_size: int | float | None = None,
     step: int = ROLLING_STEP,
+    window: int | None = None,
     time_col: str | None = None,
     random_state: int = 0,
     progress: bool = True,
@@ -1353,6 +1357,10 @@ def out_of_sample(
         Test rows of the chronological and rolling schemes: a count, or a share of the rows.
     step : int, default 100
         Rows scored per refit in the rolling scheme.
+    window : int, optional
+        Rolling scheme only: train each refit on at most the latest ``window`` rows before
+        its origin (a sliding window) instead of all earlier rows (the default, a growing
+        window).
     time_col : str, optional
         A column of ``X`` giving the time order (rows are sorted by it, ties kept in row
         order); it is not used as a model input. Default: the row order is the time order.
@@ -1396,7 +1404,7 @@ def out_of_sample(
         frame = frame.iloc[order].drop(columns=[time_col])
         target = target[order]
     splits = _splits(len(frame), target, scheme, n_splits=n_splits, test_size=test_size,
-                     step=step, random_state=random_state)  # fmt: skip
+                     step=step, window=window, random_state=random_state)  # fmt: skip
     for k, (train, _) in enumerate(splits):
         if target[train].all() or not target[train].any():
             raise ValueError(
@@ -1447,6 +1455,7 @@ def evaluate(
     n_splits: int = 5,
     test_size: int | float | None = None,
     step: int = ROLLING_STEP,
+    window: int | None = None,
     time_col: str | None = None,
     n_boot: int = 200,
     ci: float = 0.95,
@@ -1471,7 +1480,7 @@ def evaluate(
         Leads (in time order, or give ``time_col``) and outcomes.
     scheme : {"random", "chronological", "rolling"} or a list of them
         See :func:`out_of_sample`. Several schemes give one table, side by side.
-    n_splits, test_size, step, time_col
+    n_splits, test_size, step, window, time_col
         See :func:`out_of_sample`.
     n_boot : int, default 200
         Bootstrap resamples for the intervals (0: no intervals).
@@ -1515,8 +1524,8 @@ def evaluate(
     rng = np.random.default_rng(random_state)
     for name in schemes:
         pred = out_of_sample(scorer, X, y, name, n_splits=n_splits, test_size=test_size,
-                             step=step, time_col=time_col, random_state=random_state,
-                             progress=progress)  # fmt: skip
+                             step=step, window=window, time_col=time_col,
+                             random_state=random_state, progress=progress)  # fmt: skip
         yy, ss = pred["y"].to_numpy(dtype=bool), pred["score"].to_numpy()
         if yy.all() or not yy.any():
             raise ValueError(

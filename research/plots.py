@@ -3596,7 +3596,7 @@ _SCORING_SERIES = [_CB[0], _CB[1], _CB[2], _CB[4], _CB[7]]
 #: (panel title, axis label, value of a random ranking or None, higher is better).
 _SCORING_METRICS = {
     "auc": ("AUC", "AUC (0.5 = random, 1 = perfect)", 0.5, True),
-    "alift": ("ALIFT", "area under the gains curve (0.5 = random)", 0.5, True),
+    "alift": ("ALIFT", "area under gains curve (0.5 = random)", 0.5, True),
     "brier": ("Brier score", "mean squared error of the probability", None, False),
     "log_loss": ("log-loss", "mean log-loss (nats)", None, False),
 }
@@ -3761,14 +3761,18 @@ def plot_calibration(
     _estimates_with_intervals(ax, pred, obs, yerr=_interval_errors(obs, low, high),
                               label="observed rate (95% Wilson interval)", gid="observed",
                               size=6)  # fmt: skip
+    ax.set_xlim(0, limit)
+    ax.set_ylim(0, limit)
     labels = []
-    for b, x, y, n in zip(bins, pred, obs, leads, strict=True):
+    last = -np.inf
+    for b, x, y, n in sorted(zip(bins, pred, obs, leads, strict=True), key=lambda r: r[1]):
+        if (x - last) / limit < 0.07:  # too close to the last label: the footnote has it
+            continue
+        last = x
         labels.append(ax.annotate(f"n={n:,.0f}", (x, y), xytext=(6, -4), textcoords="offset points",
                                   ha="left", va="top", fontsize=ANNOT_SIZE - 1,
                                   color=COLORS["reference"], gid=f"count-{b}"))  # fmt: skip
     _plain(*labels)
-    ax.set_xlim(0, limit)
-    ax.set_ylim(0, limit)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.grid(alpha=0.3)
@@ -3783,6 +3787,9 @@ def plot_calibration(
         )
     _label_axes(fig, ax, own, title, "predicted probability to convert (mean of the bin, %)",
                 "observed conversion rate (%)")  # fmt: skip
+    counts = (f"{leads.min():,.0f}" if leads.min() == leads.max()
+              else f"{leads.min():,.0f} to {leads.max():,.0f}")  # fmt: skip
+    _footnote(ax, f"{len(frame)} bins of {counts} leads each (n beside the points where room).")
     return _finish(fig)
 
 
@@ -3837,11 +3844,13 @@ def plot_lift_table(
     ax.axhline(overall, color=COLORS["reference"], linestyle="--", linewidth=1.2, zorder=3,
                gid="overall", label=f"overall rate {_pct1(overall)}")  # fmt: skip
     texts = []
-    for xi, g, hi, r, lf, k, n in zip(x, groups, high, rate, lift, conv, leads, strict=True):
+    for xi, g, hi, r, lf, k in zip(x, groups, high, rate, lift, conv, strict=True):
         top = hi if np.isfinite(hi) else r
-        texts.append(ax.annotate(f"{_times(lf)}\n{k:,.0f}/{n:,.0f}", (xi, top), xytext=(0, 3),
+        texts.append(ax.annotate(f"{_times(lf)}\n{k:,.0f}", (xi, top), xytext=(0, 3),
                                  textcoords="offset points", ha="center", va="bottom",
-                                 fontsize=ANNOT_SIZE - 1, gid=f"lift-{g}"))  # fmt: skip
+                                 fontsize=ANNOT_SIZE - 1, gid=f"lift-{g}", zorder=4,
+                                 bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none",
+                                       "pad": 0.3}))  # fmt: skip
     _plain(*texts)
     finite = high[np.isfinite(high)]
     ax.set_ylim(0, max(np.r_[rate, finite, [overall]].max() * 1.25, 0.01))
@@ -3859,7 +3868,10 @@ def plot_lift_table(
     _label_axes(fig, ax, own, title,
                 f"score group (1 = highest scores; {len(groups)} groups of equal size)",
                 "conversion rate (%, 95% Wilson interval)")  # fmt: skip
-    _footnote(ax, "Above each bar: lift vs the overall rate, and conversions / leads.")
+    counts = (f"{leads.min():,.0f}" if leads.min() == leads.max()
+              else f"{leads.min():,.0f} to {leads.max():,.0f}")  # fmt: skip
+    _footnote(ax, f"Above each bar: lift vs the overall rate, and conversions; each group holds "
+                  f"{counts} leads.")  # fmt: skip
     return _finish(fig)
 
 
@@ -3929,7 +3941,7 @@ def plot_profit_curve(
     _plain(note)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.yaxis.set_major_formatter(lambda v, pos: _signed(_money(v, currency)))
+    ax.yaxis.set_major_formatter(lambda v, pos: _signed(f"{currency}{_short_amount(v)}"))
     ax.grid(alpha=0.3)
     ax.set_axisbelow(True)
     _clean_spines(ax)
@@ -4027,7 +4039,7 @@ def plot_evaluation_schemes(
         ax.set_yticks(range(len(schemes)), ticks)
         ax.set_title(f"{name} ({'higher' if higher else 'lower'} is better)",
                      fontsize=PANEL_TITLE_SIZE)  # fmt: skip
-        ax.set_xlabel(f"{label}; 95% bootstrap interval", fontsize=LABEL_SIZE - 1)
+        ax.set_xlabel(label, fontsize=LABEL_SIZE - 1)
         ax.tick_params(labelsize=TICK_SIZE)
         ax.grid(axis="x", alpha=0.3)
         ax.set_axisbelow(True)
@@ -4036,9 +4048,11 @@ def plot_evaluation_schemes(
     for ax in axes[1:]:
         ax.tick_params(labelleft=False)
     if by:
-        axes[0].legend(loc="best", fontsize=ANNOT_SIZE, frameon=False, title=by)
+        handles, names = axes[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncols=len(series),
+                   fontsize=ANNOT_SIZE, frameon=False, title=by)  # fmt: skip
     if title is None:
-        title = ("Out-of-sample performance by evaluation scheme: random folds flatter, "
-                 "time order is what a campaign faces")  # fmt: skip
+        title = ("Out-of-sample performance by evaluation scheme (95% bootstrap intervals):\n"
+                 "random folds flatter; time order is what a campaign faces")  # fmt: skip
     _set_title(fig, None, title)
     return _finish(fig)
