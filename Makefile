@@ -2,7 +2,8 @@
 #   make test            ruff, unit tests, then every notebook executed by nbval
 #   make report [CODE=1] execute the notebooks and export reports/*.html (CODE=1 keeps code)
 #   make lab             JupyterLab on notebooks/
-#   make bench           run benchmarks/bench_*.py (installs the bench extra)
+#   make bench           run benchmarks/bench_*.py (installs the bench extra, and
+#                        scattertext in .venv-scattertext)
 #   make clean           remove reports/ and caches (keeps .venv)
 
 PYTHON ?= python3
@@ -10,6 +11,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
+# scattertext (the peer of bench_messages.py) pins NumPy and SciPy below ours: its own venv
+PEER_VENV := .venv-scattertext
+PEER_STAMP := $(PEER_VENV)/.installed
 BENCHMARKS := $(sort $(wildcard benchmarks/bench_*.py))
 
 .PHONY: report test lab bench clean datasets
@@ -23,6 +27,11 @@ $(STAMP): pyproject.toml
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install -e ".[dev,bench,text]"
+	touch $@
+
+$(PEER_STAMP):
+	test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install "scattertext==0.2.2" six pyarrow
 	touch $@
 
 report: $(STAMP)
@@ -47,7 +56,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 bench: export MPLBACKEND = Agg
-bench: $(BENCH_STAMP)
+bench: $(BENCH_STAMP) $(PEER_STAMP)
 	@if [ -z "$(BENCHMARKS)" ]; then echo "no benchmarks/bench_*.py to run"; fi
 	@set -e; for f in $(BENCHMARKS); do echo "== $$f"; $(BIN)/python $$f; done
 

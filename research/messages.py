@@ -26,6 +26,7 @@ import html
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -160,11 +161,8 @@ _COUNT_CHUNK = 50_000
 def _term_counts(
     tokenizer: Tokenizer, texts: list[str], languages: list[str] | None
 ) -> tuple[int, Counter]:
-    """How many texts, and how often each term occurs in them (tokens are never all held)."""
-    counts: Counter = Counter()
-    for doc in tokenizer.tokenize_many(texts, languages):
-        counts.update(doc)
-    return len(texts), counts
+    """How many texts, and how often each term occurs in them."""
+    return len(texts), Counter(chain.from_iterable(tokenizer.tokenize_many(texts, languages)))
 
 
 def _count(
