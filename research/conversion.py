@@ -1109,23 +1109,40 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         score = self.predict_proba(X)[:, 1]
         data = self._prepared(X)
         values = contrib.to_numpy()
-        rows = []
-        for i, label in enumerate(contrib.index):
-            order = np.argsort(-values[i], kind="stable")
-            ups = [j for j in order if values[i, j] > 0][:top]
-            downs = [j for j in order[::-1] if values[i, j] < 0][:top]
-            for direction, picked in (("up", ups), ("down", downs)):
-                for rank, j in enumerate(picked, start=1):
-                    col = contrib.columns[j]
-                    raw = data[col].iloc[i]
-                    value = _value_text(raw)
-                    rows.append({
-                        "lead": label, "score": score[i], "direction": direction, "rank": rank,
-                        "column": col, "value": value, "log_odds": values[i, j],
-                        "text": f"{col} = {value} ({values[i, j]:+.2f} log-odds)",
-                    })  # fmt: skip
-        columns = ["lead", "score", "direction", "rank", "column", "value", "log_odds", "text"]
-        return pd.DataFrame(rows, columns=columns)
+        n, k = values.shape
+        top = min(top, k)
+        parts = []
+        for direction, order in (("up", np.argsort(-values, axis=1, kind="stable")),
+                                 ("down", np.argsort(values, axis=1, kind="stable"))):  # fmt: skip
+            cols = order[:, :top]
+            push = np.take_along_axis(values, cols, axis=1)
+            keep = push > 0 if direction == "up" else push < 0
+            lead_pos, rank = np.nonzero(keep)
+            parts.append(pd.DataFrame({
+                "pos": lead_pos, "direction": direction, "rank": rank + 1,
+                "j": cols[lead_pos, rank], "log_odds": push[lead_pos, rank],
+            }))  # fmt: skip
+        rows = pd.concat(parts, ignore_index=True)
+        rows["first"] = rows["direction"] == "up"
+        rows = rows.sort_values(["pos", "first", "rank"], ascending=[True, False, True],
+                                kind="stable").reset_index(drop=True)  # fmt: skip
+        names = np.asarray(contrib.columns, dtype=object)
+        texts = np.empty(len(rows), dtype=object)
+        pos, j = rows["pos"].to_numpy(), rows["j"].to_numpy()
+        for c in np.unique(j):  # the value of each listed factor, formatted once per level
+            at = j == c
+            codes, uniques = pd.factorize(data[names[c]].iloc[pos[at]].astype(object),
+                                          use_na_sentinel=False)  # fmt: skip
+            texts[at] = np.array([_value_text(u) for u in uniques], dtype=object)[codes]
+        push_text = np.char.mod("%+.2f", rows["log_odds"].to_numpy())
+        out = pd.DataFrame({
+            "lead": contrib.index[pos], "score": score[pos], "direction": rows["direction"],
+            "rank": rows["rank"], "column": names[j], "value": texts,
+            "log_odds": rows["log_odds"],
+        })  # fmt: skip
+        out["text"] = (out["column"].astype(object) + " = " + out["value"].astype(object) + " ("
+                       + push_text.astype(object) + " log-odds)").astype(str)  # fmt: skip
+        return out
 
 
 def _value_text(value: object) -> str:
@@ -1713,7 +1730,9 @@ class ProfitCurve:
         One row per possible cut-off (call every lead scoring at least ``threshold``), from
         calling nobody to calling everyone: ``threshold``, ``leads_called``,
         ``conversions``, ``share_called``, ``share_reached``, ``revenue``, ``cost``,
-        ``profit``.
+        ``profit`` (on the outcomes) and ``expected_profit`` (what the scores promise: the
+        sum of the called leads' probabilities times the value, minus the cost; close to
+        ``profit`` when the scores are calibrated).
     best : dict
         The cut-off with the highest profit: ``threshold``, ``leads_called``,
         ``share_called``, ``share_reached``, ``conversions``, ``profit``, and, when
@@ -1793,6 +1812,11 @@ def profit_curve(
         return gains.assign(revenue=revenue, cost=cost, profit=revenue - cost)
 
     curve = curve_of(y, s)
+    # what the scores themselves promise: the expected conversions of the leads called
+    ranked = np.sort(s)[::-1]
+    expected = np.r_[0.0, np.cumsum(ranked)][curve["leads_called"].to_numpy()]
+    curve["expected_profit"] = (value_per_conversion * expected
+                                - cost_per_contact * curve["leads_called"])  # fmt: skip
     i = int(np.argmax(curve["profit"].to_numpy()))
     row = curve.iloc[i]
     best = {

@@ -154,6 +154,8 @@ def test_profit_curve_toy_case() -> None:
     pc = profit_curve([1, 1, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.5], value_per_conversion=10,
                       cost_per_contact=3, n_boot=50, random_state=1)  # fmt: skip
     assert pc.curve["profit"].tolist() == [0, 7, 14, 11, 18, 15]
+    # expected: 10 x (0.9 + 0.8) - 3 x 2 for the top two
+    assert pc.curve["expected_profit"][2] == pytest.approx(11.0)
     assert pc.best["threshold"] == 0.6
     assert pc.best["profit"] == 18
     assert pc.best["share_called"] == 0.8 and pc.best["share_reached"] == 1.0
