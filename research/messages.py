@@ -34,11 +34,11 @@ import statsmodels.formula.api as smf
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.feature_extraction.text import TfidfVectorizer
 from statsmodels.stats.proportion import proportion_confint
-from statsmodels.stats.weightstats import DescrStatsW
 from tqdm import tqdm
 
 from research._checks import require_columns, require_frame, require_rows, rows_repr
 from research._phrases import CLAIM_KEYWORDS, DRIFT_KEYWORDS
+from research.segmentation import segment_value_table
 from research.text import Tokenizer, detect_languages
 
 __all__ = [
@@ -385,7 +385,8 @@ def alignment_summary(
     pandas.DataFrame
         One row per group, most aligned first: ``leads`` (with messages of both teams),
         ``similarity`` (their mean), ``low`` and ``high`` (t-interval of the mean, from
-        statsmodels; NaN for a single lead).
+        statsmodels, as :func:`research.segmentation.segment_value_table`; NaN for a single
+        lead).
 
     Examples
     --------
@@ -405,14 +406,22 @@ def alignment_summary(
             f"(e.g. {rows_repr(missing, 5)})"
         )
     sim = frame["similarity"].dropna()
-    rows = []
-    for group, values in sim.groupby(groups.reindex(sim.index), sort=True):
-        low = high = np.nan
-        if len(values) > 1:
-            low, high = DescrStatsW(values.to_numpy()).tconfint_mean(alpha=1 - ci)
-        rows.append((group, len(values), float(values.mean()), low, high))
-    out = pd.DataFrame(rows, columns=["group", "leads", "similarity", "low", "high"])
-    out = out.set_index("group").sort_values("similarity", ascending=False)
+    if sim.empty:
+        raise ValueError(
+            f"no lead of aligned ({len(frame):,} rows) has a similarity: none heard from both teams"
+        )
+    # the mean and t-interval per group are those of a segment's value
+    per_group = segment_value_table(
+        pd.DataFrame({"group": groups.reindex(sim.index).to_numpy(), "similarity": sim}),
+        "group", "similarity", ci=ci,
+    )  # fmt: skip
+    out = pd.DataFrame({
+        "leads": per_group["customers"],
+        "similarity": per_group["value_mean"],
+        "low": per_group["value_mean_low"],
+        "high": per_group["value_mean_high"],
+    })  # fmt: skip
+    out = out.sort_values("similarity", ascending=False)
     out.index.name = groups.name
     return out
 

@@ -274,6 +274,8 @@ def test_alignment_summary_bad_input() -> None:
         alignment_summary(aligned.rename(columns={"similarity": "s"}), pd.Series(["x", "y"]))
     with pytest.raises(TypeError, match="Series"):
         alignment_summary(aligned, ["x", "y"])
+    with pytest.raises(ValueError, match="none heard from both teams"):
+        alignment_summary(aligned.assign(similarity=np.nan), pd.Series(["x", "y"], list("ab")))
 
 
 def test_distinctive_terms_same_table_on_several_processes(crm, monkeypatch) -> None:
