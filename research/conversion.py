@@ -34,6 +34,7 @@ Examples
 from __future__ import annotations
 
 import os
+import re
 import time
 import warnings
 import zipfile
@@ -237,13 +238,14 @@ def single_column_auc(
 ) -> pd.DataFrame:
     """How well each column alone ranks converters above the rest (AUC, oriented to >= 0.5).
 
-    A numeric column is ranked as it is (missing values at the median), and the AUC is turned
-    around when it is below 0.5 (a column that ranks buyers low is as informative as one that
-    ranks them high). A categorical, text or boolean column is scored by the conversion rate
-    of its level, learned **out of fold** (stratified ``n_splits``-fold; the rate of each level
-    in the other folds, shrunk towards the overall rate by one lead's weight), so that an id
-    column or a column with many rare levels does not look predictive just by memorising the
-    training leads.
+    A numeric column is ranked as it is, with its missing values at the median, or below its
+    smallest or above its largest value, whichever ranks best (so that a column filled in only
+    for converters is caught), and the AUC is turned around when it is below 0.5 (a column
+    that ranks buyers low is as informative as one that ranks them high). A categorical,
+    text or boolean column is scored by the conversion rate of its level, learned **out of
+    fold** (stratified ``n_splits``-fold; the rate of each level in the other folds, shrunk
+    towards the overall rate by one lead's weight), so that an id column or a column with
+    many rare levels does not look predictive just by memorising the training leads.
 
     Parameters
     ----------
@@ -277,12 +279,18 @@ def single_column_auc(
         if series.isna().all():
             continue
         if _is_numeric(series):
-            x = series.to_numpy(dtype=np.float64, na_value=np.nan)
-            x = np.where(np.isnan(x), np.nanmedian(x), x)
-            auc = _rank_auc(target, x)
+            raw = series.to_numpy(dtype=np.float64, na_value=np.nan)
+            missing = np.isnan(raw)
+            # missing values at the median, and, when there are any, below the smallest and
+            # above the largest value: a column filled in only for converters is caught
+            fills = [np.nanmedian(raw)]
+            if missing.any():
+                fills += [np.nanmin(raw) - 1, np.nanmax(raw) + 1]
+            aucs = [_rank_auc(target, np.where(missing, f, raw)) for f in fills]
+            auc = max(aucs, key=lambda a: abs(a - 0.5))
             rows.append({"column": str(col), "kind": "numeric", "auc": max(auc, 1 - auc),
                          "direction": "higher converts more" if auc >= 0.5
-                         else "lower converts more", "levels": np.nan, "n": len(x)})  # fmt: skip
+                         else "lower converts more", "levels": np.nan, "n": len(raw)})  # fmt: skip
         elif pd.api.types.is_datetime64_any_dtype(series.dtype):
             continue
         else:
@@ -698,8 +706,8 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         ----------
         X : pandas.DataFrame
             One row per lead; any mix of numeric, boolean, text and categorical columns.
-            Datetime columns are refused (turn them into numbers with ``features``, or drop
-            them). Not modified.
+            Date and duration columns are left out with a warning (turn them into numbers
+            with ``features``). Not modified.
         y : array-like
             Whether each lead converted: bool, 0/1, or yes/no text.
 
@@ -715,7 +723,7 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
             is not binary or has one class only, a column is entirely missing, a numeric
             column has infinite values, or no usable column is left.
         TypeError
-            ``X`` is not a DataFrame, or has datetime columns.
+            ``X`` is not a DataFrame, or its columns are not named by strings.
         """
         with threadpool_limits(self.n_threads):
             return self._fit(X, y)
@@ -759,11 +767,16 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
             or pd.api.types.is_timedelta64_dtype(data[c].dtype)
         ]  # fmt: skip
         if dates:
-            raise TypeError(
-                f"column(s) {', '.join(map(repr, dates))} of X are dates or durations: turn "
-                "them into numbers (e.g. days since the first contact) with features=, or drop "
-                "them"
+            for c in dates:
+                report.append((c, "dropped", "a date or duration: turn it into numbers "
+                               "(days since the first contact, weekday) with features="))
+            warnings.warn(
+                f"left out of the model, dates or durations: {', '.join(dates)}; turn them into "
+                "numbers with features= to use them",
+                UserWarning,
+                stacklevel=3,
             )
+            data = data.drop(columns=dates)
 
         # the single-column leakage screen
         if self.leakage_auc is not None:
@@ -1440,7 +1453,7 @@ def out_of_sample(
     n_train = np.zeros(len(frame), dtype=np.int64)
     seconds = []
     labels = frame.index
-    caught: dict[tuple[type, str], int] = {}
+    caught: dict[tuple[type, str], list] = {}  # (category, kind) -> [first message, fits]
     for k, (train, test) in enumerate(
         tqdm(splits, desc=f"{scheme} fits", leave=False, disable=not progress)
     ):
@@ -1451,14 +1464,20 @@ def out_of_sample(
             model.fit(frame.iloc[train], target[train])
             scores[test] = model.predict_proba(frame.iloc[test])[:, 1]
         for record in records:
-            key = (record.category, str(record.message))
-            caught[key] = caught.get(key, 0) + 1
+            message = str(record.message)
+            kind = re.split(r"[:;]", message, maxsplit=1)[0]  # e.g. "possible leakage"
+            entry = caught.setdefault((record.category, kind), [message, 0, False])
+            entry[1] += 1
+            entry[2] = entry[2] or message != entry[0]
         seconds.append(time.perf_counter() - start)
         fold[test] = k
         n_train[test] = len(train)
-    # the same exclusion or leak warning from every fit is passed on once, with its count
-    for (category, message), count in caught.items():
-        times = f" [{count} of the {len(splits)} {scheme} fits]" if len(splits) > 1 else ""
+    # the same kind of warning from several fits is passed on once, with its count
+    for (category, _), (message, count, varied) in caught.items():
+        times = ""
+        if len(splits) > 1:
+            times = f" [{count} of the {len(splits)} {scheme} fits"
+            times += "; the first shown]" if varied else "]"
         warnings.warn(message + times, category, stacklevel=2)
     tested = np.flatnonzero(fold >= 0)
     out = pd.DataFrame({

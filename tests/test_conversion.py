@@ -188,6 +188,11 @@ def test_single_column_auc() -> None:
     assert t.loc["neg", "auc"] == 1.0 and t.loc["neg", "direction"] == "lower converts more"
     # an id: every level unseen out of fold, so every lead gets the prior: no ranking
     assert t.loc["id", "auc"] == pytest.approx(0.5, abs=0.2)
+    # filled in only for converters (as Olist's deal columns): its missingness leaks
+    won = np.array([0, 1] * 20)
+    revenue = np.where(won == 1, np.linspace(1, 5, 40), np.nan)
+    leak = single_column_auc(pd.DataFrame({"revenue": revenue}), won)
+    assert leak["auc"].iloc[0] == 1.0
 
 
 # -- the scorer --------------------------------------------------------------------------------
@@ -430,8 +435,10 @@ def test_bad_frames_and_schemes(toy) -> None:
     X, y = toy
     with pytest.raises(ValueError, match=r"'empty' of X are missing in all 200 rows"):
         LeadScorer().fit(X.assign(empty=np.nan), y)
-    with pytest.raises(TypeError, match="'when' of X are dates"):
-        LeadScorer().fit(X.assign(when=pd.Timestamp("2024-01-01")), y)
+    with pytest.warns(UserWarning, match="dates or durations: when"):
+        dated = LeadScorer().fit(X.assign(when=pd.Timestamp("2024-01-01")), y)
+    assert "when" not in dated.columns_
+    assert dated.report().set_index("column").loc["when", "action"] == "dropped"
     with pytest.raises(TypeError, match="DataFrame"):
         LeadScorer().fit(X.to_numpy(), y)
     with pytest.raises(ValueError, match="model must be"):
