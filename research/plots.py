@@ -3931,14 +3931,18 @@ def plot_profit_curve(
     if "profit_low" in best and np.isfinite(best["profit_low"]):
         interval = (f"\n95% interval {_signed(_money(best['profit_low'], currency))} to "
                     f"{_signed(_money(best['profit_high'], currency))}")  # fmt: skip
-    right = bx < 0.6
+    # the note goes to the right-hand corner the curve leaves free: the bottom when calling
+    # everyone still pays well, else the top (the curve falls towards the right)
+    low_y, high_y = float(np.min(np.r_[profit, 0.0])), float(np.max(profit))
+    bottom = profit[-1] > (low_y + high_y) / 2
     note = ax.annotate(
         f"call scores ≥ {best['threshold']:.3g}: {_pct(bx)} of leads,\n"
         f"{_pct(best['share_reached'])} of buyers, profit "
         f"{_signed(_money(by, currency))}{interval}",
-        (bx, by), xytext=(10 if right else -10, -10), textcoords="offset points",
-        ha="left" if right else "right", va="top", fontsize=ANNOT_SIZE,
+        (bx, by), xytext=(0.98, 0.05 if bottom else 0.95), textcoords="axes fraction",
+        ha="right", va="bottom" if bottom else "top", fontsize=ANNOT_SIZE,
         color=COLORS["chosen"], bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"},
+        arrowprops={"arrowstyle": "->", "color": COLORS["chosen"], "linewidth": 1},
     )  # fmt: skip
     _plain(note)
     ax.set_xlim(0, 1)
@@ -3947,7 +3951,7 @@ def plot_profit_curve(
     ax.grid(alpha=0.3)
     ax.set_axisbelow(True)
     _clean_spines(ax)
-    ax.legend(loc="lower left", fontsize=ANNOT_SIZE, frameon=False)
+    ax.legend(loc="upper left" if bottom else "lower left", fontsize=ANNOT_SIZE, frameon=False)
     value = getattr(result, "value_per_conversion", None)
     cost = getattr(result, "cost_per_contact", None)
     if title is None:

@@ -369,12 +369,16 @@ def _engineered(frame: pd.DataFrame) -> pd.DataFrame:
 @pytest.mark.parametrize("model", ["logistic", "gbm"])
 def test_save_and_load_round_trip(toy, tmp_path: Path, model: str) -> None:
     X, y = toy
-    scorer = quiet(LeadScorer(model, leakage_auc=None, gbm_params={"max_iter": 20}), X, y)
+    scorer = quiet(LeadScorer(model, gbm_params={"max_iter": 20}), X, y)
     path = tmp_path / f"{model}.skops"
     save_scorer(scorer, path)
     loaded = load_scorer(path)
     assert np.array_equal(loaded.predict_proba(X), scorer.predict_proba(X))
     assert loaded.report().equals(scorer.report())
+    assert loaded.screen_.equals(scorer.screen_)
+    assert loaded.reason_codes(X.head(3)).equals(scorer.reason_codes(X.head(3)))
+    if model == "logistic":
+        assert loaded.odds_ratios().equals(scorer.odds_ratios())
 
 
 def test_untrusted_or_corrupted_files_are_refused(toy, tmp_path: Path) -> None:
