@@ -1589,8 +1589,9 @@ def evaluate(
     if not 0 < gain_share < 1:
         raise ValueError(f"gain_share must be between 0 and 1, got {gain_share!r}")
     tables, predictions = [], []
-    rng = np.random.default_rng(random_state)
     for name in schemes:
+        # one bootstrap stream per scheme: the same intervals alone or beside other schemes
+        rng = np.random.default_rng([random_state, _SCHEMES.index(name)])
         pred = out_of_sample(scorer, X, y, name, n_splits=n_splits, test_size=test_size,
                              step=step, window=window, time_col=time_col,
                              random_state=random_state, progress=progress)  # fmt: skip

@@ -283,6 +283,13 @@ def test_settings_kept_and_evaluate_clones(toy) -> None:
                                    "n_converted", "n_fits", "fit_seconds"]  # fmt: skip
     assert table["metric"].tolist() == ["auc", "alift", "brier", "log_loss", "gain_at_50"]
     assert (table["low"] <= table["estimate"]).all() and (table["estimate"] <= table["high"]).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        both = evaluate(scorer, X, y, scheme=["chronological", "random"], n_boot=10,
+                        progress=False)  # fmt: skip
+    cols = ["scheme", "metric", "estimate", "low", "high", "n"]  # same intervals beside others
+    alone = both.loc[both["scheme"] == "random", cols].reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone, table[cols])
 
 
 def test_schemes_split_as_documented(toy) -> None:
