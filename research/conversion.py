@@ -52,7 +52,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 from statsmodels.stats.proportion import proportion_confint
 from threadpoolctl import threadpool_limits
-from tqdm.auto import tqdm
+from tqdm import tqdm  # plain text bars: tqdm.auto warns in a kernel without ipywidgets
 
 from research._checks import require_frame, require_rows, rows_repr
 
