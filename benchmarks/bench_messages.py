@@ -128,8 +128,10 @@ def main(argv: list[str] | None = None) -> int:
                     "shared_sales": same_sales, "shared_marketing": same_marketing,
                     "peer_version": peer["version"]}  # fmt: skip
         if "z" in peer:
-            rho = stats.spearmanr(z, pd.Series(peer["z"]).reindex(z.index)).statistic
-            print(f"Spearman correlation of the z-scores: {rho:.4f}")
+            both = pd.concat([z, pd.Series(peer["z"], name="peer")], axis=1, join="inner")
+            rho = stats.spearmanr(both["z"], both["peer"]).statistic
+            print(f"Spearman correlation of the z-scores over the {len(both):,} terms both "
+                  f"score: {rho:.4f}")  # fmt: skip
             results["spearman_z"] = rho
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2))
