@@ -37,6 +37,8 @@ import pyarrow.compute as pc
 import statsmodels.api as sm
 
 from research._checks import numeric_values, require_columns, require_frame, rows_repr
+from research.messages import distinctive_terms
+from research.text import Tokenizer
 
 __all__ = [
     "headline_features",
@@ -528,9 +530,6 @@ def winning_terms(
     >>> found.chosen[:5]  # doctest: +SKIP
     >>> found.effects.loc["winner_terms", ["lift", "low", "high"]]  # doctest: +SKIP
     """
-    from research.messages import distinctive_terms  # messages imports nothing from here
-    from research.text import Tokenizer
-
     frame = require_frame(tests, "tests")
     require_columns(frame, [test_col, clicks_col, impressions_col, headline_col], "tests")
     if not 0 < discovery_share < 1:
