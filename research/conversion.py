@@ -50,11 +50,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
-from statsmodels.stats.proportion import proportion_confint
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm  # plain text bars: tqdm.auto warns in a kernel without ipywidgets
 
 from research._checks import require_frame, require_rows, rows_repr
+from research._stats import wilson
 
 __all__ = [
     "LeadScorer",
@@ -192,13 +192,6 @@ def _check_ci(ci: float) -> float:
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1, got {ci!r}")
     return float(ci)
-
-
-def _wilson(k: np.ndarray, n: np.ndarray, ci: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        low, high = proportion_confint(k, np.where(n > 0, n, 1), alpha=1 - ci, method="wilson")
-    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1672,7 +1665,7 @@ def lift_table(
     out["conversions"] = out["conversions"].astype(np.int64)
     overall = y.mean()
     out.insert(3, "rate", out["conversions"] / out["leads"])
-    low, high = _wilson(out["conversions"], out["leads"], ci)
+    low, high = wilson(out["conversions"], out["leads"], ci)
     out.insert(4, "low", low)
     out.insert(5, "high", high)
     out.insert(6, "lift", out["rate"] / overall)
@@ -1734,7 +1727,7 @@ def calibration_table(
     ).reset_index()  # fmt: skip
     out["conversions"] = out["conversions"].astype(np.int64)
     out.insert(4, "observed", out["conversions"] / out["leads"])
-    low, high = _wilson(out["conversions"], out["leads"], ci)
+    low, high = wilson(out["conversions"], out["leads"], ci)
     out.insert(5, "low", low)
     out.insert(6, "high", high)
     return out

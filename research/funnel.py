@@ -30,9 +30,10 @@ import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import proportion_confint, proportions_ztest
+from statsmodels.stats.proportion import proportions_ztest
 
 from research._checks import numeric_values, require_columns, require_frame, require_rows, rows_repr
+from research._stats import wilson
 
 __all__ = [
     "funnel",
@@ -56,15 +57,6 @@ OBSERVATIONAL_CAVEAT = (
     "listed; read the odds ratio as an association, and test it (e.g. randomise response order "
     "for a month) before promising it as an effect."
 )
-
-
-def _wilson(
-    k: np.ndarray | int, n: np.ndarray | int, ci: float = 0.95
-) -> tuple[np.ndarray, np.ndarray]:
-    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        low, high = proportion_confint(k, np.where(n > 0, n, 1), alpha=1 - ci, method="wilson")
-    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
 
 
 def _reached(frame: pd.DataFrame, col: str) -> np.ndarray:
@@ -230,7 +222,7 @@ def funnel(
     out = pd.DataFrame(rows)
     has_next = out["next_stage"].notna()
     conv = np.where(has_next, out["converted"] / out["entered"].where(out["entered"] > 0), np.nan)
-    low, high = _wilson(out["converted"].fillna(0), out["entered"].where(has_next, 0), ci)
+    low, high = wilson(out["converted"].fillna(0), out["entered"].where(has_next, 0), ci)
     out.insert(out.columns.get_loc("converted") + 1, "conversion", conv)
     out.insert(out.columns.get_loc("conversion") + 1, "low", low)
     out.insert(out.columns.get_loc("low") + 1, "high", high)
@@ -310,7 +302,7 @@ def compare_conversion(
     if len(groups) < 2:
         raise ValueError(f"need at least two groups of {by!r} with {min_leads}+ leads to compare")
     groups["rate"] = groups["conversions"] / groups["leads"]
-    groups["low"], groups["high"] = _wilson(groups["conversions"], groups["leads"])
+    groups["low"], groups["high"] = wilson(groups["conversions"], groups["leads"])
     contingency = np.column_stack([groups["conversions"], groups["leads"] - groups["conversions"]])
     chi2, p, dof, _ = stats.chi2_contingency(contingency)
     pairs = []
@@ -522,7 +514,7 @@ def sla_compliance(
         median_response_hours=("hours", "median"),
     )  # fmt: skip
     out["share_within"] = out["within_sla"] / out["due"].where(out["due"] > 0)
-    out["low"], out["high"] = _wilson(out["within_sla"], out["due"], ci)
+    out["low"], out["high"] = wilson(out["within_sla"], out["due"], ci)
     out.index.name = by or "group"
     return out[["due", "within_sla", "late", "unanswered", "share_within", "low", "high",
                 "median_response_hours", "not_yet_due"]]  # fmt: skip
@@ -612,7 +604,7 @@ def speed_to_lead_effect(
     by_time = model_data.groupby(bucket, observed=False)["y"].agg(["size", "sum"])
     by_time.columns = ["leads", "conversions"]
     by_time["rate"] = by_time["conversions"] / by_time["leads"].where(by_time["leads"] > 0)
-    by_time["low"], by_time["high"] = _wilson(by_time["conversions"], by_time["leads"], ci)
+    by_time["low"], by_time["high"] = wilson(by_time["conversions"], by_time["leads"], ci)
     by_time.index.name = "response_time"
     return SpeedToLead(odds, by_time, int(fit.nobs))
 
@@ -655,7 +647,7 @@ def lead_quality_by_source(
     table = pd.DataFrame({"leads": source.value_counts()}).sort_index()
     table["conversions"] = y.groupby(source).sum()
     table["rate"] = table["conversions"] / table["leads"]
-    table["low"], table["high"] = _wilson(table["conversions"], table["leads"], ci)
+    table["low"], table["high"] = wilson(table["conversions"], table["leads"], ci)
     model = pd.DataFrame({"y": y.to_numpy(), "source": source.to_numpy()})
     term = f"C(source, Treatment(reference={reference!r}))"
     raw = smf.logit(f"y ~ {term}", model).fit(disp=False)
@@ -851,7 +843,7 @@ def kpi_table(
                      "n": n, "unit": unit, "definition": definition})  # fmt: skip
 
     def rate(team, kpi, k, n, definition):
-        low, high = _wilson(k, n, ci)
+        low, high = wilson(k, n, ci)
         add(team, kpi, k / n if n else np.nan, float(low), float(high), int(n), "share", definition)
 
     n_leads = len(leads)
@@ -1037,7 +1029,7 @@ def league_table(
     table = y.astype(int).groupby(data[rep_col].astype(str)).agg(["size", "sum"])
     table.columns = ["n", "successes"]
     table["rate"] = table["successes"] / table["n"]
-    table["low"], table["high"] = _wilson(table["successes"], table["n"], ci)
+    table["low"], table["high"] = wilson(table["successes"], table["n"], ci)
     team = table["successes"].sum() / table["n"].sum()
     # method-of-moments beta prior: between-rep variance beyond binomial noise
     var = np.average((table["rate"] - team) ** 2, weights=table["n"])
