@@ -155,6 +155,14 @@ def test_progress_bars_settle_to_their_final_state() -> None:
     assert len(nb.cells[0].outputs) == 5  # the input is not modified
 
 
+def _markdown_text(nb: nbformat.NotebookNode) -> str:
+    """The Markdown the code cells of an executed notebook displayed, joined."""
+    return "\n".join(
+        "".join(out.get("data", {}).get("text/markdown", ""))
+        for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
+    )  # fmt: skip
+
+
 def test_funnel_notebook_runs_without_the_manual_olist_download(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -165,10 +173,7 @@ def test_funnel_notebook_runs_without_the_manual_olist_download(
     monkeypatch.setenv("RESEARCH_CACHE_DIR", str(tmp_path / "empty-cache"))
     notebook = Path(__file__).resolve().parents[1] / "notebooks" / "04_funnel_kpis_and_sla.ipynb"
     nb = execute_notebook(notebook)
-    text = "\n".join(
-        "".join(out.get("data", {}).get("text/markdown", ""))
-        for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
-    )  # fmt: skip
+    text = _markdown_text(nb)
     assert "The Olist data is not on this machine" in text
     assert "kaggle.com/datasets/olistbr/marketing-funnel-olist" in text
     # nothing else stands in for the real data: none of the Olist results is printed
@@ -194,10 +199,7 @@ def test_conversion_notebook_olist_part_without_the_manual_download(
     monkeypatch.setenv("RESEARCH_DATA_HOME", str(tmp_path / "no-data"))
     monkeypatch.setenv("RESEARCH_CACHE_DIR", str(tmp_path / "empty-cache"))
     executed = execute_notebook(part)
-    text = "\n".join(
-        "".join(out.get("data", {}).get("text/markdown", ""))
-        for cell in executed.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
-    )  # fmt: skip
+    text = _markdown_text(executed)
     assert "The Olist data is not on this machine" in text
     assert "kaggle.com/datasets/olistbr/marketing-funnel-olist" in text
     assert "**Olist (real):**" not in text and "AUC of" not in text
