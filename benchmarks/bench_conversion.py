@@ -48,7 +48,14 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from research.conversion import ROLLING_STEP, ROLLING_TEST_SIZE, LeadScorer, alift, evaluate
+from research.conversion import (
+    ROLLING_STEP,
+    ROLLING_TEST_SIZE,
+    LeadScorer,
+    alift,
+    evaluate,
+    gains_at,
+)
 from research.datasets import load_bank_marketing
 
 RESULTS = Path(__file__).resolve().parent / "results" / "bench_conversion.json"
@@ -82,11 +89,6 @@ def _rolling(model, X, y: np.ndarray) -> np.ndarray:
             fitted.predict_proba(X.iloc[start:stop])[:, 1]
         )
     return scores
-
-
-def _gain_at_half(y: np.ndarray, scores: np.ndarray) -> float:
-    order = np.argsort(-scores, kind="stable")
-    return float(y[order][: len(y) // 2].sum() / y.sum())
 
 
 def _fit_seconds(model, X, y, repeat: int) -> float:
@@ -136,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             "auc": roc_auc_score(test_y, scores),
             "auc_interval": None,
             "alift": alift(test_y, scores),
-            "gain_at_50": _gain_at_half(test_y, scores),
+            "gain_at_50": gains_at(test_y, scores, 0.5),
             "fit_seconds": _fit_seconds(model, X, y, args.repeat),
         })  # fmt: skip
 
