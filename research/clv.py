@@ -14,22 +14,30 @@
 
 The likelihoods are written in log form with :func:`scipy.special.gammaln` / ``betaln`` and
 evaluated once per distinct (frequency, recency, T) triple, weighted by its count, which makes a
-fit on tens of thousands of customers take milliseconds per evaluation. Parameters are optimised
-on the log scale (they must be positive); standard errors come from the numerical Hessian of
-the log-likelihood (statsmodels' ``approx_hess``) and intervals are Wald intervals on the log
+fit on tens of thousands of customers take milliseconds per evaluation. The fits follow one
+recipe (:mod:`research._mle`) so that the same data give the same parameters on every machine,
+whatever the row order, starting point, processor or thread count: analytic gradients on the
+log scale of the parameters, starting values from the data, several starts and Newton steps to
+the maximum. When the maximum lies on a boundary of the model that the data support (no
+detectable dropout; spend constant per customer; one spend level for all), the limit model is
+fitted and returned with a :class:`BoundaryFitWarning` saying what it means for the
+predictions; :class:`ConvergenceError` is kept for data the model cannot describe. Standard
+errors come from the Hessian of the log-likelihood and intervals are Wald intervals on the log
 scale, so they stay positive.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
-from statsmodels.tools.numdiff import approx_hess
+from scipy import special, stats
 
+from research import _mle
 from research._checks import (
     nonnegative_values,
     require_columns,
@@ -39,6 +47,7 @@ from research._checks import (
 )
 
 __all__ = [
+    "BoundaryFitWarning",
     "ConvergenceError",
     "ModelFit",
     "fit_bgnbd",
@@ -55,7 +64,12 @@ __all__ = [
 
 
 class ConvergenceError(RuntimeError):
-    """The maximum-likelihood fit did not converge; the message suggests what to try."""
+    """The maximum-likelihood fit found no proper maximum; the message says what to set."""
+
+
+class BoundaryFitWarning(UserWarning):
+    """The best fit is a limit of the model (e.g. no detectable dropout); the message says
+    what that means for the predictions."""
 
 
 @dataclass
@@ -67,19 +81,33 @@ class ModelFit:
     model : str
         ``"BG/NBD"`` or ``"Gamma-Gamma"``.
     params : pandas.Series
-        Maximum-likelihood estimates, indexed by parameter name.
+        Maximum-likelihood estimates, indexed by parameter name. At a boundary (see
+        ``boundary``) a parameter the data drive to a limit holds that limit (``a = 0``,
+        ``p = inf``), one the limit leaves undefined is NaN, and the limit model's own parameter
+        is added (``scale`` or ``nu`` for Gamma-Gamma).
     bse : pandas.Series
-        Standard errors (from the inverse Hessian of the log-likelihood).
+        Standard errors (from the inverse Hessian of the log-likelihood); NaN for parameters
+        at a limit.
     loglik : float
-        Maximised log-likelihood (including the penalty, if any).
+        Maximised log-likelihood (without the penalty).
     n_obs : int
         Number of customers the model was fitted on.
     penalizer : float
-        L2 penalty on the parameters used in the fit (0 = plain maximum likelihood).
+        L2 penalty on the parameters used in the fit (0 = plain maximum likelihood): the
+        objective is the mean negative log-likelihood per customer plus
+        ``penalizer * sum(params ** 2)``, as in lifetimes.
     converged : bool
-        Whether the optimiser reported convergence.
+        Whether the search ended at a maximum (gradient zero in every free direction).
     extra : dict
         Model-specific diagnostics (for Gamma-Gamma: the spend-frequency correlation).
+    boundary : str or None
+        ``None`` for an interior maximum, else the limit the data support: ``"no_dropout"``
+        (BG/NBD: no customer is seen to drop out), ``"constant_spend"`` (Gamma-Gamma: each
+        customer spends the same on every purchase) or ``"same_mean_spend"`` (Gamma-Gamma: all
+        customers have the same mean spend).
+    note : str
+        What a boundary means for the predictions (empty for an interior maximum); also
+        issued as a :class:`BoundaryFitWarning` by the fit.
     """
 
     model: str
@@ -90,11 +118,14 @@ class ModelFit:
     penalizer: float
     converged: bool
     extra: dict[str, object] = field(default_factory=dict)
+    boundary: str | None = None
+    note: str = ""
 
     @property
     def aic(self) -> float:
-        """Akaike information criterion."""
-        return 2 * len(self.params) - 2 * self.loglik
+        """Akaike information criterion (parameters at a limit are not counted)."""
+        k = int(np.isfinite(self.bse).sum()) if self.boundary else len(self.params)
+        return 2 * k - 2 * self.loglik
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Wald intervals on the log scale (so they stay positive), columns ``low``, ``high``."""
@@ -177,73 +208,141 @@ def _compress(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     return [unique[:, i] for i in range(unique.shape[1])], counts.astype(np.float64)
 
 
+def _check_penalizer(penalizer: object) -> float:
+    ok = isinstance(penalizer, int | float) and not isinstance(penalizer, bool)
+    if not (ok and math.isfinite(penalizer) and penalizer >= 0):  # type: ignore[arg-type]
+        raise ValueError(f"penalizer must be a non-negative number, got {penalizer!r}")
+    return float(penalizer)  # type: ignore[arg-type]
+
+
+Kernel = Callable[[np.ndarray], tuple[float, np.ndarray]]
+Transform = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def _log_transform(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Parameters from their logs, and the Jacobian d params / d theta."""
+    params = np.exp(theta)
+    return params, np.diag(params)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """One model to try: the full model or one of its limits (a boundary of the full one).
+
+    ``kernel`` takes the natural parameters ``names``; the search runs over coordinates
+    ``theta`` that ``transform`` maps to them (with the Jacobian), chosen so that each limit
+    of the model is an edge of one coordinate rather than a ridge between two.
+    """
+
+    names: list[str]
+    kernel: Kernel
+    starts: list[np.ndarray]
+    transform: Transform = _log_transform
+    boundary: str | None = None
+    # reported parameters: name -> value fixed by the limit (0, inf) or NaN (undefined there)
+    fixed: dict[str, float] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    # (coordinate, -1 or +1) -> boundary label of the limit that edge of the box stands for
+    edges: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def objective(self, penalizer: float) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+        """Mean negative log-likelihood plus ``penalizer * sum(params ** 2)``, of ``theta``."""
+
+        def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+            params, jac = self.transform(theta)
+            value, grad = self.kernel(params)
+            if penalizer:
+                value += penalizer * float((params**2).sum())
+                grad = grad + 2 * penalizer * params
+            return value, (jac * grad[:, None]).sum(axis=0)  # no BLAS
+
+        return objective
+
+
+# two fits whose log-likelihoods differ by less than this are the same fit (a likelihood-ratio
+# statistic of 0.02): the simpler limit is then preferred
+_SAME_FIT = 0.01
+
+
+def _clean(opt: _mle.Optimum) -> bool:
+    return opt.converged and not opt.at_bound.any()
+
+
 def _fit(
-    negll,
-    start: np.ndarray,
-    names: list[str],
+    candidates: list[_Candidate],
     *,
     model: str,
     n_obs: int,
     penalizer: float,
+    notes: dict[str, str],
     extra: dict[str, object] | None = None,
 ) -> ModelFit:
-    """Minimise a negative log-likelihood over log-parameters; derive standard errors."""
-    if not (isinstance(penalizer, int | float) and penalizer >= 0 and math.isfinite(penalizer)):
-        raise ValueError(f"penalizer must be a non-negative number, got {penalizer!r}")
-
-    def objective(log_params: np.ndarray) -> float:
-        value = negll(np.exp(log_params)) + penalizer * float(np.sum(np.exp(log_params) ** 2))
-        return value if np.isfinite(value) else 1e300
-
-    # Quasi-Newton first; the derivative-free simplex only if it fails (flat or rough surface).
-    tries = {
-        "L-BFGS-B": {"maxiter": 5000, "gtol": 1e-9},
-        "Nelder-Mead": {"maxiter": 20000, "xatol": 1e-10, "fatol": 1e-10},
-    }
-    best = None
-    for method, options in tries.items():
-        res = optimize.minimize(objective, np.log(start), method=method, options=options)
-        if best is None or res.fun < best.fun:
-            best = res
-        if res.success:
-            break
-    params = np.exp(best.x)
-    hess = approx_hess(params, lambda p: -negll(p) - penalizer * float(np.sum(p**2)))
-    ok = bool(best.success) and np.all(np.isfinite(params)) and np.all(params < 1e6)
-    with np.errstate(invalid="ignore"):
-        try:
-            cov = np.linalg.inv(-hess)
-            bse = np.sqrt(np.diag(cov))
-        except np.linalg.LinAlgError:
-            bse = np.full(len(params), np.nan)
-    shown = {name: float(f"{value:.6g}") for name, value in zip(names, params, strict=True)}
-    advice = (
-        "Use more customers or a longer period, or a small penalizer, e.g. penalizer=0.001."
-        if penalizer == 0
-        else f"penalizer={penalizer} did not help: these data are too thin for the model."
+    """Fit the full model and its limits; keep the full one unless a limit fits as well."""
+    results = []
+    for cand in candidates:
+        objective = cand.objective(penalizer)
+        results.append((cand, objective, _mle.minimise(objective, cand.starts)))
+    chosen = results[0]
+    limits = [r for r in results[1:] if _clean(r[2])]
+    if limits:
+        best_limit = min(limits, key=lambda r: r[2].value)
+        if best_limit[2].value * n_obs <= chosen[2].value * n_obs + _SAME_FIT or not _clean(
+            chosen[2]
+        ):
+            chosen = best_limit
+    cand, objective, opt = chosen
+    params, jac = cand.transform(opt.theta)
+    shown = {name: float(f"{value:.6g}") for name, value in zip(cand.names, params, strict=True)}
+    hint = (
+        f"Set a small penalizer, e.g. penalizer={max(10 * penalizer, 0.001):g} (the notebooks' "
+        "PENALIZER parameter), use more customers or a longer calibration period, and check "
+        "that the durations are in the unit you meant."
     )
-    if ok and np.all(np.isfinite(bse)) and np.any(bse > 10 * params):
-        raise ConvergenceError(
-            f"the {model} fit reached {shown}, but the data do not pin the parameters down "
-            f"(standard errors {np.round(bse / params, 1).tolist()} times the estimates). "
-            + advice
+    edges = [(int(i), int(np.sign(opt.theta[i]))) for i in np.flatnonzero(opt.at_bound)]
+    unknown = [e for e in edges if e not in cand.edges]
+    if unknown or not opt.converged:
+        what = (
+            "the search ran to the edge of the parameter range (1e-8 to 1e8)"
+            if unknown
+            else "the search ended where the likelihood still rises"
         )
-    if not ok or not np.all(np.isfinite(bse)):
         raise ConvergenceError(
-            f"the {model} fit did not converge to a proper maximum (parameters {shown}, "
-            f"optimiser: {best.message}). "
-            "This happens with little data or data the model does not describe (for instance "
-            "almost no repeat purchases), or with durations in a wrong unit. " + advice
+            f"the {model} fit found no proper maximum: {what} (parameters {shown}). The data "
+            "do not identify the model, e.g. every customer has the same purchase count or the "
+            "same spend. " + hint
         )
+    boundary = cand.boundary or (" + ".join(sorted({cand.edges[e] for e in edges})) or None)
+    with np.errstate(all="ignore"):
+        try:
+            cov_theta = _mle.covariance(objective, opt.theta, n_obs, ~opt.at_bound)
+            cov = jac @ np.nan_to_num(cov_theta, nan=0.0) @ jac.T
+            # a parameter moved by a coordinate at the edge has no standard error
+            touched = (np.abs(jac[:, opt.at_bound]) > 0).any(axis=1)
+            bse = np.where(touched, np.nan, np.sqrt(np.diag(cov)))
+        except np.linalg.LinAlgError:
+            bse = np.full(len(params), -1.0)
+    if not np.all(np.isfinite(bse[~touched]) & (bse[~touched] > 0)):
+        raise ConvergenceError(
+            f"the {model} fit reached {shown}, but the likelihood is flat there (the standard "
+            "errors cannot be computed): the data do not pin the parameters down. " + hint
+        )
+    values = dict(zip(cand.names, params, strict=True))
+    errors = dict(zip(cand.names, bse, strict=True))
+    order = cand.order or cand.names
+    note = " ".join(notes[b] for b in (boundary or "").split(" + ") if b)
+    if boundary:
+        warnings.warn(f"{model}: {note}", BoundaryFitWarning, stacklevel=3)
     return ModelFit(
         model=model,
-        params=pd.Series(params, index=names),
-        bse=pd.Series(bse, index=names),
-        loglik=-float(best.fun),
+        params=pd.Series([values.get(k, cand.fixed.get(k, np.nan)) for k in order], index=order),
+        bse=pd.Series([errors.get(k, np.nan) for k in order], index=order),
+        loglik=-float(cand.kernel(params)[0]) * n_obs,
         n_obs=n_obs,
-        penalizer=float(penalizer),
-        converged=bool(best.success),
+        penalizer=penalizer,
+        converged=opt.converged,
         extra=extra or {},
+        boundary=boundary,
+        note=note,
     )
 
 
@@ -268,6 +367,137 @@ def _bgnbd_loglik_terms(
     return a1 + np.logaddexp(a2, a3)
 
 
+def _bgnbd_objective(
+    x: np.ndarray, t_x: np.ndarray, T: np.ndarray, w: np.ndarray
+) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+    """Mean negative BG/NBD log-likelihood of (r, alpha, a, b) and its analytic gradient.
+
+    Prior validation of the data is assumed; ``w`` are the counts of the distinct rows.
+    """
+    n = float(w.sum())
+    xs, at = np.unique(x, return_inverse=True)
+    repeat = x > 0
+    xr = np.maximum(xs, 1)  # the "dead" term exists only for x > 0
+
+    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
+        r, alpha, a, b = params
+        log_at, log_ax = np.log(alpha + T), np.log(alpha + t_x)
+        lbeta_ab = special.betaln(a, b)
+        a1 = (special.gammaln(r + xs) - special.gammaln(r))[at] + r * np.log(alpha)
+        a2 = (special.betaln(a, b + xs) - lbeta_ab)[at] - (r + x) * log_at
+        a3 = np.where(
+            repeat, (special.betaln(a + 1, b + xr - 1) - lbeta_ab)[at] - (r + x) * log_ax, -np.inf
+        )
+        total = np.logaddexp(a2, a3)
+        w3 = np.exp(a3 - total)  # weight of "dropped out after the last purchase"
+        w2 = 1.0 - w3
+        dig_abx = special.digamma(a + b + xs)
+        d_r = (
+            (special.digamma(r + xs) - special.digamma(r))[at]
+            + np.log(alpha)
+            - (w2 * log_at + w3 * log_ax)
+        )
+        d_alpha = r / alpha - (r + x) * (w2 / (alpha + T) + w3 / (alpha + t_x))
+        d_a = (
+            special.digamma(a + b) - special.digamma(a)
+            + w2 * (special.digamma(a) - dig_abx)[at]
+            + w3 * (special.digamma(a + 1) - dig_abx)[at]
+        )  # fmt: skip
+        d_b = (
+            special.digamma(a + b) - special.digamma(b)
+            + w2 * (special.digamma(b + xs) - dig_abx)[at]
+            + w3 * np.where(xs > 0, special.digamma(b + xr - 1) - dig_abx, 0.0)[at]
+        )  # fmt: skip
+        # (w * v).sum(), not np.dot: no BLAS, whose blocking depends on threads and processor
+        value = -float((w * (a1 + total)).sum()) / n
+        grad = np.array([(w * d).sum() for d in (d_r, d_alpha, d_a, d_b)]) / n
+        return value, -grad
+
+    return objective
+
+
+def _nbd_objective(
+    x: np.ndarray, T: np.ndarray, w: np.ndarray
+) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+    """BG/NBD's limit without dropout (the NBD model) in (r, alpha): value and gradient."""
+    n = float(w.sum())
+    xs, at = np.unique(x, return_inverse=True)
+
+    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
+        r, alpha = params
+        log_at = np.log(alpha + T)
+        ll = (
+            (special.gammaln(r + xs) - special.gammaln(r))[at]
+            + r * np.log(alpha)
+            - (r + x) * log_at
+        )
+        d_r = (special.digamma(r + xs) - special.digamma(r))[at] + np.log(alpha) - log_at
+        d_alpha = r / alpha - (r + x) / (alpha + T)
+        grad = np.array([(w * d_r).sum(), (w * d_alpha).sum()]) / n
+        return -float((w * ll).sum()) / n, -grad
+
+    return objective
+
+
+_BGNBD_NOTES = {
+    "no_dropout": (
+        "the data show no detectable dropout (the best fit has dropout probability a / (a + b) "
+        "= 0, the NBD model): every customer is treated as still active, so P(alive) is 100% "
+        "for everyone and expected purchases continue each customer's own purchase rate. Lapsed "
+        "customers are overvalued if they have in fact stopped; a longer calibration period "
+        "(CALIBRATION_END earlier in the notebook) gives the model a chance to see dropout."
+    ),
+    "same_rate": (
+        "the customers' purchase rates differ no more than chance allows (the best fit has "
+        "r = inf at a fixed mean rate r / alpha): every customer is expected to buy at the same "
+        "rate while active, so past heavy buyers are not expected to buy more."
+    ),
+    "two_point_dropout": (
+        "the customers are of two kinds (the best fit has a + b = 0): a share a / (a + b) "
+        "leave at their next repeat purchase, the others never leave; P(alive) and expected "
+        "purchases follow that split."
+    ),
+    "same_dropout": (
+        "every customer has the same dropout probability a / (a + b) after each purchase (the "
+        "best fit has a + b = inf): the model does not single out customers more likely to leave."
+    ),
+}
+
+
+def _bgnbd_transform(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(r, alpha, a, b) from (log r, log r/alpha, logit a/(a+b), log a+b), with the Jacobian.
+
+    In these coordinates each limit of BG/NBD is the edge of one coordinate: the mean purchase
+    rate r/alpha fixed while r runs to infinity (no spread of rates), the mean dropout
+    probability a/(a+b) at 0 (no dropout), the concentration a+b at 0 (dropout probabilities of
+    0 or 1) or at infinity (one dropout probability for all); in (a, b) they are ridges.
+    """
+    r, rate = np.exp(theta[0]), np.exp(theta[1])
+    mu, kappa = special.expit(theta[2]), np.exp(theta[3])
+    alpha, a, b = r / rate, mu * kappa, (1 - mu) * kappa
+    dmu = kappa * mu * (1 - mu)
+    jac = np.array(
+        [[r, 0, 0, 0], [alpha, -alpha, 0, 0], [0, 0, dmu, a], [0, 0, -dmu, b]], dtype=float
+    )
+    return np.array([r, alpha, a, b]), jac
+
+
+def _bgnbd_coordinates(r: float, alpha: float, a: float, b: float) -> np.ndarray:
+    return np.array([np.log(r), np.log(r / alpha), np.log(a / b), np.log(a + b)])
+
+
+def _gg_transform(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(p, q, gamma) from (log p, log q, log p*gamma/q), with the Jacobian.
+
+    The limit p -> inf (spend constant per customer) keeps p*gamma fixed and q -> inf (one spend
+    level for all) keeps q/gamma fixed: with p*gamma/q as the third coordinate both are edges.
+    """
+    p, q, level = np.exp(theta)
+    g = level * q / p
+    jac = np.array([[p, 0, 0], [0, q, 0], [-g, g, g]], dtype=float)
+    return np.array([p, q, g]), jac
+
+
 def fit_bgnbd(
     summary: pd.DataFrame,
     frequency_col: str = "frequency",
@@ -275,9 +505,16 @@ def fit_bgnbd(
     T_col: str = "T",
     *,
     penalizer: float = 0.0,
-    start: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0),
+    start: tuple[float, float, float, float] | None = None,
 ) -> ModelFit:
     """Fit the BG/NBD model by maximum likelihood.
+
+    The estimate depends on the data alone (not on the row order, the starting point, the
+    processor or the thread count): the search starts from values computed from the data (and
+    ``start``, if given), uses the analytic gradient and ends with Newton steps at the maximum.
+    When the data show no dropout at all, the best fit is BG/NBD's limit without dropout (the
+    NBD model): it is returned with ``boundary="no_dropout"`` and a
+    :class:`BoundaryFitWarning` saying what that means for the predictions.
 
     Parameters
     ----------
@@ -288,15 +525,18 @@ def fit_bgnbd(
     frequency_col, recency_col, T_col : str
         Column names.
     penalizer : float, default 0.0
-        L2 penalty on the parameters, for data too thin for plain maximum likelihood.
-    start : tuple of 4 floats
-        Starting values of r, alpha, a, b.
+        L2 penalty on the parameters, added to the mean negative log-likelihood per customer
+        (lifetimes' convention); a small value (0.001–0.1) keeps parameters from running away
+        on thin data.
+    start : tuple of 4 floats, optional
+        An extra starting point (r, alpha, a, b) besides the ones computed from the data.
 
     Returns
     -------
     ModelFit
-        ``params`` holds ``r``, ``alpha``, ``a``, ``b``; ``summary()``, ``conf_int()``,
-        ``loglik``, ``aic``.
+        ``params`` holds ``r``, ``alpha``, ``a``, ``b`` (at the no-dropout limit ``a = 0`` and
+        ``b`` is NaN); ``summary()``, ``conf_int()``, ``loglik``, ``aic``, ``boundary``,
+        ``note``.
 
     Raises
     ------
@@ -304,7 +544,8 @@ def fit_bgnbd(
         Missing, negative or non-finite values, recency greater than T, positive recency
         without repeat purchases, or no repeat purchase at all (the model cannot be identified).
     ConvergenceError
-        The optimiser did not reach a proper maximum; the message suggests a penalizer.
+        The data do not identify the model (a parameter runs away, the likelihood is flat); the
+        message names the penalizer to set.
 
     Examples
     --------
@@ -315,25 +556,41 @@ def fit_bgnbd(
     a        0.793
     b        2.426
     """
+    penalizer = _check_penalizer(penalizer)
     x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
     if not (x > 0).any():
         raise ValueError(
             f"column {frequency_col!r} is 0 for all {len(x):,} customers: with no repeat purchase "
             "the BG/NBD model cannot be fitted (is the summary from a single-purchase export?)"
         )
-    if len(start) != 4 or min(start) <= 0:
+    if start is not None and (
+        len(start) != 4 or not all(math.isfinite(v) and v > 0 for v in start)
+    ):
         raise ValueError(f"start must be 4 positive numbers (r, alpha, a, b), got {start!r}")
+    if not (T > 0).any():
+        raise ValueError(f"column {T_col!r} is 0 for every customer: there is no time to model")
     (ux, ut, uT), w = _compress(x, t_x, T)
-
-    def negll(params: np.ndarray) -> float:
-        # (w * ll).sum(), not np.dot: a BLAS dot product of this size may start threads,
-        # which costs more than it saves when called hundreds of times.
-        return -float((w * _bgnbd_loglik_terms(params, ux, ut, uT)).sum())
-
-    return _fit(
-        negll, np.asarray(start, dtype=float), ["r", "alpha", "a", "b"],
-        model="BG/NBD", n_obs=len(x), penalizer=penalizer,
-    )  # fmt: skip
+    # starting values from the data: the mean purchase rate (r = 1), and a mean dropout
+    # probability of 1/4 or 1/10 with more or less spread
+    rate = float(np.sum(x)) / float(np.sum(T))
+    starts = [
+        _bgnbd_coordinates(1.0, 1.0 / rate, a, b) for a, b in ((1.0, 3.0), (0.3, 2.7), (3.0, 27.0))
+    ]
+    if start is not None:
+        starts.append(_bgnbd_coordinates(*(float(v) for v in start)))
+    candidates = [
+        _Candidate(
+            ["r", "alpha", "a", "b"], _bgnbd_objective(ux, ut, uT, w), starts, _bgnbd_transform,
+            edges={(0, 1): "same_rate", (2, -1): "no_dropout", (3, -1): "two_point_dropout",
+                   (3, 1): "same_dropout"},
+        ),
+        _Candidate(
+            ["r", "alpha"], _nbd_objective(ux, uT, w), [np.log([1.0, 1.0 / rate])],
+            boundary="no_dropout", fixed={"a": 0.0, "b": np.nan},
+            order=["r", "alpha", "a", "b"],
+        ),
+    ]  # fmt: skip
+    return _fit(candidates, model="BG/NBD", n_obs=len(x), penalizer=penalizer, notes=_BGNBD_NOTES)
 
 
 def _bgnbd_params(fit: ModelFit) -> tuple[float, float, float, float]:
@@ -369,6 +626,8 @@ def probability_alive(
     """
     r, alpha, a, b = _bgnbd_params(fit)
     x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
+    if fit.boundary == "no_dropout":
+        return pd.Series(1.0, index=summary.index, name="p_alive")
     p = 1.0 / (1.0 + _alive_odds(r, alpha, a, b, x, t_x, T))
     return pd.Series(p, index=summary.index, name="p_alive")
 
@@ -390,6 +649,9 @@ def expected_purchases(
         raise ValueError(f"t must be a non-negative number of time units, got {t!r}")
     r, alpha, a, b = _bgnbd_params(fit)
     x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
+    if fit.boundary == "no_dropout":  # the NBD model: the posterior mean rate times t
+        value = (r + x) / (alpha + T) * t
+        return pd.Series(value, index=summary.index, name=f"expected_purchases_{t:g}")
     z = t / (alpha + T + t)
     hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
     first = (a + b + x - 1) / (a - 1)
@@ -402,6 +664,8 @@ def expected_purchases_unconditional(fit: ModelFit, t: float | np.ndarray) -> np
     """Expected purchases by a new customer in a period of length ``t`` (equation 9)."""
     r, alpha, a, b = _bgnbd_params(fit)
     t = np.asarray(t, dtype=float)
+    if fit.boundary == "no_dropout":
+        return r / alpha * t
     hyp = special.hyp2f1(r, b, a + b - 1, t / (alpha + t))
     return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp)
 
@@ -422,15 +686,100 @@ def _spend_arrays(
     return x, m, frame.index
 
 
+def _gg_objective(
+    x: np.ndarray, m: np.ndarray, w: np.ndarray
+) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+    """Mean negative Gamma-Gamma log-likelihood of (p, q, gamma) and its gradient.
+
+    The density of a customer's mean repeat spend ``m`` over ``x`` purchases, written with
+    ``betaln`` and ratios so that it stays exact for large ``p * x`` (where ``gammaln``
+    differences lose every digit).
+    """
+    n = float(w.sum())
+    log_m, xm = np.log(m), x * m
+
+    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
+        p, q, g = params
+        px = p * x
+        log_s = np.log(g) - np.log(g + xm)  # s = g / (g + x m)
+        log_1s = np.log(xm) - np.log(g + xm)
+        ll = -special.betaln(px, q) + q * log_s + px * log_1s - log_m
+        dig = special.digamma(px + q)
+        d_p = x * (dig - special.digamma(px)) + x * log_1s
+        d_q = dig - special.digamma(q) + log_s
+        d_g = q / g - (px + q) / (g + xm)
+        grad = np.array([(w * d).sum() for d in (d_p, d_q, d_g)]) / n
+        return -float((w * ll).sum()) / n, -grad
+
+    return objective
+
+
+def _inverse_gamma_objective(
+    m: np.ndarray, w: np.ndarray
+) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+    """Gamma-Gamma's limit p -> inf (spend constant per customer) in (q, scale)."""
+    n = float(w.sum())
+    log_m, inv_m = np.log(m), 1.0 / m
+
+    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
+        q, scale = params
+        ll = q * np.log(scale) - special.gammaln(q) - (q + 1) * log_m - scale * inv_m
+        d_q = np.log(scale) - special.digamma(q) - log_m
+        d_s = q / scale - inv_m
+        grad = np.array([(w * d_q).sum(), (w * d_s).sum()]) / n
+        return -float((w * ll).sum()) / n, -grad
+
+    return objective
+
+
+def _common_rate_objective(
+    x: np.ndarray, m: np.ndarray, w: np.ndarray
+) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+    """Gamma-Gamma's limit q -> inf (one spend rate nu for all customers) in (p, nu)."""
+    n = float(w.sum())
+    log_m, xm, log_xm = np.log(m), x * m, np.log(x * m)
+
+    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
+        p, nu = params
+        px = p * x
+        ll = px * (np.log(nu) + log_xm) - log_m - nu * xm - special.gammaln(px)
+        d_p = x * (np.log(nu) + log_xm - special.digamma(px))
+        d_nu = px / nu - xm
+        grad = np.array([(w * d_p).sum(), (w * d_nu).sum()]) / n
+        return -float((w * ll).sum()) / n, -grad
+
+    return objective
+
+
+_GG_NOTES = {
+    "constant_spend": (
+        "each customer spends almost the same on every repeat purchase (the best fit has "
+        "p = inf, no spread of spend within a customer): the expected spend per purchase of a "
+        "repeat customer is their own mean spend, without shrinkage towards the average, and "
+        "a customer without repeat purchases gets the population mean."
+    ),
+    "same_mean_spend": (
+        "the customers' mean spends differ no more than chance allows (the best fit has "
+        "q = inf, one spend level for all): every customer's expected spend per purchase is "
+        "the same population mean, whatever they spent so far."
+    ),
+}
+
+
 def fit_gamma_gamma(
     summary: pd.DataFrame,
     frequency_col: str = "frequency",
     monetary_col: str = "monetary_value",
     *,
     penalizer: float = 0.0,
-    start: tuple[float, float, float] = (1.0, 1.0, 1.0),
+    start: tuple[float, float, float] | None = None,
 ) -> ModelFit:
     """Fit the Gamma-Gamma spend model on the customers with repeat purchases.
+
+    As :func:`fit_bgnbd`, the estimate depends on the data alone. When spend is nearly constant
+    per customer the best fit is the limit ``p = inf`` (``boundary="constant_spend"``), when the
+    customers' mean spends do not differ beyond chance it is ``q = inf``
+    (``boundary="same_mean_spend"``); either comes back with a :class:`BoundaryFitWarning`.
 
     Parameters
     ----------
@@ -442,19 +791,32 @@ def fit_gamma_gamma(
     frequency_col, monetary_col : str
         Column names.
     penalizer : float, default 0.0
-        L2 penalty on the parameters.
-    start : tuple of 3 floats
-        Starting values of p, q, gamma.
+        L2 penalty on the parameters, added to the mean negative log-likelihood.
+    start : tuple of 3 floats, optional
+        An extra starting point (p, q, gamma) besides the ones computed from the data.
 
     Returns
     -------
     ModelFit
-        ``params`` holds ``p``, ``q``, ``gamma``. ``extra`` holds the Pearson correlation of
-        frequency and mean spend among repeat customers with its 95% interval
-        (``spend_frequency_corr``, ``..._low``, ``..._high``) and a plain-words verdict
+        ``params`` holds ``p``, ``q``, ``gamma`` (plus ``scale`` = p * gamma at the
+        ``constant_spend`` limit, or ``nu`` at the ``same_mean_spend`` limit). ``extra`` holds
+        the Pearson correlation of frequency and mean spend among repeat customers with its 95%
+        interval (``spend_frequency_corr``, ``..._low``, ``..._high``) and a plain-words verdict
         (``independence_check``); the model assumes the two are independent.
+
+    Raises
+    ------
+    ValueError
+        Missing or negative values, fewer than 3 repeat customers with a positive spend.
+    ConvergenceError
+        The data do not identify the model (e.g. every customer has the same mean spend).
     """
+    penalizer = _check_penalizer(penalizer)
     x, m, index = _spend_arrays(summary, frequency_col, monetary_col)
+    if start is not None and (
+        len(start) != 3 or not all(math.isfinite(v) and v > 0 for v in start)
+    ):
+        raise ValueError(f"start must be 3 positive numbers (p, q, gamma), got {start!r}")
     repeat = x > 0
     zero = repeat & (m <= 0)
     use = repeat & ~zero
@@ -464,6 +826,12 @@ def fit_gamma_gamma(
             f"{monetary_col!r}; the Gamma-Gamma model needs many more"
         )
     xs, ms = x[use], m[use]
+    if np.ptp(ms) <= 1e-12 * ms.max():
+        raise ValueError(
+            f"every one of the {len(ms):,} repeat customers has the same {monetary_col!r} "
+            f"({ms[0]:g}): there is no spread of spend for the Gamma-Gamma model to describe; "
+            "use that value as everyone's expected spend"
+        )
     corr = stats.pearsonr(xs, ms)
     ci = corr.confidence_interval(0.95)
     verdict = (
@@ -479,25 +847,36 @@ def fit_gamma_gamma(
         "zero_spend_customers_ignored": int(zero.sum()),
     }
     (ux, um), w = _compress(xs, ms)
-
-    def negll(params: np.ndarray) -> float:
-        p, q, g = params
-        ll = (
-            special.gammaln(p * ux + q)
-            - special.gammaln(p * ux)
-            - special.gammaln(q)
-            + q * np.log(g)
-            + (p * ux - 1) * np.log(um)
-            + p * ux * np.log(ux)
-            - (p * ux + q) * np.log(g + ux * um)
-        )
-        return -float((w * ll).sum())
-
-    if len(start) != 3 or min(start) <= 0:
-        raise ValueError(f"start must be 3 positive numbers (p, q, gamma), got {start!r}")
+    # starting values from the data: the spread of mean spend sets q (inverse-gamma moments),
+    # gamma follows from the mean for a few values of p
+    mean, var = float(np.mean(ms)), float(np.var(ms))
+    q0 = 2.0 + mean**2 / var
+    level = mean * (q0 - 1) / q0  # p * gamma / q
+    starts = [np.log([p0, q0, level]) for p0 in (1.0, 5.0, 25.0)]
+    if start is not None:
+        p0, q0_, g0 = (float(v) for v in start)
+        starts.append(np.log([p0, q0_, p0 * g0 / q0_]))
+    p_rate = max(mean**2 * float(np.mean(1 / xs)) / var, 0.1)
+    order = ["p", "q", "gamma"]
+    candidates = [
+        _Candidate(
+            order, _gg_objective(ux, um, w), starts, _gg_transform,
+            edges={(0, 1): "constant_spend", (1, 1): "same_mean_spend"},
+        ),
+        _Candidate(
+            ["q", "scale"], _inverse_gamma_objective(um, w), [np.log([q0, mean * (q0 - 1)])],
+            boundary="constant_spend", fixed={"p": np.inf, "gamma": np.nan},
+            order=[*order, "scale"],
+        ),
+        _Candidate(
+            ["p", "nu"], _common_rate_objective(ux, um, w), [np.log([p_rate, p_rate / mean])],
+            boundary="same_mean_spend", fixed={"q": np.inf, "gamma": np.nan},
+            order=[*order, "nu"],
+        ),
+    ]  # fmt: skip
     return _fit(
-        negll, np.asarray(start, dtype=float), ["p", "q", "gamma"],
-        model="Gamma-Gamma", n_obs=int(use.sum()), penalizer=penalizer, extra=extra,
+        candidates, model="Gamma-Gamma", n_obs=int(use.sum()), penalizer=penalizer,
+        notes=_GG_NOTES, extra=extra,
     )  # fmt: skip
 
 
@@ -509,13 +888,22 @@ def expected_average_spend(
 ) -> pd.Series:
     """Expected mean spend per future purchase of each customer (Gamma-Gamma, equation 5).
 
-    A customer without repeat purchases gets the population mean ``p * gamma / (q - 1)``.
+    A customer without repeat purchases gets the population mean ``p * gamma / (q - 1)``. At the
+    ``constant_spend`` limit a repeat customer gets their own mean; at ``same_mean_spend``
+    everyone gets ``p / nu``.
     """
     if not isinstance(fit, ModelFit) or fit.model != "Gamma-Gamma":
         raise TypeError("expected the result of fit_gamma_gamma")
-    p, q, g = (float(fit.params[k]) for k in ("p", "q", "gamma"))
     x, m, index = _spend_arrays(summary, frequency_col, monetary_col)
-    value = (g + m * x) * p / (p * x + q - 1)
+    if fit.boundary == "constant_spend":
+        q, scale = float(fit.params["q"]), float(fit.params["scale"])
+        population = scale / (q - 1) if q > 1 else np.nan
+        value = np.where(x > 0, m, population)
+    elif fit.boundary == "same_mean_spend":
+        value = np.full(len(x), float(fit.params["p"]) / float(fit.params["nu"]))
+    else:
+        p, q, g = (float(fit.params[k]) for k in ("p", "q", "gamma"))
+        value = (g + m * x) * p / (p * x + q - 1)
     return pd.Series(value, index=index, name="expected_average_spend")
 
 

@@ -9,6 +9,7 @@ import pytest
 from scipy import special
 
 from research.clv import (
+    BoundaryFitWarning,
     ConvergenceError,
     _bgnbd_loglik_terms,
     clv_by_segment,
@@ -244,18 +245,64 @@ def test_bad_input_is_named() -> None:
         fit_gamma_gamma(pd.DataFrame({"frequency": [1, 2, 3], "monetary_value": [1.0, -2, 3]}))
 
 
-def test_a_fit_that_does_not_converge_says_so() -> None:
+def test_data_the_model_cannot_describe_get_advice_naming_a_parameter() -> None:
+    # every customer bought twice, the last time at the end: no spread of rates, no dropout
+    same = pd.DataFrame({"frequency": [2, 2, 2], "recency": [10.0, 10, 10], "T": [10.0, 10, 10]})
+    with pytest.raises(ConvergenceError, match=r"no proper maximum.*penalizer=0\.001.*PENALIZER"):
+        fit_bgnbd(same)
+    with pytest.raises(ValueError, match="same 'monetary_value'"):
+        fit_gamma_gamma(pd.DataFrame({"frequency": [1, 2, 3], "monetary_value": [5.0] * 3}))
+
+
+def test_no_detectable_dropout_is_a_model_with_a_warning() -> None:
+    # the only repeat buyer bought at the very end: nobody is seen to drop out
     thin = pd.DataFrame({"frequency": [3, 0, 0], "recency": [10.0, 0, 0], "T": [10.0, 10, 10]})
-    with pytest.raises(ConvergenceError, match="penalizer=0.001"):
-        fit_bgnbd(thin)
+    with pytest.warns(BoundaryFitWarning, match="no detectable dropout.*P\\(alive\\) is 100%"):
+        fit = fit_bgnbd(thin)
+    assert fit.boundary == "no_dropout" and "CALIBRATION_END" in fit.note
+    assert fit.params["a"] == 0 and np.isnan(fit.params["b"]) and np.isnan(fit.bse["a"])
+    r, alpha = fit.params["r"], fit.params["alpha"]
+
+    # the NBD likelihood by hand: x = 3 and two customers with x = 0, all with T = 10
+    def nbd(x: int) -> float:
+        return (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
+                - (r + x) * np.log(alpha + 10))  # fmt: skip
+
+    assert fit.loglik == pytest.approx(nbd(3) + 2 * nbd(0), rel=1e-9)
+    assert (probability_alive(fit, thin) == 1).all()
+    np.testing.assert_allclose(
+        expected_purchases(fit, thin, 5), (r + thin["frequency"]) / (alpha + 10) * 5
+    )
+    assert expected_purchases_unconditional(fit, 5) == pytest.approx(r / alpha * 5)
+    assert fit.aic == pytest.approx(2 * 2 - 2 * fit.loglik)
+
+
+def test_constant_spend_per_customer_is_a_model_with_a_warning() -> None:
+    # the case that failed on AMD EPYC machines (p ran to 5.8e29): spend set by frequency
+    data = simulate_bgnbd(500, 30, 0.6, 4.0, 0.7, 2.5, seed=1)
+    wobble = 1 + 0.1 * np.sin(np.arange(len(data)))
+    data["monetary_value"] = np.where(data["frequency"] > 0, 20.0 + data["frequency"], 0.0) * wobble
+    with pytest.warns(BoundaryFitWarning, match="their own mean spend"):
+        fit = fit_gamma_gamma(data)
+    assert fit.boundary == "constant_spend" and fit.params["p"] == np.inf
+    q, scale = fit.params["q"], fit.params["scale"]
+    repeat = data[data["frequency"] > 0]["monetary_value"]
+    # the inverse-gamma maximum: scale = q / mean(1 / m), and log q - digamma(q) matches
+    assert scale == pytest.approx(q / np.mean(1 / repeat), rel=1e-7)
+    assert np.log(q) - special.digamma(q) == pytest.approx(
+        np.log(np.mean(1 / repeat)) + np.mean(np.log(repeat)), rel=1e-6
+    )
+    spend = expected_average_spend(fit, data)
+    np.testing.assert_allclose(spend[repeat.index], repeat)
+    assert spend[data["frequency"] == 0].iloc[0] == pytest.approx(scale / (q - 1))
 
 
 def test_clv_arguments() -> None:
     data = simulate_bgnbd(500, 30, 0.6, 4.0, 0.7, 2.5, seed=1)
-    data["monetary_value"] = np.where(data["frequency"] > 0, 20.0 + data["frequency"], 0.0)
+    rng = np.random.default_rng(1)
+    data["monetary_value"] = np.where(data["frequency"] > 0, rng.gamma(3, 10, len(data)), 0.0)
     bg = fit_bgnbd(data)
-    gg = fit_gamma_gamma(data.assign(monetary_value=data["monetary_value"] * (1 + 0.1 * np.sin(
-        np.arange(len(data))))))  # fmt: skip
+    gg = fit_gamma_gamma(data)
     with pytest.raises(ValueError, match="horizon_months"):
         customer_lifetime_value(bg, gg, data, horizon_months=0)
     with pytest.raises(ValueError, match="monthly_discount_rate"):
