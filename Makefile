@@ -5,6 +5,7 @@
 #   make bench           run benchmarks/bench_*.py (installs the bench extra, and
 #                        scattertext in .venv-scattertext)
 #   make clean           remove reports/ and caches (keeps .venv)
+#   make lock            rewrite constraints.txt from a fresh venv (after changing dependencies)
 
 PYTHON ?= python3
 VENV := .venv
@@ -16,18 +17,29 @@ PEER_VENV := .venv-scattertext
 PEER_STAMP := $(PEER_VENV)/.installed
 BENCHMARKS := $(sort $(wildcard benchmarks/bench_*.py))
 
-.PHONY: report test lab bench clean datasets
+.PHONY: report test lab bench clean datasets lock
 
-# The stamp is newer than pyproject.toml once the venv matches it, so re-running is instant.
-$(STAMP): pyproject.toml
+# The stamp is newer than pyproject.toml and constraints.txt once the venv matches them, so
+# re-running is instant. constraints.txt pins every package to the versions CI tested.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/pip install -e ".[dev,text]"
+	$(BIN)/pip install -c constraints.txt -e ".[dev,text]"
 	touch $@
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/pip install -e ".[dev,bench,text]"
+	$(BIN)/pip install -c constraints.txt -e ".[dev,bench,text]"
 	touch $@
+
+# A fresh venv with the newest versions pyproject.toml allows, frozen into constraints.txt.
+LOCK_VENV := .venv-lock
+lock:
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --upgrade pip
+	$(LOCK_VENV)/bin/pip install -e ".[dev,text]"
+	sed -n '/^#/p' constraints.txt > constraints.txt.new
+	$(LOCK_VENV)/bin/pip freeze --exclude-editable | grep -v '^research' >> constraints.txt.new
+	mv constraints.txt.new constraints.txt && rm -rf $(LOCK_VENV)
 
 $(PEER_STAMP):
 	test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv $(PEER_VENV)

@@ -114,3 +114,53 @@ def test_minimum_python_matches() -> None:
 def test_pip_section_installs_only_the_project() -> None:
     _, pip = _read_environment_yml(ENVIRONMENT)
     assert pip == ["-e ."], f"environment.yml pip section should be ['-e .'], got {pip}"
+
+
+CONSTRAINTS = REPO_ROOT / "constraints.txt"
+
+
+def _pins() -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for raw in CONSTRAINTS.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#")[0].strip()
+        if not line:
+            continue
+        name, sep, version = line.partition("==")
+        assert sep and version, f"constraints.txt: {raw!r} is not an exact pin (name==version)"
+        key = _normalise(name)
+        assert key not in pins, f"constraints.txt pins {name} twice"
+        pins[key] = version.strip()
+    return pins
+
+
+def test_constraints_pin_every_dependency_within_pyproject() -> None:
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    extras = project["optional-dependencies"]
+    specs = project["dependencies"] + extras["dev"] + extras["text"]
+    pins = _pins()
+    unpinned, outside = [], []
+    for spec in specs:
+        req = Requirement(spec)
+        version = pins.get(_normalise(req.name))
+        if version is None:
+            unpinned.append(req.name)
+        elif not req.specifier.contains(version, prereleases=True):
+            outside.append(f"{req.name}=={version} (pyproject.toml: {req.specifier})")
+    assert not unpinned and not outside, (
+        "constraints.txt is out of step with pyproject.toml; run `make lock`.\n"
+        f"  not pinned: {unpinned}\n  pinned outside pyproject's range: {outside}"
+    )
+
+
+def test_make_installs_from_the_constraints() -> None:
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    installs = [line for line in makefile.splitlines() if "pip install" in line and "-e" in line]
+    # `make lock` alone installs without them: it looks for the newest versions to pin
+    project_installs = [line for line in installs if '".[' in line and "LOCK_VENV" not in line]
+    assert project_installs, "the Makefile does not install the project"
+    assert all("-c constraints.txt" in line for line in project_installs), project_installs
+    assert "constraints.txt" in next(
+        line for line in makefile.splitlines() if line.startswith("$(STAMP):")
+    ), "the install stamp must depend on constraints.txt, so a new pin reinstalls"
