@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -50,6 +51,8 @@ from research._checks import (
 )
 
 __all__ = [
+    "CleanedTransactions",
+    "clean_transactions",
     "RFMDataWarning",
     "RFM_SEGMENT_RULES",
     "rfm_summary",
@@ -132,20 +135,429 @@ def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
     return raw.to_numpy(dtype=np.float64)
 
 
+_RETURN_RULES = ("net", "exclude", "error")
+
+
+@dataclass
+class _Lines:
+    """Transaction lines after the cleaning rules (private): what the aggregation needs."""
+
+    codes: np.ndarray  # customer code per row, -1 for no customer
+    uniques: pd.Index  # customer ids, sorted
+    dates: pd.Series
+    value: np.ndarray  # line value, net of the returns netted against it
+    purchase: np.ndarray  # rows that are purchases
+    returned: np.ndarray  # rows that are returns or cancellations inside the window
+    zero: np.ndarray  # rows of value 0 (excluded or kept by the zero_amounts rule)
+    obs_end: pd.Timestamp
+    report: list[dict[str, object]]
+    n_in: int
+
+
+def _line_value(
+    frame: pd.DataFrame, amount_col: str | None, quantity_col: str | None, price_col: str | None
+) -> np.ndarray:
+    """The value of each line: ``amount_col``, or ``quantity_col`` x ``price_col``."""
+    if price_col is not None:
+        if quantity_col is None:
+            raise ValueError(
+                f"price_col={price_col!r} needs quantity_col: the line value is quantity x price"
+            )
+        if amount_col is not None and amount_col in frame.columns:
+            raise ValueError(
+                f"give the line value either as amount_col={amount_col!r} or as quantity_col x "
+                f"price_col ({quantity_col!r} x {price_col!r}), not both: pass amount_col=None"
+            )
+        return _numeric(frame, quantity_col) * _numeric(frame, price_col)
+    if amount_col is None:
+        raise ValueError("pass amount_col (the line total) or price_col with quantity_col")
+    amount = _numeric(frame, amount_col)
+    if quantity_col is not None:
+        _warn_if_unit_price(amount, _numeric(frame, quantity_col), amount_col, quantity_col)
+    return amount
+
+
+def _warn_if_unit_price(
+    amount: np.ndarray, quantity: np.ndarray, amount_col: str, quantity_col: str
+) -> None:
+    """Warn when the amount hardly grows with the quantity: it is then a unit price.
+
+    A line total is proportional to the quantity (log-log slope near 1); a unit price is not
+    (slope near 0 or below, as bulk prices are lower). Lines with quantity 1 say nothing.
+    """
+    use = (quantity > 0) & (quantity != 1) & (amount > 0)
+    if use.sum() < 20 or np.ptp(np.log(quantity[use])) == 0:
+        return
+    slope = float(np.polyfit(np.log(quantity[use]), np.log(amount[use]), 1)[0])
+    if slope < 0.5:
+        warnings.warn(
+            f"{amount_col!r} looks like a unit price, not a line total: over "
+            f"{int(use.sum()):,} lines with a quantity other than 1 it grows with "
+            f"{quantity_col!r} by a power of only {slope:.2f} (a line total grows in "
+            "proportion, power 1). If it is a unit price, pass price_col="
+            f"{amount_col!r} and amount_col=None, so the value is quantity x price.",
+            RFMDataWarning,
+            stacklevel=4,
+        )
+
+
+def _net_returns(
+    group: np.ndarray, when: np.ndarray, value: np.ndarray, purchase: np.ndarray,
+    returned: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, float]:  # fmt: skip
+    """Net each return against its group's purchases made on or before it, latest first.
+
+    A group is a customer (and product). Each return, in time order, takes its value
+    (absolute) off the latest purchases of its group at or before its time that still have
+    value left (last in, first out), never below zero; at equal times the purchase comes first,
+    and of purchases at the same time the larger line is taken first. Groups with one return
+    (nearly all) are netted with array operations, the others in one pass over their rows.
+
+    Returns the value netted off each row, whether each row is a return whose value exceeds
+    the purchases it can net against (unmatched), and that excess in total.
+    """
+    netted = np.zeros(len(value))
+    unmatched = np.zeros(len(value), dtype=bool)
+    ret = np.flatnonzero(returned)
+    if not len(ret):
+        return netted, unmatched, 0.0
+    groups, inv = np.unique(group[ret], return_inverse=True)
+    owed = np.bincount(inv, weights=np.abs(value[ret]), minlength=len(groups))
+    last = np.full(len(groups), np.iinfo(np.int64).min)
+    np.maximum.at(last, inv, when[ret])
+    single = np.bincount(inv, minlength=len(groups)) == 1
+    buy = np.flatnonzero(purchase)
+    pos = np.minimum(np.searchsorted(groups, group[buy]), len(groups) - 1)
+    eligible = (groups[pos] == group[buy]) & (when[buy] <= last[pos])
+    rows, gpos = buy[eligible], pos[eligible]
+    excess = 0.0
+
+    # groups with one return: take it off the purchases before it, latest (and largest) first
+    one = single[gpos]
+    rows1, g1 = rows[one], gpos[one]
+    order = np.lexsort((-value[rows1], -when[rows1], g1))
+    rows1, g1 = rows1[order], g1[order]
+    amounts = value[rows1]
+    if len(rows1):
+        cumulative = np.cumsum(amounts)
+        starts = np.flatnonzero(np.r_[True, g1[1:] != g1[:-1]])
+        offset = np.repeat(cumulative[starts] - amounts[starts], np.diff(np.r_[starts, len(g1)]))
+        before = cumulative - offset - amounts  # value of this group's later purchases
+        netted[rows1] = np.clip(owed[g1] - before, 0.0, amounts)
+    left = owed - np.bincount(g1, weights=netted[rows1], minlength=len(groups))
+    short = single & (left > 1e-9 * np.maximum(owed, 1.0))
+    unmatched[ret] = short[inv]
+    excess += float(left[short].sum())
+
+    # groups with several returns: last in, first out, one return at a time
+    many_rows = rows[~one]
+    many_ret = ret[~single[inv]]
+    if len(many_ret):
+        events = np.r_[many_rows, many_ret]
+        kind = np.r_[np.zeros(len(many_rows), int), np.ones(len(many_ret), int)]
+        where = np.searchsorted(groups, group[events])
+        # purchases at one time pushed smallest first, so the largest is taken first
+        order = np.lexsort((np.where(kind == 0, value[events], 0.0), kind, when[events], where))
+        stack: list[list[float]] = []
+        current = -1
+        for i in order.tolist():
+            row, g = int(events[i]), int(where[i])
+            if g != current:
+                stack, current = [], g
+            if kind[i] == 0:
+                stack.append([row, float(value[row])])
+                continue
+            due = abs(float(value[row]))
+            while due > 0 and stack:
+                top = stack[-1]
+                take = min(top[1], due)
+                netted[int(top[0])] += take
+                top[1] -= take
+                due -= take
+                if top[1] <= 1e-12 * max(abs(float(value[int(top[0])])), 1.0):
+                    stack.pop()
+            if due > 1e-9 * max(abs(float(value[row])), 1.0):
+                unmatched[row] = True
+                excess += due
+    return netted, unmatched, excess
+
+
+def _clean_lines(
+    frame: pd.DataFrame,
+    *,
+    customer_col: str,
+    date_col: str,
+    amount_col: str | None,
+    observation_end: str | pd.Timestamp | None,
+    quantity_col: str | None,
+    price_col: str | None,
+    invoice_col: str | None,
+    product_col: str | None,
+    cancel_prefix: str | None,
+    returns: str,
+    duplicates: str,
+    zero_amounts: str,
+    date_format: str | None,
+) -> _Lines:
+    """The cleaning rules of :func:`rfm_summary`, each counted in the report."""
+    if returns not in _RETURN_RULES:
+        raise ValueError(f"returns must be one of {_RETURN_RULES}, got {returns!r}")
+    if duplicates not in ("keep", "drop"):
+        raise ValueError(f"duplicates must be 'keep' or 'drop', got {duplicates!r}")
+    if zero_amounts not in ("exclude", "keep"):
+        raise ValueError(f"zero_amounts must be 'exclude' or 'keep', got {zero_amounts!r}")
+    value_cols = [price_col] if price_col is not None else [amount_col]
+    optional = (quantity_col, invoice_col, product_col)
+    used = [customer_col, date_col, *value_cols] + [c for c in optional if c is not None]
+    if price_col is None and amount_col is None:
+        raise ValueError("pass amount_col (the line total) or price_col with quantity_col")
+    require_columns(frame, used, "transactions")
+    if len(used) != len(set(used)):
+        raise ValueError(f"the column arguments must name different columns, got {used}")
+    if frame.empty:
+        raise ValueError("transactions is empty (0 rows): there is nothing to summarise")
+
+    n_in = len(frame)
+    dates = _parse_dates(frame, date_col, date_format)
+    amount = _line_value(frame, amount_col, quantity_col, price_col)
+    value_name = amount_col if price_col is None else f"{quantity_col} x {price_col}"
+    report: list[dict[str, object]] = []
+
+    def note(rule: str, mask: np.ndarray, action: str, value: float | None = None) -> None:
+        report.append(
+            {
+                "rule": rule,
+                "rows": int(mask.sum()),
+                "share_of_rows": float(mask.sum()) / n_in,
+                "amount": float(amount[mask].sum()) if value is None else value,
+                "action": action,
+            }
+        )
+
+    keep = np.ones(n_in, dtype=bool)
+    codes, uniques, mixed = _codes(frame[customer_col])
+    missing_id = codes < 0
+    note("missing customer id", missing_id, "excluded: a purchase without a customer (or blank)")
+    if mixed:
+        note(
+            "customer ids of mixed types",
+            np.zeros(n_in, dtype=bool),
+            f"{mixed:,} ids are numbers, the others text: all compared as text, so 12346 and "
+            "'12346' are one customer",
+            value=np.nan,
+        )
+    keep &= ~missing_id
+
+    is_return = amount < 0
+    if quantity_col is not None:
+        is_return |= _numeric(frame, quantity_col) < 0
+    if invoice_col is not None and cancel_prefix:
+        invoice = frame[invoice_col].astype("string")
+        is_return |= invoice.str.startswith(cancel_prefix).fillna(False).to_numpy(dtype=bool)
+    is_return &= keep
+    if is_return.any() and returns == "error":
+        raise ValueError(
+            f"{int(is_return.sum()):,} of {n_in:,} rows are returns or cancellations (negative "
+            f"{value_name!r}"
+            + (f" or {quantity_col!r}" if quantity_col else "")
+            + (f", or {invoice_col!r} starting with {cancel_prefix!r}" if invoice_col else "")
+            + f"; rows {rows_repr(frame.index[is_return])}). "
+            "Use returns='net' to net them against the purchases they return."
+        )
+
+    obs_end = dates[keep].max() if observation_end is None else None
+    if observation_end is not None:
+        obs_end = pd.Timestamp(observation_end)
+        if obs_end.tzinfo is not None:
+            obs_end = obs_end.tz_localize(None)
+    if pd.isna(obs_end):
+        raise ValueError(
+            f"none of the {n_in:,} rows is a purchase with a customer id "
+            f"({int(missing_id.sum()):,} rows have no {customer_col!r})"
+        )
+    after_end = (dates > obs_end).to_numpy() & keep
+    note("after observation_end", after_end, f"excluded: later than {obs_end:%Y-%m-%d %H:%M}")
+    keep &= ~after_end
+    returned = is_return & keep
+    note(
+        "return or cancellation",
+        returned,
+        "not a purchase; netted against the customer's earlier purchases (rules below); value "
+        "kept per customer in returned_amount"
+        if returns == "net"
+        else "excluded from purchases, spend not reduced (gross); value kept per customer in "
+        "returned_amount",
+    )
+
+    zero = keep & ~is_return & (amount == 0)
+    note(
+        "zero-value line",
+        zero,
+        "excluded: a line of value 0 is not a purchase (a free item, or a price missing in the "
+        "export)"
+        if zero_amounts == "exclude"
+        else "kept as purchases",
+    )
+    if zero_amounts == "exclude":
+        keep &= ~zero
+
+    product_codes = None
+    if product_col is not None:
+        product_codes = _codes(frame[product_col])[0]
+    candidates = keep & ~is_return
+    compared = [customer_col, date_col, *value_cols] + [c for c in optional if c is not None]
+    columns = [codes, dates.to_numpy(dtype="datetime64[ns]").view(np.int64), amount]
+    columns += [frame[c].to_numpy() for c in compared[3:]]
+    dup = np.zeros(n_in, dtype=bool)
+    dup[candidates] = _duplicated(columns, candidates)
+    note(
+        "duplicate row",
+        dup,
+        ("dropped" if duplicates == "drop" else "kept (can be two real purchases)")
+        + f"; rows compared on every mapped column: {', '.join(compared)}",
+    )
+    if duplicates == "drop":
+        keep &= ~dup
+
+    purchase = keep & ~is_return
+    value = amount.copy()
+    if returns == "net":
+        group = codes.astype(np.int64)
+        if product_codes is not None:
+            group = group * (int(product_codes.max()) + 2) + (product_codes + 1)
+        when = dates.to_numpy(dtype="datetime64[ns]").view(np.int64)
+        netted, unmatched, unmatched_value = _net_returns(group, when, value, purchase, returned)
+        value = value - netted
+        reduced = netted > 0
+        cancelled = reduced & (value <= 1e-9 * np.abs(amount))
+        by = f"customer and {product_col!r}" if product_col is not None else "customer"
+        note(
+            "return netted against an earlier purchase",
+            reduced,
+            f"purchase value reduced: each return is taken off the same {by}'s latest "
+            "purchases on or before it (last in, first out), never below zero",
+            value=0.0 - float(netted.sum()),
+        )
+        note(
+            "purchase cancelled in full",
+            cancelled,
+            "no longer a purchase: an order cancelled in full lowers the purchase count",
+        )
+        note(
+            "return without an earlier purchase to net",
+            unmatched,
+            "the returned value exceeds the purchases it can net against (bought before the "
+            "data start?): the rest is not netted, and kept in returned_amount",
+            value=0.0 - unmatched_value,
+        )
+        value[cancelled] = 0.0
+        purchase &= ~cancelled
+
+    if not purchase.any():
+        raise ValueError(
+            f"none of the {n_in:,} rows is a purchase on or before {obs_end:%Y-%m-%d}; "
+            f"check observation_end and the sign of {value_name!r}"
+        )
+    return _Lines(
+        codes=codes, uniques=uniques, dates=dates, value=value, purchase=purchase,
+        returned=returned, zero=zero, obs_end=pd.Timestamp(obs_end), report=report, n_in=n_in,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CleanedTransactions:
+    """The purchase lines left by :func:`rfm_summary`'s cleaning rules, and their report.
+
+    Attributes
+    ----------
+    purchases : pandas.DataFrame
+        One row per purchase line used (index of the input rows), with the customer id, the
+        timestamp and ``amount``, the line value net of the returns netted against it.
+    report : pandas.DataFrame
+        One row per rule: rows, share of rows, amount and action, as :func:`rfm_summary`.
+    observation_end : pandas.Timestamp
+        End of the window the rules were applied to.
+    """
+
+    purchases: pd.DataFrame
+    report: pd.DataFrame
+    observation_end: pd.Timestamp
+
+
+def clean_transactions(
+    transactions: pd.DataFrame,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str | None = "amount",
+    *,
+    observation_end: str | pd.Timestamp | None = None,
+    quantity_col: str | None = None,
+    price_col: str | None = None,
+    invoice_col: str | None = None,
+    product_col: str | None = None,
+    cancel_prefix: str | None = "C",
+    returns: Literal["net", "exclude", "error"] = "net",
+    duplicates: Literal["keep", "drop"] = "keep",
+    zero_amounts: Literal["exclude", "keep"] = "exclude",
+    date_format: str | None = None,
+) -> CleanedTransactions:
+    """Apply :func:`rfm_summary`'s cleaning rules and return the purchase lines they leave.
+
+    Every step after cleaning (a holdout count, a per-period chart) should read these lines,
+    not the raw export, so that cancellations, returns, zero-value lines and rows without a
+    customer are treated the same everywhere. The arguments are those of :func:`rfm_summary`.
+
+    Returns
+    -------
+    CleanedTransactions
+        ``purchases`` (customer, date, net ``amount``), ``report`` and ``observation_end``.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "a"],
+    ...                    "date": ["2024-01-01", "2024-01-05", "2024-01-06"],
+    ...                    "amount": [10.0, 20.0, -20.0]})
+    >>> clean_transactions(tx).purchases  # doctest: +NORMALIZE_WHITESPACE
+      customer_id       date  amount
+    0           a 2024-01-01    10.0
+    """
+    frame = require_frame(transactions, "transactions")
+    lines = _clean_lines(
+        frame, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
+        observation_end=observation_end, quantity_col=quantity_col, price_col=price_col,
+        invoice_col=invoice_col, product_col=product_col, cancel_prefix=cancel_prefix,
+        returns=returns, duplicates=duplicates, zero_amounts=zero_amounts,
+        date_format=date_format,
+    )  # fmt: skip
+    rows = lines.purchase
+    purchases = pd.DataFrame(
+        {
+            customer_col: lines.uniques.take(lines.codes[rows]),
+            date_col: lines.dates.to_numpy()[rows],
+            "amount": lines.value[rows],
+        },
+        index=frame.index[rows],
+    )
+    return CleanedTransactions(purchases, pd.DataFrame(lines.report), lines.obs_end)
+
+
 def rfm_summary(
     transactions: pd.DataFrame,
     customer_col: str = "customer_id",
     date_col: str = "date",
-    amount_col: str = "amount",
+    amount_col: str | None = "amount",
     *,
     observation_end: str | pd.Timestamp | None = None,
     time_unit: Literal["D", "W", "M"] = "D",
     time_scale: float = 1.0,
     quantity_col: str | None = None,
+    price_col: str | None = None,
     invoice_col: str | None = None,
+    product_col: str | None = None,
     cancel_prefix: str | None = "C",
-    returns: Literal["exclude", "error"] = "exclude",
+    returns: Literal["net", "exclude", "error"] = "net",
     duplicates: Literal["keep", "drop"] = "keep",
+    zero_amounts: Literal["exclude", "keep"] = "exclude",
     date_format: str | None = None,
     return_report: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
@@ -155,8 +567,13 @@ def rfm_summary(
     ----------
     transactions : pandas.DataFrame
         One row per purchase (or per purchase line). It is not modified.
-    customer_col, date_col, amount_col : str
-        Column names of the customer id, the purchase timestamp and the purchase value.
+    customer_col, date_col : str
+        Column names of the customer id and the purchase timestamp. Missing and blank ids are
+        excluded and counted; ids of mixed types (numbers and text) are compared as text.
+    amount_col : str or None, default "amount"
+        Column of the **line total** (quantity x unit price), not the unit price. With
+        ``quantity_col`` given, a warning says when it looks like a unit price (it hardly grows
+        with the quantity). ``None`` with ``price_col``.
     observation_end : str or Timestamp, optional
         End of the observation (calibration) period. Default: the last date in the data (of any
         row with a customer id, returns included). Rows after it are excluded and counted.
@@ -170,18 +587,37 @@ def rfm_summary(
         ``freq_multiplier``).
     quantity_col : str, optional
         Quantity column; a negative quantity marks a return.
+    price_col : str, optional
+        Unit price column: with ``quantity_col``, the line value is quantity x price (pass
+        ``amount_col=None`` if the export also has an ``"amount"`` column).
     invoice_col : str, optional
         Invoice / order id. When given, ``n_purchases`` counts distinct invoices (not lines), and
         invoices starting with ``cancel_prefix`` are cancellations.
+    product_col : str, optional
+        Product id (e.g. a stock code): returns are netted against purchases of the same
+        product, and duplicates are judged with it.
     cancel_prefix : str or None, default "C"
         Prefix of cancelled invoice ids (the Online Retail convention); ``None`` to disable.
-    returns : {"exclude", "error"}, default "exclude"
+    returns : {"net", "exclude", "error"}, default "net"
         Rule for returns and cancellations (negative amount, negative quantity or cancelled
-        invoice). ``"exclude"``: they are not purchases, so they count in neither frequency nor
-        spend; their value is kept per customer in ``returned_amount``. ``"error"``: raise.
+        invoice), which are never purchases themselves. ``"net"``: each return, in time order,
+        is taken off the same customer's (and, with ``product_col``, the same product's) latest
+        purchases made on or before it that still have value left (last in, first out), never
+        below zero; a purchase line returned in full is no longer a purchase, so an order
+        cancelled in full lowers the purchase count, and a return larger than what it can net
+        against is counted as unmatched. ``"exclude"``: spend stays gross (the purchases are not
+        reduced). ``"error"``: raise. Either way the customer's returned value is in
+        ``returned_amount``.
     duplicates : {"keep", "drop"}, default "keep"
-        Rule for rows identical in every column used. Without an invoice id two identical rows
-        can be two real purchases, so they are kept by default; either way they are counted.
+        Rule for rows identical in every mapped column (customer, date, value, and quantity,
+        price, invoice and product when given; the report names them). Without an invoice id
+        two identical rows can be two real purchases, so they are kept by default; either way
+        they are counted.
+    zero_amounts : {"exclude", "keep"}, default "exclude"
+        Rule for lines of value 0 (free items, or prices missing in the export): excluded, so a
+        customer whose only line is worth 0 is not a customer with a purchase; ``"keep"`` counts
+        them as purchase occasions (as Fader, Hardie & Lee's CDNOW cohort does). Counted either
+        way.
     date_format : str, optional
         ``strftime`` format of the dates when they are strings (e.g. ``"%Y%m%d"``).
     return_report : bool, default False
@@ -206,7 +642,8 @@ def rfm_summary(
         - ``n_purchases``: number of purchases (rows, or distinct invoices with ``invoice_col``);
         - ``total_spend`` and ``avg_spend`` (``total_spend / n_purchases``);
         - ``first_purchase`` and ``last_purchase`` timestamps;
-        - ``returned_amount``: value of the customer's excluded returns (positive number).
+        - ``returned_amount``: value of the customer's returns and cancellations (positive
+          number), netted or not.
     report : pandas.DataFrame
         Only with ``return_report=True``: one row per rule with the rows (and customers) it
         affected, the value involved and what was done.
@@ -219,6 +656,12 @@ def rfm_summary(
         A column is missing, the frame is empty, a date cannot be parsed or is missing, an amount
         is missing or not numeric, a return was found with ``returns="error"``, or no purchase is
         left before ``observation_end``.
+
+    Warns
+    -----
+    RFMDataWarning
+        ``amount_col`` looks like a unit price; or, without ``return_report``, rows were
+        excluded or flagged (the report as text).
 
     Examples
     --------
@@ -239,106 +682,21 @@ def rfm_summary(
         raise ValueError(f"time_unit must be one of {_TIME_UNITS}, got {time_unit!r}")
     if not (isinstance(time_scale, int | float) and time_scale > 0 and math.isfinite(time_scale)):
         raise ValueError(f"time_scale must be a positive number, got {time_scale!r}")
-    if returns not in ("exclude", "error"):
-        raise ValueError(f"returns must be 'exclude' or 'error', got {returns!r}")
-    if duplicates not in ("keep", "drop"):
-        raise ValueError(f"duplicates must be 'keep' or 'drop', got {duplicates!r}")
-    used = [customer_col, date_col, amount_col]
-    used += [c for c in (quantity_col, invoice_col) if c is not None]
-    require_columns(frame, used, "transactions")
-    if len(used) != len(set(used)):
-        raise ValueError(f"the column arguments must name different columns, got {used}")
-    if frame.empty:
-        raise ValueError("transactions is empty (0 rows): there is nothing to summarise")
-
-    n_in = len(frame)
-    dates = _parse_dates(frame, date_col, date_format)
-    amount = _numeric(frame, amount_col)
-    report: list[dict[str, object]] = []
-
-    def note(rule: str, mask: np.ndarray, action: str, value: float | None = None) -> None:
-        report.append(
-            {
-                "rule": rule,
-                "rows": int(mask.sum()),
-                "share_of_rows": float(mask.sum()) / n_in,
-                "amount": float(amount[mask].sum()) if value is None else value,
-                "action": action,
-            }
-        )
-
-    keep = np.ones(n_in, dtype=bool)
-
-    codes, uniques = _factorize_sorted(frame[customer_col])
-    missing_id = codes < 0
-    note("missing customer id", missing_id, "excluded: a purchase without a customer")
-    keep &= ~missing_id
-
-    is_return = amount < 0
-    if quantity_col is not None:
-        is_return |= _numeric(frame, quantity_col) < 0
-    if invoice_col is not None and cancel_prefix:
-        invoice = frame[invoice_col].astype("string")
-        is_return |= invoice.str.startswith(cancel_prefix).fillna(False).to_numpy(dtype=bool)
-    is_return &= keep
-    if is_return.any() and returns == "error":
-        raise ValueError(
-            f"{int(is_return.sum()):,} of {n_in:,} rows are returns or cancellations (negative "
-            f"{amount_col!r}"
-            + (f" or {quantity_col!r}" if quantity_col else "")
-            + (f", or {invoice_col!r} starting with {cancel_prefix!r}" if invoice_col else "")
-            + f"; rows {rows_repr(frame.index[is_return])}). "
-            "Use returns='exclude' to set them aside."
-        )
-    note(
-        "return or cancellation",
-        is_return,
-        "excluded from purchases; value kept per customer in returned_amount",
-    )
-
-    obs_end = dates[keep].max() if observation_end is None else None
-    if observation_end is not None:
-        obs_end = pd.Timestamp(observation_end)
-        if obs_end.tzinfo is not None:
-            obs_end = obs_end.tz_localize(None)
-    if pd.isna(obs_end):
-        raise ValueError(
-            f"none of the {n_in:,} rows is a purchase with a customer id "
-            f"({int(missing_id.sum()):,} rows have no {customer_col!r})"
-        )
-    after_end = (dates > obs_end).to_numpy() & keep
-    note("after observation_end", after_end, f"excluded: later than {obs_end:%Y-%m-%d %H:%M}")
-    keep &= ~after_end
-
-    candidates = keep & ~is_return
-    dup = np.zeros(n_in, dtype=bool)
-    dup[candidates] = _duplicated(
-        [codes, dates.to_numpy(dtype="datetime64[ns]").view(np.int64), amount]
-        + [frame[c].to_numpy() for c in (quantity_col, invoice_col) if c is not None],
-        candidates,
-    )
-    note(
-        "duplicate row",
-        dup,
-        "dropped" if duplicates == "drop" else "kept (can be two real purchases)",
-    )
-    if duplicates == "drop":
-        keep &= ~dup
-
-    purchase = keep & ~is_return
-    if not purchase.any():
-        raise ValueError(
-            f"none of the {n_in:,} rows is a purchase on or before {obs_end:%Y-%m-%d}; "
-            f"check observation_end and the sign of {amount_col!r}"
-        )
-
+    lines = _clean_lines(
+        frame, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
+        observation_end=observation_end, quantity_col=quantity_col, price_col=price_col,
+        invoice_col=invoice_col, product_col=product_col, cancel_prefix=cancel_prefix,
+        returns=returns, duplicates=duplicates, zero_amounts=zero_amounts,
+        date_format=date_format,
+    )  # fmt: skip
+    report, n_in, purchase, obs_end = lines.report, lines.n_in, lines.purchase, lines.obs_end
     summary, only_returns = _aggregate(
-        codes=codes,
-        uniques=uniques,
-        dates=dates,
-        amount=amount,
+        codes=lines.codes,
+        uniques=lines.uniques,
+        dates=lines.dates,
+        amount=lines.value,
         purchase=purchase,
-        returned=is_return & keep,
+        returned=lines.returned,
         invoices=frame[invoice_col] if invoice_col is not None else None,
         obs_end=pd.Timestamp(obs_end),
         time_unit=time_unit,
@@ -353,6 +711,21 @@ def rfm_summary(
             "share_of_rows": np.nan,
             "amount": np.nan,
             "action": "not in the summary (counted in customers, not rows)",
+        }
+    )
+    n_ids = len(lines.uniques)
+    zero_only = (np.bincount(lines.codes[lines.zero], minlength=n_ids) > 0) & (
+        np.bincount(lines.codes[purchase], minlength=n_ids) == 0
+    )
+    report.append(
+        {
+            "rule": "customers with only zero-value lines",
+            "rows": int(zero_only.sum()),
+            "share_of_rows": np.nan,
+            "amount": np.nan,
+            "action": "not in the summary (counted in customers, not rows)"
+            if zero_amounts == "exclude"
+            else "none: zero-value lines are kept as purchases",
         }
     )
     report_frame = pd.DataFrame(report)
@@ -374,17 +747,56 @@ def rfm_summary(
     return summary
 
 
-def _factorize_sorted(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes of ``values`` (-1 for missing) whose order follows the sorted values."""
+def _id_text(value: object) -> str:
+    """An id as text: whole floats without their ``.0`` (12346.0 -> "12346")."""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _drop_blank(
+    codes: np.ndarray, uniques: pd.Index, blank: np.ndarray
+) -> tuple[np.ndarray, pd.Index]:
+    """Codes with the blank ids made missing (-1), and the ids without them."""
+    if not blank.any():
+        return codes, uniques
+    renumber = np.where(blank, -1, np.cumsum(~blank) - 1)
+    return np.where(codes >= 0, renumber[np.maximum(codes, 0)], -1), uniques[~blank]
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index, int]:
+    """Integer codes of ids (-1 for missing or blank) in the order of the sorted ids.
+
+    Ids of mixed types (numbers and text, as spreadsheets export them) are compared as text,
+    whole numbers written without a decimal point; returns how many rows had a number id then.
+    The checks run on the distinct ids only, so they cost little on long exports.
+    """
     codes, uniques = pd.factorize(values, sort=False)
-    uniques = pd.Index(uniques)
+    codes, uniques, mixed = codes.astype(np.int64), pd.Index(uniques), 0
+    kind = pd.api.types.infer_dtype(uniques, skipna=True) if len(uniques) else "empty"
+    if kind == "string":
+        blank = pd.Series(uniques).str.strip().eq("").to_numpy(dtype=bool)
+        codes, uniques = _drop_blank(codes, uniques, blank)
+    elif kind.startswith("mixed"):
+        items = np.asarray(uniques, dtype=object)
+        number = np.array(
+            [isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in items]
+        )
+        if number.any() and not number.all():
+            mixed = int(np.isin(codes, np.flatnonzero(number)).sum())
+            items = np.array([_id_text(v) for v in items], dtype=object)
+            remap, merged = pd.factorize(items)
+            codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+            uniques = pd.Index(merged, dtype=object)
+        blank = np.array([isinstance(v, str) and not v.strip() for v in uniques], dtype=bool)
+        codes, uniques = _drop_blank(codes, uniques, blank)
     if len(uniques) == 0:
-        return codes.astype(np.int64), uniques
+        return codes, uniques, mixed
     order = uniques.argsort()
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
-    return codes, uniques.take(order)
+    return codes, uniques.take(order), mixed
 
 
 def _as_int64(values: np.ndarray) -> np.ndarray:
@@ -1159,7 +1571,6 @@ class CustomerSegmenter(BaseEstimator):
         out.index.name = "segment"
         ordered = ["name", "customers", "share"]
         return out[ordered + [c for c in out.columns if c not in ordered]]
-
 
     def stability(self, n_boot: int = 30, *, ci: float = 0.95) -> pd.DataFrame:
         """How stable are the segments? Refit on bootstrap resamples of the customers.

@@ -42,13 +42,13 @@ def test_rfm_summary_hand_checked(dirty: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(dirty, before)  # the caller's frame is untouched
     assert list(summary.index) == ["a", "b"]  # c has only a return
     a, b = summary.loc["a"], summary.loc["b"]
-    # a: occasions Jan 1 (10 + 5) and Jan 11 (20); the Jan 20 return and Feb 10 row are out
-    assert (a.frequency, a.recency, a["T"], a.monetary_value) == (1.0, 10.0, 30.0, 20.0)
-    assert (a.n_purchases, a.total_spend, a.days_since_last) == (3, 35.0, 20)
-    assert a.avg_spend == pytest.approx(35 / 3)
+    # a: Jan 1 (10 + 5) and Jan 11 (20); the Jan 20 return of 20 nets the Jan 11 purchase in
+    # full, so only the Jan 1 occasion is left; the Feb 10 row is after the end
+    assert (a.frequency, a.recency, a["T"], a.monetary_value) == (0.0, 0.0, 30.0, 0.0)
+    assert (a.n_purchases, a.total_spend, a.days_since_last) == (2, 15.0, 30)
+    assert a.avg_spend == pytest.approx(15 / 2)
     assert a.returned_amount == 20.0
-    assert a.first_purchase == pd.Timestamp("2024-01-01")
-    assert a.last_purchase == pd.Timestamp("2024-01-11")
+    assert a.first_purchase == a.last_purchase == pd.Timestamp("2024-01-01")
     # b: one purchase: no repeat, so monetary_value is 0 by definition
     assert (b.frequency, b.recency, b["T"], b.monetary_value) == (0.0, 0.0, 26.0, 0.0)
     assert (b.n_purchases, b.total_spend, b.days_since_last) == (1, 8.0, 26)
@@ -60,21 +60,37 @@ def test_rfm_summary_hand_checked(dirty: pd.DataFrame) -> None:
     assert rows.loc["return or cancellation", "amount"] == -25.0
     assert rows.loc["after observation_end", "rows"] == 1
     assert rows.loc["after observation_end", "amount"] == 30.0
+    assert rows.loc["return netted against an earlier purchase", ["rows", "amount"]].tolist() == [
+        1, -20.0
+    ]
+    assert rows.loc["purchase cancelled in full", ["rows", "amount"]].tolist() == [1, 20.0]
+    # c returned 5 with no purchase to net against
+    assert rows.loc["return without an earlier purchase to net", ["rows", "amount"]].tolist() == [
+        1, -5.0
+    ]
     assert rows.loc["duplicate row", "rows"] == 0
     assert rows.loc["customers with returns but no purchase", "rows"] == 1
     assert report.attrs["rows_in"] == 8
-    assert report.attrs["rows_used"] == 4
+    assert report.attrs["rows_used"] == 3
+
+    # the gross rule leaves the purchases as they were
+    gross = rfm_summary(dirty, observation_end="2024-01-31", returns="exclude", return_report=True)
+    a = gross[0].loc["a"]
+    assert (a.frequency, a.recency, a["T"], a.monetary_value) == (1.0, 10.0, 30.0, 20.0)
+    assert (a.n_purchases, a.total_spend, a.days_since_last) == (3, 35.0, 20)
+    assert a.returned_amount == 20.0
+    assert gross[1].attrs["rows_used"] == 4
 
 
 def test_rfm_summary_warns_instead_of_dropping_silently(dirty: pd.DataFrame) -> None:
-    with pytest.warns(RFMDataWarning, match="used 4 of 8 rows.*missing customer id: 1"):
+    with pytest.warns(RFMDataWarning, match="used 3 of 8 rows.*missing customer id: 1"):
         rfm_summary(dirty, observation_end="2024-01-31")
 
 
 def test_rfm_summary_default_observation_end_is_last_purchase(dirty: pd.DataFrame) -> None:
     summary = rfm_summary(dirty, return_report=True)[0]
     assert summary.loc["a", "T"] == 40.0  # Jan 1 -> Feb 10
-    assert summary.loc["a", "frequency"] == 2.0
+    assert summary.loc["a", "frequency"] == 1.0  # Jan 1 and Feb 10; Jan 11 was returned
 
 
 def test_rfm_summary_weekly_and_scaled_units() -> None:
@@ -109,29 +125,45 @@ def test_rfm_summary_invoices_cancellations_and_duplicates() -> None:
     kw = dict(customer_col="cust", date_col="when", amount_col="value", quantity_col="qty")
     kept, report = rfm_summary(tx, invoice_col="invoice", return_report=True, **kw)
     k = kept.loc["k"]
+    # C3 (6) nets invoice 2 of Mar 5 (5 + 5): one line in full, 1 off the other
     assert k.n_purchases == 2  # invoices 1 and 2; C3 is a cancellation
-    assert k.total_spend == 17.0 and k.returned_amount == 6.0
-    assert report.set_index("rule").loc["duplicate row", "rows"] == 1
+    assert k.total_spend == 11.0 and k.returned_amount == 6.0
+    rows = report.set_index("rule")
+    assert rows.loc["duplicate row", "rows"] == 1
+    assert "compared on every mapped column: cust, when, value, qty, invoice" in rows.loc[
+        "duplicate row", "action"
+    ]
+    assert rows.loc["purchase cancelled in full", "rows"] == 1
+    assert rows.loc["return netted against an earlier purchase", "amount"] == -6.0
     dropped = rfm_summary(
         tx, invoice_col="invoice", duplicates="drop", return_report=True, **kw
     )[0].loc["k"]
-    assert dropped.total_spend == 12.0
-    assert dropped.monetary_value == 5.0
+    # one Mar 5 line is a duplicate: C3 cancels the other (5), then takes 1 off Mar 1's 4
+    assert (dropped.total_spend, dropped.n_purchases, dropped.frequency) == (6.0, 1, 0.0)
+    gross = rfm_summary(
+        tx, invoice_col="invoice", duplicates="drop", returns="exclude", return_report=True, **kw
+    )[0].loc["k"]
+    assert gross.total_spend == 12.0
+    assert gross.monetary_value == 5.0
     assert kept.index.name == "cust"
 
 
 def test_rfm_summary_negative_quantity_is_a_return() -> None:
     tx = pd.DataFrame(
         {
-            "customer_id": [1, 1],
-            "date": pd.to_datetime(["2024-01-01", "2024-01-02"]),
-            "amount": [10.0, 10.0],
-            "quantity": [1, -1],
+            "customer_id": [1, 1, 1],
+            "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
+            "amount": [10.0, 10.0, 4.0],
+            "quantity": [1, -1, 1],
         }
     )
     summary = rfm_summary(tx, quantity_col="quantity", return_report=True)[0]
+    # the Jan 2 return cancels the Jan 1 purchase: the Jan 3 one is left
     assert summary.loc[1, "n_purchases"] == 1
+    assert summary.loc[1, "total_spend"] == 4.0
     assert summary.loc[1, "returned_amount"] == 10.0
+    gross = rfm_summary(tx, quantity_col="quantity", returns="exclude", return_report=True)[0]
+    assert gross.loc[1, "n_purchases"] == 2 and gross.loc[1, "total_spend"] == 14.0
 
 
 # -- rfm_summary: real data ------------------------------------------------------------------
@@ -139,9 +171,15 @@ def test_rfm_summary_negative_quantity_is_a_return() -> None:
 
 def test_rfm_summary_cdnow_master(cdnow_master: pd.DataFrame) -> None:
     summary, report = rfm_summary(cdnow_master, return_report=True)
-    assert len(summary) == 23_570
-    assert summary["n_purchases"].sum() == 69_659
+    # 80 lines of $0 are not purchases; 68 customers had nothing else
+    rows = report.set_index("rule")
+    assert rows.loc["zero-value line", "rows"] == 80
+    assert rows.loc["customers with only zero-value lines", "rows"] == 68
+    assert len(summary) == 23_570 - 68
+    assert summary["n_purchases"].sum() == 69_659 - 80
     assert summary["total_spend"].sum() == pytest.approx(2_500_315.63, abs=0.01)
+    everyone = rfm_summary(cdnow_master, zero_amounts="keep", return_report=True)[0]
+    assert len(everyone) == 23_570 and everyone["n_purchases"].sum() == 69_659
     assert report.attrs["observation_end"] == pd.Timestamp("1998-06-30")
     assert (summary["recency"] <= summary["T"]).all()
     assert (summary["frequency"] < summary["n_purchases"]).all()
@@ -151,9 +189,11 @@ def test_rfm_summary_matches_lifetimes_on_the_cdnow_sample(
     cdnow_sample: pd.DataFrame, mirror
 ) -> None:
     """Lifetimes' published summary of the sample (39 weeks to 1997-09-30, days / 7)."""
+    # lifetimes and the paper count the 8 purchases of $0 too
     ours = rfm_summary(
-        cdnow_sample, observation_end="1997-09-30", time_scale=7, return_report=True
-    )[0]
+        cdnow_sample, observation_end="1997-09-30", time_scale=7, zero_amounts="keep",
+        return_report=True,
+    )[0]  # fmt: skip
     ours.index = ours.index.astype(int)
     ref = pd.read_csv(mirror / "cdnow" / "cdnow_customers_summary_with_transactions.csv")
     ref = ref.set_index("ID").loc[ours.index]
@@ -201,7 +241,7 @@ def test_rfm_summary_bad_dates_name_the_rows(dirty: pd.DataFrame) -> None:
 
 
 def test_rfm_summary_amounts(dirty: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match=r"2 of 8 rows are returns.*rows 3, 5.*returns='exclude'"):
+    with pytest.raises(ValueError, match=r"2 of 8 rows are returns.*rows 3, 5.*returns='net'"):
         rfm_summary(dirty, returns="error")
     missing = dirty.copy()
     missing.loc[1, "amount"] = np.nan
@@ -333,7 +373,7 @@ def test_rfm_segments_custom_rules() -> None:
 def test_rfm_segments_cdnow(cdnow_master: pd.DataFrame) -> None:
     seg = rfm_segments(rfm_summary(cdnow_master, return_report=True)[0])
     counts = seg["segment"].value_counts()
-    assert counts.sum() == 23_570
+    assert counts.sum() == 23_502  # the customers with a purchase of more than $0
     assert "unclassified" not in seg["segment"].cat.categories
     # CDNOW is one cohort that first bought in early 1997: nobody is a recent first-time buyer
     assert counts["new"] == 0
@@ -437,7 +477,7 @@ def test_segmenter_cdnow(cdnow_master: pd.DataFrame) -> None:
     seg = CustomerSegmenter(k_range=(3, 5), silhouette_sample=2_000, n_init=3).fit(summary)
     assert 3 <= seg.n_segments_ <= 5
     prof = seg.profile()
-    assert prof["customers"].sum() == 23_570
+    assert prof["customers"].sum() == 23_502
     # segments are numbered by mean value, most valuable first
     assert prof["value_mean"].is_monotonic_decreasing
     assert prof["value_share"].iloc[0] > prof["share"].iloc[0]
