@@ -24,10 +24,13 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+import bleach
 import nbformat
+from bleach.css_sanitizer import ALLOWED_CSS_PROPERTIES, CSSSanitizer
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
+from nbconvert.filters import markdown2html_mistune
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -40,6 +43,7 @@ __all__ = [
     "main",
     "notebook_summary",
     "notebook_title",
+    "sanitise_outputs",
     "write_index",
 ]
 
@@ -245,6 +249,81 @@ def settle_streams(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+# What an output may hold in a report: tables (pandas, Styler with its <style> block), text
+# formatting and links. Any other tag (a script, an iframe, a form) is shown as escaped text,
+# any other attribute (an event handler such as onerror=) is dropped, links may only be http(s)
+# or mailto, and inline styles keep only CSS properties bleach knows to be safe.
+_OUTPUT_TAGS = frozenset(
+    set(bleach.ALLOWED_TAGS)
+    | {"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col"}
+    | {"style", "div", "span", "p", "br", "hr", "pre", "sup", "sub", "small", "del", "ins"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "details", "summary", "u", "s"}
+)
+_OUTPUT_ATTRIBUTES = {
+    "*": ["class", "id", "title", "style", "colspan", "rowspan", "align", "valign", "lang"],
+    "a": ["href", "title", "rel"],
+    "style": ["type"],
+    "table": ["border", "cellpadding", "cellspacing"],
+}
+# output formats kept as they are (text, images and JSON cannot run code); HTML is cleaned,
+# Markdown rendered to HTML and cleaned; anything else (JavaScript, SVG, widgets) is dropped
+_SAFE_OUTPUTS = frozenset(
+    {"text/plain", "text/latex", "image/png", "image/jpeg", "application/json"}
+)
+
+
+def _text(value: str | list[str]) -> str:
+    return "".join(value) if isinstance(value, list) else value
+
+
+def sanitise_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy of ``nb`` whose outputs cannot run code in a browser.
+
+    Every value that comes from data reaches a report through an output: a table (pandas'
+    ``Styler`` does not escape its cells, index labels or caption), Markdown built from data,
+    or HTML. Here, once for every output of every report, HTML outputs, and Markdown outputs
+    rendered to HTML, are passed through bleach's allowlist: a ``<script>`` in the data shows
+    as text, an ``onerror=`` handler or a ``javascript:`` link is dropped, JavaScript and SVG
+    outputs are removed, and tables and formatting stay as they were. The notebook's own
+    Markdown cells are the author's and are left alone.
+
+    Examples
+    --------
+    >>> cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+    ...     "display_data", data={"text/html": "<b><script>alert(1)</script></b>"})])
+    >>> nb = sanitise_outputs(nbformat.v4.new_notebook(cells=[cell]))
+    >>> nb.cells[0].outputs[0].data["text/html"]
+    '<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>'
+    """
+    cleaner = bleach.Cleaner(
+        tags=_OUTPUT_TAGS,
+        attributes=_OUTPUT_ATTRIBUTES,
+        protocols=["http", "https", "mailto"],
+        strip=False,
+        strip_comments=True,
+        css_sanitizer=CSSSanitizer(allowed_css_properties=ALLOWED_CSS_PROPERTIES),
+    )
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out.output_type not in ("display_data", "execute_result"):
+                continue  # streams and errors are plain text, escaped by the exporter
+            data = out.data
+            markdown = data.pop("text/markdown", None)
+            if markdown is not None and "text/html" not in data:
+                # rendered here, so links written in Markdown ([x](javascript:...)) pass
+                # through the allowlist as the HTML they become
+                data["text/html"] = markdown2html_mistune(_text(markdown))
+            for key in list(data):
+                if key == "text/html":
+                    data[key] = cleaner.clean(_text(data[key]))
+                elif key not in _SAFE_OUTPUTS:
+                    del data[key]
+    return nb
+
+
 def export_html(nb: nbformat.NotebookNode, path: str | Path, *, code: bool = False) -> Path:
     """Write a notebook as one self-contained HTML file.
 
@@ -252,7 +331,8 @@ def export_html(nb: nbformat.NotebookNode, path: str | Path, *, code: bool = Fal
     ----------
     nb : nbformat.NotebookNode
         The (executed) notebook; it is not modified. Progress bars are shown in their final
-        state (see :func:`settle_streams`).
+        state (see :func:`settle_streams`), and every output is sanitised (see
+        :func:`sanitise_outputs`), so no value from the data can run as code in the report.
     path : str or Path
         Where to write the HTML file; missing folders are created.
     code : bool, default False
@@ -279,7 +359,7 @@ def export_html(nb: nbformat.NotebookNode, path: str | Path, *, code: bool = Fal
     )
     title = notebook_title(nb, default=path.stem)
     body, _ = exporter.from_notebook_node(
-        settle_streams(nb), resources={"metadata": {"name": title}}
+        sanitise_outputs(settle_streams(nb)), resources={"metadata": {"name": title}}
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(body, encoding="utf-8")
