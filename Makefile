@@ -24,11 +24,11 @@ BENCHMARKS := $(sort $(wildcard benchmarks/bench_*.py))
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/pip install -c constraints.txt -e ".[dev,text]"
+	$(BIN)/pip install -c constraints.txt -e ".[dev]"
 	touch $@
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/pip install -c constraints.txt -e ".[dev,bench,text]"
+	$(BIN)/pip install -c constraints.txt -e ".[dev,bench]"
 	touch $@
 
 # A fresh venv with the newest versions pyproject.toml allows, frozen into constraints.txt.
@@ -36,7 +36,7 @@ LOCK_VENV := .venv-lock
 lock:
 	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/python -m pip install --upgrade pip
-	$(LOCK_VENV)/bin/pip install -e ".[dev,text]"
+	$(LOCK_VENV)/bin/pip install -e ".[dev]"
 	sed -n '/^#/p' constraints.txt > constraints.txt.new
 	$(LOCK_VENV)/bin/pip freeze --exclude-editable | grep -v '^research' >> constraints.txt.new
 	mv constraints.txt.new constraints.txt && rm -rf $(LOCK_VENV)

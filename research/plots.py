@@ -63,8 +63,8 @@ existing figure. Inputs are never modified.
 Korean, Japanese and Chinese text (terms, claims) needs a font with their glyphs, which
 matplotlib does not ship: on import this module looks for one (:data:`CJK_FONTS`): a system
 font with all three scripts, e.g. "Noto Sans CJK JP" from the Debian package
-``fonts-noto-cjk``, or else the Nanum Gothic and IPAex Gothic fonts that the ``text`` extra
-installs (koreanize-matplotlib, matplotlib-fontja), and appends them to
+``fonts-noto-cjk``, or else the Nanum Gothic and IPAex Gothic fonts installed with the package
+(koreanize-matplotlib, matplotlib-fontja), and appends them to
 ``rcParams["font.family"]`` as fallbacks for the glyphs the main font lacks. Without such a
 font the charts still draw, with empty boxes for those glyphs (and matplotlib's "Glyph ...
 missing" warnings).
@@ -206,7 +206,7 @@ CJK_FONT_CANDIDATES = (
     "Noto Sans CJK HK", "Source Han Sans", "Source Han Sans JP", "Source Han Sans KR",
 )  # fmt: skip
 _CJK_FILE_PREFIXES = ("NotoSansCJK", "SourceHanSans")
-#: Fonts shipped inside PyPI packages of the ``text`` extra, used when the system has none of
+#: Fonts shipped inside PyPI packages the project depends on, used when the system has none of
 #: the candidates: Nanum Gothic (Hangul) from koreanize-matplotlib and IPAex Gothic (kana and
 #: kanji) from matplotlib-fontja. Only their font files are read; the packages are not imported
 #: (importing them would change matplotlib's settings).

@@ -18,14 +18,17 @@ language  analyser
 ``other`` character bigrams of the letters, words and numbers of the Latin alphabet
 ========  ==================================================================================
 
-kiwipiepy and janome are the optional extra ``text`` (``pip install "research[text]"``). Without
-them, Korean and Japanese fall back to character n-grams (bigrams and trigrams by default) with a
-warning; :func:`available_analyzers` says which analyser each language will use.
+kiwipiepy and janome are dependencies of the package. Should one fail to import (a platform
+without its wheel, a broken install), its language falls back to whole words with a warning,
+once per process: Korean split at spaces with its common particles and endings stripped,
+Japanese split where the script changes (runs of kanji, of katakana, of Latin letters; runs of
+hiragana, mostly particles and endings, dropped). Character n-grams are there on request
+(``analyzer="ngram"``). :func:`available_analyzers` says which analyser each language will use.
 :func:`detect_language` and :func:`detect_languages` tell the languages apart by script.
 
 The morphological analysis itself is done by kiwipiepy and janome; what is written here is the
-choice of parts of speech to keep, the script detection and the n-gram fallback, which no
-library offers for these three languages together.
+choice of parts of speech to keep, the script detection and the fallbacks, which no library
+offers for these three languages together.
 """
 
 from __future__ import annotations
@@ -193,6 +196,10 @@ _LANGUAGE_NAMES = {"ko": "Korean", "ja": "Japanese"}
 _ANALYZERS: dict[str, Any] = {}  # language -> Kiwi / janome Tokenizer instance
 _ANALYZERS_LOCK = threading.Lock()
 _WARNED: set[str] = set()  # languages already warned about a missing analyser
+_FALLBACK_HOW = {
+    "ko": "at spaces, with common particles and endings stripped",
+    "ja": "where the script changes (kanji, katakana and Latin runs; hiragana runs dropped)",
+}
 
 
 def _import_module(name: str) -> ModuleType | None:
@@ -222,7 +229,7 @@ def _analyzer_instance(language: str) -> Any:
 
 
 def _resolve(language: str, analyzer: str) -> str:
-    """The analyser ``language`` will use: "kiwipiepy", "janome", "ngram" or "regex"."""
+    """The analyser ``language`` will use: "kiwipiepy", "janome", "words", "ngram" or "regex"."""
     if language == "en":
         return "regex"
     if language not in _PACKAGES or analyzer == "ngram":
@@ -232,14 +239,15 @@ def _resolve(language: str, analyzer: str) -> str:
         return package
     if language not in _WARNED:
         _WARNED.add(language)
+        how = _FALLBACK_HOW[language]
         warnings.warn(
-            f"{package} is not installed: {_LANGUAGE_NAMES[language]} text is split into "
-            f'character n-grams instead of words. Install it with pip install "research[text]" '
-            f"(or pip install {package}).",
+            f"{package} could not be imported: {_LANGUAGE_NAMES[language]} text is split into "
+            f"whole words {how}, less exactly than the analyser does. It is a dependency of "
+            f"research: reinstall it with pip install {package}.",
             UserWarning,
             stacklevel=4,
         )
-    return "ngram"
+    return "words"
 
 
 def available_analyzers() -> dict[str, str]:
@@ -249,19 +257,19 @@ def available_analyzers() -> dict[str, str]:
     -------
     dict of str to str
         Language code to ``"regex"`` (English), ``"kiwipiepy"`` (Korean), ``"janome"``
-        (Japanese) or ``"ngram"`` (character n-grams: Chinese, other scripts, and Korean or
-        Japanese when their package is missing).
+        (Japanese), ``"words"`` (the whole-word fallback of Korean or Japanese when their
+        package cannot be imported) or ``"ngram"`` (character bigrams: Chinese, other scripts).
 
     Examples
     --------
-    >>> available_analyzers()  # with ``pip install "research[text]"``
+    >>> available_analyzers()
     {'en': 'regex', 'ko': 'kiwipiepy', 'ja': 'janome', 'zh': 'ngram', 'other': 'ngram'}
     """
     result = {}
     for lang in LANGUAGES:
         if lang in _PACKAGES:
             ok = _import_module(_PACKAGES[lang]) is not None
-            result[lang] = _PACKAGES[lang] if ok else "ngram"
+            result[lang] = _PACKAGES[lang] if ok else "words"
         else:
             result[lang] = "regex" if lang == "en" else "ngram"
     return result
@@ -351,6 +359,66 @@ def _ngrams(text: str, lo: int, hi: int) -> list[str]:
             continue
         for n in range(lo, min(hi, len(run)) + 1):
             terms += [run[i : i + n] for i in range(len(run) - n + 1)]
+    terms += _english(text[pos:])
+    return terms
+
+
+# The whole-word fallback (no analyser). Korean: particles and endings stripped from the end of
+# a word when at least two syllables stay ("회사가" -> "회사", "연동됩니다" -> "연동", but
+# "평가" stays); the longest match goes first.
+_KO_SUFFIXES = tuple(
+    sorted(
+        {
+            "은", "는", "이", "가", "을", "를", "에", "의", "와", "과", "도", "만", "로", "으로",
+            "에서", "에게", "한테", "께서", "까지", "부터", "처럼", "보다", "이나", "라도", "이며",
+            "이고", "에서는", "에게는", "으로는", "에는", "과의", "와의", "이라는", "라는",
+            "합니다", "됩니다", "입니다", "습니다", "니다", "해요", "돼요", "세요", "하세요",
+            "이에요", "예요", "했다", "한다", "하다", "된다", "되다", "이다", "하는",
+            "되는", "하고", "되고", "해서", "돼서", "할", "될", "한", "된", "해", "돼", "하여",
+            "드립니다", "드려요", "드리다", "하겠습니다", "되었습니다", "했습니다",
+        },
+        key=len,
+        reverse=True,
+    )
+)  # fmt: skip
+_KO_SUFFIX_SET = frozenset(_KO_SUFFIXES)
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+# Japanese: runs of one script; hiragana runs (particles, endings, auxiliaries) are dropped.
+_JA_RUN = re.compile(
+    r"(?P<kanji>[\u4e00-\u9fff\u3400-\u4dbf\u3005]+)|(?P<kata>[\u30a0-\u30ff\u31f0-\u31ff]+)"
+    r"|(?P<hira>[\u3040-\u309f]+)"
+)
+
+
+def _korean_words(text: str) -> list[str]:
+    """Korean words of normalised text without an analyser; Latin parts by the English rules."""
+    terms: list[str] = []
+    pos = 0
+    for match in _HANGUL_WORD.finditer(text):
+        terms += _english(text[pos : match.start()])
+        pos = match.end()
+        word = match.group()
+        if word in _KO_SUFFIX_SET:  # a particle on its own, as after a Latin word (Nimbus는)
+            continue
+        for suffix in _KO_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+                word = word[: -len(suffix)]
+                break
+        if word not in _KO_STOP:
+            terms.append(word)
+    terms += _english(text[pos:])
+    return terms
+
+
+def _japanese_words(text: str) -> list[str]:
+    """Japanese words of normalised text without an analyser: kanji and katakana runs."""
+    terms: list[str] = []
+    pos = 0
+    for match in _JA_RUN.finditer(text):
+        terms += _english(text[pos : match.start()])
+        pos = match.end()
+        if match.lastgroup != "hira":
+            terms.append(match.group())
     terms += _english(text[pos:])
     return terms
 
@@ -496,15 +564,17 @@ class Tokenizer:
     language : {"auto", "en", "ko", "ja", "zh", "other"}, default "auto"
         Language of the texts; ``"auto"`` detects it per text with :func:`detect_language`.
     analyzer : {"auto", "ngram"}, default "auto"
-        ``"auto"`` uses kiwipiepy for Korean and janome for Japanese when installed, else
-        character n-grams (with a warning, once per language and process); ``"ngram"`` always
-        uses character n-grams for Korean and Japanese. English always uses the word rules;
+        ``"auto"`` uses kiwipiepy for Korean and janome for Japanese (dependencies of the
+        package); should one fail to import, whole words (with a warning, once per language and
+        process: see the module notes); ``"ngram"`` always uses character n-grams for Korean and
+        Japanese. English always uses the word rules;
         Chinese and other scripts always use character bigrams.
     stopwords : dict of str to iterable of str, optional
         Extra stop words per language code, e.g. ``{"en": ["nimbus"], "ko": ["고객"]}``, removed
         after the built-in ones. Compared with the terms as returned (lowercase, base form).
     ngram_range : tuple of (int, int), default (2, 3)
-        Smallest and largest n of the Korean and Japanese character n-grams of the fallback.
+        Smallest and largest n of the Korean and Japanese character n-grams of
+        ``analyzer="ngram"``.
 
     Notes
     -----
@@ -529,9 +599,12 @@ class Tokenizer:
 
     Korean and Japanese sentences are cached (the last 65,536 of each language), so the
     templates CRM messages repeat are analysed once.
-    - Character n-grams (fallback): every n-gram of ``ngram_range`` of each run of non-Latin
-      letters (punctuation and spaces split runs; a run shorter than the smallest n is kept
-      whole); the Latin words and numbers in the text follow the English rules.
+    - Whole words (fallback when an analyser cannot be imported): Korean split at spaces and
+      punctuation with common particles and endings stripped when two syllables stay;
+      Japanese runs of kanji and of katakana (hiragana runs dropped).
+    - Character n-grams (``analyzer="ngram"``): every n-gram of ``ngram_range`` of each run of
+      non-Latin letters (punctuation and spaces split runs; a run shorter than the smallest n
+      is kept whole); the Latin words and numbers in the text follow the English rules.
 
     Text is NFKC-normalised first (fullwidth letters and digits, halfwidth Katakana).
 
@@ -540,9 +613,9 @@ class Tokenizer:
     >>> tok = Tokenizer()
     >>> tok("Our 24/7 support team answers in minutes.")
     ['24', '7', 'support', 'team', 'answers', 'minutes']
-    >>> tok("Nimbus는 Salesforce와 연동됩니다.")  # with kiwipiepy
+    >>> tok("Nimbus는 Salesforce와 연동됩니다.")
     ['nimbus', 'salesforce', '연동']
-    >>> tok("Salesforceと連携できます。")  # with janome
+    >>> tok("Salesforceと連携できます。")
     ['salesforce', '連携']
     >>> Tokenizer("ko", analyzer="ngram")("연동을 지원합니다")
     ['연동', '동을', '연동을', '지원', '원합', '합니', '니다', '지원합', '원합니', '합니다']
@@ -636,6 +709,8 @@ class Tokenizer:
             terms = _english(text)
         elif backend in ("kiwipiepy", "janome"):
             terms = _morphological_terms(language, [text])[0]
+        elif backend == "words":
+            terms = _korean_words(text) if language == "ko" else _japanese_words(text)
         elif language in ("ko", "ja"):
             terms = _ngrams(text, *self.ngram_range)
         else:  # Chinese and other scripts: character bigrams

@@ -74,9 +74,7 @@ def _active(html: str) -> _Active:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> _Active:
     """What the report template itself brings (a notebook with one harmless output)."""
-    cell = new_code_cell(
-        outputs=[nbformat.v4.new_output("display_data", data={"text/plain": "1"})]
-    )
+    cell = new_code_cell(outputs=[nbformat.v4.new_output("display_data", data={"text/plain": "1"})])
     path = tmp_path_factory.mktemp("template") / "plain.html"
     return _active(export_html(new_notebook(cells=[cell]), path).read_text(encoding="utf-8"))
 
@@ -141,12 +139,12 @@ def test_segmentation_report_on_a_hostile_export(tmp_path: Path, template: _Acti
 def test_package_tables_with_hostile_levels(tmp_path: Path, template: _Active) -> None:
     """Lead quality by source (notebook 04's table) and reason codes (notebook 02's) built by
     the package on hostile levels, shown the way the notebooks show them."""
-    code = '''
+    code = """
 import numpy as np, pandas as pd
 from IPython.display import Markdown, display
 from research.conversion import LeadScorer
 from research.funnel import lead_quality_by_source
-HOSTILE = %r
+HOSTILE = __HOSTILE__
 rng = np.random.default_rng(0)
 n = 900
 leads = pd.DataFrame({
@@ -155,7 +153,7 @@ leads = pd.DataFrame({
 })
 leads["is_sql"] = rng.random(n) < 0.3
 quality = lead_quality_by_source(leads, source_col="channel")
-display(quality.style.format({"rate": "{:.1%%}"}).set_caption(f"by {quality.index[0]}"))
+display(quality.style.format({"rate": "{:.1%}"}).set_caption(f"by {quality.index[0]}"))
 display(Markdown(f"The weakest source is **{quality['rate'].idxmin()}**; "
                  f"see [{HOSTILE[2]}]({HOSTILE[2]})."))
 X = pd.DataFrame({"job": rng.choice(HOSTILE, n), "age": rng.integers(20, 70, n)})
@@ -163,7 +161,7 @@ y = pd.Series(rng.random(n) < 0.2 + 0.2 * (X["job"] == HOSTILE[1]))
 codes = LeadScorer("logistic").fit(X, y).reason_codes(X.head(3), top=2)
 display(codes.style.hide().set_caption(str(codes["text"].iloc[0])))
 codes
-''' % (HOSTILE,)
+""".replace("__HOSTILE__", repr(HOSTILE))
     nb = new_notebook(cells=[new_markdown_cell("# Hostile levels"), new_code_cell(code)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     NotebookClient(nb, timeout=600, kernel_name="python3").execute()

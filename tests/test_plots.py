@@ -1958,7 +1958,8 @@ def test_headline_effects_real_upworthy():
 
 
 @pytest.mark.skipif(
-    "IPAexGothic" not in plots.CJK_FONTS, reason="the text extra's fonts are not installed"
+    "IPAexGothic" not in plots.CJK_FONTS,
+    reason="the fonts of koreanize-matplotlib / matplotlib-fontja are not installed",
 )
 def test_bold_cjk_titles_draw_without_font_warnings(caplog):
     fig = plot_distinctive_terms(_terms(), n=5, title="다음 打ち合わせ: 無料")  # a bold title

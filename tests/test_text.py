@@ -223,24 +223,36 @@ def test_chinese_and_other_scripts_give_bigrams() -> None:
 
 
 @pytest.mark.usefixtures("no_analyzers")
-def test_missing_analyzer_falls_back_and_warns_once() -> None:
+def test_missing_analyzer_falls_back_to_whole_words_and_warns_once() -> None:
     assert available_analyzers() == {
         "en": "regex",
-        "ko": "ngram",
-        "ja": "ngram",
+        "ko": "words",
+        "ja": "words",
         "zh": "ngram",
         "other": "ngram",
     }
-    with pytest.warns(UserWarning, match=r'kiwipiepy is not installed.*"research\[text\]"'):
-        ko = Tokenizer()("연동됩니다")
-    assert ko == ["연동", "동됩", "됩니", "니다", "연동됩", "동됩니", "됩니다"]
-    with pytest.warns(UserWarning, match=r"janome is not installed"):
-        ja = Tokenizer().tokenize_many(["連携です", "連携"])
-    assert ja == [["連携", "携で", "です", "連携で", "携です"], ["連携"]]
+    with pytest.warns(UserWarning, match=r"kiwipiepy could not be imported.*pip install kiwipiepy"):
+        ko = Tokenizer()("Nimbus는 Salesforce와 연동됩니다. 연동돼요, 연동을!")
+    # the particles and endings go, the word stays whole: one term for the three forms
+    assert ko == ["nimbus", "salesforce", "연동", "연동", "연동"]
+    with pytest.warns(UserWarning, match=r"janome could not be imported"):
+        ja = Tokenizer().tokenize_many(["Salesforceと連携できます。", "無料トライアルをチームで"])
+    assert ja == [["salesforce", "連携"], ["無料", "トライアル", "チーム"]]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # once per language: no second warning
         Tokenizer("ko")("연동돼요")
         Tokenizer("ja").tokenize_many(["連携しています。"])
+
+
+@pytest.mark.usefixtures("no_analyzers")
+def test_fallback_keeps_words_whole_not_fragments() -> None:
+    """The issue's case: brand and marketing came out as 브랜, 랜드, 마케, 케팅."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        terms = Tokenizer("ko")("브랜드 마케팅은 회사가 평가하는 전략입니다")
+    assert terms[:3] == ["브랜드", "마케팅", "회사"]
+    assert "평가" in terms and "전략" in terms
+    assert not {"브랜", "랜드", "마케", "케팅"} & set(terms)
 
 
 # --------------------------------------------------------------------------------------------
@@ -349,7 +361,7 @@ def test_pickles_and_works_with_tfidf() -> None:
 
 
 @pytest.mark.usefixtures("kiwi", "janome")
-def test_available_analyzers_with_the_extra() -> None:
+def test_available_analyzers_installed_with_the_package() -> None:
     assert available_analyzers() == {
         "en": "regex",
         "ko": "kiwipiepy",
