@@ -23,13 +23,21 @@ def require_frame(obj: object, what: str, hint: str = "") -> pd.DataFrame:
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    """Raise a ValueError naming every missing column and the columns there are."""
+    """Raise a ValueError naming every missing column and the columns there are, or a column
+    name that appears more than once."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(
             f"{what} ({len(frame):,} rows) has no column {', '.join(map(repr, missing))}; "
             f"its columns are {list(map(str, frame.columns))}. Pass the right name with the "
             f"matching *_col argument."
+        )
+    counts = frame.columns.value_counts()
+    doubled = [c for c in columns if counts.get(c, 0) > 1]
+    if doubled:
+        raise ValueError(
+            f"{what} has {', '.join(f'{counts[c]} columns named {c!r}' for c in doubled)}: "
+            "rename or drop the extra ones, so it is clear which to use"
         )
 
 

@@ -593,9 +593,13 @@ def fit_bgnbd(
     return _fit(candidates, model="BG/NBD", n_obs=len(x), penalizer=penalizer, notes=_BGNBD_NOTES)
 
 
-def _bgnbd_params(fit: ModelFit) -> tuple[float, float, float, float]:
+def _describe(fit: object) -> str:
+    return f"a {fit.model} fit" if isinstance(fit, ModelFit) else type(fit).__name__
+
+
+def _bgnbd_params(fit: ModelFit, name: str = "fit") -> tuple[float, float, float, float]:
     if not isinstance(fit, ModelFit) or fit.model != "BG/NBD":
-        raise TypeError("expected the result of fit_bgnbd")
+        raise TypeError(f"{name}: expected the result of fit_bgnbd, got {_describe(fit)}")
     return tuple(float(fit.params[k]) for k in ("r", "alpha", "a", "b"))  # type: ignore[return-value]
 
 
@@ -766,6 +770,11 @@ _GG_NOTES = {
 }
 
 
+def _check_gamma_gamma(fit: object, name: str) -> None:
+    if not isinstance(fit, ModelFit) or fit.model != "Gamma-Gamma":
+        raise TypeError(f"{name}: expected the result of fit_gamma_gamma, got {_describe(fit)}")
+
+
 def fit_gamma_gamma(
     summary: pd.DataFrame,
     frequency_col: str = "frequency",
@@ -892,8 +901,7 @@ def expected_average_spend(
     ``constant_spend`` limit a repeat customer gets their own mean; at ``same_mean_spend``
     everyone gets ``p / nu``.
     """
-    if not isinstance(fit, ModelFit) or fit.model != "Gamma-Gamma":
-        raise TypeError("expected the result of fit_gamma_gamma")
+    _check_gamma_gamma(fit, "fit")
     x, m, index = _spend_arrays(summary, frequency_col, monetary_col)
     if fit.boundary == "constant_spend":
         q, scale = float(fit.params["q"]), float(fit.params["scale"])
@@ -962,6 +970,8 @@ def customer_lifetime_value(
         )
     if not (unit_days > 0 and math.isfinite(unit_days)):
         raise ValueError(f"unit_days must be a positive number of days, got {unit_days!r}")
+    _bgnbd_params(bgnbd, "bgnbd")
+    _check_gamma_gamma(gamma_gamma, "gamma_gamma")
     cols = dict(frequency_col=frequency_col, recency_col=recency_col, T_col=T_col)
     month = 30.4375 / unit_days
     spend = expected_average_spend(gamma_gamma, summary, frequency_col, monetary_col)

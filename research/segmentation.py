@@ -91,16 +91,54 @@ def _period_codes(dates: pd.Series, time_unit: str) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
-def _parse_dates(frame: pd.DataFrame, date_col: str, date_format: str | None) -> pd.Series:
+# the range a nanosecond timestamp can hold, which every later step uses
+_FIRST_DATE, _LAST_DATE = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
+
+
+@dataclass(frozen=True)
+class _Dates:
+    """Parsed timestamps (naive; UTC when the export had zones) and how they were read."""
+
+    values: pd.Series
+    zone: object  # the export's time zone (None when it had none)
+    converted_to_utc: int  # rows whose zone or offset was converted to UTC
+    assumed_utc: int  # rows without a zone among rows with one, taken as UTC
+
+
+def _parse_dates(frame: pd.DataFrame, date_col: str, date_format: str | None) -> _Dates:
+    """The date column as naive timestamps, on one clock.
+
+    Zone-aware dates (a tz-aware column, or strings with offsets, mixed or not) are converted to
+    UTC, so two purchases compare by the instant they happened, not by their wall-clock time;
+    strings without an offset among strings with one are taken as UTC (and counted).
+    """
     raw = frame[date_col]
+    zone, converted, assumed = None, 0, 0
     if isinstance(raw.dtype, pd.DatetimeTZDtype):
-        parsed = raw.dt.tz_localize(None)
+        zone, converted = raw.dt.tz, int(raw.notna().sum())
+        parsed = raw.dt.tz_convert("UTC").dt.tz_localize(None)
     elif pd.api.types.is_datetime64_any_dtype(raw.dtype):
         parsed = raw
     else:
-        parsed = pd.to_datetime(raw, errors="coerce", format=date_format)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "could not infer format"
+            try:
+                parsed = pd.to_datetime(raw, errors="coerce", format=date_format)
+            except (ValueError, TypeError):  # mixed offsets, or offsets beside naive dates
+                parsed = pd.to_datetime(raw, errors="coerce", format=date_format, utc=True)
+            if parsed.isna().sum() > raw.isna().sum() and date_format is None:
+                # naive strings beside strings with an offset: read every one as UTC
+                utc = pd.to_datetime(raw, errors="coerce", utc=True, format="mixed")
+                if utc.isna().sum() < parsed.isna().sum():
+                    parsed = utc
         if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-            parsed = parsed.dt.tz_localize(None)
+            text = raw.astype("string")
+            has_zone = text.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z|UTC|GMT)\s*$", regex=True)
+            has_zone = has_zone.fillna(False).to_numpy(dtype=bool) & parsed.notna().to_numpy()
+            converted = int(has_zone.sum())
+            assumed = int(parsed.notna().sum()) - converted
+            zone = parsed.dt.tz
+            parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
     bad = parsed.isna()
     if bad.any():
         labels = frame.index[bad.to_numpy()]
@@ -110,19 +148,55 @@ def _parse_dates(frame: pd.DataFrame, date_col: str, date_format: str | None) ->
             f"or cannot be read as dates (rows {rows_repr(labels)}; values such as {values}). "
             f"Fix or drop them, or pass date_format= to say how the dates are written."
         )
-    return parsed
+    outside = ((parsed < _FIRST_DATE) | (parsed > _LAST_DATE)).to_numpy()
+    if outside.any():
+        raise ValueError(
+            f"column {date_col!r} has {int(outside.sum()):,} dates outside "
+            f"{_FIRST_DATE:%Y-%m-%d} to {_LAST_DATE:%Y-%m-%d} (rows "
+            f"{rows_repr(frame.index[outside])}; values such as {raw[outside].head(5).tolist()}):"
+            " check the year"
+        )
+    return _Dates(parsed.astype("datetime64[ns]"), zone, converted, assumed)
+
+
+def _observation_end(value: object, dates: _Dates) -> pd.Timestamp:
+    """``observation_end`` on the clock of the dates (UTC when they had zones)."""
+    try:
+        end = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError) as err:
+        raise ValueError(
+            f"observation_end={value!r} cannot be read as a date; give it like '2024-06-30'"
+        ) from err
+    if pd.isna(end):
+        raise ValueError(f"observation_end={value!r} is not a date")
+    if end.tzinfo is None and dates.zone is not None:
+        end = end.tz_localize(dates.zone)  # a naive end is on the export's own clock
+    if end.tzinfo is not None:
+        end = end.tz_convert("UTC").tz_localize(None)
+    if not (_FIRST_DATE <= end <= _LAST_DATE):
+        raise ValueError(f"observation_end={value!r} is outside the dates a timestamp can hold")
+    return end
 
 
 def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
+    """The column as float64: numbers, or numbers stored as text; a clear error otherwise."""
     raw = frame[col]
-    if pd.api.types.is_bool_dtype(raw.dtype) or not pd.api.types.is_numeric_dtype(raw.dtype):
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        raise TypeError(
+            f"column {col!r} holds true/false values, not amounts or quantities: map the "
+            "right column"
+        )
+    if not pd.api.types.is_numeric_dtype(raw.dtype):
+        flags = raw.map(lambda v: isinstance(v, bool | np.bool_), na_action="ignore")
+        if flags.fillna(False).astype(bool).any():
+            raise TypeError(f"column {col!r} holds true/false values, not amounts or quantities")
         converted = pd.to_numeric(raw, errors="coerce")
         bad = converted.isna() & raw.notna()
         if bad.any():
             raise ValueError(
                 f"column {col!r} must be numeric; {int(bad.sum()):,} of {len(frame):,} rows are "
                 f"not numbers (rows {rows_repr(frame.index[bad.to_numpy()])}; values such as "
-                f"{raw[bad].head(5).tolist()})."
+                f"{raw[bad].head(5).tolist()}). Remove units or currency signs first."
             )
         raw = converted
     missing = raw.isna()
@@ -132,7 +206,14 @@ def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
             f"(rows {rows_repr(frame.index[missing.to_numpy()])}); fill or drop them first: an "
             f"unknown amount cannot be counted as a purchase of any value."
         )
-    return raw.to_numpy(dtype=np.float64)
+    values = raw.to_numpy(dtype=np.float64)
+    infinite = np.isinf(values)
+    if infinite.any():
+        raise ValueError(
+            f"column {col!r} has {int(infinite.sum()):,} infinite values (rows "
+            f"{rows_repr(frame.index[infinite])}): no purchase is worth infinity"
+        )
+    return values
 
 
 _RETURN_RULES = ("net", "exclude", "error")
@@ -318,7 +399,8 @@ def _clean_lines(
         raise ValueError("transactions is empty (0 rows): there is nothing to summarise")
 
     n_in = len(frame)
-    dates = _parse_dates(frame, date_col, date_format)
+    parsed = _parse_dates(frame, date_col, date_format)
+    dates = parsed.values
     amount = _line_value(frame, amount_col, quantity_col, price_col)
     value_name = amount_col if price_col is None else f"{quantity_col} x {price_col}"
     report: list[dict[str, object]] = []
@@ -334,6 +416,18 @@ def _clean_lines(
             }
         )
 
+    as_text = [
+        c
+        for c in (amount_col if price_col is None else None, quantity_col, price_col)
+        if c is not None and not pd.api.types.is_numeric_dtype(frame[c].dtype)
+    ]
+    if as_text:
+        note(
+            "numbers stored as text",
+            np.zeros(n_in, dtype=bool),
+            f"read as numbers: {', '.join(map(repr, as_text))}",
+            value=np.nan,
+        )
     keep = np.ones(n_in, dtype=bool)
     codes, uniques, mixed = _codes(frame[customer_col])
     missing_id = codes < 0
@@ -365,11 +459,22 @@ def _clean_lines(
             "Use returns='net' to net them against the purchases they return."
         )
 
-    obs_end = dates[keep].max() if observation_end is None else None
-    if observation_end is not None:
-        obs_end = pd.Timestamp(observation_end)
-        if obs_end.tzinfo is not None:
-            obs_end = obs_end.tz_localize(None)
+    if parsed.converted_to_utc or parsed.assumed_utc:
+        note(
+            "dates with time zones",
+            np.zeros(n_in, dtype=bool),
+            f"{parsed.converted_to_utc:,} dates with a zone or offset converted to UTC, so "
+            "purchases compare by the instant they happened"
+            + (
+                f"; {parsed.assumed_utc:,} dates without one taken as UTC"
+                if parsed.assumed_utc
+                else ""
+            ),
+            value=np.nan,
+        )
+    obs_end = (
+        dates[keep].max() if observation_end is None else _observation_end(observation_end, parsed)
+    )
     if pd.isna(obs_end):
         raise ValueError(
             f"none of the {n_in:,} rows is a purchase with a customer id "
@@ -1397,7 +1502,7 @@ class CustomerSegmenter(BaseEstimator):
 
     def _select_k(self, Z: np.ndarray) -> pd.DataFrame:
         lo, hi = self.k_range
-        hi = min(hi, len(Z) - 1)
+        hi = min(hi, len(Z) - 1, len(np.unique(Z, axis=0)))
         if hi < lo:
             raise ValueError(f"{len(Z)} customers are too few to choose among k = {self.k_range}")
         sample = min(self.silhouette_sample, len(Z))
@@ -1418,6 +1523,11 @@ class CustomerSegmenter(BaseEstimator):
             if self.method == "gmm":
                 row["bic"] = model.bic(Z)
             rows.append(row)
+        if not rows:
+            raise ValueError(
+                f"no k in {self.k_range} splits these customers into two or more segments: "
+                "their features barely differ"
+            )
         scores = pd.DataFrame(rows)
         criteria = [c for c in _CRITERIA if c in scores]
         for c in criteria:
@@ -1474,6 +1584,19 @@ class CustomerSegmenter(BaseEstimator):
         require_columns(X, [self.value_col], "X")
         if len(feats) < 3:
             raise ValueError(f"X has {len(feats)} customers; at least 3 are needed to segment")
+        distinct = len(np.unique(feats.to_numpy(), axis=0))
+        if distinct < 2:
+            raise ValueError(
+                f"all {len(feats):,} customers of X have the same {list(self.features)}: there "
+                "is nothing to segment"
+            )
+        k_wanted = self.k_range[0] if self.n_segments == "auto" else int(self.n_segments)
+        if distinct < k_wanted:
+            raise ValueError(
+                f"X has only {distinct} distinct customer profiles in {list(self.features)}, "
+                f"fewer than the {k_wanted} segments asked for: lower "
+                + ("k_range" if self.n_segments == "auto" else "n_segments")
+            )
         self.scaler_ = StandardScaler().fit(feats.to_numpy())
         Z = self.scaler_.transform(feats.to_numpy())
         if self.n_segments == "auto":

@@ -342,3 +342,44 @@ def test_netting_equals_the_rule_done_by_hand(events: list[tuple]) -> None:
             atol=1e-9,
         )
     assert got[2] == pytest.approx(want[2], abs=1e-9)
+
+
+def test_time_zones_compare_instants_not_wall_clocks() -> None:
+    # 20:00 in London on Feb 1 is 05:00 on Feb 2 in Tokyo: inside a window ending then
+    london = pd.to_datetime(["2024-01-01 20:00", "2024-02-01 20:00"]).tz_localize("Europe/London")
+    tx = pd.DataFrame({"c": ["x", "x"], "d": london, "v": [5.0, 7.0]})
+    kw = dict(customer_col="c", date_col="d", amount_col="v", return_report=True)
+    tokyo_end = pd.Timestamp("2024-02-02 05:00", tz="Asia/Tokyo")
+    summary, report = rfm_summary(tx, observation_end=tokyo_end, **kw)
+    assert summary.loc["x", "n_purchases"] == 2
+    assert (
+        "2 dates with a zone or offset converted to UTC"
+        in report.set_index("rule").loc["dates with time zones", "action"]
+    )
+    # an end without a zone is read on the export's own clock (London)
+    assert rfm_summary(tx, observation_end="2024-02-01 19:59", **kw)[0].loc["x", "n_purchases"] == 1
+    # offsets that differ, and a date without one among them (taken as UTC)
+    mixed = pd.DataFrame(
+        {
+            "c": ["x", "x", "y"],
+            "d": ["2024-01-01T23:30+09:00", "2024-01-01T15:00-05:00", "2024-01-01 12:00"],
+            "v": [1.0, 2.0, 3.0],
+        }
+    )
+    summary, report = rfm_summary(mixed, **kw)
+    assert summary.loc["x", "first_purchase"] == pd.Timestamp("2024-01-01 14:30")  # UTC
+    assert summary.loc["x", "last_purchase"] == pd.Timestamp("2024-01-01 20:00")
+    assert (
+        "1 dates without one taken as UTC"
+        in report.set_index("rule").loc["dates with time zones", "action"]
+    )
+
+
+def test_numbers_stored_as_text_are_read_and_counted() -> None:
+    tx = pd.DataFrame({"c": ["x", "x"], "d": ["2024-01-01", "2024-01-05"], "v": ["5.5", "7"]})
+    summary, report = rfm_summary(tx, customer_col="c", date_col="d", amount_col="v",
+                                  return_report=True)  # fmt: skip
+    assert summary.loc["x", "total_spend"] == 12.5
+    assert (
+        report.set_index("rule").loc["numbers stored as text", "action"] == "read as numbers: 'v'"
+    )

@@ -1,0 +1,565 @@
+"""A sweep of bad inputs over the public functions of the customer questions (segmentation and
+lifetime value): every one gets the documented exception type, with a message that names the
+column or argument (and the rows, where rows are at fault), never a crash deep in a library
+or a silently wrong number; and no input is modified on the way."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from research.clv import (
+    BoundaryFitWarning,
+    clv_by_segment,
+    customer_lifetime_value,
+    expected_purchases,
+    fit_bgnbd,
+    fit_gamma_gamma,
+    holdout_check,
+    holdout_purchases,
+    probability_alive,
+)
+from research.segmentation import (
+    CustomerSegmenter,
+    clean_transactions,
+    rfm_scores,
+    rfm_segments,
+    rfm_summary,
+)
+
+# -- the good inputs each case spoils ------------------------------------------------------------
+
+TX = pd.DataFrame(
+    {
+        "Kunde": ["k1", "k1", "k2", "k3", "k3", "k3"],
+        "Datum": [
+            "2024-01-02",
+            "2024-02-10",
+            "2024-01-20",
+            "2024-01-05",
+            "2024-03-01",
+            "2024-03-09",
+        ],
+        "Betrag": [12.5, 30.0, 8.0, 5.0, 7.5, 20.0],
+        "Menge": [1, 3, 1, 1, 1, 2],
+        "Preis": [12.5, 10.0, 8.0, 5.0, 7.5, 10.0],
+        "Beleg": ["A1", "A2", "A3", "A4", "A5", "A6"],
+        "Artikel": ["p", "q", "p", "r", "p", "q"],
+    }
+)
+TX_COLS = dict(customer_col="Kunde", date_col="Datum", amount_col="Betrag")
+SUMMARY = pd.DataFrame(
+    {
+        "freq": [2.0, 0, 1, 4, 0, 3, 1, 0],
+        "rec": [20.0, 0, 5, 30, 0, 25, 12, 0],
+        "age": [30.0, 30, 28, 35, 10, 40, 20, 15],
+        "spend": [25.0, 0, 12, 40, 0, 18, 9, 0],
+    },
+    index=[f"c{i}" for i in range(8)],
+)
+FIT_COLS = dict(frequency_col="freq", recency_col="rec", T_col="age")
+
+
+def _with(frame: pd.DataFrame, col: str, values: list) -> pd.DataFrame:
+    out = frame.copy()
+    out[col] = pd.Series(values, index=frame.index, dtype=object)
+    return out
+
+
+def _bad_values(n: int, row: int, value: object) -> list:
+    return [value if i == row else v for i, v in enumerate(range(1, n + 1))]
+
+
+# -- cases: (id, call, exception, pattern the message must match) --------------------------------
+
+CASES: list[tuple[str, Callable[[], object], type[Exception], str]] = []
+
+
+def case(name: str, call: Callable[[], object], exc: type[Exception], pattern: str) -> None:
+    CASES.append((name, call, exc, pattern))
+
+
+NOT_FRAMES = {
+    "dict": TX.to_dict(),
+    "list": [[1, 2]],
+    "series": TX["Betrag"],
+    "none": None,
+    "array": TX.to_numpy(),
+}
+
+# transactions: rfm_summary and clean_transactions share the rules, each is swept
+for fname, func in (("rfm_summary", rfm_summary), ("clean_transactions", clean_transactions)):
+    for kind, obj in NOT_FRAMES.items():
+        case(
+            f"{fname}-not-a-frame-{kind}",
+            lambda f=func, o=obj: f(o, **TX_COLS),
+            TypeError,
+            r"transactions must be a pandas DataFrame",
+        )
+    for role in ("customer_col", "date_col", "amount_col"):
+        case(
+            f"{fname}-missing-{role}",
+            lambda f=func, r=role: f(TX, **{**TX_COLS, r: "nope"}),
+            ValueError,
+            r"no column 'nope'.*columns are",
+        )
+    for role in ("quantity_col", "invoice_col", "product_col"):
+        case(
+            f"{fname}-missing-{role}",
+            lambda f=func, r=role: f(TX, **TX_COLS, **{r: "nope"}),
+            ValueError,
+            r"no column 'nope'",
+        )
+    for col in ("Kunde", "Datum", "Betrag"):
+        doubled = pd.concat([TX, TX[[col]]], axis=1)
+        case(
+            f"{fname}-doubled-column-{col}",
+            lambda f=func, d=doubled: f(d, **TX_COLS),
+            ValueError,
+            rf"2 columns named '{col}'",
+        )
+    case(
+        f"{fname}-same-column-twice",
+        lambda f=func: f(TX, "Kunde", "Datum", "Kunde"),
+        ValueError,
+        r"different columns",
+    )
+    case(f"{fname}-empty", lambda f=func: f(TX.iloc[:0], **TX_COLS), ValueError, r"empty")
+    for label, value, exc, pattern in (
+        ("inf", np.inf, ValueError, r"'Betrag' has 1 infinite values \(rows 2\)"),
+        ("-inf", -np.inf, ValueError, r"'Betrag' has 1 infinite values \(rows 2\)"),
+        ("nan", np.nan, ValueError, r"'Betrag' has 1 missing values of 6 rows \(rows 2\)"),
+        ("none", None, ValueError, r"'Betrag' has 1 missing values of 6 rows \(rows 2\)"),
+        ("text-with-unit", "5.2 h", ValueError, r"'Betrag' must be numeric.*rows 2.*5\.2 h"),
+        ("currency", "€8", ValueError, r"'Betrag' must be numeric.*rows 2"),
+        ("bool-in-text", True, TypeError, r"'Betrag' holds true/false values"),
+        ("list", [1], ValueError, r"'Betrag' must be numeric.*rows 2"),
+    ):
+        bad = _with(TX, "Betrag", [12.5, 30.0, value, 5.0, 7.5, 20.0])
+        case(f"{fname}-amount-{label}", lambda f=func, b=bad: f(b, **TX_COLS), exc, pattern)
+    booleans = TX.assign(Betrag=[True, False, True, True, False, True])
+    case(
+        f"{fname}-amount-bool-dtype",
+        lambda f=func, b=booleans: f(b, **TX_COLS),
+        TypeError,
+        r"'Betrag' holds true/false values",
+    )
+    for label, value in (("inf", np.inf), ("text", "three"), ("nan", np.nan)):
+        bad = _with(TX, "Menge", [1, 3, value, 1, 1, 2])
+        case(
+            f"{fname}-quantity-{label}",
+            lambda f=func, b=bad: f(b, **TX_COLS, quantity_col="Menge"),
+            ValueError,
+            r"'Menge'.*rows 2",
+        )
+        bad = _with(TX, "Preis", [12.5, 10.0, value, 5.0, 7.5, 10.0])
+        case(
+            f"{fname}-price-{label}",
+            lambda f=func, b=bad: f(
+                b, "Kunde", "Datum", None, quantity_col="Menge", price_col="Preis"
+            ),
+            ValueError,
+            r"'Preis'.*rows 2",
+        )
+    case(
+        f"{fname}-price-without-quantity",
+        lambda f=func: f(TX, "Kunde", "Datum", None, price_col="Preis"),
+        ValueError,
+        r"price_col='Preis' needs quantity_col",
+    )
+    case(
+        f"{fname}-price-and-amount",
+        lambda f=func: f(TX, **TX_COLS, quantity_col="Menge", price_col="Preis"),
+        ValueError,
+        r"either as amount_col='Betrag' or as quantity_col x price_col",
+    )
+    case(
+        f"{fname}-no-value",
+        lambda f=func: f(TX, "Kunde", "Datum", None),
+        ValueError,
+        r"pass amount_col",
+    )
+    for label, value in (
+        ("garbage", "soon"),
+        ("month-13", "2024-13-01"),
+        ("none", None),
+        ("number-text", "12.5.2024x"),
+    ):
+        bad = _with(
+            TX,
+            "Datum",
+            ["2024-01-02", "2024-02-10", value, "2024-01-05", "2024-03-01", "2024-03-09"],
+        )
+        case(
+            f"{fname}-date-{label}",
+            lambda f=func, b=bad: f(b, **TX_COLS),
+            ValueError,
+            r"'Datum' has 1 of 6 rows that are missing or cannot be read as dates \(rows 2",
+        )
+    for year in ("1600", "2300", "0099"):
+        bad = _with(
+            TX,
+            "Datum",
+            ["2024-01-02", "2024-02-10", f"{year}-01-20", "2024-01-05", "2024-03-01", "2024-03-09"],
+        )
+        case(
+            f"{fname}-date-year-{year}",
+            lambda f=func, b=bad: f(b, **TX_COLS),
+            ValueError,
+            r"'Datum' has 1 (dates outside|of 6 rows).*rows 2",
+        )
+    for label, value, pattern in (
+        ("garbage", "next friday", r"observation_end='next friday' cannot be read as a date"),
+        ("list", [2024, 1, 1], r"observation_end=\[2024, 1, 1\] cannot be read as a date"),
+        ("nat", pd.NaT, r"observation_end=NaT is not a date"),
+        ("far", "2999-01-01", r"observation_end='2999-01-01'"),
+        ("before-all", "2020-01-01", r"none of the 6 rows is a purchase on or before 2020-01-01"),
+    ):
+        case(
+            f"{fname}-observation-end-{label}",
+            lambda f=func, v=value: f(TX, **TX_COLS, observation_end=v),
+            ValueError,
+            pattern,
+        )
+    for arg, value in (
+        ("returns", "drop"),
+        ("returns", None),
+        ("duplicates", "yes"),
+        ("zero_amounts", "maybe"),
+        ("zero_amounts", False),
+    ):
+        case(
+            f"{fname}-rule-{arg}-{value}",
+            lambda f=func, a=arg, v=value: f(TX, **TX_COLS, **{a: v}),
+            ValueError,
+            rf"{arg} must be",
+        )
+    returns = TX.assign(Betrag=[12.5, -30.0, 8.0, 5.0, 7.5, 20.0])
+    case(
+        f"{fname}-returns-error",
+        lambda f=func, r=returns: f(r, **TX_COLS, returns="error"),
+        ValueError,
+        r"1 of 6 rows are returns or cancellations.*rows 1.*returns='net'",
+    )
+    no_ids = TX.assign(Kunde=["", " ", None, np.nan, "", "  "])
+    case(
+        f"{fname}-no-ids",
+        lambda f=func, d=no_ids: f(d, **TX_COLS),
+        ValueError,
+        r"none of the 6 rows is a purchase with a customer id \(6 rows have no 'Kunde'\)",
+    )
+
+for arg, value in (
+    ("time_unit", "Y"),
+    ("time_unit", None),
+    ("time_scale", 0),
+    ("time_scale", -7),
+    ("time_scale", np.inf),
+    ("time_scale", "7"),
+):
+    case(
+        f"rfm_summary-{arg}-{value}",
+        lambda a=arg, v=value: rfm_summary(TX, **TX_COLS, **{a: v}),
+        ValueError,
+        rf"{arg} must be",
+    )
+
+# -- fits on the per-customer summary ----------------------------------------------------------
+for fname, func, cols in (
+    ("fit_bgnbd", fit_bgnbd, FIT_COLS),
+    ("fit_gamma_gamma", fit_gamma_gamma, dict(frequency_col="freq", monetary_col="spend")),
+):
+    for kind, obj in NOT_FRAMES.items():
+        case(
+            f"{fname}-not-a-frame-{kind}",
+            lambda f=func, o=obj, c=cols: f(o, **c),
+            TypeError,
+            r"summary must be a pandas DataFrame",
+        )
+    case(f"{fname}-empty", lambda f=func, c=cols: f(SUMMARY.iloc[:0], **c), ValueError, r"empty")
+    for role, col in cols.items():
+        case(
+            f"{fname}-missing-{role}",
+            lambda f=func, c=cols, r=role: f(SUMMARY, **{**c, r: "x"}),
+            ValueError,
+            r"no column 'x'",
+        )
+        for label, value, exc, pattern in (
+            (
+                "nan",
+                np.nan,
+                ValueError,
+                rf"'{col}' of summary has 1 missing or infinite.*rows 'c3'",
+            ),
+            (
+                "inf",
+                np.inf,
+                ValueError,
+                rf"'{col}' of summary has 1 missing or infinite.*rows 'c3'",
+            ),
+            (
+                "negative",
+                -1.0,
+                ValueError,
+                rf"'{col}' of summary has 1 negative values \(rows 'c3'\)",
+            ),
+            ("text", "four", TypeError, rf"column '{col}' of summary must be numeric"),
+        ):
+            bad = _with(SUMMARY, col, [value if i == 3 else v for i, v in enumerate(SUMMARY[col])])
+            if label != "text":
+                bad[col] = bad[col].astype(float)
+            case(f"{fname}-{col}-{label}", lambda f=func, b=bad, c=cols: f(b, **c), exc, pattern)
+        flags = SUMMARY.assign(**{col: SUMMARY[col] > 0})
+        case(
+            f"{fname}-{col}-bool",
+            lambda f=func, b=flags, c=cols: f(b, **c),
+            TypeError,
+            rf"column '{col}' of summary must be numeric, got dtype bool",
+        )
+    for value in (-1, np.nan, np.inf, "0.1", True):
+        case(
+            f"{fname}-penalizer-{value}",
+            lambda f=func, c=cols, v=value: f(SUMMARY, **c, penalizer=v),
+            ValueError,
+            r"penalizer must be a non-negative number",
+        )
+    k = 4 if func is fit_bgnbd else 3
+    for label, value in (
+        ("short", (1.0,) * (k - 1)),
+        ("zero", (0.0,) * k),
+        ("nan", (np.nan,) * k),
+        ("negative", (-1.0,) * k),
+    ):
+        case(
+            f"{fname}-start-{label}",
+            lambda f=func, c=cols, v=value: f(SUMMARY, **c, start=v),
+            ValueError,
+            r"start must be",
+        )
+
+late = SUMMARY.assign(rec=SUMMARY["rec"].where(SUMMARY.index != "c2", 99.0))
+case(
+    "fit_bgnbd-recency-after-T",
+    lambda: fit_bgnbd(late, **FIT_COLS),
+    ValueError,
+    r"1 customers have 'rec' greater than 'age' \(rows 'c2'\)",
+)
+odd = SUMMARY.assign(rec=SUMMARY["rec"].where(SUMMARY.index != "c1", 3.0))
+case(
+    "fit_bgnbd-recency-without-repeat",
+    lambda: fit_bgnbd(odd, **FIT_COLS),
+    ValueError,
+    r"no repeat purchase but a positive 'rec' \(rows 'c1'\)",
+)
+case(
+    "fit_bgnbd-no-repeat-buyer",
+    lambda: fit_bgnbd(SUMMARY.assign(freq=0.0, rec=0.0), **FIT_COLS),
+    ValueError,
+    r"'freq' is 0 for all 8 customers",
+)
+case(
+    "fit_bgnbd-no-time",
+    lambda: fit_bgnbd(
+        SUMMARY.assign(freq=0.0, rec=0.0, age=0.0).assign(freq=[1.0] + [0.0] * 7), **FIT_COLS
+    ),
+    ValueError,
+    r"greater than 'age'|'age' is 0",
+)
+case(
+    "fit_gamma_gamma-too-few",
+    lambda: fit_gamma_gamma(SUMMARY.head(2), frequency_col="freq", monetary_col="spend"),
+    ValueError,
+    r"only 1 customers have repeat purchases",
+)
+case(
+    "fit_gamma_gamma-one-spend",
+    lambda: fit_gamma_gamma(SUMMARY.assign(spend=5.0), frequency_col="freq", monetary_col="spend"),
+    ValueError,
+    r"same 'spend'",
+)
+
+# -- predictions and value --------------------------------------------------------------------
+
+
+def _fits():
+    rng = np.random.default_rng(0)
+    n = 300
+    x = rng.poisson(2, n).astype(float)
+    T = rng.uniform(20, 40, n)
+    summary = pd.DataFrame(
+        {
+            "frequency": x,
+            "recency": np.where(x > 0, T * rng.uniform(0.3, 1, n), 0.0),
+            "T": T,
+            "monetary_value": np.where(x > 0, rng.gamma(4, 10, n), 0.0),
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BoundaryFitWarning)  # no dropout: fine for these checks
+        return fit_bgnbd(summary), fit_gamma_gamma(summary), summary
+
+
+BG, GG, S = _fits()
+for label, value in (("zero", 0), ("negative", -3), ("float", 1.5), ("bool", True), ("text", "12")):
+    case(
+        f"customer_lifetime_value-horizon-{label}",
+        lambda v=value: customer_lifetime_value(BG, GG, S, horizon_months=v),
+        ValueError,
+        r"horizon_months must be a positive integer",
+    )
+for value in (-0.1, 1.0, 12):
+    case(
+        f"customer_lifetime_value-discount-{value}",
+        lambda v=value: customer_lifetime_value(BG, GG, S, monthly_discount_rate=v),
+        ValueError,
+        r"monthly_discount_rate must be in \[0, 1\)",
+    )
+for value in (0, -7, np.inf, np.nan):
+    case(
+        f"customer_lifetime_value-unit-days-{value}",
+        lambda v=value: customer_lifetime_value(BG, GG, S, unit_days=v),
+        ValueError,
+        r"unit_days must be a positive number of days",
+    )
+case(
+    "customer_lifetime_value-swapped-models",
+    lambda: customer_lifetime_value(GG, BG, S),
+    TypeError,
+    r"bgnbd: expected the result of fit_bgnbd, got a Gamma-Gamma fit",
+)
+case(
+    "customer_lifetime_value-two-bgnbd",
+    lambda: customer_lifetime_value(BG, BG, S),
+    TypeError,
+    r"gamma_gamma: expected the result of fit_gamma_gamma, got a BG/NBD fit",
+)
+for value in (-1, np.nan, np.inf, "9"):
+    case(
+        f"expected_purchases-t-{value}",
+        lambda v=value: expected_purchases(BG, S, v),
+        ValueError,
+        r"t must be a non-negative number of time units",
+    )
+case(
+    "probability_alive-not-a-fit",
+    lambda: probability_alive(S, S),
+    TypeError,
+    r"expected the result of fit_bgnbd",
+)
+case(
+    "probability_alive-missing-T",
+    lambda: probability_alive(BG, S.drop(columns="T")),
+    ValueError,
+    r"no column 'T'",
+)
+case(
+    "clv_by_segment-not-series",
+    lambda: clv_by_segment(S["T"], ["a"] * len(S)),
+    TypeError,
+    r"segments must be a pandas Series",
+)
+case(
+    "clv_by_segment-unsegmented",
+    lambda: clv_by_segment(S["T"], pd.Series("a", index=S.index[:5])),
+    ValueError,
+    r"295 customers of clv have no segment",
+)
+case(
+    "holdout_purchases-end-before-start",
+    lambda: holdout_purchases(TX, "2024-02-01", "2024-01-01", "Kunde", "Datum"),
+    ValueError,
+    r"holdout_end \(2024-01-01\) must be after calibration_end \(2024-02-01\)",
+)
+case(
+    "holdout_purchases-missing-column",
+    lambda: holdout_purchases(TX, "2024-01-01", "2024-02-01"),
+    ValueError,
+    r"no column 'customer_id'",
+)
+case(
+    "holdout_check-not-series",
+    lambda: holdout_check(BG, S, [1, 2], 10),
+    TypeError,
+    r"holdout_purchases must be a pandas Series",
+)
+
+# -- scores, segments, clusters -----------------------------------------------------------------
+RFM = rfm_summary(TX, **TX_COLS, return_report=True)[0]
+case("rfm_scores-not-a-frame", lambda: rfm_scores(RFM.to_numpy()), TypeError, r"DataFrame")
+case(
+    "rfm_scores-missing-column",
+    lambda: rfm_scores(RFM.drop(columns="n_purchases")),
+    ValueError,
+    r"no column 'n_purchases'",
+)
+case("rfm_segments-not-a-frame", lambda: rfm_segments([1, 2]), TypeError, r"DataFrame")
+case(
+    "segmenter-not-a-frame",
+    lambda: CustomerSegmenter().fit(RFM.to_numpy()),
+    TypeError,
+    r"DataFrame",
+)
+SAME = pd.DataFrame(
+    {
+        "days_since_last": [5.0] * 12,
+        "n_purchases": [2] * 12,
+        "avg_spend": [10.0] * 12,
+        "total_spend": [20.0] * 12,
+    }
+)
+case(
+    "segmenter-constant-features",
+    lambda: CustomerSegmenter(random_state=0).fit(SAME),
+    ValueError,
+    r"all 12 customers of X have the same",
+)
+TWO = SAME.assign(avg_spend=[10.0] * 6 + [30.0] * 6)
+case(
+    "segmenter-two-profiles-three-segments",
+    lambda: CustomerSegmenter(random_state=0).fit(TWO),
+    ValueError,
+    r"only 2 distinct customer profiles.*lower k_range",
+)
+case(
+    "segmenter-n-segments-too-many",
+    lambda: CustomerSegmenter(n_segments=3, random_state=0).fit(TWO),
+    ValueError,
+    r"only 2 distinct customer profiles.*lower n_segments",
+)
+for col in ("days_since_last", "n_purchases", "avg_spend"):
+    bad = SAME.assign(avg_spend=np.arange(12.0)).astype({col: float})
+    bad.loc[bad.index[4], col] = np.nan
+    case(
+        f"segmenter-nan-{col}",
+        lambda b=bad: CustomerSegmenter(random_state=0).fit(b),
+        ValueError,
+        r"1 of 12 customers with missing or infinite feature values \(rows 4\)",
+    )
+    text = SAME.assign(avg_spend=np.arange(12.0)).astype({col: str})
+    case(
+        f"segmenter-text-{col}",
+        lambda b=text: CustomerSegmenter(random_state=0).fit(b),
+        TypeError,
+        rf"feature '{col}' must be numeric",
+    )
+
+
+def test_the_sweep_is_wide() -> None:
+    assert len(CASES) >= 150, len(CASES)
+    assert len({name for name, *_ in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize(("name", "call", "exc", "pattern"), CASES, ids=[c[0] for c in CASES])
+def test_bad_input_gets_a_clear_error(name: str, call, exc, pattern: str) -> None:
+    frames = [TX, SUMMARY, S, RFM, SAME, TWO]
+    before = [f.copy() for f in frames]
+    with pytest.raises(exc) as info:
+        call()
+    assert re.search(pattern, str(info.value), flags=re.DOTALL), str(info.value)
+    for frame, copy in zip(frames, before, strict=True):
+        pd.testing.assert_frame_equal(frame, copy)  # no input was modified on the way
