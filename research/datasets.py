@@ -30,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -38,6 +39,7 @@ import urllib.error
 import urllib.request
 import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -60,6 +62,7 @@ __all__ = [
     "load_upworthy",
     "load_bank_marketing",
     "BANK_MARKETING_POST_OUTCOME_COLUMNS",
+    "DatasetReadError",
     "make_crm",  # noqa: F822 (from research.synthetic, through __getattr__ below)
     "SyntheticCRM",  # noqa: F822
 ]
@@ -74,6 +77,34 @@ class DatasetNotFoundError(FileNotFoundError):
 
 class ChecksumMismatchError(ValueError):
     """A dataset file's sha256 differs from the registry's."""
+
+
+class DatasetReadError(ValueError):
+    """A dataset file could not be read: cut short, damaged, or not the file it should be."""
+
+
+@contextlib.contextmanager
+def _reading(path: Path, dataset: str, filename: str) -> Iterator[None]:
+    """Turn a parser's or a cast's error on a dataset file into one that says what is wrong.
+
+    A registered file that does not parse is almost always a copy cut short (an interrupted
+    copy or download), damaged, or another file under its name: the sha256 tells which.
+    """
+    try:
+        yield
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError, EOFError, OSError) as exc:
+        if isinstance(exc, DatasetReadError):
+            raise
+        entry = _dataset(dataset).file(filename)
+        actual = _sha256(path)
+        if actual == entry.sha256:
+            raise  # the registered file itself: a bug of ours, not of the copy
+        raise DatasetReadError(
+            f"{path} cannot be read as {filename} of dataset {dataset!r} "
+            f"({type(exc).__name__}: {str(exc)[:200]}). Its sha256 is {actual}, not the "
+            f"registered {entry.sha256}: the copy is cut short or damaged, or it is another "
+            f"file ({path.stat().st_size:,} bytes). Download or copy it again."
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -477,6 +508,11 @@ def fetch_file(
     for candidate in places:
         if candidate.is_file():
             return _check(candidate, entry, strict=True)
+        if candidate.exists():
+            raise DatasetNotFoundError(
+                f"{candidate} is a folder (or another non-file), not the file {entry.name}: "
+                "remove it and put the file itself at that path"
+            )
 
     reason = ""
     if entry.url is None:
@@ -552,20 +588,21 @@ def load_cdnow(
     """
     if kind not in ("master", "sample"):
         raise ValueError(f"kind must be 'master' or 'sample', got {kind!r}")
+    filename = "CDNOW_master.txt" if kind == "master" else "CDNOW_sample.txt"
+    file = fetch_file("cdnow", filename, path=path, download=download)
     if kind == "master":
-        file = fetch_file("cdnow", "CDNOW_master.txt", path=path, download=download)
         names = ["customer_id", "date", "quantity", "amount"]
         ids = ["customer_id"]
     else:
-        file = fetch_file("cdnow", "CDNOW_sample.txt", path=path, download=download)
         # The first column is the master-file id and the second the sample id (1..2357) used
         # by the published summaries (PROVENANCE.md of the mirror lists them the other way).
         names = ["master_customer_id", "customer_id", "date", "quantity", "amount"]
         ids = ["customer_id", "master_customer_id"]
-    frame = _read_whitespace_table(file, names, ids)
-    frame["date"] = pd.to_datetime(frame["date"], format="%Y%m%d")
-    frame["quantity"] = frame["quantity"].astype("int64")
-    frame["amount"] = frame["amount"].astype("float64")
+    with _reading(file, "cdnow", filename):
+        frame = _read_whitespace_table(file, names, ids)
+        frame["date"] = pd.to_datetime(frame["date"], format="%Y%m%d")
+        frame["quantity"] = frame["quantity"].astype("int64")
+        frame["amount"] = frame["amount"].astype("float64")
     return frame
 
 
@@ -683,8 +720,11 @@ def load_olist_funnel(*, path: str | os.PathLike[str] | None = None) -> pd.DataF
         fetch_file("olist_marketing_funnel", f.name, path=path)
         for f in DATASETS["olist_marketing_funnel"].files
     )
-    mqls = _read_olist_csv(mql_file, _OLIST_MQL_COLUMNS)
-    deals = _read_olist_csv(deals_file, _OLIST_DEAL_COLUMNS)
+    mql_entry, deals_entry = DATASETS["olist_marketing_funnel"].files
+    with _reading(mql_file, "olist_marketing_funnel", mql_entry.name):
+        mqls = _read_olist_csv(mql_file, _OLIST_MQL_COLUMNS)
+    with _reading(deals_file, "olist_marketing_funnel", deals_entry.name):
+        deals = _read_olist_csv(deals_file, _OLIST_DEAL_COLUMNS)
 
     for frame, file in ((mqls, mql_file), (deals, deals_file)):
         repeated = frame["mql_id"].isna() | frame["mql_id"].duplicated(keep=False)
@@ -789,7 +829,8 @@ def load_upworthy(
     ((22666, 11), 4873)
     """
     file = fetch_file("upworthy_headlines", "upworthy_clean.parquet", path=path, download=download)
-    raw = pd.read_parquet(file, engine="pyarrow")
+    with _reading(file, "upworthy_headlines", "upworthy_clean.parquet"):
+        raw = pd.read_parquet(file, engine="pyarrow")
     missing = [c for c in _UPWORTHY_COLUMNS if c not in raw.columns]
     if missing:
         raise ValueError(
@@ -948,7 +989,8 @@ def load_bank_marketing(
     file = fetch_file("bank_marketing", files[kind], path=path, download=download)
     # ';'-separated, strings in double quotes, CRLF line ends (read_csv handles all three)
     dtypes = {c: "string" for c in (*_BANK_LEVELS, "y")}
-    raw = pd.read_csv(file, sep=";", quotechar='"', dtype=dtypes, keep_default_na=False)
+    with _reading(file, "bank_marketing", files[kind]):
+        raw = pd.read_csv(file, sep=";", quotechar='"', dtype=dtypes, keep_default_na=False)
     missing = [c for c in _BANK_COLUMNS if c not in raw.columns]
     if missing:
         raise ValueError(

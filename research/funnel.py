@@ -21,6 +21,7 @@ tables.
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -60,11 +61,18 @@ OBSERVATIONAL_CAVEAT = (
 
 
 def _reached(frame: pd.DataFrame, col: str) -> np.ndarray:
-    """Whether each row reached a stage column (a timestamp that is set, or True)."""
+    """Whether each row reached a stage column (a timestamp that is set, or True).
+
+    In a text column an empty or blank string means "never reached", as spreadsheets export it.
+    """
     values = frame[col]
     if pd.api.types.is_bool_dtype(values.dtype):
         return values.fillna(False).to_numpy(dtype=bool)
-    return values.notna().to_numpy()
+    reached = values.notna().to_numpy().copy()
+    if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+        blank = values.map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
+        reached &= ~blank.fillna(False).to_numpy(dtype=bool)
+    return reached
 
 
 def check_unique(frame: pd.DataFrame, col: str, what: str = "leads") -> None:
@@ -79,6 +87,22 @@ def check_unique(frame: pd.DataFrame, col: str, what: str = "leads") -> None:
         )
 
 
+def _stage_times(values: pd.Series) -> pd.Series | None:
+    """A stage column as timestamps, when it holds them (as datetimes, or as text that reads as
+    dates throughout, blanks being "never reached"); None for flags and other text."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values
+    if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+        return None
+    text = values.astype("string").str.strip().replace("", pd.NA)
+    if text.isna().all():
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "could not infer format"
+        parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+    return parsed if (parsed.notna() == text.notna()).all() else None
+
+
 def _stage_checks(frame: pd.DataFrame, stages: Sequence[str], *, times: bool = True) -> None:
     for earlier, later in itertools.pairwise(stages):
         skipped = _reached(frame, later) & ~_reached(frame, earlier)
@@ -88,12 +112,8 @@ def _stage_checks(frame: pd.DataFrame, stages: Sequence[str], *, times: bool = T
                 f"(rows {rows_repr(frame.index[skipped])}): stages out of order. Fix the export, "
                 "or fill the earlier stage (a lead that became an SQL was an MQL)"
             )
-        a, b = frame[earlier], frame[later]
-        if (
-            times
-            and pd.api.types.is_datetime64_any_dtype(a.dtype)
-            and pd.api.types.is_datetime64_any_dtype(b.dtype)
-        ):
+        a, b = _stage_times(frame[earlier]), _stage_times(frame[later])
+        if times and a is not None and b is not None:
             back = (b < a).to_numpy()
             if back.any():
                 raise ValueError(
@@ -742,7 +762,9 @@ def _interval(draws: pd.Series | np.ndarray, ci: float) -> tuple[float, float]:
 
 
 def _roi(t: pd.DataFrame | pd.Series) -> pd.Series | float:
-    return (t["profit"] - t["cost"]) / t["cost"] * 100
+    """ROI in percent; undefined (NaN) without spend, not infinite."""
+    cost = t["cost"].where(t["cost"] > 0) if isinstance(t, pd.DataFrame) else t["cost"] or np.nan
+    return (t["profit"] - t["cost"]) / cost * 100
 
 
 def _cac(t: pd.DataFrame | pd.Series) -> pd.Series | float:
@@ -834,6 +856,8 @@ def kpi_table(
     ):  # fmt: skip
         require_columns(require_frame(frame, name), cols, name)
     check_unique(leads, "lead_id")
+    if leads.empty:
+        raise ValueError("leads is empty (0 rows): there is no KPI to compute")
     end = pd.Timestamp(data_end)
     rng = np.random.default_rng(random_state)
     rows: list[dict[str, object]] = []
@@ -890,7 +914,8 @@ def kpi_table(
         high,
         n_leads,
         "percent",
-        f"(gross profit of won deals at {gross_margin:.0%} margin - spend) / spend x 100",
+        f"(gross profit of won deals at {gross_margin:.0%} margin - spend) / spend x 100"
+        + ("; no campaign spend in the data, so no ROI" if spend == 0 else ""),
     )
 
     opps = opportunities

@@ -245,12 +245,20 @@ def distinctive_terms(
         ``z`` and ``favours`` (the group the term leans to). ``attrs`` holds the group names and
         token totals.
     """
+    labels = texts.index if isinstance(texts, pd.Series) else pd.RangeIndex(len(texts))
     texts = pd.Series(texts).reset_index(drop=True)
     groups = pd.Series(groups).reset_index(drop=True)
     if len(texts) != len(groups):
         raise ValueError(f"texts ({len(texts):,}) and groups ({len(groups):,}) differ in length")
     if len(texts) == 0:
         raise ValueError("no texts to compare")
+    not_text = ~texts.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    if not_text.any():
+        kinds = sorted({type(v).__name__ for v in texts[not_text]})
+        raise TypeError(
+            f"{int(not_text.sum()):,} of {len(texts):,} texts are not strings ({', '.join(kinds)}; "
+            f"rows {rows_repr(labels[not_text])}): drop them or fill them with ''"
+        )
     values = sorted(map(str, pd.unique(groups.dropna())))
     group_a = group_a if group_a is not None else (values[0] if values else None)
     group_b = group_b if group_b is not None else (values[1] if len(values) > 1 else None)
@@ -274,8 +282,14 @@ def distinctive_terms(
     y_a = np.array([counts[group_a][w] for w in vocab], dtype=np.float64)
     y_b = np.array([counts[group_b][w] for w in vocab], dtype=np.float64)
     n_a, n_b = y_a.sum(), y_b.sum()
-    if n_a == 0 or n_b == 0:
-        raise ValueError("one of the groups has no tokens after tokenisation")
+    for g, n in ((group_a, n_a), (group_b, n_b)):
+        if n == 0:
+            rows = labels[(groups.astype(str) == str(g)).to_numpy()]
+            raise ValueError(
+                f"group {g!r} ({len(rows):,} texts, rows {rows_repr(rows)}) has no terms after "
+                "tokenisation: its texts are empty or hold only stop words, numbers written "
+                "alone or punctuation"
+            )
     total = y_a + y_b
     a0 = float(n_a + n_b) if prior_strength is None else float(prior_strength)
     if not a0 > 0:

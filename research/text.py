@@ -306,7 +306,14 @@ _HAS_WORD_CHAR = re.compile(r"[^\W_]")
 _NON_LATIN_RUN = re.compile(r"[^\W\d_a-z\u00c0-\u024f]+")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _normalise(text: str) -> str:
+    # Surrogates (text decoded from UTF-16 in pieces, or damaged): a pair is joined into its
+    # character, one alone becomes U+FFFD; the analysers cannot encode them as UTF-8.
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     # NFKC folds fullwidth Latin and digits and halfwidth Katakana to their usual forms.
     return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
 

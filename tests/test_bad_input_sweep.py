@@ -563,3 +563,129 @@ def test_bad_input_gets_a_clear_error(name: str, call, exc, pattern: str) -> Non
     assert re.search(pattern, str(info.value), flags=re.DOTALL), str(info.value)
     for frame, copy in zip(frames, before, strict=True):
         pd.testing.assert_frame_equal(frame, copy)  # no input was modified on the way
+
+
+# -- funnel and KPIs: spreadsheet exports ----------------------------------------------------
+
+
+def test_blank_text_means_a_stage_was_never_reached() -> None:
+    from research.funnel import funnel
+
+    leads = pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4],
+            "mql": ["2024-01-02", "2024-01-03", "", "2024-01-09"],
+            "sql": ["2024-01-05", " ", "", ""],
+        }
+    )
+    table = funnel(leads, ["mql", "sql"], lead_col="id")
+    assert table["entered"].tolist() == [3, 1]  # not 4 and 4: blanks are "never reached"
+    backwards = leads.assign(sql=["2024-01-01", "", "", ""])
+    with pytest.raises(ValueError, match=r"1 rows have 'sql' before 'mql' \(rows 0\)"):
+        funnel(backwards, ["mql", "sql"], lead_col="id")
+    skipped = leads.assign(mql=["", "2024-01-03", "", "2024-01-09"])
+    with pytest.raises(ValueError, match=r"reached stage 'sql' without stage 'mql' \(rows 0\)"):
+        funnel(skipped, ["mql", "sql"], lead_col="id")
+
+
+def test_kpis_without_spend_or_leads() -> None:
+    from research.funnel import kpi_table
+    from research.synthetic import make_crm
+
+    crm = make_crm(400, random_state=1)
+    kw = dict(
+        campaigns=crm.campaigns.assign(spend=0.0),
+        leads=crm.leads,
+        opportunities=crm.opportunities,
+        customers=crm.customers,
+        data_end=crm.leads["created_at"].max(),
+        n_boot=50,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = kpi_table(**kw).set_index("kpi")
+    roi = table.loc["campaign ROI"]
+    assert np.isnan(roi["value"]) and np.isnan(roi["low"]) and np.isnan(roi["high"])
+    assert "no campaign spend in the data" in roi["definition"]
+    assert not np.isinf(table["value"].astype(float)).any()  # nothing infinite, anywhere
+    with pytest.raises(ValueError, match=r"leads is empty \(0 rows\)"):
+        kpi_table(**{**kw, "leads": crm.leads.iloc[:0]})
+
+
+# -- files ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def copies(mirror, tmp_path):
+    return mirror, tmp_path
+
+
+def test_a_truncated_copy_is_called_cut_short(copies) -> None:
+    from research.datasets import DatasetReadError, load_bank_marketing, load_cdnow
+
+    mirror, tmp = copies
+    data = (mirror / "cdnow" / "CDNOW_sample.txt").read_bytes()
+    cut = tmp / "CDNOW_sample.txt"
+    cut.write_bytes(data[: len(data) // 2 - 7])  # stops in the middle of a line
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the explicit copy's checksum warning
+        with pytest.raises(DatasetReadError, match=r"CDNOW_sample.txt.*cut short or damaged"):
+            load_cdnow("sample", path=cut)
+        bank = next((mirror / "bank_marketing").glob("*.csv"), None)
+        if bank is not None:
+            text = bank.read_bytes()
+            short = tmp / bank.name
+            short.write_bytes(text[: len(text) // 3] + b'"unterminated')
+            with pytest.raises(DatasetReadError, match=r"cut short or damaged"):
+                load_bank_marketing("full" if "full" in bank.name else "sample", path=short)
+
+
+def test_a_file_that_is_not_parquet_is_named(copies) -> None:
+    from research.datasets import DatasetReadError, load_upworthy
+
+    _, tmp = copies
+    fake = tmp / "upworthy_clean.parquet"
+    fake.write_text("test_id,headline\n1,hello\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(DatasetReadError, match=r"upworthy_clean.parquet.*cannot be read"):
+            load_upworthy(path=fake)
+
+
+def test_a_folder_where_the_file_should_be_is_named(tmp_path, monkeypatch) -> None:
+    from research.datasets import DatasetNotFoundError, load_cdnow
+
+    (tmp_path / "cdnow" / "CDNOW_master.txt").mkdir(parents=True)
+    monkeypatch.setenv("RESEARCH_DATA_HOME", str(tmp_path))
+    with pytest.raises(DatasetNotFoundError, match=r"CDNOW_master.txt is a folder"):
+        load_cdnow("master", download=False)
+
+
+# -- text -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("연동\ud800됩니다", "ko"), ("連携\udfffできます", "ja"), ("fast\ud83d setup", "en")],
+)
+def test_unpaired_surrogates_do_not_crash_the_analysers(text: str, language: str) -> None:
+    from research.text import Tokenizer
+
+    terms = Tokenizer(language)(text)
+    assert terms and not any(re.search("[\ud800-\udfff]", t) for t in terms)
+    assert Tokenizer(language).tokenize_many([text, text]) == [terms, terms]
+
+
+def test_message_texts_are_named_by_their_input_rows() -> None:
+    from research.messages import distinctive_terms
+
+    groups = pd.Series(["sales", "sales", "marketing", "marketing"], index=[10, 11, 12, 13])
+    only_stop_words = pd.Series(["the and of", "to be or", "great value", "free trial"],
+                                index=groups.index)  # fmt: skip
+    with pytest.raises(ValueError, match=r"group 'sales' \(2 texts, rows 10, 11\) has no terms"):
+        distinctive_terms(only_stop_words, groups, group_a="sales", group_b="marketing")
+    mixed = pd.Series(["hello there", None, 5, "free trial"], index=groups.index)
+    with pytest.raises(
+        TypeError, match=r"2 of 4 texts are not strings \(NoneType, int; rows 11, 12"
+    ):
+        distinctive_terms(mixed, groups, group_a="sales", group_b="marketing")
