@@ -116,9 +116,11 @@ def _worker(args: argparse.Namespace) -> None:
         versions |= {"numpy": np.__version__, "research": version("research")}
 
         def run() -> pd.DataFrame:
+            # zero_amounts="keep": lifetimes counts every row, $0 purchases too
             summary, _report = rfm_summary(
-                tx, ID, DATE, AMOUNT, observation_end=end, time_unit="D", return_report=True
-            )
+                tx, ID, DATE, AMOUNT, observation_end=end, time_unit="D", zero_amounts="keep",
+                return_report=True,
+            )  # fmt: skip
             return summary
 
     else:
