@@ -122,6 +122,11 @@ class ModelFit:
     note: str = ""
 
     @property
+    def limits(self) -> frozenset[str]:
+        """The limits in ``boundary`` (it may name two, e.g. ``"no_dropout + same_rate"``)."""
+        return frozenset(self.boundary.split(" + ")) if self.boundary else frozenset()
+
+    @property
     def aic(self) -> float:
         """Akaike information criterion (parameters at a limit are not counted)."""
         k = int(np.isfinite(self.bse).sum()) if self.boundary else len(self.params)
@@ -180,6 +185,7 @@ def _rfm_arrays(
     why = "counts and durations cannot be negative"
     arrays = [nonnegative_values(frame, col, "summary", why) for col in cols]
     x, t_x, T = arrays
+    _whole_counts(x, frame, frequency_col)
     late = t_x > T + 1e-9
     if late.any():
         raise ValueError(
@@ -195,6 +201,15 @@ def _rfm_arrays(
             "must be 0 (age at the last purchase = age at the first)"
         )
     return x, t_x, T
+
+
+def _whole_counts(x: np.ndarray, frame: pd.DataFrame, col: str) -> None:
+    fractional = x != np.round(x)
+    if fractional.any():
+        raise ValueError(
+            f"column {col!r} of summary has {int(fractional.sum()):,} values that are not whole "
+            f"numbers (rows {rows_repr(frame.index[fractional])}): it counts repeat purchases"
+        )
 
 
 def _compress(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
@@ -259,13 +274,18 @@ class _Candidate:
         return objective
 
 
-# two fits whose log-likelihoods differ by less than this are the same fit (a likelihood-ratio
-# statistic of 0.02): the simpler limit is then preferred
-_SAME_FIT = 0.01
+# A limit of the model is kept unless the full model's log-likelihood is higher by more than
+# this: half the 95% point of chi-square(1), i.e. a likelihood-ratio test at the 5% level (a
+# conservative one at a boundary). Below it the data do not show what the limit leaves out.
+_SAME_FIT = float(stats.chi2.ppf(0.95, 1) / 2)
 
 
-def _clean(opt: _mle.Optimum) -> bool:
-    return opt.converged and not opt.at_bound.any()
+def _usable(result: tuple[_Candidate, object, _mle.Optimum]) -> bool:
+    """A maximum, inside or at an edge of the box that stands for a known limit."""
+    cand, _, opt = result
+    return opt.converged and all(
+        (int(i), int(np.sign(opt.theta[i]))) in cand.edges for i in np.flatnonzero(opt.at_bound)
+    )
 
 
 def _fit(
@@ -277,19 +297,26 @@ def _fit(
     notes: dict[str, str],
     extra: dict[str, object] | None = None,
 ) -> ModelFit:
-    """Fit the full model and its limits; keep the full one unless a limit fits as well."""
+    """Fit the full model and its limits; keep the full one unless a limit fits as well
+    (within ``_SAME_FIT`` log-likelihood units)."""
     results = []
     for cand in candidates:
         objective = cand.objective(penalizer)
         results.append((cand, objective, _mle.minimise(objective, cand.starts)))
-    chosen = results[0]
-    limits = [r for r in results[1:] if _clean(r[2])]
+    full = results[0]
+    # the full model counts if it reached a maximum, inside or at an edge that stands for a
+    # known limit; a limit model counts if it reached an inside maximum of its own
+    full_ok = _usable(full)
+    limits = [r for r in results[1:] if _usable(r)]
+    chosen = full
     if limits:
         best_limit = min(limits, key=lambda r: r[2].value)
-        if best_limit[2].value * n_obs <= chosen[2].value * n_obs + _SAME_FIT or not _clean(
-            chosen[2]
-        ):
-            chosen = best_limit
+        # the simpler limit is kept when the full model does not fit significantly better
+        # (likelihood-ratio test at 5%), or when the full model found no usable maximum and
+        # the limit is not worse than where the full search ended
+        as_good = best_limit[2].value * n_obs <= full[2].value * n_obs + _SAME_FIT
+        if as_good or not full_ok:
+            chosen = best_limit if as_good or full[2].value >= best_limit[2].value else full
     cand, objective, opt = chosen
     params, jac = cand.transform(opt.theta)
     shown = {name: float(f"{value:.6g}") for name, value in zip(cand.names, params, strict=True)}
@@ -311,7 +338,8 @@ def _fit(
             "do not identify the model, e.g. every customer has the same purchase count or the "
             "same spend. " + hint
         )
-    boundary = cand.boundary or (" + ".join(sorted({cand.edges[e] for e in edges})) or None)
+    labels = {cand.edges[e] for e in edges} | ({cand.boundary} if cand.boundary else set())
+    boundary = " + ".join(sorted(labels)) or None
     with np.errstate(all="ignore"):
         try:
             cov_theta = _mle.covariance(objective, opt.theta, n_obs, ~opt.at_bound)
@@ -320,7 +348,8 @@ def _fit(
             touched = (np.abs(jac[:, opt.at_bound]) > 0).any(axis=1)
             bse = np.where(touched, np.nan, np.sqrt(np.diag(cov)))
         except np.linalg.LinAlgError:
-            bse = np.full(len(params), -1.0)
+            touched = np.zeros(len(params), dtype=bool)
+            bse = np.full(len(params), np.nan)
     if not np.all(np.isfinite(bse[~touched]) & (bse[~touched] > 0)):
         raise ConvergenceError(
             f"the {model} fit reached {shown}, but the likelihood is flat there (the standard "
@@ -367,6 +396,18 @@ def _bgnbd_loglik_terms(
     return a1 + np.logaddexp(a2, a3)
 
 
+def _log_rising(r: float, xs: np.ndarray) -> np.ndarray:
+    """log Gamma(r + x) - log Gamma(r), exact for large r too (through betaln)."""
+    with np.errstate(divide="ignore"):
+        return np.where(xs > 0, special.gammaln(np.maximum(xs, 1)) - special.betaln(
+            r, np.maximum(xs, 1)), 0.0)  # fmt: skip
+
+
+def _d_log_rising(r: float, xs: np.ndarray) -> np.ndarray:
+    """digamma(r + x) - digamma(r), its derivative in r."""
+    return special.digamma(r + xs) - special.digamma(r)
+
+
 def _bgnbd_objective(
     x: np.ndarray, t_x: np.ndarray, T: np.ndarray, w: np.ndarray
 ) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
@@ -382,22 +423,27 @@ def _bgnbd_objective(
     def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
         r, alpha, a, b = params
         log_at, log_ax = np.log(alpha + T), np.log(alpha + t_x)
+        # r log(alpha) - (r + x) log(alpha + t) as -r log1p(t / alpha) - x log(alpha + t):
+        # exact when r and alpha are both large (the edge where purchase rates are all alike)
+        shrink_t, shrink_x = np.log1p(T / alpha), np.log1p(t_x / alpha)
         lbeta_ab = special.betaln(a, b)
-        a1 = (special.gammaln(r + xs) - special.gammaln(r))[at] + r * np.log(alpha)
-        a2 = (special.betaln(a, b + xs) - lbeta_ab)[at] - (r + x) * log_at
+        a1 = _log_rising(r, xs)[at]
+        a2 = (special.betaln(a, b + xs) - lbeta_ab)[at] - r * shrink_t - x * log_at
         a3 = np.where(
-            repeat, (special.betaln(a + 1, b + xr - 1) - lbeta_ab)[at] - (r + x) * log_ax, -np.inf
+            repeat,
+            (special.betaln(a + 1, b + xr - 1) - lbeta_ab)[at] - r * shrink_x - x * log_ax,
+            -np.inf,
         )
         total = np.logaddexp(a2, a3)
         w3 = np.exp(a3 - total)  # weight of "dropped out after the last purchase"
         w2 = 1.0 - w3
         dig_abx = special.digamma(a + b + xs)
-        d_r = (
-            (special.digamma(r + xs) - special.digamma(r))[at]
-            + np.log(alpha)
-            - (w2 * log_at + w3 * log_ax)
+        d_r = _d_log_rising(r, xs)[at] - (w2 * shrink_t + w3 * shrink_x)
+        # r / alpha - (r + x) / (alpha + t) = (r t / alpha - x) / (alpha + t), without the
+        # difference of two large numbers
+        d_alpha = w2 * (r * T / alpha - x) / (alpha + T) + w3 * (r * t_x / alpha - x) / (
+            alpha + t_x
         )
-        d_alpha = r / alpha - (r + x) * (w2 / (alpha + T) + w3 / (alpha + t_x))
         d_a = (
             special.digamma(a + b) - special.digamma(a)
             + w2 * (special.digamma(a) - dig_abx)[at]
@@ -425,14 +471,10 @@ def _nbd_objective(
 
     def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
         r, alpha = params
-        log_at = np.log(alpha + T)
-        ll = (
-            (special.gammaln(r + xs) - special.gammaln(r))[at]
-            + r * np.log(alpha)
-            - (r + x) * log_at
-        )
-        d_r = (special.digamma(r + xs) - special.digamma(r))[at] + np.log(alpha) - log_at
-        d_alpha = r / alpha - (r + x) / (alpha + T)
+        log_at, shrink = np.log(alpha + T), np.log1p(T / alpha)  # as in _bgnbd_objective
+        ll = _log_rising(r, xs)[at] - r * shrink - x * log_at
+        d_r = _d_log_rising(r, xs)[at] - shrink
+        d_alpha = (r * T / alpha - x) / (alpha + T)
         grad = np.array([(w * d_r).sum(), (w * d_alpha).sum()]) / n
         return -float((w * ll).sum()) / n, -grad
 
@@ -480,6 +522,13 @@ def _bgnbd_transform(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         [[r, 0, 0, 0], [alpha, -alpha, 0, 0], [0, 0, dmu, a], [0, 0, -dmu, b]], dtype=float
     )
     return np.array([r, alpha, a, b]), jac
+
+
+def _nbd_transform(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(r, alpha) from (log r, log r/alpha), as :func:`_bgnbd_transform` does."""
+    r, rate = np.exp(theta[0]), np.exp(theta[1])
+    alpha = r / rate
+    return np.array([r, alpha]), np.array([[r, 0.0], [alpha, -alpha]])
 
 
 def _bgnbd_coordinates(r: float, alpha: float, a: float, b: float) -> np.ndarray:
@@ -585,9 +634,9 @@ def fit_bgnbd(
                    (3, 1): "same_dropout"},
         ),
         _Candidate(
-            ["r", "alpha"], _nbd_objective(ux, uT, w), [np.log([1.0, 1.0 / rate])],
+            ["r", "alpha"], _nbd_objective(ux, uT, w), [np.log([1.0, rate])], _nbd_transform,
             boundary="no_dropout", fixed={"a": 0.0, "b": np.nan},
-            order=["r", "alpha", "a", "b"],
+            order=["r", "alpha", "a", "b"], edges={(0, 1): "same_rate"},
         ),
     ]  # fmt: skip
     return _fit(candidates, model="BG/NBD", n_obs=len(x), penalizer=penalizer, notes=_BGNBD_NOTES)
@@ -613,7 +662,8 @@ def _alive_odds(
             - np.log(np.maximum(b + x - 1, 1e-300))
             + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
         )
-    return np.where(x > 0, np.exp(log_odds), 0.0)
+        odds = np.exp(log_odds)  # inf for a customer silent far beyond their rate: P(alive) 0
+    return np.where(x > 0, odds, 0.0)
 
 
 def probability_alive(
@@ -630,10 +680,65 @@ def probability_alive(
     """
     r, alpha, a, b = _bgnbd_params(fit)
     x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
-    if fit.boundary == "no_dropout":
+    if "no_dropout" in fit.limits:
         return pd.Series(1.0, index=summary.index, name="p_alive")
     p = 1.0 / (1.0 + _alive_odds(r, alpha, a, b, x, t_x, T))
     return pd.Series(p, index=summary.index, name="p_alive")
+
+
+# scipy's 2F1 loses its way for a first parameter of a few 1e4 (NaN): from 1e4 on, and
+# wherever it returns no finite number, the series is summed here instead
+_SERIES_FROM = 1e4
+
+
+def _power_hyp_series(
+    A: np.ndarray, B: np.ndarray, C: np.ndarray, z: np.ndarray, log_power: np.ndarray
+) -> np.ndarray:
+    """power * 2F1(A, B; C; z), the hypergeometric series summed in log space.
+
+    Its terms rise up to about n = A z / (1 - z) and then fall off; enough terms are taken for
+    the last ones to be negligible, in chunks of rows so the memory stays small (a few 1e6
+    terms at a time). No library function covers this range.
+    """
+    out = np.empty(len(A))
+    # the terms peak where (A + n)(B + n) z = (C + n)(n + 1), near n = A z / (1 - z)
+    peaks = A * z / (1 - z) * np.maximum(B / C, 1.0)
+    order = np.argsort(peaks)  # rows of like length together
+    start = 0
+    while start < len(A):
+        # sorted by peak: the last row a chunk of 256 could reach bounds its length
+        peak = float(peaks[order[min(start + 255, len(A) - 1)]])
+        n_terms = int(min(200_000, np.ceil(peak + 12 * np.sqrt(peak) + 80)))
+        size = max(1, min(256, 4_000_000 // n_terms))
+        sl = order[start : start + size]
+        start += size
+        a_, b_, c_, z_ = A[sl, None], B[sl, None], C[sl, None], z[sl, None]
+        n = np.arange(n_terms - 1, dtype=float)[None, :]
+        log_step = np.log(a_ + n) + np.log(b_ + n) - np.log(c_ + n) - np.log1p(n) + np.log(z_)
+        log_terms = np.concatenate([np.zeros((len(z_), 1)), np.cumsum(log_step, axis=1)], axis=1)
+        out[sl] = np.exp(special.logsumexp(log_terms, axis=1) + log_power[sl])
+    return out
+
+
+def _one_minus_power_hyp(
+    A: np.ndarray | float, B: np.ndarray | float, C: np.ndarray | float, scale: np.ndarray | float,
+    t: float | np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """1 - (scale / (scale + t)) ** A * 2F1(A, B; C; t / (scale + t)), the bracket of FHL's
+    equations 9 and 10, also where A is large (many purchases, or r at the edge where purchase
+    rates are all alike) and scipy's 2F1 returns NaN."""
+    shape = np.broadcast(A, B, C, scale, t).shape
+    A, B, C, scale, t = (np.broadcast_to(np.asarray(v, float), shape).ravel()
+                         for v in (A, B, C, scale, t))  # fmt: skip
+    z = t / (scale + t)
+    log_power = -A * np.log1p(t / scale)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = np.exp(log_power) * special.hyp2f1(A, B, C, z)
+    redo = (A >= _SERIES_FROM) | ~np.isfinite(value)
+    redo &= t > 0
+    if redo.any():
+        value[redo] = _power_hyp_series(A[redo], B[redo], C[redo], z[redo], log_power[redo])
+    return (1 - value).reshape(shape)
 
 
 def expected_purchases(
@@ -653,14 +758,13 @@ def expected_purchases(
         raise ValueError(f"t must be a non-negative number of time units, got {t!r}")
     r, alpha, a, b = _bgnbd_params(fit)
     x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
-    if fit.boundary == "no_dropout":  # the NBD model: the posterior mean rate times t
+    if "no_dropout" in fit.limits:  # the NBD model: the posterior mean rate times t
         value = (r + x) / (alpha + T) * t
         return pd.Series(value, index=summary.index, name=f"expected_purchases_{t:g}")
-    z = t / (alpha + T + t)
-    hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
     first = (a + b + x - 1) / (a - 1)
-    second = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp
+    second = _one_minus_power_hyp(r + x, b + x, a + b + x - 1, alpha + T, t)
     value = first * second / (1 + _alive_odds(r, alpha, a, b, x, t_x, T))
+    value = np.maximum(value, 0.0)  # a count's expectation; rounding may dip below 0 near 0
     return pd.Series(value, index=summary.index, name=f"expected_purchases_{t:g}")
 
 
@@ -668,10 +772,9 @@ def expected_purchases_unconditional(fit: ModelFit, t: float | np.ndarray) -> np
     """Expected purchases by a new customer in a period of length ``t`` (equation 9)."""
     r, alpha, a, b = _bgnbd_params(fit)
     t = np.asarray(t, dtype=float)
-    if fit.boundary == "no_dropout":
+    if "no_dropout" in fit.limits:
         return r / alpha * t
-    hyp = special.hyp2f1(r, b, a + b - 1, t / (alpha + t))
-    return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp)
+    return (a + b - 1) / (a - 1) * _one_minus_power_hyp(r, b, a + b - 1, alpha, t)
 
 
 # --------------------------------------------------------------------------------------------
@@ -686,6 +789,7 @@ def _spend_arrays(
     require_columns(frame, [frequency_col, monetary_col], "summary")
     require_rows(frame, "summary")
     x = nonnegative_values(frame, frequency_col, "summary")
+    _whole_counts(x, frame, frequency_col)
     m = nonnegative_values(frame, monetary_col, "summary", "spend cannot be negative")
     return x, m, frame.index
 
@@ -800,7 +904,8 @@ def fit_gamma_gamma(
     frequency_col, monetary_col : str
         Column names.
     penalizer : float, default 0.0
-        L2 penalty on the parameters, added to the mean negative log-likelihood.
+        L2 penalty on the parameters, added to the mean negative log-likelihood; it applies to
+        the parameters with spend measured in units of its mean (the fit's own scale).
     start : tuple of 3 floats, optional
         An extra starting point (p, q, gamma) besides the ones computed from the data.
 
@@ -855,16 +960,19 @@ def fit_gamma_gamma(
         "independence_check": verdict,
         "zero_spend_customers_ignored": int(zero.sum()),
     }
-    (ux, um), w = _compress(xs, ms)
+    # spend in units of its mean, so the parameters sit well inside the search box whatever
+    # the currency (gamma, scale and nu are scaled back below)
+    unit = float(np.mean(ms))
+    (ux, um), w = _compress(xs, ms / unit)
     # starting values from the data: the spread of mean spend sets q (inverse-gamma moments),
     # gamma follows from the mean for a few values of p
-    mean, var = float(np.mean(ms)), float(np.var(ms))
+    mean, var = float(np.mean(um * w) / np.mean(w)), float(np.var(ms / unit))
     q0 = 2.0 + mean**2 / var
     level = mean * (q0 - 1) / q0  # p * gamma / q
     starts = [np.log([p0, q0, level]) for p0 in (1.0, 5.0, 25.0)]
     if start is not None:
         p0, q0_, g0 = (float(v) for v in start)
-        starts.append(np.log([p0, q0_, p0 * g0 / q0_]))
+        starts.append(np.log([p0, q0_, p0 * g0 / unit / q0_]))
     p_rate = max(mean**2 * float(np.mean(1 / xs)) / var, 0.1)
     order = ["p", "q", "gamma"]
     candidates = [
@@ -883,10 +991,18 @@ def fit_gamma_gamma(
             order=[*order, "nu"],
         ),
     ]  # fmt: skip
-    return _fit(
+    fit = _fit(
         candidates, model="Gamma-Gamma", n_obs=int(use.sum()), penalizer=penalizer,
         notes=_GG_NOTES, extra=extra,
     )  # fmt: skip
+    # back to the currency: gamma and scale are in spend units, nu in 1 / spend; the density
+    # of spend in currency is that of spend in mean units divided by the unit, per customer
+    factor = pd.Series({"gamma": unit, "scale": unit, "nu": 1 / unit}).reindex(
+        fit.params.index, fill_value=1.0
+    )
+    fit.params, fit.bse = fit.params * factor, fit.bse * factor
+    fit.loglik -= fit.n_obs * math.log(unit)
+    return fit
 
 
 def expected_average_spend(
@@ -903,11 +1019,11 @@ def expected_average_spend(
     """
     _check_gamma_gamma(fit, "fit")
     x, m, index = _spend_arrays(summary, frequency_col, monetary_col)
-    if fit.boundary == "constant_spend":
+    if "constant_spend" in fit.limits:
         q, scale = float(fit.params["q"]), float(fit.params["scale"])
         population = scale / (q - 1) if q > 1 else np.nan
         value = np.where(x > 0, m, population)
-    elif fit.boundary == "same_mean_spend":
+    elif "same_mean_spend" in fit.limits:
         value = np.full(len(x), float(fit.params["p"]) / float(fit.params["nu"]))
     else:
         p, q, g = (float(fit.params[k]) for k in ("p", "q", "gamma"))

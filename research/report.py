@@ -310,6 +310,14 @@ def sanitise_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         for out in cell.get("outputs", []):
             if out.output_type not in ("display_data", "execute_result"):
                 continue  # streams and errors are plain text, escaped by the exporter
+            # metadata the exporter writes into attributes (an image's width and height) must
+            # be numbers; anything else there is dropped
+            out.metadata = {
+                key: {k: v for k, v in meta.items() if k in ("width", "height") and
+                      isinstance(v, int | float) and not isinstance(v, bool)}
+                for key, meta in out.get("metadata", {}).items()
+                if key in _SAFE_OUTPUTS and isinstance(meta, dict)
+            }  # fmt: skip
             data = out.data
             markdown = data.pop("text/markdown", None)
             if markdown is not None and "text/html" not in data:

@@ -21,7 +21,9 @@ table.
 
 from __future__ import annotations
 
+import datetime
 import math
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,51 +99,65 @@ _FIRST_DATE, _LAST_DATE = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D"
 
 @dataclass(frozen=True)
 class _Dates:
-    """Parsed timestamps (naive; UTC when the export had zones) and how they were read."""
+    """Parsed timestamps (naive, on the export's own clock) and how they were read."""
 
     values: pd.Series
     zone: object  # the export's time zone (None when it had none)
-    converted_to_utc: int  # rows whose zone or offset was converted to UTC
-    assumed_utc: int  # rows without a zone among rows with one, taken as UTC
+    converted: int  # rows with another offset, converted to the export's clock
+    assumed: int  # rows without a zone among rows with one, taken as on the export's clock
+
+
+_OFFSET = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z|UTC|GMT)\s*$")
+
+
+def _to_zone(parsed: pd.Series, zone: object) -> pd.Series:
+    return parsed.dt.tz_convert(zone).dt.tz_localize(None)
 
 
 def _parse_dates(frame: pd.DataFrame, date_col: str, date_format: str | None) -> _Dates:
-    """The date column as naive timestamps, on one clock.
+    """The date column as naive timestamps on the export's own clock.
 
-    Zone-aware dates (a tz-aware column, or strings with offsets, mixed or not) are converted to
-    UTC, so two purchases compare by the instant they happened, not by their wall-clock time;
-    strings without an offset among strings with one are taken as UTC (and counted).
+    A tz-aware column keeps its zone's wall-clock time (so days and weeks are the export's own);
+    ``observation_end`` is brought onto that clock (:func:`_observation_end`). Strings with UTC
+    offsets are put on the clock of their most common offset, those with another offset
+    converted to it, and strings without an offset among them are taken as on that clock (both
+    counted). Within the hour the clocks go back in a zone with daylight saving, wall-clock
+    times can run out of order; everything else compares by the instant it happened.
     """
     raw = frame[date_col]
     zone, converted, assumed = None, 0, 0
     if isinstance(raw.dtype, pd.DatetimeTZDtype):
-        zone, converted = raw.dt.tz, int(raw.notna().sum())
-        parsed = raw.dt.tz_convert("UTC").dt.tz_localize(None)
+        zone = raw.dt.tz
+        parsed = raw.dt.tz_localize(None)
     elif pd.api.types.is_datetime64_any_dtype(raw.dtype):
         parsed = raw
     else:
+        text = raw.astype("string")
+        offsets = text.str.extract(f"({_OFFSET.pattern})", expand=False)
+        has_zone = offsets.notna().to_numpy(dtype=bool)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "could not infer format"
-            try:
+            if has_zone.any():
+                common = offsets[has_zone].str.strip().mode().iloc[0]
+                zone = (
+                    datetime.UTC
+                    if common in ("Z", "UTC", "GMT")
+                    else pd.Timestamp(f"2000-01-01T00:00{common}").tzinfo
+                )
+                aware = pd.to_datetime(
+                    raw[has_zone], errors="coerce", format=date_format or "mixed", utc=True
+                )
+                naive = pd.to_datetime(
+                    raw[~has_zone], errors="coerce", format=date_format or "mixed"
+                )
+                parsed = pd.concat([_to_zone(aware, zone), naive]).reindex(raw.index)
+                same = offsets[has_zone].str.strip() == common
+                converted, assumed = int((~same).sum()), int((~has_zone & raw.notna()).sum())
+            else:
                 parsed = pd.to_datetime(raw, errors="coerce", format=date_format)
-            except (ValueError, TypeError):  # mixed offsets, or offsets beside naive dates
-                parsed = pd.to_datetime(raw, errors="coerce", format=date_format, utc=True)
-            if parsed.isna().sum() > raw.isna().sum() and date_format is None:
-                # naive strings beside strings with an offset: read every one as UTC
-                utc = pd.to_datetime(raw, errors="coerce", utc=True, format="mixed")
-                if utc.isna().sum() < parsed.isna().sum():
-                    parsed = utc
-        if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-            text = raw.astype("string")
-            has_zone = text.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z|UTC|GMT)\s*$", regex=True)
-            has_zone = has_zone.fillna(False).to_numpy(dtype=bool) & parsed.notna().to_numpy()
-            converted = int(has_zone.sum())
-            assumed = int(parsed.notna().sum()) - converted
-            zone = parsed.dt.tz
-            parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
-    bad = parsed.isna()
+    bad = parsed.isna().to_numpy()
     if bad.any():
-        labels = frame.index[bad.to_numpy()]
+        labels = frame.index[bad]
         values = raw[bad].head(5).tolist()
         raise ValueError(
             f"column {date_col!r} has {int(bad.sum()):,} of {len(frame):,} rows that are missing "
@@ -160,7 +176,8 @@ def _parse_dates(frame: pd.DataFrame, date_col: str, date_format: str | None) ->
 
 
 def _observation_end(value: object, dates: _Dates) -> pd.Timestamp:
-    """``observation_end`` on the clock of the dates (UTC when they had zones)."""
+    """``observation_end`` on the clock of the dates: an end with a zone is converted to the
+    export's zone, one without is taken as on the export's clock."""
     try:
         end = pd.Timestamp(value)  # type: ignore[arg-type]
     except (ValueError, TypeError) as err:
@@ -169,10 +186,8 @@ def _observation_end(value: object, dates: _Dates) -> pd.Timestamp:
         ) from err
     if pd.isna(end):
         raise ValueError(f"observation_end={value!r} is not a date")
-    if end.tzinfo is None and dates.zone is not None:
-        end = end.tz_localize(dates.zone)  # a naive end is on the export's own clock
     if end.tzinfo is not None:
-        end = end.tz_convert("UTC").tz_localize(None)
+        end = end.tz_convert(dates.zone or "UTC").tz_localize(None)
     if not (_FIRST_DATE <= end <= _LAST_DATE):
         raise ValueError(f"observation_end={value!r} is outside the dates a timestamp can hold")
     return end
@@ -291,8 +306,14 @@ def _net_returns(
     A group is a customer (and product). Each return, in time order, takes its value
     (absolute) off the latest purchases of its group at or before its time that still have
     value left (last in, first out), never below zero; at equal times the purchase comes first,
-    and of purchases at the same time the larger line is taken first. Groups with one return
-    (nearly all) are netted with array operations, the others in one pass over their rows.
+    and of purchases at the same time the larger line is taken first.
+
+    Done with array operations, exactly: per group, in event order, the value still on the
+    "stack" of purchases is a running sum reflected at zero (H_k = S_k - min(0, min_j<=k S_j));
+    a return finding less than its value leaves the rest unmatched; and the part of a purchase
+    lying between heights H_before and H_before + amount survives iff the stack never later
+    falls below it, so what survives is clip(min of H from the purchase on - H_before, 0,
+    amount). Sums run within each group, so rounding does not grow with the length of the file.
 
     Returns the value netted off each row, whether each row is a return whose value exceeds
     the purchases it can net against (unmatched), and that excess in total.
@@ -302,65 +323,42 @@ def _net_returns(
     ret = np.flatnonzero(returned)
     if not len(ret):
         return netted, unmatched, 0.0
-    groups, inv = np.unique(group[ret], return_inverse=True)
-    owed = np.bincount(inv, weights=np.abs(value[ret]), minlength=len(groups))
-    last = np.full(len(groups), np.iinfo(np.int64).min)
-    np.maximum.at(last, inv, when[ret])
-    single = np.bincount(inv, minlength=len(groups)) == 1
+    groups, ret_rank = np.unique(group[ret], return_inverse=True)
     buy = np.flatnonzero(purchase)
     pos = np.minimum(np.searchsorted(groups, group[buy]), len(groups) - 1)
-    eligible = (groups[pos] == group[buy]) & (when[buy] <= last[pos])
-    rows, gpos = buy[eligible], pos[eligible]
-    excess = 0.0
-
-    # groups with one return: take it off the purchases before it, latest (and largest) first
-    one = single[gpos]
-    rows1, g1 = rows[one], gpos[one]
-    order = np.lexsort((-value[rows1], -when[rows1], g1))
-    rows1, g1 = rows1[order], g1[order]
-    amounts = value[rows1]
-    if len(rows1):
-        cumulative = np.cumsum(amounts)
-        starts = np.flatnonzero(np.r_[True, g1[1:] != g1[:-1]])
-        offset = np.repeat(cumulative[starts] - amounts[starts], np.diff(np.r_[starts, len(g1)]))
-        before = cumulative - offset - amounts  # value of this group's later purchases
-        netted[rows1] = np.clip(owed[g1] - before, 0.0, amounts)
-    left = owed - np.bincount(g1, weights=netted[rows1], minlength=len(groups))
-    short = single & (left > 1e-9 * np.maximum(owed, 1.0))
-    unmatched[ret] = short[inv]
-    excess += float(left[short].sum())
-
-    # groups with several returns: last in, first out, one return at a time
-    many_rows = rows[~one]
-    many_ret = ret[~single[inv]]
-    if len(many_ret):
-        events = np.r_[many_rows, many_ret]
-        kind = np.r_[np.zeros(len(many_rows), int), np.ones(len(many_ret), int)]
-        where = np.searchsorted(groups, group[events])
-        # purchases at one time pushed smallest first, so the largest is taken first
-        order = np.lexsort((np.where(kind == 0, value[events], 0.0), kind, when[events], where))
-        stack: list[list[float]] = []
-        current = -1
-        for i in order.tolist():
-            row, g = int(events[i]), int(where[i])
-            if g != current:
-                stack, current = [], g
-            if kind[i] == 0:
-                stack.append([row, float(value[row])])
-                continue
-            due = abs(float(value[row]))
-            while due > 0 and stack:
-                top = stack[-1]
-                take = min(top[1], due)
-                netted[int(top[0])] += take
-                top[1] -= take
-                due -= take
-                if top[1] <= 1e-12 * max(abs(float(value[int(top[0])])), 1.0):
-                    stack.pop()
-            if due > 1e-9 * max(abs(float(value[row])), 1.0):
-                unmatched[row] = True
-                excess += due
-    return netted, unmatched, excess
+    mine = groups[pos] == group[buy]
+    buy, buy_rank = buy[mine], pos[mine]
+    events = np.r_[buy, ret]
+    rank = np.r_[buy_rank, ret_rank].astype(np.int64)
+    is_return = np.r_[np.zeros(len(buy), dtype=bool), np.ones(len(ret), dtype=bool)]
+    step = np.where(is_return, -np.abs(value[events]), value[events])
+    # event order: group, time, purchases before returns, smaller purchases pushed first; one
+    # int64 key (group rank, time rank, kind) sorted stably after the value tie-break
+    times, time_rank = np.unique(when[events], return_inverse=True)
+    key = (rank * len(times) + time_rank) * 2 + is_return
+    order = np.argsort(key, kind="stable")
+    tied = np.flatnonzero(key[order][1:] == key[order][:-1])
+    if len(tied):  # purchases of one group at one instant: the smaller pushed first
+        runs = np.unique(np.r_[tied, tied + 1])
+        inner = order[runs]
+        order[runs] = inner[np.lexsort((np.where(is_return[inner], 0.0, step[inner]), key[inner]))]
+    events, is_return, step = events[order], is_return[order], step[order]
+    g = pd.Series(rank[order])
+    s = pd.Series(step).groupby(g.to_numpy()).cumsum().to_numpy()
+    floor = np.minimum(pd.Series(s).groupby(g.to_numpy()).cummin().to_numpy(), 0.0)
+    height = s - floor  # value on the stack after each event
+    before = height - np.where(is_return, 0.0, step)  # height under a purchase
+    lowest = pd.Series(height[::-1]).groupby(g.to_numpy()[::-1]).cummin().to_numpy()[::-1]
+    amounts = np.where(is_return, 0.0, step)
+    kept = np.clip(lowest - before, 0.0, amounts)
+    netted[events[~is_return]] = (amounts - kept)[~is_return]
+    # a return's unmatched part: how far the running sum fell below its earlier minimum
+    previous = np.r_[0.0, floor[:-1]]
+    previous[np.r_[True, g.to_numpy()[1:] != g.to_numpy()[:-1]]] = 0.0
+    excess = np.where(is_return, previous - floor, 0.0)
+    short = excess > 1e-9 * np.maximum(np.abs(step), 1.0)
+    unmatched[events[short]] = True
+    return netted, unmatched, float(excess[short].sum())
 
 
 def _clean_lines(
@@ -459,19 +457,17 @@ def _clean_lines(
             "Use returns='net' to net them against the purchases they return."
         )
 
-    if parsed.converted_to_utc or parsed.assumed_utc:
+    if parsed.zone is not None:
         note(
             "dates with time zones",
             np.zeros(n_in, dtype=bool),
-            f"{parsed.converted_to_utc:,} dates with a zone or offset converted to UTC, so "
-            "purchases compare by the instant they happened"
-            + (
-                f"; {parsed.assumed_utc:,} dates without one taken as UTC"
-                if parsed.assumed_utc
-                else ""
-            ),
+            f"read on the export's clock ({parsed.zone}); days and weeks are its own"
+            + (f"; {parsed.converted:,} dates with another offset converted to it" if
+               parsed.converted else "")
+            + (f"; {parsed.assumed:,} dates without an offset taken as on it" if
+               parsed.assumed else ""),
             value=np.nan,
-        )
+        )  # fmt: skip
     obs_end = (
         dates[keep].max() if observation_end is None else _observation_end(observation_end, parsed)
     )
@@ -876,6 +872,8 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index, int]:
     whole numbers written without a decimal point; returns how many rows had a number id then.
     The checks run on the distinct ids only, so they cost little on long exports.
     """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
     codes, uniques = pd.factorize(values, sort=False)
     codes, uniques, mixed = codes.astype(np.int64), pd.Index(uniques), 0
     kind = pd.api.types.infer_dtype(uniques, skipna=True) if len(uniques) else "empty"
@@ -897,7 +895,14 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index, int]:
         codes, uniques = _drop_blank(codes, uniques, blank)
     if len(uniques) == 0:
         return codes, uniques, mixed
-    order = uniques.argsort()
+    try:
+        order = uniques.argsort()
+    except TypeError:  # ids of kinds that do not sort together (dates beside text, ...)
+        mixed = len(codes) - int((codes < 0).sum())
+        remap, merged = pd.factorize(np.array([_id_text(v) for v in uniques], dtype=object))
+        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+        uniques = pd.Index(merged, dtype=object)
+        order = uniques.argsort()
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)

@@ -344,35 +344,44 @@ def test_netting_equals_the_rule_done_by_hand(events: list[tuple]) -> None:
     assert got[2] == pytest.approx(want[2], abs=1e-9)
 
 
-def test_time_zones_compare_instants_not_wall_clocks() -> None:
-    # 20:00 in London on Feb 1 is 05:00 on Feb 2 in Tokyo: inside a window ending then
-    london = pd.to_datetime(["2024-01-01 20:00", "2024-02-01 20:00"]).tz_localize("Europe/London")
+def test_time_zones_compare_instants_on_the_exports_clock() -> None:
+    # 20:00 in London on Jul 1 (BST, +01:00) is 04:00 on Jul 2 in Tokyo
+    london = pd.to_datetime(["2024-06-01 20:00", "2024-07-01 20:00"]).tz_localize("Europe/London")
     tx = pd.DataFrame({"c": ["x", "x"], "d": london, "v": [5.0, 7.0]})
     kw = dict(customer_col="c", date_col="d", amount_col="v", return_report=True)
-    tokyo_end = pd.Timestamp("2024-02-02 05:00", tz="Asia/Tokyo")
-    summary, report = rfm_summary(tx, observation_end=tokyo_end, **kw)
-    assert summary.loc["x", "n_purchases"] == 2
+    summary, report = rfm_summary(
+        tx, observation_end=pd.Timestamp("2024-07-02 04:00", tz="Asia/Tokyo"), **kw
+    )
+    assert summary.loc["x", "n_purchases"] == 2  # the end is the very instant of the purchase
+    before = rfm_summary(tx, observation_end=pd.Timestamp("2024-07-02 03:59", tz="Asia/Tokyo"),
+                         **kw)[0]  # fmt: skip
+    assert before.loc["x", "n_purchases"] == 1
     assert (
-        "2 dates with a zone or offset converted to UTC"
+        "read on the export's clock (Europe/London)"
         in report.set_index("rule").loc["dates with time zones", "action"]
     )
-    # an end without a zone is read on the export's own clock (London)
-    assert rfm_summary(tx, observation_end="2024-02-01 19:59", **kw)[0].loc["x", "n_purchases"] == 1
-    # offsets that differ, and a date without one among them (taken as UTC)
+    # an end without a zone is on London's clock (in summer, an hour off UTC)
+    assert rfm_summary(tx, observation_end="2024-07-01 19:59", **kw)[0].loc["x", "n_purchases"] == 1
+    assert rfm_summary(tx, observation_end="2024-07-01 20:00", **kw)[0].loc["x", "n_purchases"] == 2
+    # days are the export's days: two Tokyo purchases on one Tokyo day are one occasion
+    tokyo = pd.to_datetime(["2024-01-05 08:00", "2024-01-05 10:00"]).tz_localize("Asia/Tokyo")
+    one_day = rfm_summary(tx.assign(d=tokyo), observation_end="2024-01-15", **kw)[0].loc["x"]
+    assert (one_day["frequency"], one_day["T"]) == (0.0, 10.0)
+    # offsets that differ, and a date without one: on the clock of the most common offset
     mixed = pd.DataFrame(
         {
-            "c": ["x", "x", "y"],
-            "d": ["2024-01-01T23:30+09:00", "2024-01-01T15:00-05:00", "2024-01-01 12:00"],
-            "v": [1.0, 2.0, 3.0],
+            "c": ["x", "x", "x", "y"],
+            "d": ["2024-01-01T23:30+09:00", "2024-01-02T09:00+09:00", "2024-01-01T15:00-05:00",
+                  "2024-01-01 12:00"],
+            "v": [1.0, 2.0, 3.0, 4.0],
         }
-    )
+    )  # fmt: skip
     summary, report = rfm_summary(mixed, **kw)
-    assert summary.loc["x", "first_purchase"] == pd.Timestamp("2024-01-01 14:30")  # UTC
-    assert summary.loc["x", "last_purchase"] == pd.Timestamp("2024-01-01 20:00")
-    assert (
-        "1 dates without one taken as UTC"
-        in report.set_index("rule").loc["dates with time zones", "action"]
-    )
+    assert summary.loc["x", "first_purchase"] == pd.Timestamp("2024-01-01 23:30")  # +09:00
+    assert summary.loc["x", "last_purchase"] == pd.Timestamp("2024-01-02 09:00")
+    action = report.set_index("rule").loc["dates with time zones", "action"]
+    assert "1 dates with another offset converted to it" in action
+    assert "1 dates without an offset taken as on it" in action
 
 
 def test_numbers_stored_as_text_are_read_and_counted() -> None:
@@ -383,3 +392,26 @@ def test_numbers_stored_as_text_are_read_and_counted() -> None:
     assert (
         report.set_index("rule").loc["numbers stored as text", "action"] == "read as numbers: 'v'"
     )
+
+
+def test_netting_stays_exact_on_a_long_file() -> None:
+    # 300,000 customers each return their only purchase in full the next day, one customer
+    # buys: rounding in the sums must not leave cancelled purchases alive
+    rng = np.random.default_rng(1)
+    n = 300_000
+    amount = np.round(rng.uniform(5, 200, n), 2)
+    day = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 100, n), "D")
+    tx = pd.DataFrame(
+        {
+            "c": np.r_[np.arange(n), np.arange(n), [n]],
+            "d": np.r_[day.to_numpy(), (day + pd.Timedelta(days=1)).to_numpy(),
+                       [np.datetime64("2024-01-02")]],
+            "v": np.r_[amount, -amount, [5.0]],
+        }
+    )  # fmt: skip
+    summary, report = rfm_summary(tx, customer_col="c", date_col="d", amount_col="v",
+                                  return_report=True)  # fmt: skip
+    assert list(summary.index) == [n]
+    rows = report.set_index("rule")
+    assert rows.loc["purchase cancelled in full", "rows"] == n
+    assert rows.loc["return without an earlier purchase to net", "rows"] == 0

@@ -3,6 +3,8 @@ planted parameters recovered from simulated customers, and bad input."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -248,12 +250,26 @@ def test_bad_input_is_named() -> None:
 
 
 def test_data_the_model_cannot_describe_get_advice_naming_a_parameter() -> None:
-    # every customer bought twice, the last time at the end: no spread of rates, no dropout
-    same = pd.DataFrame({"frequency": [2, 2, 2], "recency": [10.0, 10, 10], "T": [10.0, 10, 10]})
+    # repeat purchases all at the first instant, then nothing for ten weeks: a purchase rate
+    # running to infinity and everyone leaving at once, which no BG/NBD limit describes
+    instant = pd.DataFrame(
+        {"frequency": [5, 6, 4, 0], "recency": [0.001, 0.001, 0.002, 0], "T": [10.0] * 4}
+    )
     with pytest.raises(ConvergenceError, match=r"no proper maximum.*penalizer=0\.001.*PENALIZER"):
-        fit_bgnbd(same)
+        fit_bgnbd(instant)
     with pytest.raises(ValueError, match="same 'monetary_value'"):
         fit_gamma_gamma(pd.DataFrame({"frequency": [1, 2, 3], "monetary_value": [5.0] * 3}))
+
+
+def test_identical_customers_are_the_poisson_limit() -> None:
+    # every customer bought twice, the last time at the end: no spread of rates, no dropout
+    same = pd.DataFrame({"frequency": [2, 2, 2], "recency": [10.0, 10, 10], "T": [10.0, 10, 10]})
+    with pytest.warns(BoundaryFitWarning, match="no detectable dropout.*buy at the same rate"):
+        fit = fit_bgnbd(same)
+    assert fit.boundary == "no_dropout + same_rate"
+    # the Poisson rate: 6 purchases in 30 weeks, whatever r ran to
+    assert fit.params["r"] / fit.params["alpha"] == pytest.approx(0.2, rel=1e-6)
+    assert expected_purchases(fit, same, 5).tolist() == pytest.approx([1.0] * 3, rel=1e-6)
 
 
 def test_no_detectable_dropout_is_a_model_with_a_warning() -> None:
@@ -330,3 +346,47 @@ def test_holdout_purchases_hand_checked() -> None:
     # a: Jan 31 is calibration, two rows on Feb 1 are one purchase day, plus Feb 10;
     # b: Mar 1 is the last day of the holdout; c: after it
     assert got.to_dict() == {"a": 2, "b": 1}
+
+
+def test_alike_purchase_rates_with_dropout_keep_the_dropout() -> None:
+    # every customer buys at one rate, dropout varies: the best fit is BG/NBD at r = inf, far
+    # better than the no-dropout limit, which must not be chosen just for being inside its box
+    rng = np.random.default_rng(0)
+    n, T = 6000, 52.0
+    p = rng.beta(1, 3, n)
+    rows = []
+    for i in range(n):
+        t, x, t_x = 0.0, 0, 0.0
+        while True:
+            t += rng.exponential(1.0)
+            if t > T:
+                break
+            x, t_x = x + 1, t
+            if rng.random() < p[i]:
+                break
+        rows.append((x, t_x, T))
+    data = pd.DataFrame(rows, columns=["frequency", "recency", "T"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BoundaryFitWarning)
+        fit = fit_bgnbd(data)
+    assert fit.boundary in (None, "same_rate")  # never the no-dropout limit
+    assert fit.boundary == "same_rate" or fit.params["r"] > 20
+    assert fit.params["r"] / fit.params["alpha"] == pytest.approx(1.0, rel=0.05)
+    assert fit.params["a"] / (fit.params["a"] + fit.params["b"]) == pytest.approx(0.25, abs=0.03)
+    # predictions at that edge are numbers (scipy's 2F1 alone gives NaN there)
+    expected = expected_purchases(fit, data.head(50), 10)
+    assert np.isfinite(expected).all() and (expected >= 0).all()
+    assert np.isfinite(expected_purchases_unconditional(fit, 10))
+
+
+def test_expected_purchases_of_very_frequent_buyers_are_finite_and_smooth(calibration) -> None:
+    # around 10,000 purchases scipy's 2F1 hands over to the summed series: no jump there
+    fit = fit_bgnbd(calibration)
+    x = np.arange(9_990.0, 10_011.0)
+    heavy = pd.DataFrame({"frequency": x, "recency": 38.86, "T": 38.86})
+    got = expected_purchases(fit, heavy, 39).to_numpy()
+    assert np.isfinite(got).all() and (got > 0).all()
+    steps = np.diff(got) / got[:-1]
+    assert np.all(np.abs(steps - steps.mean()) < 1e-6), steps  # one smooth slope across
+    gone = heavy.assign(recency=30.0)  # 10,000 purchases, then nine silent weeks: gone
+    assert (expected_purchases(fit, gone, 39) >= 0).all()

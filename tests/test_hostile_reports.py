@@ -196,3 +196,23 @@ def test_sanitise_keeps_tables_and_formatting() -> None:
     assert out[1].data["text/html"].strip() == "<p><strong>bold</strong> &amp; 5 &lt; 6</p>"
     assert "text/markdown" not in out[1].data
     assert dict(out[2].data) == {}
+
+
+def test_image_metadata_from_data_cannot_add_attributes(tmp_path: Path, template: _Active) -> None:
+    png = (  # a 1 x 1 PNG
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
+        "AAAABJRU5ErkJggg=="
+    )
+    cell = new_code_cell(
+        outputs=[
+            nbformat.v4.new_output(
+                "display_data",
+                data={"image/png": png},
+                metadata={"image/png": {"width": "1 onerror=alert(39)", "height": 20}},
+            )
+        ]
+    )
+    text = _assert_nothing_runs(
+        export_html(new_notebook(cells=[cell]), tmp_path / "m.html"), template
+    )
+    assert 'height="20"' in text or "height=20" in text  # a numeric size is kept
