@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from research.datasets import load_cdnow
+from research.segmentation import rfm_summary
 
 
 def _mirror() -> Path | None:
@@ -33,3 +34,14 @@ def cdnow_master(mirror: Path) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def cdnow_sample(mirror: Path) -> pd.DataFrame:
     return load_cdnow("sample")
+
+
+@pytest.fixture(scope="session")
+def cdnow_calibration(cdnow_sample: pd.DataFrame) -> pd.DataFrame:
+    """The sample's RFM summary of Fader, Hardie & Lee (2005): 39 weeks to 1997-09-30, in weeks;
+    the paper's cohort counts the 8 purchases of $0 as purchases."""
+    summary, _ = rfm_summary(
+        cdnow_sample, observation_end="1997-09-30", time_scale=7, zero_amounts="keep",
+        return_report=True,
+    )  # fmt: skip
+    return summary

@@ -18,7 +18,6 @@ from test_clv import simulate_bgnbd
 from threadpoolctl import threadpool_limits
 
 from research.clv import BoundaryFitWarning, ModelFit, fit_bgnbd, fit_gamma_gamma
-from research.segmentation import rfm_summary
 
 REL = 1e-6
 
@@ -56,16 +55,6 @@ def _same(a: ModelFit, b: ModelFit) -> None:
     finite = np.isfinite(pa)
     np.testing.assert_allclose(pb[finite], pa[finite], rtol=REL)
     assert b.loglik == pytest.approx(a.loglik, rel=1e-9)
-
-
-@pytest.fixture(scope="module")
-def cdnow_calibration(cdnow_sample: pd.DataFrame) -> pd.DataFrame:
-    # the paper's cohort counts the 8 purchases of $0 as purchases
-    summary, _ = rfm_summary(
-        cdnow_sample, observation_end="1997-09-30", time_scale=7, zero_amounts="keep",
-        return_report=True,
-    )  # fmt: skip
-    return summary
 
 
 @pytest.fixture(scope="module")
