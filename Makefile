@@ -1,5 +1,5 @@
 # Developer tasks. Needs GNU make and python >= 3.11; everything else goes into .venv.
-#   make test            ruff, unit tests, then every notebook executed by nbval
+#   make test            ruff (lint and format check), unit tests, then every notebook by nbval
 #   make report [CODE=1] execute the notebooks and export reports/*.html (CODE=1 keeps code)
 #   make lab             JupyterLab on notebooks/
 #   make bench           run benchmarks/bench_*.py (installs the bench extra, and
@@ -54,6 +54,7 @@ report: $(STAMP)
 test: export MPLBACKEND = Agg
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest tests
 	@if [ -d notebooks ]; then \
 	    $(BIN)/python -m pytest --nbval-lax notebooks/; rc=$$?; \

@@ -49,13 +49,17 @@ def main(path: str, n_top: int) -> None:
     same = _scores(corpus["tokens"], corpus["team"])
     # unigrams only: scattertext also counts bigrams, which our scorer does not
     same = same[~same.index.str.contains(" ", regex=False)].sort_values("z", ascending=False)
-    print(json.dumps({
-        "seconds_pipeline": seconds,
-        "top_sales": same.index[:n_top].tolist(),
-        "top_marketing": same.index[::-1][:n_top].tolist(),
-        "z": same["z"].to_dict(),
-        "version": getattr(st, "__version__", "unknown"),
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds_pipeline": seconds,
+                "top_sales": same.index[:n_top].tolist(),
+                "top_marketing": same.index[::-1][:n_top].tolist(),
+                "z": same["z"].to_dict(),
+                "version": getattr(st, "__version__", "unknown"),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

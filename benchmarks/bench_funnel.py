@@ -222,9 +222,7 @@ def _cprofile(run, top: int) -> dict:
         return {"function": f"{where}({name})", "calls": calls, "own_s": own,
                 "cumulative_s": cumulative}  # fmt: skip
 
-    ours = [
-        row(k, v) for k, v in stats.items() if k[0].replace(os.sep, "/").endswith(FUNNEL_FILE)
-    ]
+    ours = [row(k, v) for k, v in stats.items() if k[0].replace(os.sep, "/").endswith(FUNNEL_FILE)]
     ours.sort(key=lambda r: -r["cumulative_s"])
     overall = sorted((row(k, v) for k, v in stats.items()), key=lambda r: -r["own_s"])
     return {"wall_s": wall, "funnel_py_by_cumulative": ours[:top], "overall_by_own": overall[:top]}
@@ -339,8 +337,12 @@ def _worker(args: argparse.Namespace) -> None:
         "peak_above_input_mib": peak - rss_input if reset else None,
         "peak_reset_after_load": reset,
         "profile": profile,
-        "versions": {"python": platform.python_version(), "pandas": pd.__version__,
-                     "numpy": np.__version__, "research": version("research")},  # fmt: skip
+        "versions": {
+            "python": platform.python_version(),
+            "pandas": pd.__version__,
+            "numpy": np.__version__,
+            "research": version("research"),
+        },  # fmt: skip
     }
     Path(args.result).write_text(json.dumps(result))
 
@@ -385,8 +387,10 @@ def _print_profile(r: dict) -> None:
         [[f["function"], f"{f['calls']:,}", f"{f['own_s']:.2f}", f"{f['cumulative_s']:.2f}"]
          for f in cp["overall_by_own"][:8]],
     ))  # fmt: skip
-    print(f"lines of {FUNNEL_FILE} by share of one traced call ({lines['wall_s']:.1f} s; a "
-          "line includes the pandas/numpy code it runs, not its calls back into funnel.py):")
+    print(
+        f"lines of {FUNNEL_FILE} by share of one traced call ({lines['wall_s']:.1f} s; a "
+        "line includes the pandas/numpy code it runs, not its calls back into funnel.py):"
+    )
     print(_fmt_table(
         ["line", "function", "share", "hits", "code"],
         [[str(x["line"]), x["function"], f"{x['share_of_call']:.0%}", f"{x['hits']:,}",
@@ -483,8 +487,12 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "research.funnel on a synthetic CRM",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "host": {"platform": platform.platform(), "cpus": os.cpu_count()},
-        "args": {"leads": args.leads, "repeat": args.repeat, "n_boot": args.n_boot,
-                 "profile_seconds": args.profile_seconds},  # fmt: skip
+        "args": {
+            "leads": args.leads,
+            "repeat": args.repeat,
+            "n_boot": args.n_boot,
+            "profile_seconds": args.profile_seconds,
+        },  # fmt: skip
         "generation": meta,
         "results": results,
     }

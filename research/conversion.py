@@ -113,8 +113,7 @@ def _target(y: object, X: pd.DataFrame, what: str = "y", rows: str = "X has") ->
     """
     if y is None:
         raise ValueError(
-            f"the target {what} is missing (None): pass the outcome of every lead, e.g. "
-            "calls['y']"
+            f"the target {what} is missing (None): pass the outcome of every lead, e.g. calls['y']"
         )
     if isinstance(y, str):
         raise ValueError(
@@ -761,8 +760,14 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         ]  # fmt: skip
         if dates:
             for c in dates:
-                report.append((c, "dropped", "a date or duration: turn it into numbers "
-                               "(days since the first contact, weekday) with features="))
+                report.append(
+                    (
+                        c,
+                        "dropped",
+                        "a date or duration: turn it into numbers "
+                        "(days since the first contact, weekday) with features=",
+                    )
+                )
             warnings.warn(
                 f"left out of the model, dates or durations: {', '.join(dates)}; turn them into "
                 "numbers with features= to use them",
@@ -1921,9 +1926,7 @@ def lead_tiers(
         rank = np.empty(len(s))
         rank[order] = (np.arange(len(s)) + 0.5) / len(s)
         tier = np.searchsorted(np.cumsum(share), rank)
-    return pd.Categorical.from_codes(
-        len(labels) - 1 - tier, categories=labels[::-1], ordered=True
-    )
+    return pd.Categorical.from_codes(len(labels) - 1 - tier, categories=labels[::-1], ordered=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1963,9 +1966,7 @@ def save_scorer(scorer: LeadScorer, path: str | os.PathLike[str]) -> None:
     sio.dump(scorer, os.fspath(path))
 
 
-def load_scorer(
-    path: str | os.PathLike[str], *, trusted: Sequence[str] = ()
-) -> LeadScorer:
+def load_scorer(path: str | os.PathLike[str], *, trusted: Sequence[str] = ()) -> LeadScorer:
     """Load a scorer saved by :func:`save_scorer`, refusing files with unexpected types.
 
     Before anything is built, skops lists the types the file would create beyond its own

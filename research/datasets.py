@@ -370,9 +370,7 @@ def _explicit_candidates(path: Path, dataset: Dataset, entry: DatasetFile) -> li
 def _check(path: Path, entry: DatasetFile, *, strict: bool) -> Path:
     actual = _sha256(path)
     if actual != entry.sha256:
-        message = (
-            f"{path} has sha256 {actual}, but the registered {entry.name} has {entry.sha256}"
-        )
+        message = f"{path} has sha256 {actual}, but the registered {entry.name} has {entry.sha256}"
         if strict:
             raise ChecksumMismatchError(
                 message + "; the copy is corrupted or a different version: delete it and "
@@ -411,9 +409,7 @@ def _download(url: str, target: Path, sha256: str) -> Path:
     return target
 
 
-def _download_from_archive(
-    url: str, members: tuple[str, ...], target: Path, sha256: str
-) -> Path:
+def _download_from_archive(url: str, members: tuple[str, ...], target: Path, sha256: str) -> Path:
     """Download the zip at ``url``, open ``members`` in turn (zips in zips), check the last
     one's sha256 and move it into ``target``; the archive itself is deleted afterwards."""
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -559,9 +559,9 @@ def echo_share(
             | {n for n, v in table.items() if not isinstance(v, Mapping)}
         )
     }
-    for (lang, campaign), idx in sentences.reset_index(drop=True).groupby(
-        ["language", campaign_col]
-    ).groups.items():
+    for (lang, campaign), idx in (
+        sentences.reset_index(drop=True).groupby(["language", campaign_col]).groups.items()
+    ):
         part = sentences["sentence"].iloc[idx]
         for claim in claims.get(campaign, []):
             echo[idx] |= _mentions(part, _keywords_for(claim_keywords, claim, lang))

@@ -3599,8 +3599,12 @@ _SCORING_METRICS = {
     "alift": ("ALIFT", "area under gains curve (0.5 = random)", 0.5, True),
     "brier": ("Brier score", "mean squared error of the probability", None, False),
     "log_loss": ("log-loss", "mean log-loss (nats)", None, False),
-    "gain_at_50": ("buyers in the top half", "share of buyers reached calling the top 50%",
-                   0.5, True),
+    "gain_at_50": (
+        "buyers in the top half",
+        "share of buyers reached calling the top 50%",
+        0.5,
+        True,
+    ),
 }
 
 

@@ -425,8 +425,9 @@ def test_winning_terms_finds_the_planted_word_and_its_holdout_lift() -> None:
 
 
 def test_winning_terms_without_a_planted_word_finds_no_holdout_lift() -> None:
-    found = winning_terms(_word_tests(1.0, random_state=3), n_terms=3, min_count=5,
-                          controls=["n_words"])
+    found = winning_terms(
+        _word_tests(1.0, random_state=3), n_terms=3, min_count=5, controls=["n_words"]
+    )
     assert "astonishing" not in found.chosen[:1] or found.terms["z"].iloc[0] < 3
     lift = found.effects.loc["winner_terms"]
     assert lift["low"] < 0 < lift["high"]

@@ -1790,9 +1790,7 @@ def _glyph_warnings(fig: Figure) -> list[str]:
     return [str(w.message) for w in caught if "missing from" in str(w.message)]
 
 
-@pytest.mark.skipif(
-    CJK_FONT is None, reason="no CJK font installed (pip install '.[text]')"
-)
+@pytest.mark.skipif(CJK_FONT is None, reason="no CJK font installed (pip install '.[text]')")
 def test_korean_and_japanese_labels_render_with_the_cjk_font():
     assert CJK_FONT in plt.rcParams["font.family"]  # the fallback is set on import
     fig = plot_distinctive_terms(_terms(), n=5)

@@ -61,12 +61,14 @@ def test_rfm_summary_hand_checked(dirty: pd.DataFrame) -> None:
     assert rows.loc["after observation_end", "rows"] == 1
     assert rows.loc["after observation_end", "amount"] == 30.0
     assert rows.loc["return netted against an earlier purchase", ["rows", "amount"]].tolist() == [
-        1, -20.0
+        1,
+        -20.0,
     ]
     assert rows.loc["purchase cancelled in full", ["rows", "amount"]].tolist() == [1, 20.0]
     # c returned 5 with no purchase to net against
     assert rows.loc["return without an earlier purchase to net", ["rows", "amount"]].tolist() == [
-        1, -5.0
+        1,
+        -5.0,
     ]
     assert rows.loc["duplicate row", "rows"] == 0
     assert rows.loc["customers with returns but no purchase", "rows"] == 1
@@ -130,14 +132,15 @@ def test_rfm_summary_invoices_cancellations_and_duplicates() -> None:
     assert k.total_spend == 11.0 and k.returned_amount == 6.0
     rows = report.set_index("rule")
     assert rows.loc["duplicate row", "rows"] == 1
-    assert "compared on every mapped column: cust, when, value, qty, invoice" in rows.loc[
-        "duplicate row", "action"
-    ]
+    assert (
+        "compared on every mapped column: cust, when, value, qty, invoice"
+        in rows.loc["duplicate row", "action"]
+    )
     assert rows.loc["purchase cancelled in full", "rows"] == 1
     assert rows.loc["return netted against an earlier purchase", "amount"] == -6.0
-    dropped = rfm_summary(
-        tx, invoice_col="invoice", duplicates="drop", return_report=True, **kw
-    )[0].loc["k"]
+    dropped = rfm_summary(tx, invoice_col="invoice", duplicates="drop", return_report=True, **kw)[
+        0
+    ].loc["k"]
     # one Mar 5 line is a duplicate: C3 cancels the other (5), then takes 1 off Mar 1's 4
     assert (dropped.total_spend, dropped.n_purchases, dropped.frequency) == (6.0, 1, 0.0)
     gross = rfm_summary(
