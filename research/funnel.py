@@ -68,11 +68,18 @@ def _reached(frame: pd.DataFrame, col: str) -> np.ndarray:
     values = frame[col]
     if pd.api.types.is_bool_dtype(values.dtype):
         return values.fillna(False).to_numpy(dtype=bool)
-    reached = values.notna().to_numpy().copy()
-    if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
-        blank = values.map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
-        reached &= ~blank.fillna(False).to_numpy(dtype=bool)
-    return reached
+    if _is_text(values):
+        return _blank_as_missing(values).notna().to_numpy()
+    return values.notna().to_numpy()
+
+
+def _is_text(values: pd.Series) -> bool:
+    return values.dtype == object or isinstance(values.dtype, pd.StringDtype)
+
+
+def _blank_as_missing(values: pd.Series) -> pd.Series:
+    """A text column with its empty and blank strings as missing ("never reached")."""
+    return values.astype("string").str.strip().replace("", pd.NA)
 
 
 def check_unique(frame: pd.DataFrame, col: str, what: str = "leads") -> None:
@@ -92,9 +99,9 @@ def _stage_times(values: pd.Series) -> pd.Series | None:
     dates throughout, blanks being "never reached"); None for flags and other text."""
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         return values
-    if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+    if not _is_text(values):
         return None
-    text = values.astype("string").str.strip().replace("", pd.NA)
+    text = _blank_as_missing(values)
     if text.isna().all():
         return None
     with warnings.catch_warnings():
