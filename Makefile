@@ -63,7 +63,7 @@ test: $(STAMP)
 
 # The small synthetic CRM sample committed in datasets/synthetic_crm (see its README).
 datasets: $(STAMP)
-	$(BIN)/python -m research.synthetic --out datasets/synthetic_crm
+	$(BIN)/python -m research.data.synthetic --out datasets/synthetic_crm
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

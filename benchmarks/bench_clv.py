@@ -98,8 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         from lifetimes import BetaGeoFitter
     import pandas as pd
 
-    from research.clv import _bgnbd_loglik_terms, fit_bgnbd
-    from research.datasets import load_cdnow
+    from research.clv import fit_bgnbd
+    from research.clv.bgnbd import _bgnbd_loglik_terms
+    from research.data import load_cdnow
     from research.segmentation import rfm_summary
 
     # every purchase counts, $0 ones too, as in the paper's cohort (23,570 and 2,357 customers)

@@ -48,15 +48,9 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from research.conversion import (
-    ROLLING_STEP,
-    ROLLING_TEST_SIZE,
-    LeadScorer,
-    alift,
-    evaluate,
-    gains_at,
-)
-from research.datasets import load_bank_marketing
+from research.conversion import LeadScorer, alift, evaluate, gains_at
+from research.conversion._inputs import ROLLING_STEP, ROLLING_TEST_SIZE
+from research.data import load_bank_marketing
 
 RESULTS = Path(__file__).resolve().parent / "results" / "bench_conversion.json"
 TARGET_AUC, TARGET_FIT_SECONDS = 0.80, 10.0

@@ -3,7 +3,7 @@
 What is measured
 ----------------
 A CRM of ``--leads`` leads (default 1,000,000) is generated once with
-``research.synthetic.make_crm(n, random_state=0, with_messages=False)``, in a subprocess that
+``research.data.synthetic.make_crm(n, random_state=0, with_messages=False)``, in a subprocess that
 reports its wall time and peak resident memory. It also builds the funnel's lead table, one row
 per lead with the opportunity's dates (this merge is not timed)::
 
@@ -128,7 +128,7 @@ def _generate(args: argparse.Namespace) -> None:
 
     import pandas as pd
 
-    from research.synthetic import make_crm
+    from research.data.synthetic import make_crm
 
     folder = Path(args.data)
     gc.collect()

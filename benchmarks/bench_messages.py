@@ -43,9 +43,9 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats
 
+from research.data.synthetic import make_crm
 from research.messages import distinctive_terms
-from research.synthetic import make_crm
-from research.text import Tokenizer
+from research.messages.text import Tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 PEER_PYTHON = ROOT / ".venv-scattertext" / "bin" / "python"

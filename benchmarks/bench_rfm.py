@@ -8,7 +8,7 @@ freq="D")`` (lifetimes 0.11.3, the ``bench`` extra of pyproject.toml). Both get 
 transaction log and the same observation end: ``None`` (the last purchase date) unless
 ``--observation-end`` is given. Two logs are used:
 
-* CDNOW master (``research.datasets.load_cdnow("master")``: 69,659 purchases, 23,570 customers);
+* CDNOW master (``research.data.load_cdnow("master")``: 69,659 purchases, 23,570 customers);
 * CDNOW scaled up to about ``--rows`` rows (default 8,000,000): the log repeated
   ``ceil(rows / 69,659)`` times (115 copies for 8M rows), copy ``k`` with customer ids suffixed
   ``"-k"`` and the same dates and amounts, so each copy brings new customers with CDNOW's history.
@@ -313,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         _worker(args)
         return 0
 
-    from research.datasets import load_cdnow
+    from research.data import load_cdnow
 
     cdnow = load_cdnow("master")[[ID, DATE, "quantity", AMOUNT]]
     results = []

@@ -1,4 +1,4 @@
-"""Benchmark ``research.synthetic.make_crm``: speed, and memory at a million messages.
+"""Benchmark ``research.data.synthetic.make_crm``: speed, and memory at a million messages.
 
 What is measured
 ----------------
@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-from research.synthetic import make_crm
+from research.data.synthetic import make_crm
 
 LANGUAGES = ("en", "ko", "ja")
 RESULTS = Path(__file__).resolve().parent / "results" / "bench_synthetic.json"

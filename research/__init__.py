@@ -1,11 +1,13 @@
 """Market and sales research toolkit.
 
-One module per question: :mod:`research.segmentation` (RFM, segments, clusters),
-:mod:`research.datasets` (the real public datasets), :mod:`research.plots` (standard charts),
-:mod:`research.report` (executes the notebooks into HTML reports).
+One subpackage per question, each with its charts in its own ``plotting`` module:
+:mod:`research.segmentation` (RFM, segments, clusters), :mod:`research.clv` (lifetime value),
+:mod:`research.conversion` (lead scoring), :mod:`research.messages` (marketing-versus-sales
+messages), :mod:`research.funnel` (funnel, KPIs and the SLA); :mod:`research.data` (the public
+datasets and the synthetic CRM) and :mod:`research.report` (the notebooks as HTML reports).
 """
 
-from research.datasets import load_cdnow
+from research.data import load_cdnow
 from research.segmentation import (
     RFM_SEGMENT_RULES,
     CustomerSegmenter,

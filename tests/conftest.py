@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from research.datasets import load_cdnow
+from research.data import load_cdnow
 from research.segmentation import rfm_summary
 
 

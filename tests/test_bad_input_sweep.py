@@ -589,8 +589,8 @@ def test_blank_text_means_a_stage_was_never_reached() -> None:
 
 
 def test_kpis_without_spend_or_leads() -> None:
+    from research.data.synthetic import make_crm
     from research.funnel import kpi_table
-    from research.synthetic import make_crm
 
     crm = make_crm(400, random_state=1)
     kw = dict(
@@ -621,7 +621,7 @@ def copies(mirror, tmp_path):
 
 
 def test_a_truncated_copy_is_called_cut_short(copies) -> None:
-    from research.datasets import DatasetReadError, load_bank_marketing, load_cdnow
+    from research.data import DatasetReadError, load_bank_marketing, load_cdnow
 
     mirror, tmp = copies
     data = (mirror / "cdnow" / "CDNOW_sample.txt").read_bytes()
@@ -641,7 +641,7 @@ def test_a_truncated_copy_is_called_cut_short(copies) -> None:
 
 
 def test_a_file_that_is_not_parquet_is_named(copies) -> None:
-    from research.datasets import DatasetReadError, load_upworthy
+    from research.data import DatasetReadError, load_upworthy
 
     _, tmp = copies
     fake = tmp / "upworthy_clean.parquet"
@@ -653,7 +653,7 @@ def test_a_file_that_is_not_parquet_is_named(copies) -> None:
 
 
 def test_a_folder_where_the_file_should_be_is_named(tmp_path, monkeypatch) -> None:
-    from research.datasets import DatasetNotFoundError, load_cdnow
+    from research.data import DatasetNotFoundError, load_cdnow
 
     (tmp_path / "cdnow" / "CDNOW_master.txt").mkdir(parents=True)
     monkeypatch.setenv("RESEARCH_DATA_HOME", str(tmp_path))
@@ -669,7 +669,7 @@ def test_a_folder_where_the_file_should_be_is_named(tmp_path, monkeypatch) -> No
     [("연동\ud800됩니다", "ko"), ("連携\udfffできます", "ja"), ("fast\ud83d setup", "en")],
 )
 def test_unpaired_surrogates_do_not_crash_the_analysers(text: str, language: str) -> None:
-    from research.text import Tokenizer
+    from research.messages.text import Tokenizer
 
     terms = Tokenizer(language)(text)
     assert terms and not any(re.search("[\ud800-\udfff]", t) for t in terms)

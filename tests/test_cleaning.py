@@ -325,7 +325,7 @@ def _reference_netting(group, when, value, purchase, returned):
     )
 )
 def test_netting_equals_the_rule_done_by_hand(events: list[tuple]) -> None:
-    from research.segmentation import _net_returns
+    from research.segmentation.cleaning import _net_returns
 
     group = np.array([e[0] for e in events], dtype=np.int64)
     when = np.array([e[1] for e in events], dtype=np.int64)

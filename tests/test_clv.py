@@ -13,7 +13,6 @@ from scipy import special
 from research.clv import (
     BoundaryFitWarning,
     ConvergenceError,
-    _bgnbd_loglik_terms,
     clv_by_segment,
     customer_lifetime_value,
     expected_average_spend,
@@ -25,6 +24,7 @@ from research.clv import (
     holdout_purchases,
     probability_alive,
 )
+from research.clv.bgnbd import _bgnbd_loglik_terms
 
 PUBLISHED_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}  # FHL 2005, table 1
 PUBLISHED_GG = {"p": 6.25, "q": 3.74, "gamma": 15.44}  # FHL 2005, iso-value curves

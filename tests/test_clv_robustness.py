@@ -151,7 +151,7 @@ def test_any_start_and_any_order_of_simulated_customers(seed: int, start: tuple)
 def test_analytic_gradients_match_finite_differences() -> None:
     from scipy.optimize import approx_fprime
 
-    from research import clv
+    from research.clv import bgnbd, fitting, gamma_gamma
 
     rng = np.random.default_rng(0)
     n = 300
@@ -161,14 +161,14 @@ def test_analytic_gradients_match_finite_differences() -> None:
     w = rng.integers(1, 4, n).astype(float)
     m, xg = rng.gamma(3, 10, n), np.maximum(x, 1)
     kernels = {
-        "BG/NBD": (clv._bgnbd_objective(x, t_x, T, w), clv._bgnbd_transform, 4),
-        "NBD": (clv._nbd_objective(x, T, w), clv._log_transform, 2),
-        "Gamma-Gamma": (clv._gg_objective(xg, m, w), clv._gg_transform, 3),
-        "inverse gamma": (clv._inverse_gamma_objective(m, w), clv._log_transform, 2),
-        "common rate": (clv._common_rate_objective(xg, m, w), clv._log_transform, 2),
+        "BG/NBD": (bgnbd._bgnbd_objective(x, t_x, T, w), bgnbd._bgnbd_transform, 4),
+        "NBD": (bgnbd._nbd_objective(x, T, w), fitting._log_transform, 2),
+        "Gamma-Gamma": (gamma_gamma._gg_objective(xg, m, w), gamma_gamma._gg_transform, 3),
+        "inverse gamma": (gamma_gamma._inverse_gamma_objective(m, w), fitting._log_transform, 2),
+        "common rate": (gamma_gamma._common_rate_objective(xg, m, w), fitting._log_transform, 2),
     }
     for name, (kernel, transform, k) in kernels.items():
-        cand = clv._Candidate([str(i) for i in range(k)], kernel, [], transform)
+        cand = fitting._Candidate([str(i) for i in range(k)], kernel, [], transform)
         for penalizer in (0.0, 0.01):
             objective = cand.objective(penalizer)
             for _ in range(3):

@@ -38,7 +38,7 @@ from research.conversion import (
     save_scorer,
     single_column_auc,
 )
-from research.plots import (
+from research.conversion.plotting import (
     plot_calibration,
     plot_cumulative_gains,
     plot_evaluation_schemes,
@@ -57,14 +57,14 @@ def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
 
 @pytest.fixture(scope="module")
 def bank_sample(mirror: Path) -> pd.DataFrame:
-    from research.datasets import load_bank_marketing
+    from research.data import load_bank_marketing
 
     return load_bank_marketing("sample")
 
 
 @pytest.fixture(scope="module")
 def bank_full(mirror: Path) -> pd.DataFrame:
-    from research.datasets import load_bank_marketing
+    from research.data import load_bank_marketing
 
     return load_bank_marketing()
 

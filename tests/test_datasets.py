@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import research.datasets as ds
-from research.datasets import (
+import research.data.loaders as ds
+from research.data import (
     ChecksumMismatchError,
     Dataset,
     DatasetFile,

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from research.data.synthetic import make_crm
 from research.funnel import (
     compare_conversion,
     cycle_length,
@@ -21,7 +22,6 @@ from research.funnel import (
     sla_compliance,
     speed_to_lead_effect,
 )
-from research.synthetic import make_crm
 
 
 def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -54,7 +54,7 @@ def crm():
 
 @pytest.fixture(scope="module")
 def olist(mirror):
-    from research.datasets import load_olist_funnel
+    from research.data import load_olist_funnel
 
     return load_olist_funnel()
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research.datasets import load_upworthy
-from research.headlines import (
+from research.data import load_upworthy
+from research.messages.headlines import (
     EFFECT_FEATURES,
     HEADLINE_FEATURES,
     NEGATIVE_WORDS,

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research import _phrases as ph
+from research.data.synthetic import make_crm
+from research.data.synthetic import phrases as ph
 from research.messages import (
     alignment,
     alignment_summary,
@@ -21,7 +22,6 @@ from research.messages import (
     tracker_rates,
     validate_messages,
 )
-from research.synthetic import make_crm
 
 
 class Whitespace:
@@ -279,7 +279,7 @@ def test_alignment_summary_bad_input() -> None:
 
 
 def test_distinctive_terms_same_table_on_several_processes(crm, monkeypatch) -> None:
-    import research.messages as messages_module
+    import research.messages.terms as messages_module
 
     part = crm.messages[crm.messages["language"] == "en"].head(4_000)  # no analyser to load
     args = (part["text"], part["team"])

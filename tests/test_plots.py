@@ -1,10 +1,12 @@
-"""Tests for research.plots: the standard charts of the segmentation, CLV and funnel analyses."""
+"""Tests for research.<question>.plotting: the segmentation, CLV and funnel charts."""
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import os
+import subprocess
+import sys
 import warnings
 from types import SimpleNamespace
 
@@ -18,7 +20,9 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from scipy import stats
 
-from research import plots
+from research._plotting import fonts
+from research._plotting import labels as label_places
+from research._plotting.style import COLORS
 from research.clv import (
     ModelFit,
     customer_lifetime_value,
@@ -26,6 +30,12 @@ from research.clv import (
     fit_gamma_gamma,
     holdout_check,
 )
+from research.clv.plotting import (
+    plot_clv_distribution,
+    plot_holdout_check,
+    plot_parameter_intervals,
+)
+from research.data.synthetic import make_crm
 from research.funnel import (
     cycle_length,
     funnel,
@@ -34,28 +44,20 @@ from research.funnel import (
     sla_compliance,
     speed_to_lead_effect,
 )
-from research.plots import (
-    CJK_FONT,
-    COLORS,
+from research.funnel.plotting import (
     FUNNEL_COLORS,
-    plot_claim_coverage,
-    plot_clv_distribution,
     plot_conversion_by_group,
     plot_cycle_curves,
-    plot_distinctive_terms,
     plot_funnel,
-    plot_headline_effects,
-    plot_holdout_check,
-    plot_k_selection,
     plot_league_table,
-    plot_parameter_intervals,
-    plot_rfm_grid,
     plot_roi_by_channel,
-    plot_segment_profile,
-    plot_segment_value,
     plot_sla,
     plot_speed_to_lead,
-    plot_stability,
+)
+from research.messages.plotting import (
+    plot_claim_coverage,
+    plot_distinctive_terms,
+    plot_headline_effects,
 )
 from research.segmentation import (
     RFM_SEGMENT_RULES,
@@ -64,7 +66,13 @@ from research.segmentation import (
     rfm_summary,
     segment_value_table,
 )
-from research.synthetic import make_crm
+from research.segmentation.plotting import (
+    plot_k_selection,
+    plot_rfm_grid,
+    plot_segment_profile,
+    plot_segment_value,
+    plot_stability,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -139,7 +147,7 @@ def _stability() -> pd.DataFrame:
 def cdnow_summary() -> pd.DataFrame:
     if not os.environ.get("RESEARCH_DATA_HOME"):
         pytest.skip("RESEARCH_DATA_HOME is not set: the real CDNOW data is not available")
-    from research.datasets import load_cdnow
+    from research.data import load_cdnow
 
     return rfm_summary(load_cdnow(), return_report=True)[0]
 
@@ -941,7 +949,7 @@ def cdnow_clv():
     """CDNOW sample, calibration to 1997-09-30 in weeks, and its BG/NBD fit."""
     if not os.environ.get("RESEARCH_DATA_HOME"):
         pytest.skip("RESEARCH_DATA_HOME is not set: the real CDNOW data is not available")
-    from research.datasets import load_cdnow
+    from research.data import load_cdnow
 
     tx = load_cdnow("sample")
     s = rfm_summary(tx, observation_end="1997-09-30", time_scale=7, return_report=True)[0]
@@ -1446,7 +1454,7 @@ def test_roi_by_channel_sorted_break_even_line_and_spend_in_labels(crm_charts):
 def olist_funnel():
     if not os.environ.get("RESEARCH_DATA_HOME"):
         pytest.skip("RESEARCH_DATA_HOME is not set: the real Olist data is not available")
-    from research.datasets import load_olist_funnel
+    from research.data import load_olist_funnel
 
     o = load_olist_funnel()
     # one MQL (row 6357) was won 1.2 days before its first contact date: funnel() refuses
@@ -1566,7 +1574,7 @@ def _effects() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def crm_messages() -> SimpleNamespace:
     """Distinctive terms and claim coverage of a small synthetic CRM in three languages."""
-    from research import _phrases as ph
+    from research.data.synthetic import phrases as ph
     from research.messages import claim_coverage, distinctive_terms
 
     crm = make_crm(800, languages=("en", "ko", "ja"), random_state=0)
@@ -1774,13 +1782,18 @@ def test_label_geometry_helpers():
     starts = np.array([[-1.0, 0.5], [-1.0, 2.0], [1.0, 0.5], [3.0, -1.0]])
     ends = np.array([[3.0, 0.5], [3.0, 2.0], [1.0, 5.0], [-1.0, 3.0]])
     # through, above, starting inside, diagonal through the corner region
-    assert plots._segments_hit_boxes(starts, ends, box)[:, 0].tolist() == [True, False, True, True]
+    assert label_places._segments_hit_boxes(starts, ends, box)[:, 0].tolist() == [
+        True,
+        False,
+        True,
+        True,
+    ]
     a, b = np.array([[0.0, 0.0]]), np.array([[2.0, 2.0]])
     c = np.array([[0.0, 2.0], [3.0, 0.0]])
     d = np.array([[2.0, 0.0], [3.0, 5.0]])
-    assert plots._segments_cross(a, b, c, d).tolist() == [[True, False]]
+    assert label_places._segments_cross(a, b, c, d).tolist() == [[True, False]]
     others = np.array([[1.5, 0.5, 3.0, 3.0], [2.0, 0.0, 3.0, 1.0]])  # touching is not overlap
-    assert plots._boxes_overlap(box, others).tolist() == [[True, False]]
+    assert label_places._boxes_overlap(box, others).tolist() == [[True, False]]
 
 
 def _glyph_warnings(fig: Figure) -> list[str]:
@@ -1790,18 +1803,19 @@ def _glyph_warnings(fig: Figure) -> list[str]:
     return [str(w.message) for w in caught if "missing from" in str(w.message)]
 
 
-@pytest.mark.skipif(CJK_FONT is None, reason="no CJK font installed (pip install '.[text]')")
+@pytest.mark.skipif(not fonts.cjk_fonts(), reason="no CJK font installed")
 def test_korean_and_japanese_labels_render_with_the_cjk_font():
-    assert CJK_FONT in plt.rcParams["font.family"]  # the fallback is set on import
     fig = plot_distinctive_terms(_terms(), n=5)
-    labels = _term_labels(fig)
-    assert {"다음", "打ち合わせ", "無料"} <= set(labels)
-    assert CJK_FONT in labels["다음"].get_fontfamily()
+    cjk = fonts.cjk_fonts()[0]
+    assert cjk in plt.rcParams["font.family"]  # the fallback is set by the first chart
+    term_labels = _term_labels(fig)
+    assert {"다음", "打ち合わせ", "無料"} <= set(term_labels)
+    assert cjk in term_labels["다음"].get_fontfamily()
     assert _glyph_warnings(fig) == []
 
 
 def test_cjk_labels_still_draw_without_the_cjk_font(monkeypatch):
-    monkeypatch.setattr(plots, "CJK_FONT", None)
+    monkeypatch.setattr(fonts, "cjk_fonts", lambda: ())
     with plt.rc_context({"font.family": ["DejaVu Sans"]}), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "Glyph ... missing": empty boxes, as expected
         fig = plot_distinctive_terms(_terms(), n=5)
@@ -1894,7 +1908,7 @@ def test_claim_coverage_synthetic(crm_messages):
 
 
 # --------------------------------------------------------------------------------------------
-# 11. headline effects (research.headlines)
+# 11. headline effects (research.messages.headlines)
 # --------------------------------------------------------------------------------------------
 
 
@@ -1935,8 +1949,8 @@ def test_headline_effects_without_optional_columns():
 def test_headline_effects_real_upworthy():
     if not os.environ.get("RESEARCH_DATA_HOME"):
         pytest.skip("RESEARCH_DATA_HOME is not set: the real Upworthy data is not available")
-    from research.datasets import load_upworthy
-    from research.headlines import headline_effects
+    from research.data import load_upworthy
+    from research.messages.headlines import headline_effects
 
     table = headline_effects(load_upworthy())
     before = _deep_copy(table)
@@ -1956,7 +1970,7 @@ def test_headline_effects_real_upworthy():
 
 
 @pytest.mark.skipif(
-    "IPAexGothic" not in plots.CJK_FONTS,
+    "IPAexGothic" not in fonts.cjk_fonts(),
     reason="the fonts of koreanize-matplotlib / matplotlib-fontja are not installed",
 )
 def test_bold_cjk_titles_draw_without_font_warnings(caplog):
@@ -1964,3 +1978,21 @@ def test_bold_cjk_titles_draw_without_font_warnings(caplog):
     with caplog.at_level("WARNING", logger="matplotlib.font_manager"):
         assert _glyph_warnings(fig) == []
     assert not [r for r in caplog.records if "findfont" in r.getMessage()]
+
+
+def test_importing_the_package_changes_nothing_in_matplotlib():
+    code = (
+        "import matplotlib as mpl\n"
+        "before = dict(mpl.rcParams)\n"
+        "import research, research.data, research.report\n"
+        "from research.segmentation import plotting\n"
+        "from research.clv import plotting\n"
+        "from research.conversion import plotting\n"
+        "from research.messages import plotting\n"
+        "from research.funnel import plotting\n"
+        "changed = [k for k, v in mpl.rcParams.items() if before[k] != v]\n"
+        "assert not changed, changed\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, env={**os.environ, "MPLBACKEND": "Agg"}
+    )

@@ -137,7 +137,7 @@ def test_committed_notebooks_have_no_outputs(path: Path) -> None:
 
 
 def test_progress_bars_settle_to_their_final_state() -> None:
-    from research.report import settle_streams
+    from research.report.build import settle_streams
 
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("work()")

@@ -499,7 +499,7 @@ def test_segmenter_cdnow(cdnow_master: pd.DataFrame) -> None:
     )
 )
 def test_duplicated_matches_pandas(rows: list[tuple[int, int, float]]) -> None:
-    from research.segmentation import _duplicated
+    from research.segmentation.cleaning import _duplicated
 
     frame = pd.DataFrame(rows, columns=["a", "b", "c"])
     cols = [frame[c].to_numpy() for c in frame]
@@ -508,7 +508,7 @@ def test_duplicated_matches_pandas(rows: list[tuple[int, int, float]]) -> None:
 
 
 def test_duplicated_survives_hash_collisions(monkeypatch: pytest.MonkeyPatch) -> None:
-    import research.segmentation as seg
+    import research.segmentation.cleaning as seg
 
     monkeypatch.setattr(seg, "_hash_rows", lambda cols: np.zeros(len(cols[0]), np.uint64))
     frame = pd.DataFrame({"a": [1, 2, 1, 3, 2, 1], "b": [5.0, 5.0, 5.0, 6.0, 5.0, 7.0]})

@@ -14,9 +14,9 @@ import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from research import _phrases as ph
-from research.datasets import make_crm  # re-exported, as promised
-from research.synthetic import CHANNELS, STAGES, Effects, write_sample
+from research.data import make_crm  # re-exported, as promised
+from research.data.synthetic import CHANNELS, STAGES, Effects, write_sample
+from research.data.synthetic import phrases as ph
 
 ROOT = Path(__file__).resolve().parents[1]
 

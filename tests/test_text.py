@@ -1,4 +1,5 @@
-"""Tests of research.text: language detection and the English, Korean and Japanese tokeniser.
+"""Tests of research.messages.text: language detection and the English, Korean and Japanese
+tokeniser.
 
 The Korean and Japanese analyser tests skip when kiwipiepy or janome is not installed; the
 detection, English and n-gram fallback tests run everywhere.
@@ -15,9 +16,9 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from research import _phrases as ph
-from research import text
-from research.text import Tokenizer, available_analyzers, detect_language, detect_languages
+from research.data.synthetic import phrases as ph
+from research.messages import text
+from research.messages.text import Tokenizer, available_analyzers, detect_language, detect_languages
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]+")
@@ -55,7 +56,7 @@ def no_analyzers(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def messages() -> pd.DataFrame:
-    from research.synthetic import make_crm
+    from research.data.synthetic import make_crm
 
     crm = make_crm(3000, languages=("en", "ko", "ja"), random_state=0)
     return crm.messages

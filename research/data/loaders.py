@@ -22,7 +22,7 @@ on purpose.
 
 Examples
 --------
->>> from research.datasets import load_cdnow
+>>> from research.data import load_cdnow
 >>> tx = load_cdnow("master")  # doctest: +SKIP
 >>> tx.shape  # doctest: +SKIP
 (69659, 4)
@@ -63,8 +63,6 @@ __all__ = [
     "load_bank_marketing",
     "BANK_MARKETING_POST_OUTCOME_COLUMNS",
     "DatasetReadError",
-    "make_crm",  # noqa: F822 (from research.synthetic, through __getattr__ below)
-    "SyntheticCRM",  # noqa: F822
 ]
 
 DATA_HOME_ENV = "RESEARCH_DATA_HOME"
@@ -1016,15 +1014,3 @@ def load_bank_marketing(
     for col in _BANK_FLOATS:
         frame[col] = frame[col].astype("float64")
     return frame
-
-
-def __getattr__(name: str) -> object:
-    """``make_crm`` and ``SyntheticCRM`` live in :mod:`research.synthetic`; offered here too.
-
-    Imported on first use, so that ``python -m research.synthetic`` runs cleanly.
-    """
-    if name in ("make_crm", "SyntheticCRM"):
-        from research import synthetic
-
-        return getattr(synthetic, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""Phrase bank for research.synthetic: the sentences synthetic CRM messages are assembled from.
+"""Phrase bank for research.data.synthetic: the sentences synthetic CRM messages are assembled from.
 
 Every sentence here is hand-written, in English ("en"), Korean ("ko") and Japanese ("ja"), in the
 voice of a B2B SaaS marketer or salesperson; nothing is machine-translated or templated. The

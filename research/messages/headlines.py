@@ -1,7 +1,7 @@
 """What makes a headline win? Headline features and their lift across many randomised tests.
 
 A headline test shows each visitor, at random, one of several headlines for the same story and
-counts impressions and clicks (the Upworthy Research Archive, :func:`research.datasets.
+counts impressions and clicks (the Upworthy Research Archive, :func:`research.data.
 load_upworthy`, holds 4,873 such tests). One test says which of its headlines did best; many
 tests together say which *kinds* of headline tend to do better.
 
@@ -19,8 +19,8 @@ the few HTML tags inside headlines are dropped before the features are computed.
 
 Examples
 --------
->>> from research.datasets import load_upworthy
->>> from research.headlines import headline_effects
+>>> from research.data import load_upworthy
+>>> from research.messages.headlines import headline_effects
 >>> packages = load_upworthy()  # doctest: +SKIP
 >>> headline_effects(packages)[["lift", "low", "high"]]  # doctest: +SKIP
 """
@@ -36,9 +36,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import statsmodels.api as sm
 
-from research._checks import numeric_values, require_columns, require_frame, rows_repr
-from research.messages import distinctive_terms
-from research.text import Tokenizer
+from research._validation import numeric_values, require_columns, require_frame, rows_repr
+from research.messages.terms import distinctive_terms
+from research.messages.text import Tokenizer
 
 __all__ = [
     "headline_features",

@@ -54,7 +54,7 @@ import pandas as pd
 import pyarrow as pa
 from scipy.special import expit, logit
 
-from research import _phrases as ph
+from research.data.synthetic import phrases as ph
 
 __all__ = [
     "CHANNELS",
@@ -848,7 +848,7 @@ def write_sample(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m research.synthetic``: write the sample CRM used by ``make datasets``."""
+    """``python -m research.data.synthetic``: write the sample CRM used by ``make datasets``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("datasets/synthetic_crm"))
     parser.add_argument("--n-leads", type=int, default=2000)
@@ -859,7 +859,3 @@ def main(argv: Sequence[str] | None = None) -> int:
                              random_state=args.seed):  # fmt: skip
         print(f"wrote {path}", file=sys.stdout)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

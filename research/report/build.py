@@ -592,7 +592,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(f"wrote {len(written)} report(s) and {args.out / 'index.html'}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Customer lifetime value: BG/NBD for purchase counts, Gamma-Gamma for spend, exact and fast.
+
+* :func:`fit_bgnbd` fits the BG/NBD model of Fader, Hardie & Lee (2005, *Marketing Science*
+  24(2)) by maximum likelihood on an RFM summary (``frequency``, ``recency``, ``T`` from
+  :func:`research.segmentation.rfm_summary`), with standard errors and 95% intervals.
+* :func:`fit_gamma_gamma` fits the Gamma-Gamma spend model (Fader, Hardie & Lee 2005,
+  "RFM and CLV: using iso-value curves", *Journal of Marketing Research* 42(4)) on the repeat
+  customers' mean spend, and reports how strongly spend and frequency are correlated (the model
+  assumes they are independent).
+* :func:`customer_lifetime_value` combines both into the expected discounted value of each
+  customer over a horizon; :func:`clv_by_segment` sums it by segment.
+* :func:`holdout_check` compares the model's expected repeat purchases in a holdout period with
+  what customers really did, per number of calibration-period purchases.
+
+The likelihoods are written in log form with :func:`scipy.special.gammaln` / ``betaln`` and
+evaluated once per distinct (frequency, recency, T) triple, weighted by its count, which makes a
+fit on tens of thousands of customers take milliseconds per evaluation. The fits follow one
+recipe (:mod:`research._mle`) so that the same data give the same parameters on every machine,
+whatever the row order, starting point, processor or thread count: analytic gradients on the
+log scale of the parameters, starting values from the data, several starts and Newton steps to
+the maximum. When the maximum lies on a boundary of the model that the data support (no
+detectable dropout; spend constant per customer; one spend level for all), the limit model is
+fitted and returned with a :class:`BoundaryFitWarning` saying what it means for the
+predictions; :class:`ConvergenceError` is kept for data the model cannot describe. Standard
+errors come from the Hessian of the log-likelihood and intervals are Wald intervals on the log
+scale, so they stay positive.
+
+"""
+
+from research.clv.bgnbd import (
+    expected_purchases,
+    expected_purchases_unconditional,
+    fit_bgnbd,
+    probability_alive,
+)
+from research.clv.fitting import BoundaryFitWarning, ConvergenceError, ModelFit
+from research.clv.gamma_gamma import expected_average_spend, fit_gamma_gamma
+from research.clv.holdout import holdout_check, holdout_purchases
+from research.clv.value import clv_by_segment, customer_lifetime_value
+
+__all__ = [
+    "BoundaryFitWarning",
+    "ConvergenceError",
+    "ModelFit",
+    "fit_bgnbd",
+    "fit_gamma_gamma",
+    "expected_purchases",
+    "probability_alive",
+    "expected_purchases_unconditional",
+    "expected_average_spend",
+    "customer_lifetime_value",
+    "clv_by_segment",
+    "holdout_purchases",
+    "holdout_check",
+]

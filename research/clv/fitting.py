@@ -1,0 +1,342 @@
+"""Fitting the lifetime-value models: input checks, maximum likelihood with limit models,
+the fit result."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from research import _mle
+from research._validation import (
+    nonnegative_values,
+    require_columns,
+    require_frame,
+    require_rows,
+    rows_repr,
+)
+
+__all__ = [
+    "BoundaryFitWarning",
+    "ConvergenceError",
+    "ModelFit",
+]
+
+
+class ConvergenceError(RuntimeError):
+    """The maximum-likelihood fit found no proper maximum; the message says what to set."""
+
+
+class BoundaryFitWarning(UserWarning):
+    """The best fit is a limit of the model (e.g. no detectable dropout); the message says
+    what that means for the predictions."""
+
+
+@dataclass
+class ModelFit:
+    """A fitted model: parameters with standard errors, intervals and fit statistics.
+
+    Attributes
+    ----------
+    model : str
+        ``"BG/NBD"`` or ``"Gamma-Gamma"``.
+    params : pandas.Series
+        Maximum-likelihood estimates, indexed by parameter name. At a boundary (see
+        ``boundary``) a parameter the data drive to a limit holds that limit (``a = 0``,
+        ``p = inf``), one the limit leaves undefined is NaN, and the limit model's own parameter
+        is added (``scale`` or ``nu`` for Gamma-Gamma).
+    bse : pandas.Series
+        Standard errors (from the inverse Hessian of the log-likelihood); NaN for parameters
+        at a limit.
+    loglik : float
+        Maximised log-likelihood (without the penalty).
+    n_obs : int
+        Number of customers the model was fitted on.
+    penalizer : float
+        L2 penalty on the parameters used in the fit (0 = plain maximum likelihood): the
+        objective is the mean negative log-likelihood per customer plus
+        ``penalizer * sum(params ** 2)``, as in lifetimes.
+    converged : bool
+        Whether the search ended at a maximum (gradient zero in every free direction).
+    extra : dict
+        Model-specific diagnostics (for Gamma-Gamma: the spend-frequency correlation).
+    boundary : str or None
+        ``None`` for an interior maximum, else the limit the data support: ``"no_dropout"``
+        (BG/NBD: no customer is seen to drop out), ``"constant_spend"`` (Gamma-Gamma: each
+        customer spends the same on every purchase) or ``"same_mean_spend"`` (Gamma-Gamma: all
+        customers have the same mean spend).
+    note : str
+        What a boundary means for the predictions (empty for an interior maximum); also
+        issued as a :class:`BoundaryFitWarning` by the fit.
+    """
+
+    model: str
+    params: pd.Series
+    bse: pd.Series
+    loglik: float
+    n_obs: int
+    penalizer: float
+    converged: bool
+    extra: dict[str, object] = field(default_factory=dict)
+    boundary: str | None = None
+    note: str = ""
+
+    @property
+    def limits(self) -> frozenset[str]:
+        """The limits in ``boundary`` (it may name two, e.g. ``"no_dropout + same_rate"``)."""
+        return frozenset(self.boundary.split(" + ")) if self.boundary else frozenset()
+
+    @property
+    def aic(self) -> float:
+        """Akaike information criterion (parameters at a limit are not counted)."""
+        k = int(np.isfinite(self.bse).sum()) if self.boundary else len(self.params)
+        return 2 * k - 2 * self.loglik
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Wald intervals on the log scale (so they stay positive), columns ``low``, ``high``."""
+        z = stats.norm.ppf(1 - alpha / 2)
+        se_log = self.bse / self.params
+        return pd.DataFrame(
+            {
+                "low": self.params * np.exp(-z * se_log),
+                "high": self.params * np.exp(z * se_log),
+            }
+        )
+
+    def summary(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Table of estimates, standard errors and intervals, with the fit statistics in attrs."""
+        ci = self.conf_int(alpha)
+        table = pd.DataFrame(
+            {
+                "estimate": self.params,
+                "std_err": self.bse,
+                f"low_{1 - alpha:.0%}": ci["low"],
+                f"high_{1 - alpha:.0%}": ci["high"],
+            }
+        )
+        table.index.name = "parameter"
+        table.attrs.update(
+            model=self.model, loglik=self.loglik, aic=self.aic, n_obs=self.n_obs,
+            penalizer=self.penalizer, converged=self.converged,
+        )  # fmt: skip
+        return table
+
+    def __repr__(self) -> str:
+        lines = [
+            f"{self.model} fit on {self.n_obs:,} customers: log-likelihood {self.loglik:,.2f}, "
+            f"AIC {self.aic:,.1f}" + (f", penalizer {self.penalizer}" if self.penalizer else ""),
+            self.summary().to_string(float_format=lambda v: f"{v:.4f}"),
+        ]
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# input checks
+# --------------------------------------------------------------------------------------------
+
+
+def _rfm_arrays(
+    summary: pd.DataFrame, frequency_col: str, recency_col: str, T_col: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    frame = require_frame(summary, "summary")
+    cols = [frequency_col, recency_col, T_col]
+    require_columns(frame, cols, "summary")
+    require_rows(frame, "summary")
+    why = "counts and durations cannot be negative"
+    arrays = [nonnegative_values(frame, col, "summary", why) for col in cols]
+    x, t_x, T = arrays
+    _whole_counts(x, frame, frequency_col)
+    late = t_x > T + 1e-9
+    if late.any():
+        raise ValueError(
+            f"{int(late.sum()):,} customers have {recency_col!r} greater than {T_col!r} (rows "
+            f"{rows_repr(frame.index[late])}): the last purchase cannot come after the end of "
+            "the observation period"
+        )
+    odd = (x == 0) & (t_x > 0)
+    if odd.any():
+        raise ValueError(
+            f"{int(odd.sum()):,} customers have no repeat purchase but a positive "
+            f"{recency_col!r} (rows {rows_repr(frame.index[odd])}): with frequency 0 the recency "
+            "must be 0 (age at the last purchase = age at the first)"
+        )
+    return x, t_x, T
+
+
+def _whole_counts(x: np.ndarray, frame: pd.DataFrame, col: str) -> None:
+    fractional = x != np.round(x)
+    if fractional.any():
+        raise ValueError(
+            f"column {col!r} of summary has {int(fractional.sum()):,} values that are not whole "
+            f"numbers (rows {rows_repr(frame.index[fractional])}): it counts repeat purchases"
+        )
+
+
+def _compress(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Distinct rows of the columns and how often each occurs (the likelihood's weights)."""
+    order = np.lexsort(columns[::-1])
+    stacked = np.column_stack(columns)[order]
+    new = np.r_[True, np.any(stacked[1:] != stacked[:-1], axis=1)]
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.r_[starts, len(stacked)])
+    unique = stacked[starts]
+    return [unique[:, i] for i in range(unique.shape[1])], counts.astype(np.float64)
+
+
+def _check_penalizer(penalizer: object) -> float:
+    ok = isinstance(penalizer, int | float) and not isinstance(penalizer, bool)
+    if not (ok and math.isfinite(penalizer) and penalizer >= 0):  # type: ignore[arg-type]
+        raise ValueError(f"penalizer must be a non-negative number, got {penalizer!r}")
+    return float(penalizer)  # type: ignore[arg-type]
+
+
+Kernel = Callable[[np.ndarray], tuple[float, np.ndarray]]
+
+
+Transform = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def _log_transform(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Parameters from their logs, and the Jacobian d params / d theta."""
+    params = np.exp(theta)
+    return params, np.diag(params)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """One model to try: the full model or one of its limits (a boundary of the full one).
+
+    ``kernel`` takes the natural parameters ``names``; the search runs over coordinates
+    ``theta`` that ``transform`` maps to them (with the Jacobian), chosen so that each limit
+    of the model is an edge of one coordinate rather than a ridge between two.
+    """
+
+    names: list[str]
+    kernel: Kernel
+    starts: list[np.ndarray]
+    transform: Transform = _log_transform
+    boundary: str | None = None
+    # reported parameters: name -> value fixed by the limit (0, inf) or NaN (undefined there)
+    fixed: dict[str, float] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    # (coordinate, -1 or +1) -> boundary label of the limit that edge of the box stands for
+    edges: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def objective(self, penalizer: float) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+        """Mean negative log-likelihood plus ``penalizer * sum(params ** 2)``, of ``theta``."""
+
+        def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+            params, jac = self.transform(theta)
+            value, grad = self.kernel(params)
+            if penalizer:
+                value += penalizer * float((params**2).sum())
+                grad = grad + 2 * penalizer * params
+            return value, (jac * grad[:, None]).sum(axis=0)  # no BLAS
+
+        return objective
+
+
+# A limit of the model is kept unless the full model's log-likelihood is higher by more than
+# this: half the 95% point of chi-square(1), i.e. a likelihood-ratio test at the 5% level (a
+# conservative one at a boundary). Below it the data do not show what the limit leaves out.
+_SAME_FIT = float(stats.chi2.ppf(0.95, 1) / 2)
+
+
+def _usable(result: tuple[_Candidate, object, _mle.Optimum]) -> bool:
+    """A maximum, inside or at an edge of the box that stands for a known limit."""
+    cand, _, opt = result
+    return opt.converged and all(
+        (int(i), int(np.sign(opt.theta[i]))) in cand.edges for i in np.flatnonzero(opt.at_bound)
+    )
+
+
+def _fit(
+    candidates: list[_Candidate],
+    *,
+    model: str,
+    n_obs: int,
+    penalizer: float,
+    notes: dict[str, str],
+    extra: dict[str, object] | None = None,
+) -> ModelFit:
+    """Fit the full model and its limits; keep the full one unless a limit fits as well
+    (within ``_SAME_FIT`` log-likelihood units)."""
+    results = []
+    for cand in candidates:
+        objective = cand.objective(penalizer)
+        results.append((cand, objective, _mle.minimise(objective, cand.starts)))
+    full = results[0]
+    # the full model counts if it reached a maximum, inside or at an edge that stands for a
+    # known limit; a limit model counts if it reached an inside maximum of its own
+    full_ok = _usable(full)
+    limits = [r for r in results[1:] if _usable(r)]
+    chosen = full
+    if limits:
+        best_limit = min(limits, key=lambda r: r[2].value)
+        # the simpler limit is kept when the full model does not fit significantly better
+        # (likelihood-ratio test at 5%), or when the full model found no usable maximum and
+        # the limit is not worse than where the full search ended
+        as_good = best_limit[2].value * n_obs <= full[2].value * n_obs + _SAME_FIT
+        if as_good or not full_ok:
+            chosen = best_limit if as_good or full[2].value >= best_limit[2].value else full
+    cand, objective, opt = chosen
+    params, jac = cand.transform(opt.theta)
+    shown = {name: float(f"{value:.6g}") for name, value in zip(cand.names, params, strict=True)}
+    hint = (
+        f"Set a small penalizer, e.g. penalizer={max(10 * penalizer, 0.001):g} (the notebooks' "
+        "PENALIZER parameter), use more customers or a longer calibration period, and check "
+        "that the durations are in the unit you meant."
+    )
+    edges = [(int(i), int(np.sign(opt.theta[i]))) for i in np.flatnonzero(opt.at_bound)]
+    unknown = [e for e in edges if e not in cand.edges]
+    if unknown or not opt.converged:
+        what = (
+            "the search ran to the edge of the parameter range (1e-8 to 1e8)"
+            if unknown
+            else "the search ended where the likelihood still rises"
+        )
+        raise ConvergenceError(
+            f"the {model} fit found no proper maximum: {what} (parameters {shown}). The data "
+            "do not identify the model, e.g. every customer has the same purchase count or the "
+            "same spend. " + hint
+        )
+    labels = {cand.edges[e] for e in edges} | ({cand.boundary} if cand.boundary else set())
+    boundary = " + ".join(sorted(labels)) or None
+    with np.errstate(all="ignore"):
+        try:
+            cov_theta = _mle.covariance(objective, opt.theta, n_obs, ~opt.at_bound)
+            cov = jac @ np.nan_to_num(cov_theta, nan=0.0) @ jac.T
+            # a parameter moved by a coordinate at the edge has no standard error
+            touched = (np.abs(jac[:, opt.at_bound]) > 0).any(axis=1)
+            bse = np.where(touched, np.nan, np.sqrt(np.diag(cov)))
+        except np.linalg.LinAlgError:
+            touched = np.zeros(len(params), dtype=bool)
+            bse = np.full(len(params), np.nan)
+    if not np.all(np.isfinite(bse[~touched]) & (bse[~touched] > 0)):
+        raise ConvergenceError(
+            f"the {model} fit reached {shown}, but the likelihood is flat there (the standard "
+            "errors cannot be computed): the data do not pin the parameters down. " + hint
+        )
+    values = dict(zip(cand.names, params, strict=True))
+    errors = dict(zip(cand.names, bse, strict=True))
+    order = cand.order or cand.names
+    note = " ".join(notes[b] for b in (boundary or "").split(" + ") if b)
+    if boundary:
+        warnings.warn(f"{model}: {note}", BoundaryFitWarning, stacklevel=3)
+    return ModelFit(
+        model=model,
+        params=pd.Series([values.get(k, cand.fixed.get(k, np.nan)) for k in order], index=order),
+        bse=pd.Series([errors.get(k, np.nan) for k in order], index=order),
+        loglik=-float(cand.kernel(params)[0]) * n_obs,
+        n_obs=n_obs,
+        penalizer=penalizer,
+        converged=opt.converged,
+        extra=extra or {},
+        boundary=boundary,
+        note=note,
+    )

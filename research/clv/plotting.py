@@ -1,0 +1,699 @@
+"""Charts of the lifetime-value analysis.
+
+* :func:`plot_holdout_check`: actual against BG/NBD-expected purchases in a holdout period,
+  per number of calibration-period purchases (:func:`research.clv.holdout_check`);
+* :func:`plot_clv_distribution`: the distribution of customer lifetime value and how much of
+  it the best customers hold (:func:`research.clv.customer_lifetime_value`);
+* :func:`plot_parameter_intervals`: a fitted model's parameters with their 95% intervals,
+  against published values (:func:`research.clv.fit_bgnbd`, ``fit_gamma_gamma``);
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.ticker import (
+    LogLocator,
+    MaxNLocator,
+    PercentFormatter,
+    StrMethodFormatter,
+)
+
+from research._plotting.axes import (
+    _axes_or_new,
+    _estimates_with_intervals,
+    _finish,
+    _label_axes,
+    _log_tick,
+    _money,
+    _new_figure,
+    _optional_values,
+    _pct,
+    _plain,
+    _require_frame,
+    _wrap,
+)
+from research._plotting.style import ANNOT_SIZE, COLORS, LABEL_SIZE, PANEL_TITLE_SIZE, TICK_SIZE
+from research._validation import numeric_values, require_columns, require_rows
+
+__all__ = [
+    "plot_holdout_check",
+    "plot_clv_distribution",
+    "plot_parameter_intervals",
+]
+
+
+def _number(value: float) -> str:
+    """A mean number of purchases: 0.83, 6.90, 12."""
+    if not np.isfinite(value):
+        return "n/a"
+    return f"{value:.2f}" if abs(value) < 9.95 else f"{value:,.0f}"
+
+
+def plot_holdout_check(
+    check: pd.DataFrame,
+    *,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Actual against expected purchases in a holdout period, per calibration frequency.
+
+    The usual check of a BG/NBD model (Fader, Hardie & Lee 2005, figure 3): customers are
+    grouped by their number of repeat purchases in the calibration period; for each group the
+    chart shows the mean number of purchases they really made in the holdout period (points
+    with 95% intervals) and the mean the model expected (line).
+
+    Parameters
+    ----------
+    check : pandas.DataFrame
+        Output of :func:`research.clv.holdout_check`: indexed by calibration frequency
+        (``"0"``, ``"1"``, ..., ``"7+"``, then ``"all"``) with columns ``customers``,
+        ``actual``, ``actual_low``, ``actual_high`` and ``expected``. The ``"all"`` row is not
+        drawn as a group but written in a corner; without it the totals are computed from the
+        groups. Missing interval bounds (a group of one customer) draw no error bar. Not
+        modified.
+    title : str, optional
+        Chart title. Default compares the expected and actual purchases per customer.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The actual means are an error bar container whose line has gid ``"actual"``; the
+        expected means a line with gid ``"expected"``; the corner text has gid
+        ``"holdout-all"``.
+
+    Raises
+    ------
+    ValueError
+        A column is missing, there is no group besides ``"all"``, or a count or mean is missing.
+
+    Examples
+    --------
+    >>> check = holdout_check(fit, calibration, holdout_purchases, 39)  # doctest: +SKIP
+    >>> plot_holdout_check(check)  # doctest: +SKIP
+    """
+    frame = _require_frame(check, "check")
+    require_columns(
+        frame, ["customers", "actual", "actual_low", "actual_high", "expected"], "check"
+    )
+    is_all = np.asarray(frame.index.astype(str) == "all", dtype=bool)
+    groups = frame[~is_all]
+    if groups.empty:
+        raise ValueError(
+            f"check ({len(frame):,} rows) has no calibration-frequency group besides 'all'; "
+            "pass the output of research.clv.holdout_check"
+        )
+    labels = groups.index.astype(str).tolist()
+    customers = numeric_values(groups, "customers", "check")
+    actual = numeric_values(groups, "actual", "check")
+    expected = numeric_values(groups, "expected", "check")
+    low = _optional_values(groups, "actual_low")
+    high = _optional_values(groups, "actual_high")
+    err = np.vstack([actual - low, high - actual])
+    err = np.where(np.isfinite(err), np.maximum(err, 0), 0)
+
+    if is_all.any():
+        row = frame[is_all].iloc[0]
+        n_all = float(row["customers"])
+        actual_all, expected_all = float(row["actual"]), float(row["expected"])
+        low_all, high_all = float(row["actual_low"]), float(row["actual_high"])
+    else:  # totals per customer from the groups, weighted by their sizes
+        n_all = float(customers.sum())
+        actual_all = float(np.dot(customers, actual) / n_all) if n_all else np.nan
+        expected_all = float(np.dot(customers, expected) / n_all) if n_all else np.nan
+        low_all = high_all = np.nan
+    gap = (expected_all - actual_all) / actual_all if actual_all else np.nan
+
+    own = ax is None
+    fig, ax = _axes_or_new(ax, 5.0)
+    x = np.arange(len(labels))
+    _estimates_with_intervals(ax, x, actual, yerr=err, label="actual (95% CI)", gid="actual")
+    ax.plot(
+        x,
+        expected,
+        marker="s",
+        markersize=6,
+        linewidth=2,
+        color=COLORS["value"],
+        label="BG/NBD expected",
+        gid="expected",
+        zorder=2,
+    )
+    ax.set_xticks(x, [f"{g}\n({c:,.0f})" for g, c in zip(labels, customers, strict=True)])
+    top = np.nanmax(np.concatenate([actual + err[1], expected]))
+    ax.set_ylim(0, max(top, 1e-9) * 1.12)
+    ax.set_xlim(-0.6, len(labels) - 0.4)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    handles, names = ax.get_legend_handles_labels()
+    order = [names.index("actual (95% CI)"), names.index("BG/NBD expected")]
+    legend = ax.legend(
+        [handles[i] for i in order],
+        [names[i] for i in order],
+        loc="upper left",
+        fontsize=ANNOT_SIZE + 1,
+        frameon=False,
+    )
+
+    if not np.isfinite(gap):
+        versus = ""
+    elif round(100 * gap) == 0:
+        versus = " (about the same)"
+    else:
+        versus = f" ({_pct(abs(gap))} {'below' if gap < 0 else 'above'} actual)"
+    interval = (
+        f" (95% CI {_number(low_all)}–{_number(high_all)})"
+        if np.isfinite(low_all) and np.isfinite(high_all)
+        else ""
+    )
+    ax.annotate(  # in the upper left corner, just below the legend
+        f"All {n_all:,.0f} customers, purchases per customer:\n"
+        f"actual {_number(actual_all)}{interval}\n"
+        f"expected {_number(expected_all)}{versus}",
+        xy=(0, 0),
+        xycoords=legend,
+        xytext=(8, -6),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize=ANNOT_SIZE,
+        gid="holdout-all",
+        bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#cccccc", "pad": 4},
+    )
+    if title is None:
+        title = "Holdout check: actual purchases against those expected by the BG/NBD model"
+        if np.isfinite(gap):
+            title += (
+                f"\nExpected {_pct(abs(gap))} {'fewer' if gap < 0 else 'more'} purchases than "
+                f"customers made: {_number(expected_all)} vs {_number(actual_all)} per customer"
+            )
+    _label_axes(
+        fig,
+        ax,
+        own,
+        title,
+        "purchases in the calibration period (customers in the group)",
+        "purchases per customer in the holdout period",
+    )
+    return _finish(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# 7. lifetime value: distribution and concentration
+# --------------------------------------------------------------------------------------------
+
+#: Shares of the best customers whose share of the total value is written on the
+#: concentration curve.
+TOP_SHARES = (0.10, 0.20)
+
+
+def _top_count(share: float, n: int) -> int:
+    """Number of customers in the top ``share`` of ``n``: ceil(share * n), at least 1."""
+    # round first so that 0.1 * 30 = 3.0000000000000004 counts 3 customers, not 4
+    return max(1, math.ceil(round(share * n, 9)))
+
+
+def _draw_concentration(cax: Axes, values: np.ndarray, total: float) -> list[tuple[int, float]]:
+    """Concentration curve on ``cax``; returns (customers, share of value) per top share."""
+    n = len(values)
+    ordered = np.sort(values)[::-1]
+    cum_share = np.concatenate([[0.0], np.cumsum(ordered) / total])
+    cust_share = np.arange(n + 1) / n
+    cax.plot(
+        [0, 1],
+        [0, 1],
+        color=COLORS["reference"],
+        linestyle="--",
+        linewidth=1,
+        label="equal shares",
+    )
+    cax.plot(
+        cust_share,
+        cum_share,
+        color=COLORS["value"],
+        linewidth=2,
+        gid="concentration",
+        label="customer lifetime value",
+    )
+    tops = []
+    for share in TOP_SHARES:
+        k = _top_count(share, n)
+        held = float(cum_share[k])
+        tops.append((k, held))
+        cax.plot(
+            [k / n, k / n, 0],
+            [0, held, held],
+            color=COLORS["muted"],
+            linestyle=":",
+            linewidth=1,
+        )
+        cax.plot([k / n], [held], marker="o", color=COLORS["value"], markersize=5)
+        cax.annotate(
+            f"top {_pct(share)} of customers: {_pct(held)}",
+            (k / n, held),
+            xytext=(7, -3),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=ANNOT_SIZE,
+            gid=f"top-{round(100 * share)}",
+            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 0.5},
+        )
+    cax.set_xlim(0, 1)
+    cax.set_ylim(0, max(1.0, float(cum_share.max())) * 1.02)
+    cax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    cax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    cax.grid(alpha=0.3)
+    cax.legend(loc="lower right", fontsize=ANNOT_SIZE, frameon=False)
+    cax.set_xlabel("share of customers\n(sorted by CLV, highest first)", fontsize=LABEL_SIZE)
+    cax.set_ylabel("share of total CLV", fontsize=LABEL_SIZE)
+    cax.tick_params(labelsize=TICK_SIZE)
+    for side in ("top", "right"):
+        cax.spines[side].set_visible(False)
+    return tops
+
+
+def _clv_axes(ax: Axes | Sequence[Axes] | None) -> tuple[Figure, Axes, Axes | None]:
+    """The figure, the histogram's axes and the concentration curve's (None: no curve)."""
+    if ax is None:
+        fig = _new_figure(5.0)
+        hax, cax = fig.subplots(1, 2, width_ratios=[1.75, 1])
+        return fig, hax, cax
+    if isinstance(ax, Axes):
+        fig, hax = _axes_or_new(ax, 5.0)
+        return fig, hax, None
+    axes = list(ax) if isinstance(ax, Sequence | np.ndarray) else []
+    if len(axes) != 2 or not all(isinstance(a, Axes) for a in axes):
+        raise TypeError(
+            "ax must be a matplotlib Axes (histogram only) or a pair of Axes (histogram, "
+            f"concentration curve), got {type(ax).__name__}"
+        )
+    fig, hax = _axes_or_new(axes[0], 5.0)
+    return fig, hax, axes[1]
+
+
+def plot_clv_distribution(
+    clv: pd.DataFrame | pd.Series,
+    *,
+    value_col: str = "clv",
+    currency: str = "US$",
+    title: str | None = None,
+    ax: Axes | Sequence[Axes] | None = None,
+) -> Figure:
+    """Distribution of customer lifetime value, and how concentrated the value is.
+
+    Left: a histogram of the customers' CLV on a log axis (CLV is very skewed), with the
+    median and the mean marked. The axis starts at the power of ten below the 1st percentile
+    of the positive values; the few customers below it are counted in the first bar, and those
+    with a CLV of 0 or less, which a log axis cannot show, are counted in the corner text:
+    nobody is dropped silently. Right: the concentration curve, the share of the total CLV
+    held by the best customers, with the shares held by the top 10% and top 20% (the
+    :data:`TOP_SHARES`; the top 10% of ``n`` customers are the ``ceil(0.1 n)`` with the
+    highest CLV).
+
+    Parameters
+    ----------
+    clv : pandas.DataFrame or Series
+        One row per customer, e.g. the output of :func:`research.clv.customer_lifetime_value`,
+        or a Series of values. Not modified.
+    value_col : str, default "clv"
+        Column holding each customer's value (ignored for a Series).
+    currency : str, default "US$"
+        Currency written before amounts and in the axis label.
+    title : str, optional
+        Chart title. Default gives the median, the mean and the top 10%'s share.
+    ax : matplotlib.axes.Axes or a pair of Axes, optional
+        Default a new figure with the histogram and the curve side by side. A pair draws the
+        histogram on the first and the curve on the second; a single Axes draws the histogram
+        only, with the top 10% and 20% shares in its corner text.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The median and mean lines have gid ``"median"`` and ``"mean"``; the corner text gid
+        ``"clv-annotation"``; the curve gid ``"concentration"`` and its labels gid
+        ``"top-10"`` and ``"top-20"``.
+
+    Raises
+    ------
+    ValueError
+        The column is missing, the frame is empty, a value is missing or infinite, or no value
+        (or the total) is positive.
+
+    Examples
+    --------
+    >>> clv = customer_lifetime_value(bgnbd, gamma_gamma, summary, unit_days=7)  # doctest: +SKIP
+    >>> plot_clv_distribution(clv)  # doctest: +SKIP
+    """
+    if isinstance(clv, pd.Series):
+        frame = clv.to_frame(name=value_col)
+    else:
+        frame = _require_frame(clv, "clv")
+        require_columns(frame, [value_col], "clv")
+    require_rows(frame, "clv")
+    values = numeric_values(frame, value_col, "clv")
+    n = len(values)
+    positive = values[values > 0]
+    n_nonpos = n - len(positive)
+    total = float(values.sum())
+    if len(positive) == 0 or total <= 0:
+        raise ValueError(
+            f"column {value_col!r} of clv ({n:,} rows) has {len(positive):,} positive values "
+            f"and a total of {total:,g}: a log-scale distribution and shares of the total need "
+            "positive values"
+        )
+    median, mean = float(np.median(values)), float(np.mean(values))
+
+    own = ax is None
+    fig, hax, cax = _clv_axes(ax)
+
+    # Bins: from the power of ten below the 1st percentile (a handful of customers with a
+    # near-zero CLV would otherwise stretch the axis over many empty decades) to the maximum.
+    hi = float(positive.max())
+    lo = 10 ** math.floor(math.log10(np.quantile(positive, 0.01)))
+    if hi / positive.min() < 10:  # a narrow range: one decade around its centre
+        centre = math.sqrt(positive.min() * hi)
+        lo, hi = centre / math.sqrt(10), centre * math.sqrt(10)
+    n_below = int((positive < lo).sum())
+    n_bins = int(np.clip(round(8 * math.log10(hi / lo)), 10, 60))
+    n_bins += 1 - n_bins % 2  # odd: a single value, at the centre, falls inside a bin
+    bins = np.geomspace(lo, hi, n_bins + 1)
+    counts, _, _ = hax.hist(
+        np.clip(positive, lo, None),
+        bins=bins,
+        color=COLORS["customers"],
+        alpha=0.85,
+        edgecolor="white",
+        linewidth=0.5,
+    )
+    hax.set_xscale("log")
+    hax.set_xlim(lo, hi * 1.05)
+    hax.xaxis.set_major_formatter(_log_tick)
+    hax.xaxis.set_minor_formatter(lambda x, pos: "")
+    hax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    hax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    hax.grid(axis="y", alpha=0.3)
+    hax.set_axisbelow(True)
+    for side in ("top", "right"):
+        hax.spines[side].set_visible(False)
+
+    # median and mean, labels on the outer side of each line so that they do not overlap
+    marks = [("median", median, "#333333", "-"), ("mean", mean, COLORS["chosen"], "--")]
+    left_name = "median" if median <= mean else "mean"
+    for name, value, color, style in marks:
+        if value <= 0:
+            continue  # not on the log axis; the corner text gives it
+        hax.axvline(value, color=color, linestyle=style, linewidth=1.5, gid=name)
+        left = name == left_name
+        _plain(
+            hax.annotate(
+                f"{name}\n{_money(value, currency)}",
+                xy=(value, 0.98),
+                xycoords=hax.get_xaxis_transform(),
+                xytext=(-4 if left else 4, 0),
+                textcoords="offset points",
+                ha="right" if left else "left",
+                va="top",
+                fontsize=ANNOT_SIZE,
+                color=color,
+                fontweight="bold",
+            )
+        )
+
+    lines = [f"{n:,} customers", f"total {_money(total, currency)}"]
+    if n_nonpos:
+        lines.append(
+            f"{n_nonpos:,} ({_pct(n_nonpos / n)}) with CLV ≤ 0:\nnot on the log axis, but in\n"
+            "the median, mean and shares"
+        )
+    else:
+        lines.append("none with CLV ≤ 0")
+    if n_below:
+        lines.append(f"{n_below:,} below {currency}{lo:,g}:\nin the first bar")
+    if cax is not None:
+        tops = _draw_concentration(cax, values, total)
+    else:  # no panel for the curve: its figures go in the corner text
+        ordered = np.sort(values)[::-1]
+        tops = []
+        for share in TOP_SHARES:
+            k = _top_count(share, n)
+            tops.append((k, float(ordered[:k].sum() / total)))
+            lines.append(f"top {_pct(share)} hold {_pct(tops[-1][1])} of the CLV")
+    # the corner text goes on the side whose bars are lower, with the bars kept below it
+    centres = np.sqrt(bins[:-1] * bins[1:])
+    mid = math.sqrt(lo * hi)
+    left_max = counts[centres < mid].max(initial=0)
+    right_max = counts[centres >= mid].max(initial=0)
+    on_left = left_max <= right_max
+    hax.set_ylim(0, max(counts.max() * 1.25, min(left_max, right_max) / 0.55, 1))
+    _plain(
+        hax.text(
+            0.02 if on_left else 0.98,
+            0.84,
+            "\n".join(lines),
+            transform=hax.transAxes,
+            ha="left" if on_left else "right",
+            va="top",
+            fontsize=ANNOT_SIZE,
+            gid="clv-annotation",
+            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#cccccc", "pad": 4},
+        )
+    )
+
+    if title is None:
+        title = (
+            f"Customer lifetime value: median {_money(median, currency)}, mean "
+            f"{_money(mean, currency)} per customer\n"
+            f"The top {_pct(TOP_SHARES[0])} of customers hold {_pct(tops[0][1])} of the total "
+            "lifetime value"
+        )
+    xlabel = f"customer lifetime value ({currency} per customer, log scale)"
+    _label_axes(fig, hax, own, title, xlabel, "number of customers")
+    _plain(hax.xaxis.label, *[t for t in fig.findobj(Text) if t.get_text() == _wrap(title)])
+    if own:
+        hax.set_title("Distribution", loc="left", fontsize=PANEL_TITLE_SIZE)
+        cax.set_title("Concentration", loc="left", fontsize=PANEL_TITLE_SIZE)
+    return _finish(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# 8. lifetime value: model parameters
+# --------------------------------------------------------------------------------------------
+
+
+def _sig(value: float) -> str:
+    """Three significant digits, trailing zeros kept: 0.243, 4.30, 15.4, 1,175."""
+    if not np.isfinite(value):
+        return "n/a"
+    return f"{value:#.3g}".rstrip(".") if abs(value) < 999.5 else f"{value:,.0f}"
+
+
+_PARAMETER_LABELS = {
+    "BG/NBD": {
+        "r": "r · purchase rate, shape",
+        "alpha": "α · purchase rate, scale",
+        "a": "a · dropout, beta a",
+        "b": "b · dropout, beta b",
+    },
+    "Gamma-Gamma": {
+        "p": "p · spend per purchase, shape",
+        "q": "q · customers' mean spend, shape",
+        "gamma": "γ · customers' mean spend, scale",
+    },
+}
+
+
+_PARAMETER_UNITS = {
+    "BG/NBD": "α in the summary's time unit; r, a, b unitless",
+    "Gamma-Gamma": "γ in currency units; p, q unitless",
+}
+
+
+def plot_parameter_intervals(
+    fit: object,
+    *,
+    reference: Mapping[str, float] | pd.Series | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Estimate and 95% interval of each parameter of a fitted model, on a log axis.
+
+    Parameters
+    ----------
+    fit : research.clv.ModelFit
+        Result of :func:`research.clv.fit_bgnbd` or :func:`research.clv.fit_gamma_gamma`
+        (anything with ``params``, a Series, and ``conf_int()``, a frame with ``low`` and
+        ``high`` indexed like it). Not modified.
+    reference : mapping or pandas.Series, optional
+        Published values by parameter name, e.g. Fader, Hardie & Lee's (2005) CDNOW estimates
+        ``{"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}``, drawn as diamonds; may name
+        only some parameters.
+    title : str, optional
+        Chart title. Default names the model and, with a reference, how many published values
+        fall inside the intervals.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One row per parameter, in the order of ``fit.params``; the estimates are an error bar
+        container whose line has gid ``"estimate"``, the published values a line with gid
+        ``"published"``. The axis is linear if a value or bound is not positive.
+
+    Raises
+    ------
+    TypeError
+        ``fit`` has no ``params`` Series or no ``conf_int`` method.
+    ValueError
+        ``conf_int()`` lacks ``low`` or ``high``, a value is missing, or ``reference`` names a
+        parameter the model does not have.
+
+    Examples
+    --------
+    >>> fit = fit_bgnbd(summary)  # doctest: +SKIP
+    >>> plot_parameter_intervals(fit, reference={"r": 0.243, "alpha": 4.414,
+    ...                                          "a": 0.793, "b": 2.426})  # doctest: +SKIP
+    """
+    params = getattr(fit, "params", None)
+    if not isinstance(params, pd.Series) or not callable(getattr(fit, "conf_int", None)):
+        raise TypeError(
+            "fit must be a fitted model with a params Series and a conf_int() method (the "
+            f"result of research.clv.fit_bgnbd or fit_gamma_gamma), got {type(fit).__name__}"
+        )
+    if params.empty:
+        raise ValueError("fit.params is empty: there is no parameter to plot")
+    ci = _require_frame(fit.conf_int(), "fit.conf_int()")
+    require_columns(ci, ["low", "high"], "fit.conf_int()")
+    names = [str(p) for p in params.index]
+    missing = params.index.difference(ci.index)
+    if len(missing):
+        raise ValueError(f"fit.conf_int() has no row for parameter {', '.join(map(repr, missing))}")
+    ci = ci.loc[params.index]
+    est = numeric_values(params.to_frame("estimate"), "estimate", "fit.params")
+    low = _optional_values(ci, "low")
+    high = _optional_values(ci, "high")
+
+    ref = None
+    if reference is not None:
+        if isinstance(reference, pd.Series):
+            ref = reference.astype("float64")
+        else:
+            ref = pd.Series(dict(reference), dtype="float64")
+        ref.index = ref.index.astype(str)
+        unknown = [p for p in ref.index if p not in names]
+        if unknown:
+            raise ValueError(
+                f"reference names {', '.join(map(repr, unknown))}, which the "
+                f"{getattr(fit, 'model', 'fitted')} model does not have; its parameters are "
+                f"{names}"
+            )
+        ref = ref.reindex(names)
+
+    model = str(getattr(fit, "model", ""))
+    all_values = np.concatenate([est, low, high] + ([ref.to_numpy()] if ref is not None else []))
+    all_values = all_values[np.isfinite(all_values)]
+    log = bool((all_values > 0).all())
+
+    own = ax is None
+    fig, ax = _axes_or_new(ax, max(3.4, 1.6 + 0.6 * len(names)))
+    y = np.arange(len(names), dtype=np.float64)
+    err = np.vstack([est - low, high - est])
+    err = np.where(np.isfinite(err), np.maximum(err, 0), 0)
+    _estimates_with_intervals(
+        ax, est, y, xerr=err, label="estimate (95% CI)", gid="estimate", size=8
+    )
+    inside = None
+    if ref is not None:
+        shown = ref.notna().to_numpy()
+        ax.plot(
+            ref.to_numpy()[shown],
+            y[shown],
+            linestyle="none",
+            marker="D",
+            markersize=8,
+            markerfacecolor="none",
+            markeredgecolor=COLORS["chosen"],
+            markeredgewidth=2,
+            label="published",
+            gid="published",
+            zorder=4,
+        )
+        r = ref.to_numpy()
+        inside = int(np.sum(shown & (r >= low) & (r <= high)))
+    if log:
+        ax.set_xscale("log")
+        lo_v, hi_v = all_values.min(), all_values.max()
+        pad = (hi_v / lo_v) ** 0.08 if hi_v > lo_v else 2.0
+        ax.set_xlim(lo_v / pad, hi_v * pad)
+        # ticks at 1, 2 and 5 times the powers of ten when the values span few decades
+        few = hi_v / lo_v < 1e3
+        ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if few else (1.0,)))
+        ax.xaxis.set_major_formatter(_log_tick)
+        ax.xaxis.set_minor_formatter(lambda x, pos: "")
+    else:
+        ax.margins(x=0.08)
+    # each estimate labelled above its point, kept inside the axes near either end
+    ax.get_xlim()  # settles pending autoscaling before the limits are read
+    to_axes = ax.transScale + ax.transLimits
+    for xi, yi, lo, hi in zip(est, y, low, high, strict=True):
+        interval = f" [{_sig(lo)}–{_sig(hi)}]" if np.isfinite(lo) and np.isfinite(hi) else ""
+        where = to_axes.transform((xi, 0.0))[0]
+        ax.annotate(
+            f"{_sig(xi)}{interval}",
+            (xi, yi),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="left" if where < 0.2 else "right" if where > 0.8 else "center",
+            va="bottom",
+            fontsize=ANNOT_SIZE,
+            bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5},
+        )
+    labels = _PARAMETER_LABELS.get(model, {})
+    ax.set_yticks(y, [labels.get(p, p) for p in names])
+    ax.set_ylim(len(names) - 0.4, -0.9)  # first parameter on top, room for its label
+    ax.grid(axis="x", which="both", alpha=0.25)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    handles, names_ = ax.get_legend_handles_labels()
+    order = sorted(range(len(names_)), key=lambda i: names_[i] == "published")
+    handles, names_ = [handles[i] for i in order], [names_[i] for i in order]
+    if own:  # above the axes; a caller's axes has its title there
+        ax.legend(
+            handles,
+            names_,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncols=2,
+            fontsize=ANNOT_SIZE + 1,
+            frameon=False,
+        )
+    else:
+        ax.legend(handles, names_, loc="best", fontsize=ANNOT_SIZE + 1)
+
+    if title is None:
+        n_obs = getattr(fit, "n_obs", None)
+        fitted = f" (fitted on {n_obs:,} customers)" if isinstance(n_obs, int | np.integer) else ""
+        title = f"{model or 'Model'} parameters: estimates with 95% intervals{fitted}"
+        if ref is not None:
+            n_ref = int(ref.notna().sum())
+            title += (
+                f"\n{inside} of {n_ref} published "
+                f"{'value lies' if n_ref == 1 else 'values lie'} inside the intervals"
+            )
+    units = _PARAMETER_UNITS.get(model)
+    scale = "log scale" if log else "linear scale: some values are not positive"
+    xlabel = f"parameter value ({scale}{'; ' + units if units else ''})"
+    _label_axes(fig, ax, own, title, xlabel, "parameter")
+    return _finish(fig)

@@ -1,0 +1,416 @@
+"""Both teams' KPIs side by side, lead quality by source and ROI by channel.
+
+* :func:`lead_quality_by_source`: separates "marketing sent weaker leads" from "sales followed up
+  slower", with a model holding both source and response time.
+* :func:`kpi_table` and :func:`roi_by_channel`: both teams' KPIs with definitions and intervals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.formula.api as smf
+from scipy import stats
+
+from research._stats import wilson
+from research._validation import numeric_values, require_columns, require_frame, rows_repr
+from research.funnel._stages import check_unique
+from research.funnel.cycle import cycle_length
+from research.funnel.sla import sla_compliance
+
+__all__ = [
+    "lead_quality_by_source",
+    "kpi_table",
+    "roi_by_channel",
+]
+
+
+def lead_quality_by_source(
+    leads: pd.DataFrame,
+    *,
+    source_col: str = "channel",
+    outcome_col: str = "is_sql",
+    response_col: str | None = "first_response_hours",
+    value_col: str | None = None,
+    sla_hours: float = 24.0,
+    reference: str | None = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Conversion (and value) by source, before and after adjusting for response time.
+
+    Two logistic models: ``outcome ~ source`` (raw odds ratios against the reference source)
+    and ``outcome ~ source + within_sla`` (adjusted). If a source's raw gap shrinks once response
+    time is held fixed, part of it was slower follow-up; what remains is the leads themselves.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per source: ``leads``, ``conversions``, ``rate`` (Wilson interval), ``within_sla``
+        (share answered within the SLA), ``value_mean`` (if ``value_col``), raw and adjusted odds
+        ratios with intervals, and ``reading``: "weaker leads" or "stronger leads" when the
+        adjusted interval excludes 1, else "no clear difference"; the reference row reads
+        "reference".
+    """
+    frame = require_frame(leads, "leads")
+    cols = [source_col, outcome_col] + [c for c in (response_col, value_col) if c]
+    require_columns(frame, cols, "leads")
+    data = frame.dropna(subset=[source_col])
+    if response_col:
+        data = data[data[response_col].notna()]
+    y = data[outcome_col].astype(int)
+    source = data[source_col].astype(str)
+    reference = reference or source.value_counts().idxmax()
+    table = pd.DataFrame({"leads": source.value_counts()}).sort_index()
+    table["conversions"] = y.groupby(source).sum()
+    table["rate"] = table["conversions"] / table["leads"]
+    table["low"], table["high"] = wilson(table["conversions"], table["leads"], ci)
+    model = pd.DataFrame({"y": y.to_numpy(), "source": source.to_numpy()})
+    term = f"C(source, Treatment(reference={reference!r}))"
+    raw = smf.logit(f"y ~ {term}", model).fit(disp=False)
+    fits = {"raw": raw}
+    if response_col:
+        within = (data[response_col].to_numpy(dtype=float) <= sla_hours).astype(int)
+        model["within_sla"] = within
+        table["within_sla"] = model.groupby("source")["within_sla"].mean()
+        fits["adjusted"] = smf.logit(f"y ~ {term} + within_sla", model).fit(disp=False)
+    if value_col:
+        table["value_mean"] = data.groupby(source)[value_col].mean()
+    for name, fit in fits.items():
+        conf = fit.conf_int(1 - ci)
+        for src in table.index:
+            key = f"{term}[T.{src}]"
+            if src == reference:
+                values = (1.0, 1.0, 1.0)
+            else:
+                values = (
+                    np.exp(fit.params[key]),
+                    np.exp(conf.loc[key, 0]),
+                    np.exp(conf.loc[key, 1]),
+                )
+            table.loc[src, [f"or_{name}", f"or_{name}_low", f"or_{name}_high"]] = values
+    last = "adjusted" if response_col else "raw"
+    table["reading"] = np.select(
+        [table.index == reference, table[f"or_{last}_high"] < 1, table[f"or_{last}_low"] > 1],
+        ["reference", "weaker leads", "stronger leads"],
+        default="no clear difference",
+    )
+    table.index.name = source_col
+    return table
+
+
+# --------------------------------------------------------------------------------------------
+# KPIs
+# --------------------------------------------------------------------------------------------
+
+
+def _per_lead_money(
+    campaigns: pd.DataFrame, leads: pd.DataFrame, opportunities: pd.DataFrame,
+    gross_margin: float,
+) -> pd.DataFrame:  # fmt: skip
+    """Per lead: its share of its campaign's spend, and the gross profit of its won deal."""
+    for col in ("spend",):
+        numeric = numeric_values(campaigns, col, "campaigns")
+        if (numeric < 0).any():
+            bad = campaigns.index[numeric < 0]
+            raise ValueError(f"campaigns has negative {col!r} (rows {rows_repr(bad)})")
+    amounts = numeric_values(opportunities, "amount", "opportunities")
+    if (amounts < 0).any():
+        raise ValueError(
+            f"opportunities has negative 'amount' (rows "
+            f"{rows_repr(opportunities.index[amounts < 0])})"
+        )
+    n = leads["campaign_id"].value_counts()
+    cost = (
+        campaigns.set_index("campaign_id")["spend"] / n.reindex(campaigns["campaign_id"]).to_numpy()
+    )
+    won = opportunities[opportunities["status"] == "won"].set_index("lead_id")["amount"]
+    return pd.DataFrame(
+        {
+            "channel": leads["channel"].to_numpy(),
+            "cost": leads["campaign_id"].map(cost).fillna(0.0).to_numpy(),
+            "won": leads["lead_id"].isin(won.index).to_numpy(),
+            "profit": leads["lead_id"].map(won).fillna(0.0).to_numpy() * gross_margin,
+        }
+    )
+
+
+def _resampled_totals(part: pd.DataFrame, n_boot: int, rng: np.random.Generator) -> pd.DataFrame:
+    """Totals of cost, won and profit over ``n_boot`` bootstrap resamples of the leads.
+
+    Each resample is a count per lead (how often it was drawn), so a draw costs one
+    ``bincount`` and one matrix product, whatever the other columns of the lead table.
+    """
+    values = part[["cost", "won", "profit"]].to_numpy(dtype=np.float64)
+    n = len(values)
+    totals = np.empty((n_boot, 3))
+    for b in range(n_boot):
+        totals[b] = np.bincount(rng.integers(0, n, n), minlength=n) @ values
+    return pd.DataFrame(totals, columns=["cost", "won", "profit"]).assign(n=n)
+
+
+def _interval(draws: pd.Series | np.ndarray, ci: float) -> tuple[float, float]:
+    draws = np.asarray(draws, dtype=np.float64)
+    draws = draws[np.isfinite(draws)]
+    if len(draws) == 0:
+        return np.nan, np.nan
+    low, high = np.quantile(draws, [(1 - ci) / 2, 1 - (1 - ci) / 2])
+    return float(low), float(high)
+
+
+def _roi(t: pd.DataFrame | pd.Series) -> pd.Series | float:
+    """ROI in percent; undefined (NaN) without spend, not infinite."""
+    cost = t["cost"].where(t["cost"] > 0) if isinstance(t, pd.DataFrame) else t["cost"] or np.nan
+    return (t["profit"] - t["cost"]) / cost * 100
+
+
+def _cac(t: pd.DataFrame | pd.Series) -> pd.Series | float:
+    return (
+        t["cost"] / t["won"].where(t["won"] > 0)
+        if isinstance(t, pd.DataFrame)
+        else (t["cost"] / t["won"] if t["won"] else np.nan)
+    )
+
+
+def roi_by_channel(
+    campaigns: pd.DataFrame,
+    leads: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    *,
+    gross_margin: float = 0.8,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """Campaign ROI by channel, ``(gross profit of won deals - spend) / spend x 100``.
+
+    The gross profit of a won deal is its first-year contract value times ``gross_margin``;
+    each lead carries an equal share of its campaign's spend. The interval is a percentile
+    bootstrap over the channel's leads (spend per lead fixed, outcomes resampled).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per channel: ``spend``, ``leads``, ``customers``, ``gross_profit``, ``roi_pct`` with
+        ``low`` and ``high``, and ``cac`` (spend per new customer).
+    """
+    for name, frame, cols in (
+        ("campaigns", campaigns, ["campaign_id", "channel", "spend"]),
+        ("leads", leads, ["lead_id", "campaign_id", "channel"]),
+        ("opportunities", opportunities, ["lead_id", "status", "amount"]),
+    ):
+        require_columns(require_frame(frame, name), cols, name)
+    check_unique(leads, "lead_id")
+    if not 0 < gross_margin <= 1:
+        raise ValueError(f"gross_margin must be in (0, 1], got {gross_margin!r}")
+    money = _per_lead_money(campaigns, leads, opportunities, gross_margin)
+    rng = np.random.default_rng(random_state)
+
+    rows = []
+    for channel, part in money.groupby("channel"):
+        total = part[["cost", "won", "profit"]].sum()
+        low, high = _interval(_roi(_resampled_totals(part, n_boot, rng)), ci)
+        rows.append({"channel": channel, "spend": total["cost"], "leads": len(part),
+                     "customers": int(total["won"]), "gross_profit": total["profit"],
+                     "roi_pct": _roi(total) if total["cost"] > 0 else np.nan,
+                     "low": low, "high": high, "cac": _cac(total)})  # fmt: skip
+    return pd.DataFrame(rows).set_index("channel").sort_values("roi_pct", ascending=False)
+
+
+def kpi_table(
+    *,
+    campaigns: pd.DataFrame,
+    leads: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    customers: pd.DataFrame,
+    data_end: str | pd.Timestamp,
+    sla_hours: float = 24.0,
+    gross_margin: float = 0.8,
+    n_boot: int = 500,
+    ci: float = 0.95,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """One table of both teams' KPIs, each with its definition, count and interval.
+
+    The inputs use the column names of :func:`research.data.synthetic.make_crm` (campaigns with
+    ``spend``, ``impressions``, ``clicks``; leads with ``is_mql``, ``is_sql``,
+    ``first_response_hours``, ``mql_at``; opportunities with ``status``, ``amount``,
+    ``created_at``, ``closed_at``; customers with ``start_at``, ``mrr``, ``churned_at``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``team`` (marketing, sales, shared), ``kpi``, ``value``, ``low``, ``high``,
+        ``n`` (the count behind it), ``unit`` and ``definition``.
+    """
+    for name, frame, cols in (
+        ("campaigns", campaigns, ["campaign_id", "channel", "spend", "impressions", "clicks"]),
+        ("leads", leads, ["lead_id", "campaign_id", "channel", "is_mql", "is_sql", "mql_at",
+                          "first_response_hours"]),
+        ("opportunities", opportunities, ["lead_id", "status", "amount", "created_at",
+                                          "closed_at"]),
+        ("customers", customers, ["start_at", "mrr", "churned_at"]),
+    ):  # fmt: skip
+        require_columns(require_frame(frame, name), cols, name)
+    check_unique(leads, "lead_id")
+    if leads.empty:
+        raise ValueError("leads is empty (0 rows): there is no KPI to compute")
+    end = pd.Timestamp(data_end)
+    rng = np.random.default_rng(random_state)
+    rows: list[dict[str, object]] = []
+
+    def add(team, kpi, value, low, high, n, unit, definition):
+        rows.append({"team": team, "kpi": kpi, "value": value, "low": low, "high": high,
+                     "n": n, "unit": unit, "definition": definition})  # fmt: skip
+
+    def rate(team, kpi, k, n, definition):
+        low, high = wilson(k, n, ci)
+        add(team, kpi, k / n if n else np.nan, float(low), float(high), int(n), "share", definition)
+
+    n_leads = len(leads)
+    mql, sql = int(leads["is_mql"].sum()), int(leads["is_sql"].sum())
+    add("marketing", "leads", n_leads, np.nan, np.nan, n_leads, "count", "leads created")
+    add("marketing", "MQLs", mql, np.nan, np.nan, n_leads, "count", "marketing-qualified leads")
+    rate("marketing", "lead to MQL", mql, n_leads, "MQLs / leads")
+    rate("marketing", "MQL to SQL", sql, mql, "SQLs / MQLs (recent MQLs may still convert)")
+    clicks, shown = int(campaigns["clicks"].sum()), int(campaigns["impressions"].sum())
+    rate("marketing", "CTR", clicks, shown, "clicks / impressions, all campaigns")
+    money = _per_lead_money(campaigns, leads, opportunities, gross_margin)
+    spend = float(money["cost"].sum())
+    new_customers = int(money["won"].sum())
+    boot = _resampled_totals(money, n_boot, rng)
+    low, high = _interval(boot["cost"] / boot["n"], ci)
+    add(
+        "marketing",
+        "cost per lead",
+        spend / n_leads,
+        low,
+        high,
+        n_leads,
+        "currency",
+        "campaign spend / leads",
+    )
+    cac = spend / new_customers if new_customers else np.nan
+    cac_low, cac_high = _interval(_cac(boot), ci)
+    add(
+        "marketing",
+        "CAC",
+        cac,
+        cac_low,
+        cac_high,
+        new_customers,
+        "currency",
+        "campaign spend / new customers (won deals); bootstrap interval over leads",
+    )
+    low, high = _interval(_roi(boot), ci)
+    add(
+        "marketing",
+        "campaign ROI",
+        _roi(money[["cost", "won", "profit"]].sum()),
+        low,
+        high,
+        n_leads,
+        "percent",
+        f"(gross profit of won deals at {gross_margin:.0%} margin - spend) / spend x 100"
+        + ("; no campaign spend in the data, so no ROI" if spend == 0 else ""),
+    )
+
+    opps = opportunities
+    closed = opps[opps["status"] != "open"]
+    won = closed[closed["status"] == "won"]
+    rate("sales", "win rate", len(won), len(closed), "won / closed opportunities")
+    if len(won) > 1:
+        low, high = stats.t.interval(ci, len(won) - 1, won["amount"].mean(),
+                                     stats.sem(won["amount"]))  # fmt: skip
+    else:
+        low = high = np.nan
+    add(
+        "sales",
+        "average deal size",
+        won["amount"].mean(),
+        low,
+        high,
+        len(won),
+        "currency",
+        "mean annual contract value of won deals; t interval",
+    )
+    cycle = cycle_length(opps, "created_at", "closed_at", data_end=end).summary.iloc[0]
+    add(
+        "sales",
+        "sales cycle (median)",
+        cycle["median_days"],
+        cycle["median_low"],
+        cycle["median_high"],
+        int(cycle["n"]),
+        "days",
+        "opportunity created to closed; open deals censored (Kaplan-Meier)",
+    )
+    active = customers["churned_at"].isna() | (customers["churned_at"] > end)
+    mrr = float(customers.loc[active, "mrr"].sum())
+    add(
+        "sales",
+        "MRR",
+        mrr,
+        np.nan,
+        np.nan,
+        int(active.sum()),
+        "currency",
+        f"monthly recurring revenue of customers active on {end:%Y-%m-%d}",
+    )
+    add("sales", "ARR", 12 * mrr, np.nan, np.nan, int(active.sum()), "currency", "12 x MRR")
+    exposure = (
+        (customers["churned_at"].fillna(end).clip(upper=end) - customers["start_at"])
+        .dt.total_seconds().sum() / (30.4375 * 86_400)
+    )  # fmt: skip
+    churned = int((~active).sum())
+    churn = churned / exposure if exposure > 0 else np.nan
+    churn_low = stats.chi2.ppf((1 - ci) / 2, 2 * churned) / 2 / exposure if churned else 0.0
+    churn_high = stats.chi2.ppf(1 - (1 - ci) / 2, 2 * churned + 2) / 2 / exposure
+    add(
+        "sales",
+        "churn (monthly)",
+        churn,
+        churn_low,
+        churn_high,
+        churned,
+        "share per month",
+        "churned customers / customer-months at risk; exact Poisson interval",
+    )
+    arpa = float(customers["mrr"].mean()) if len(customers) else np.nan
+    ltv = arpa * gross_margin / churn if churn else np.nan
+    ltv_low = arpa * gross_margin / churn_high if churn_high else np.nan
+    ltv_high = arpa * gross_margin / churn_low if churn_low else np.inf
+    add(
+        "sales",
+        "LTV",
+        ltv,
+        ltv_low,
+        ltv_high,
+        len(customers),
+        "currency",
+        f"average MRR x {gross_margin:.0%} margin / monthly churn; interval from the churn "
+        "interval",
+    )
+    ratio_low = ltv_low / cac_high if cac_high else np.nan
+    ratio_high = ltv_high / cac_low if cac_low else np.nan
+    add(
+        "shared",
+        "LTV:CAC",
+        ltv / cac if cac else np.nan,
+        ratio_low,
+        ratio_high,
+        new_customers,
+        "ratio",
+        "LTV / CAC; conservative interval (the bounds combined)",
+    )
+    sla = sla_compliance(leads, sla_hours=sla_hours, data_end=end).iloc[0]
+    add(
+        "shared",
+        f"answered within {sla_hours:g} h",
+        sla["share_within"],
+        sla["low"],
+        sla["high"],
+        int(sla["due"]),
+        "share",
+        "MQLs answered within the SLA / MQLs due",
+    )
+    return pd.DataFrame(rows)
