@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -45,3 +46,12 @@ def cdnow_calibration(cdnow_sample: pd.DataFrame) -> pd.DataFrame:
         return_report=True,
     )  # fmt: skip
     return summary
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every pyplot figure a test leaves open (charts return closed figures; this
+    catches the ones a test opens itself)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

@@ -8,7 +8,8 @@
   customers' mean spend, and reports how strongly spend and frequency are correlated (the model
   assumes they are independent).
 * :func:`customer_lifetime_value` combines both into the expected discounted value of each
-  customer over a horizon; :func:`clv_by_segment` sums it by segment.
+  customer over a horizon; :func:`clv_by_segment` sums it by segment and
+  :func:`value_concentration` gives the share of it held by the best customers.
 * :func:`holdout_check` compares the model's expected repeat purchases in a holdout period with
   what customers really did, per number of calibration-period purchases.
 
@@ -36,7 +37,13 @@ from research.clv.bgnbd import (
 from research.clv.fitting import BoundaryFitWarning, ConvergenceError, ModelFit
 from research.clv.gamma_gamma import expected_average_spend, fit_gamma_gamma
 from research.clv.holdout import holdout_check, holdout_purchases
-from research.clv.value import clv_by_segment, customer_lifetime_value
+from research.clv.value import (
+    TOP_SHARES,
+    ValueConcentration,
+    clv_by_segment,
+    customer_lifetime_value,
+    value_concentration,
+)
 
 __all__ = [
     "BoundaryFitWarning",
@@ -50,6 +57,9 @@ __all__ = [
     "expected_average_spend",
     "customer_lifetime_value",
     "clv_by_segment",
+    "TOP_SHARES",
+    "ValueConcentration",
+    "value_concentration",
     "holdout_purchases",
     "holdout_check",
 ]

@@ -40,7 +40,8 @@ from research._plotting.axes import (
     _wrap,
 )
 from research._plotting.style import ANNOT_SIZE, COLORS, LABEL_SIZE, PANEL_TITLE_SIZE, TICK_SIZE
-from research._validation import numeric_values, require_columns, require_rows
+from research._validation import numeric_values, require_columns
+from research.clv.value import ValueConcentration, value_concentration
 
 __all__ = [
     "plot_holdout_check",
@@ -212,22 +213,11 @@ def plot_holdout_check(
 # 7. lifetime value: distribution and concentration
 # --------------------------------------------------------------------------------------------
 
-#: Shares of the best customers whose share of the total value is written on the
-#: concentration curve.
-TOP_SHARES = (0.10, 0.20)
 
-
-def _top_count(share: float, n: int) -> int:
-    """Number of customers in the top ``share`` of ``n``: ceil(share * n), at least 1."""
-    # round first so that 0.1 * 30 = 3.0000000000000004 counts 3 customers, not 4
-    return max(1, math.ceil(round(share * n, 9)))
-
-
-def _draw_concentration(cax: Axes, values: np.ndarray, total: float) -> list[tuple[int, float]]:
-    """Concentration curve on ``cax``; returns (customers, share of value) per top share."""
-    n = len(values)
-    ordered = np.sort(values)[::-1]
-    cum_share = np.concatenate([[0.0], np.cumsum(ordered) / total])
+def _draw_concentration(cax: Axes, conc: ValueConcentration) -> None:
+    """Concentration curve of ``conc`` on ``cax``, with its ``top`` shares marked."""
+    n = conc.n_customers
+    cum_share = conc.curve
     cust_share = np.arange(n + 1) / n
     cax.plot(
         [0, 1],
@@ -245,11 +235,7 @@ def _draw_concentration(cax: Axes, values: np.ndarray, total: float) -> list[tup
         gid="concentration",
         label="customer lifetime value",
     )
-    tops = []
-    for share in TOP_SHARES:
-        k = _top_count(share, n)
-        held = float(cum_share[k])
-        tops.append((k, held))
+    for share, k, held in conc.top[["share", "customers", "value_share"]].itertuples(index=False):
         cax.plot(
             [k / n, k / n, 0],
             [0, held, held],
@@ -280,7 +266,6 @@ def _draw_concentration(cax: Axes, values: np.ndarray, total: float) -> list[tup
     cax.tick_params(labelsize=TICK_SIZE)
     for side in ("top", "right"):
         cax.spines[side].set_visible(False)
-    return tops
 
 
 def _clv_axes(ax: Axes | Sequence[Axes] | None) -> tuple[Figure, Axes, Axes | None]:
@@ -303,7 +288,7 @@ def _clv_axes(ax: Axes | Sequence[Axes] | None) -> tuple[Figure, Axes, Axes | No
 
 
 def plot_clv_distribution(
-    clv: pd.DataFrame | pd.Series,
+    clv: pd.DataFrame | pd.Series | ValueConcentration,
     *,
     value_col: str = "clv",
     currency: str = "US$",
@@ -317,17 +302,20 @@ def plot_clv_distribution(
     of the positive values; the few customers below it are counted in the first bar, and those
     with a CLV of 0 or less, which a log axis cannot show, are counted in the corner text:
     nobody is dropped silently. Right: the concentration curve, the share of the total CLV
-    held by the best customers, with the shares held by the top 10% and top 20% (the
-    :data:`TOP_SHARES`; the top 10% of ``n`` customers are the ``ceil(0.1 n)`` with the
-    highest CLV).
+    held by the best customers, with the shares of the result's ``top`` table marked (by
+    default the top 10% and 20%, :data:`research.clv.TOP_SHARES`; the top 10% of ``n``
+    customers are the ``ceil(0.1 n)`` with the highest CLV). Every figure drawn comes from
+    :func:`research.clv.value_concentration`, so the chart and a sentence written from the
+    result give the same numbers.
 
     Parameters
     ----------
-    clv : pandas.DataFrame or Series
+    clv : pandas.DataFrame, Series or ValueConcentration
         One row per customer, e.g. the output of :func:`research.clv.customer_lifetime_value`,
-        or a Series of values. Not modified.
+        or a Series of values (not modified); or the result of
+        :func:`research.clv.value_concentration`, drawn as it is.
     value_col : str, default "clv"
-        Column holding each customer's value (ignored for a Series).
+        Column holding each customer's value (ignored for a Series or a result).
     currency : str, default "US$"
         Currency written before amounts and in the axis label.
     title : str, optional
@@ -355,24 +343,14 @@ def plot_clv_distribution(
     >>> clv = customer_lifetime_value(bgnbd, gamma_gamma, summary, unit_days=7)  # doctest: +SKIP
     >>> plot_clv_distribution(clv)  # doctest: +SKIP
     """
-    if isinstance(clv, pd.Series):
-        frame = clv.to_frame(name=value_col)
-    else:
-        frame = _require_frame(clv, "clv")
-        require_columns(frame, [value_col], "clv")
-    require_rows(frame, "clv")
-    values = numeric_values(frame, value_col, "clv")
-    n = len(values)
+    conc = (
+        clv
+        if isinstance(clv, ValueConcentration)
+        else value_concentration(clv, value_col=value_col)
+    )
+    values, total, n = conc.values, conc.total, conc.n_customers
     positive = values[values > 0]
-    n_nonpos = n - len(positive)
-    total = float(values.sum())
-    if len(positive) == 0 or total <= 0:
-        raise ValueError(
-            f"column {value_col!r} of clv ({n:,} rows) has {len(positive):,} positive values "
-            f"and a total of {total:,g}: a log-scale distribution and shares of the total need "
-            "positive values"
-        )
-    median, mean = float(np.median(values)), float(np.mean(values))
+    n_nonpos, median, mean = conc.n_nonpositive, conc.median, conc.mean
 
     own = ax is None
     fig, hax, cax = _clv_axes(ax)
@@ -441,14 +419,10 @@ def plot_clv_distribution(
     if n_below:
         lines.append(f"{n_below:,} below {currency}{lo:,g}:\nin the first bar")
     if cax is not None:
-        tops = _draw_concentration(cax, values, total)
+        _draw_concentration(cax, conc)
     else:  # no panel for the curve: its figures go in the corner text
-        ordered = np.sort(values)[::-1]
-        tops = []
-        for share in TOP_SHARES:
-            k = _top_count(share, n)
-            tops.append((k, float(ordered[:k].sum() / total)))
-            lines.append(f"top {_pct(share)} hold {_pct(tops[-1][1])} of the CLV")
+        for share, held in conc.top[["share", "value_share"]].itertuples(index=False):
+            lines.append(f"top {_pct(share)} hold {_pct(held)} of the CLV")
     # the corner text goes on the side whose bars are lower, with the bars kept below it
     centres = np.sqrt(bins[:-1] * bins[1:])
     mid = math.sqrt(lo * hi)
@@ -474,8 +448,8 @@ def plot_clv_distribution(
         title = (
             f"Customer lifetime value: median {_money(median, currency)}, mean "
             f"{_money(mean, currency)} per customer\n"
-            f"The top {_pct(TOP_SHARES[0])} of customers hold {_pct(tops[0][1])} of the total "
-            "lifetime value"
+            f"The top {_pct(conc.top['share'].iat[0])} of customers hold "
+            f"{_pct(conc.top['value_share'].iat[0])} of the total lifetime value"
         )
     xlabel = f"customer lifetime value ({currency} per customer, log scale)"
     _label_axes(fig, hax, own, title, xlabel, "number of customers")

@@ -1,17 +1,28 @@
 """Customer lifetime value from the two models, per customer and per segment.
 
 * :func:`customer_lifetime_value` combines both into the expected discounted value of each
-  customer over a horizon; :func:`clv_by_segment` sums it by segment.
+  customer over a horizon; :func:`clv_by_segment` sums it by segment;
+  :func:`value_concentration` says how much of the total the best customers hold.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from research._validation import require_frame, rows_repr
+from research._results import Result
+from research._validation import (
+    numeric_values,
+    require_columns,
+    require_frame,
+    require_rows,
+    rows_repr,
+)
 from research.clv.bgnbd import _bgnbd_params, expected_purchases, probability_alive
 from research.clv.fitting import ModelFit
 from research.clv.gamma_gamma import _check_gamma_gamma, expected_average_spend
@@ -19,7 +30,14 @@ from research.clv.gamma_gamma import _check_gamma_gamma, expected_average_spend
 __all__ = [
     "customer_lifetime_value",
     "clv_by_segment",
+    "TOP_SHARES",
+    "ValueConcentration",
+    "value_concentration",
 ]
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # --------------------------------------------------------------------------------------------
 # lifetime value
@@ -137,3 +155,162 @@ def clv_by_segment(
         )
     frame = pd.DataFrame({"segment": segments.reindex(values.index), "clv": values})
     return segment_value_table(frame, value_col="clv", ci=ci)
+
+
+# --------------------------------------------------------------------------------------------
+# concentration of the value
+# --------------------------------------------------------------------------------------------
+
+#: Shares of the best customers whose share of the total value :func:`value_concentration`
+#: reports by default (and the CLV chart writes on its curve).
+TOP_SHARES = (0.10, 0.20)
+
+
+def _top_count(share: float, n: int) -> int:
+    """Number of customers in the top ``share`` of ``n``: ceil(share * n), at least 1."""
+    # round first so that 0.1 * 30 = 3.0000000000000004 counts 3 customers, not 4
+    return max(1, math.ceil(round(share * n, 9)))
+
+
+@dataclass(frozen=True, eq=False)
+class ValueConcentration(Result):
+    """How a value is spread over customers: the result of :func:`value_concentration`.
+
+    The figures describe the customers given, all of them (no sample is drawn), so they carry
+    no interval.
+
+    Attributes
+    ----------
+    value_col : str
+        The column the values came from.
+    values : numpy.ndarray
+        Every customer's value, highest first.
+    total, median, mean : float
+        Sum, median and mean of the values (values of 0 or less included).
+    n_nonpositive : int
+        Customers whose value is 0 or less.
+    top : pandas.DataFrame
+        One row per requested share of the best customers: ``share``, ``customers`` (the
+        ``ceil(share * n)`` with the highest value), ``value`` (what they hold) and
+        ``value_share`` (``value / total``).
+    """
+
+    value_col: str
+    values: np.ndarray
+    total: float
+    median: float
+    mean: float
+    n_nonpositive: int
+    top: pd.DataFrame
+
+    @property
+    def n_customers(self) -> int:
+        """Number of customers."""
+        return len(self.values)
+
+    @property
+    def curve(self) -> np.ndarray:
+        """Share of the total held by the best ``k`` customers, for ``k = 0 … n`` (n + 1 values)."""
+        return np.concatenate([[0.0], np.cumsum(self.values) / self.total])
+
+    def share_held(self, share: float) -> float:
+        """Share of the total held by the top ``share`` of customers (``ceil(share * n)``)."""
+        if not 0 < share <= 1:
+            raise ValueError(f"share must be in (0, 1], got {share!r}")
+        k = _top_count(share, self.n_customers)
+        return float(self.values[:k].sum() / self.total)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ``top`` table (a copy)."""
+        return self.top.copy()
+
+    def _caption(self) -> str:
+        return (
+            f"Concentration of {self.value_col!r} over {self.n_customers:,} customers "
+            f"(total {self.total:,.2f})"
+        )
+
+    def plot(self, ax: Axes | Sequence[Axes] | None = None, **kwargs: Any) -> Figure:
+        """:func:`research.clv.plotting.plot_clv_distribution` of this result."""
+        from research.clv.plotting import plot_clv_distribution
+
+        return plot_clv_distribution(self, ax=ax, **kwargs)
+
+
+def value_concentration(
+    clv: pd.DataFrame | pd.Series,
+    *,
+    value_col: str = "clv",
+    shares: Sequence[float] = TOP_SHARES,
+) -> ValueConcentration:
+    """Share of the total value held by the best customers (the concentration of value).
+
+    Parameters
+    ----------
+    clv : pandas.DataFrame or Series
+        One row per customer, e.g. the output of :func:`customer_lifetime_value`, or a Series
+        of values. Not modified.
+    value_col : str, default "clv"
+        Column holding each customer's value (ignored for a Series).
+    shares : sequence of float, default :data:`TOP_SHARES`
+        Shares of the best customers to report, each in (0, 1].
+
+    Returns
+    -------
+    ValueConcentration
+        Its ``top`` table has one row per share; ``share_held(s)`` gives any other share.
+
+    Raises
+    ------
+    TypeError
+        ``clv`` is neither a DataFrame nor a Series, or the values are not numeric.
+    ValueError
+        The column is missing, there are no rows, a value is missing or infinite, a share is
+        outside (0, 1], or no value (or the total) is positive.
+
+    Examples
+    --------
+    >>> conc = value_concentration(pd.Series([50.0, 30.0, 10.0, 5.0, 5.0]), shares=[0.2])
+    >>> float(conc.share_held(0.2))
+    0.5
+    """
+    if isinstance(clv, pd.Series):
+        frame = clv.to_frame(name=value_col)
+    else:
+        frame = require_frame(clv, "clv")
+        require_columns(frame, [value_col], "clv")
+    require_rows(frame, "clv")
+    shares = [float(s) for s in shares]
+    bad = [s for s in shares if not 0 < s <= 1]
+    if bad or not shares:
+        raise ValueError(f"shares must be one or more numbers in (0, 1], got {shares!r}")
+    values = numeric_values(frame, value_col, "clv")
+    n = len(values)
+    n_positive = int((values > 0).sum())
+    total = float(values.sum())
+    if n_positive == 0 or total <= 0:
+        raise ValueError(
+            f"column {value_col!r} of clv ({n:,} rows) has {n_positive:,} positive values "
+            f"and a total of {total:,g}: shares of the total need a positive total"
+        )
+    ordered = np.sort(values)[::-1]
+    cumulative = np.cumsum(ordered)
+    counts = [_top_count(s, n) for s in shares]
+    held = [float(cumulative[k - 1]) for k in counts]
+    top = pd.DataFrame(
+        {
+            "share": shares,
+            "customers": np.array(counts, dtype=np.int64),
+            "value": held,
+            "value_share": [h / total for h in held],
+        }
+    )
+    return ValueConcentration(
+        value_col=value_col,
+        values=ordered,
+        total=total,
+        median=float(np.median(values)),
+        mean=float(np.mean(values)),
+        n_nonpositive=n - n_positive,
+        top=top,
+    )

@@ -10,7 +10,8 @@ words set each apart, and whether consistency converts. English, Korean and Japa
 * :func:`alignment_summary`: the mean similarity per campaign (or channel, rep) with its
   t-interval.
 * :func:`claim_coverage`: for each campaign claim, the share of marketing and of sales messages
-  that carry it, and the claims one team makes that the other never does.
+  that carry it, and the claims one team makes that the other never does; :func:`pool_claims`
+  pools it over the campaigns that make each claim (what the claim chart draws).
 * :func:`tracker_rates`: named keyword sets (price, discount, competitor, security, ...) and the
   question rate, per team or rep, with Wilson intervals.
 * :func:`message_effect`: does consistency predict winning? A logistic model with controls.
@@ -28,10 +29,12 @@ and :mod:`~research.messages.plotting` (their charts).
 from research.data.synthetic.phrases import CLAIM_KEYWORDS, DRIFT_KEYWORDS
 from research.messages.consistency import (
     TRACKERS,
+    ClaimPooling,
     alignment,
     alignment_summary,
     claim_coverage,
     echo_share,
+    pool_claims,
     tracker_rates,
 )
 from research.messages.headlines import (
@@ -62,6 +65,8 @@ __all__ = [
     "alignment",
     "alignment_summary",
     "claim_coverage",
+    "ClaimPooling",
+    "pool_claims",
     "echo_share",
     "tracker_rates",
     "message_effect",

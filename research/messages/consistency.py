@@ -5,7 +5,8 @@
 * :func:`alignment_summary`: the mean similarity per campaign (or channel, rep) with its
   t-interval.
 * :func:`claim_coverage`: for each campaign claim, the share of marketing and of sales messages
-  that carry it, and the claims one team makes that the other never does.
+  that carry it, and the claims one team makes that the other never does;
+  :func:`pool_claims` pools it over the campaigns that make each claim.
 * :func:`tracker_rates`: named keyword sets (price, discount, competitor, security, ...) and the
   question rate, per team or rep, with Wilson intervals.
 """
@@ -13,13 +14,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from statsmodels.stats.proportion import proportion_confint
 
-from research._validation import require_columns, require_frame, rows_repr
+from research._results import Result
+from research._stats import wilson
+from research._validation import (
+    nonnegative_values,
+    require_columns,
+    require_frame,
+    require_rows,
+    rows_repr,
+)
 from research.data.synthetic.phrases import CLAIM_KEYWORDS, DRIFT_KEYWORDS
 from research.messages.log import TEAMS, validate_messages
 from research.messages.text import Tokenizer
@@ -30,6 +41,8 @@ __all__ = [
     "alignment",
     "alignment_summary",
     "claim_coverage",
+    "ClaimPooling",
+    "pool_claims",
     "echo_share",
     "tracker_rates",
 ]
@@ -48,6 +61,10 @@ TRACKERS: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 _QUESTION = r"[?？]|か。|까요|나요|습니까"
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 # --------------------------------------------------------------------------------------------
@@ -243,6 +260,130 @@ def claim_coverage(
     out["only_marketing"] = (out["marketing_with"] > 0) & (out["sales_with"] == 0)
     out["only_sales"] = (out["sales_with"] > 0) & (out["marketing_with"] == 0)
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class ClaimPooling(Result):
+    """Each claim pooled over the campaigns that make it: the result of :func:`pool_claims`.
+
+    Attributes
+    ----------
+    ci : float
+        Level of the Wilson intervals.
+    table : pandas.DataFrame
+        Indexed by claim, largest gap first (claims without a gap last): ``campaigns`` (that
+        make the claim); per team (``marketing``, ``sales``) ``<team>_messages``,
+        ``<team>_with`` (messages carrying the claim), ``<team>_share`` and its interval
+        ``<team>_low``, ``<team>_high`` (NaN where the team sent no message); ``gap``
+        (marketing share - sales share).
+    n_campaigns : int or None
+        Campaigns in the coverage table (None when it had no ``campaign_id`` column).
+    """
+
+    ci: float
+    table: pd.DataFrame
+    n_campaigns: int | None
+
+    @property
+    def never_repeated(self) -> list[str]:
+        """Claims marketing makes and sales carries in none of its messages (pooled share 0)."""
+        t = self.table
+        return t.index[(t["marketing_with"] > 0) & (t["sales_share"] == 0)].tolist()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ``table`` (a copy)."""
+        return self.table.copy()
+
+    def _caption(self) -> str:
+        over = f" over {self.n_campaigns:,} campaigns" if self.n_campaigns else ""
+        return f"Claims pooled{over} (Wilson {self.ci:.0%} intervals)"
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Figure:
+        """:func:`research.messages.plotting.plot_claim_coverage` of this result."""
+        from research.messages.plotting import plot_claim_coverage
+
+        return plot_claim_coverage(self, ax=ax, **kwargs)
+
+
+def pool_claims(coverage: pd.DataFrame, *, ci: float = 0.95) -> ClaimPooling:
+    """Pool the per-campaign claim coverage over the campaigns that make each claim.
+
+    The counts of messages and of messages carrying the claim are summed per claim and per team,
+    and each team's share is recomputed from the sums, with its Wilson interval (statsmodels).
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        Output of :func:`claim_coverage`, or any table with the columns ``claim``,
+        ``marketing_messages``, ``marketing_with``, ``sales_messages`` and ``sales_with`` (a
+        ``campaign_id`` column, if present, counts the campaigns per claim). Not modified.
+    ci : float, default 0.95
+        Level of the intervals, in (0, 1).
+
+    Returns
+    -------
+    ClaimPooling
+        Its ``table`` has one row per claim, largest gap first; ``never_repeated`` lists the
+        claims sales never repeats.
+
+    Raises
+    ------
+    TypeError
+        ``coverage`` is not a DataFrame, or a count is not numeric.
+    ValueError
+        A column is missing, the table is empty, a count is missing, negative, or larger than
+        the team's messages, or ``ci`` is outside (0, 1).
+
+    Examples
+    --------
+    >>> cov = pd.DataFrame({"claim": ["price", "price"], "marketing_messages": [10, 10],
+    ...                     "marketing_with": [4, 6], "sales_messages": [5, 15],
+    ...                     "sales_with": [0, 2]})
+    >>> pooled = pool_claims(cov)
+    >>> float(pooled.table.loc["price", "marketing_share"]), float(pooled.table.loc["price", "gap"])
+    (0.5, 0.4)
+    """
+    frame = require_frame(coverage, "coverage")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1 (exclusive), got {ci!r}")
+    count_cols = [f"{t}_{c}" for t in TEAMS for c in ("messages", "with")]
+    require_columns(frame, ["claim", *count_cols], "coverage")
+    require_rows(frame, "coverage")
+    counts = {c: nonnegative_values(frame, c, "coverage") for c in count_cols}
+    for col, values in counts.items():
+        if (values != np.round(values)).any():
+            raise ValueError(f"column {col!r} of coverage must hold whole counts of messages")
+    for team in TEAMS:
+        bad = counts[f"{team}_with"] > counts[f"{team}_messages"]
+        if bad.any():
+            raise ValueError(
+                f"column '{team}_with' of coverage exceeds '{team}_messages' in "
+                f"{int(bad.sum()):,} rows (rows {rows_repr(frame.index[bad])})"
+            )
+    claims = frame["claim"].astype(str).to_numpy()
+    pooled = pd.DataFrame(counts).groupby(claims, sort=True).sum()
+    pooled.index.name = "claim"
+    if "campaign_id" in frame.columns:
+        campaigns = frame.groupby(claims, sort=True)["campaign_id"].nunique()
+        n_campaigns: int | None = int(frame["campaign_id"].nunique())
+    else:
+        campaigns = pd.Series(claims).value_counts()
+        n_campaigns = None
+    table = pd.DataFrame({"campaigns": campaigns.reindex(pooled.index).astype(np.int64)})
+    for team in TEAMS:
+        m = pooled[f"{team}_messages"].to_numpy()
+        k = pooled[f"{team}_with"].to_numpy()
+        low, high = wilson(k, m, ci)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(m > 0, k / np.where(m > 0, m, 1), np.nan)
+        table[f"{team}_messages"] = m.astype(np.int64)
+        table[f"{team}_with"] = k.astype(np.int64)
+        table[f"{team}_share"] = share
+        table[f"{team}_low"] = low
+        table[f"{team}_high"] = high
+    table["gap"] = table["marketing_share"] - table["sales_share"]
+    order = np.argsort(-np.nan_to_num(table["gap"].to_numpy(), nan=-np.inf), kind="stable")
+    return ClaimPooling(ci=ci, table=table.iloc[order], n_campaigns=n_campaigns)
 
 
 _SENTENCE = r"(?<=[.!?。！？])\s*"

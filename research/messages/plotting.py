@@ -21,7 +21,6 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import (
     LogLocator,
 )
-from statsmodels.stats.proportion import proportion_confint
 
 from research._plotting.axes import (
     _axes_or_new,
@@ -46,8 +45,9 @@ from research._validation import (
     numeric_values,
     require_columns,
     require_rows,
-    rows_repr,
 )
+from research.messages.consistency import ClaimPooling, pool_claims
+from research.messages.log import TEAMS
 
 __all__ = [
     "plot_distinctive_terms",
@@ -192,27 +192,27 @@ def _claim_label(claim: str) -> str:
 
 
 def plot_claim_coverage(
-    table: pd.DataFrame,
+    table: pd.DataFrame | ClaimPooling,
     *,
     title: str | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Per campaign claim: the share of marketing and of sales messages that carry it.
 
-    The table has one row per (campaign, claim); the chart pools each claim over the campaigns
-    that make it: the message counts and the counts of messages carrying the claim are summed
-    per claim and per team, and each team's share is recomputed with its Wilson 95% interval
-    (statsmodels). Each claim is a row with two points, marketing's share and sales', claims
-    sorted by the gap (marketing share - sales share), largest on top, with the gap in
-    percentage points on the right. A note lists the claims sales never repeats (pooled sales
-    share 0).
+    The chart draws :func:`research.messages.pool_claims`: each claim pooled over the campaigns
+    that make it, each team's share with its Wilson interval (at the result's ``ci``; 95% when
+    a coverage table is given). Each claim is a row with two points, marketing's share and
+    sales', claims sorted by the gap (marketing share - sales share), largest on top, with the
+    gap in percentage points on the right. A note lists the claims sales never repeats (the
+    result's ``never_repeated``: pooled sales share 0).
 
     Parameters
     ----------
-    table : pandas.DataFrame
-        Output of :func:`research.messages.claim_coverage`: columns ``claim``,
-        ``marketing_messages``, ``marketing_with``, ``sales_messages`` and ``sales_with``
-        (``campaign_id``, if present, counts the campaigns per claim). Not modified.
+    table : pandas.DataFrame or ClaimPooling
+        Output of :func:`research.messages.claim_coverage` (columns ``claim``,
+        ``marketing_messages``, ``marketing_with``, ``sales_messages`` and ``sales_with``;
+        ``campaign_id``, if present, counts the campaigns per claim; not modified), pooled here
+        by :func:`research.messages.pool_claims`; or that function's result, drawn as it is.
     title : str, optional
         Chart title. Default names the claim with the largest gap.
     ax : matplotlib.axes.Axes, optional
@@ -234,46 +234,18 @@ def plot_claim_coverage(
     Examples
     --------
     >>> coverage = claim_coverage(messages, campaigns, leads, CLAIM_KEYWORDS)  # doctest: +SKIP
-    >>> plot_claim_coverage(coverage)  # doctest: +SKIP
+    >>> plot_claim_coverage(pool_claims(coverage, ci=0.9))  # doctest: +SKIP
     """
-    frame = _require_frame(table, "table")
-    teams = ("marketing", "sales")
-    count_cols = [f"{t}_{c}" for t in teams for c in ("messages", "with")]
-    require_columns(frame, ["claim", *count_cols], "table")
-    require_rows(frame, "table")
-    counts = {c: nonnegative_values(frame, c, "table") for c in count_cols}
-    for team in teams:
-        bad = counts[f"{team}_with"] > counts[f"{team}_messages"]
-        if bad.any():
-            raise ValueError(
-                f"column '{team}_with' of table exceeds '{team}_messages' in {int(bad.sum()):,} "
-                f"rows (rows {rows_repr(frame.index[bad])})"
-            )
-    claims = frame["claim"].astype(str).to_numpy()
-    pooled = pd.DataFrame(counts).groupby(claims, sort=True).sum()
-    if "campaign_id" in frame.columns:
-        n_campaigns = frame.groupby(claims, sort=True)["campaign_id"].nunique()
-        all_campaigns = int(frame["campaign_id"].nunique())
-    else:
-        n_campaigns = pd.Series(claims).value_counts().sort_index()
-        all_campaigns = None
-    stats = {}
-    for team in teams:
-        m = pooled[f"{team}_messages"].to_numpy()
-        k = pooled[f"{team}_with"].to_numpy()
-        has = m > 0
-        share, low, high = (np.full(len(m), np.nan) for _ in range(3))
-        share[has] = k[has] / m[has]
-        if has.any():
-            low[has], high[has] = proportion_confint(k[has], m[has], alpha=0.05,
-                                                     method="wilson")  # fmt: skip
-        stats[team] = (share, low, high)
-    gap = stats["marketing"][0] - stats["sales"][0]
-    order = np.argsort(-np.nan_to_num(gap, nan=-np.inf), kind="stable")  # largest gap on top
-    names = pooled.index.to_numpy()[order]
-    gap = gap[order]
-    stats = {t: tuple(a[order] for a in v) for t, v in stats.items()}
-    campaigns_per = n_campaigns.reindex(pooled.index).to_numpy()[order]
+    pooling = table if isinstance(table, ClaimPooling) else pool_claims(table)
+    pooled = pooling.table
+    names = pooled.index.to_numpy()
+    gap = pooled["gap"].to_numpy()
+    stats = {
+        team: tuple(pooled[f"{team}_{c}"].to_numpy() for c in ("share", "low", "high"))
+        for team in TEAMS
+    }
+    campaigns_per = pooled["campaigns"].to_numpy()
+    all_campaigns = pooling.n_campaigns
     k = len(names)
 
     own = ax is None
@@ -314,7 +286,7 @@ def plot_claim_coverage(
             ha="left", va="center", fontsize=ANNOT_SIZE, gid=f"gap-{claim}",
         ))  # fmt: skip
     _plain(*texts)
-    never = [c for c, s in zip(names, stats["sales"][0], strict=True) if s == 0]
+    never = pooling.never_repeated
     if never:
         note = _footnote(ax, textwrap.fill(
             "Sales never repeats: " + ", ".join(_claim_label(c) for c in never)
@@ -331,9 +303,10 @@ def plot_claim_coverage(
                 f"\n{_claim_label(names[0])}: {_pct(stats['marketing'][0][0])} of marketing "
                 f"vs {_pct(stats['sales'][0][0])} of sales messages (the largest gap)"
             )
-    _label_axes(fig, ax, own, title,
-                "share of the team's messages that carry the claim (%, Wilson 95% interval)",
-                "claim (campaigns making it)")  # fmt: skip
+    xlabel = (
+        f"share of the team's messages that carry the claim (%, Wilson {pooling.ci:.0%} interval)"
+    )
+    _label_axes(fig, ax, own, title, xlabel, "claim (campaigns making it)")
     return _finish(fig)
 
 

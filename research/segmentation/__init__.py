@@ -8,7 +8,8 @@ Three layers, each usable on its own:
   purchases, spend). Dirty rows (returns, missing ids, duplicates, rows past the observation end)
   are handled by documented rules and counted in a report.
 * :func:`rfm_scores` and :func:`rfm_segments` give quantile scores 1-5 and named action segments
-  (champions, loyal, at risk, ...) from a rule table the user can replace.
+  (champions, loyal, at risk, ...) from a rule table the user can replace; :func:`rfm_grid`
+  counts the customers of each (R, FM) cell.
 * :class:`CustomerSegmenter` clusters customers on log-scaled RFM features, scikit-learn style,
   choosing the number of segments by several criteria, profiling the segments and measuring how
   stable they are under resampling.
@@ -25,6 +26,8 @@ from research.segmentation.clusters import CustomerSegmenter
 from research.segmentation.rfm import rfm_summary
 from research.segmentation.segments import (
     RFM_SEGMENT_RULES,
+    RfmGrid,
+    rfm_grid,
     rfm_scores,
     rfm_segments,
     segment_value_table,
@@ -38,6 +41,8 @@ __all__ = [
     "rfm_summary",
     "rfm_scores",
     "rfm_segments",
+    "RfmGrid",
+    "rfm_grid",
     "segment_value_table",
     "CustomerSegmenter",
 ]

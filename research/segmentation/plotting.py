@@ -43,7 +43,7 @@ from research._plotting.axes import (
 )
 from research._plotting.style import ANNOT_SIZE, COLORS, LABEL_SIZE, PANEL_TITLE_SIZE, TICK_SIZE
 from research._validation import numeric_values, require_columns, require_rows
-from research.segmentation.segments import RFM_SEGMENT_RULES
+from research.segmentation.segments import RfmGrid, rfm_grid
 
 __all__ = [
     "plot_k_selection",
@@ -198,15 +198,8 @@ def plot_k_selection(selection_scores: pd.DataFrame, *, title: str | None = None
 # --------------------------------------------------------------------------------------------
 
 
-def _scores(frame: pd.DataFrame, col: str) -> np.ndarray:
-    values = numeric_values(frame, col, "segmented")
-    if (values != np.round(values)).any() or (values < 1).any():
-        raise ValueError(f"column {col!r} of segmented must hold integer scores >= 1")
-    return values.astype(np.int64)
-
-
 def plot_rfm_grid(
-    segmented: pd.DataFrame,
+    segmented: pd.DataFrame | RfmGrid,
     rules: pd.DataFrame | None = None,
     *,
     title: str | None = None,
@@ -215,16 +208,19 @@ def plot_rfm_grid(
     """Heatmap of customers per R score (rows, best at top) and FM score (columns), by segment.
 
     Each cell shows the segment the rule table gives it and its number of customers; cells are
-    coloured by segment, and a cell without customers shows its segment in grey.
+    coloured by segment, and a cell without customers shows its segment in grey. The chart
+    draws :func:`~research.segmentation.rfm_grid`, whose counts a notebook or a test can read.
 
     Parameters
     ----------
-    segmented : pandas.DataFrame
-        Output of :func:`~research.segmentation.rfm_segments`: one row per customer with
-        ``r_score``, ``fm_score`` and ``segment``. Not modified.
+    segmented : pandas.DataFrame or RfmGrid
+        Output of :func:`~research.segmentation.rfm_segments` (one row per customer with
+        ``r_score``, ``fm_score`` and ``segment``; not modified), counted here by
+        :func:`~research.segmentation.rfm_grid`; or that function's result, drawn as it is.
     rules : pandas.DataFrame, optional
         The rule table used by ``rfm_segments`` (columns ``segment, r_min, r_max, fm_min,
-        fm_max``). Default :data:`~research.segmentation.RFM_SEGMENT_RULES`.
+        fm_max``). Default :data:`~research.segmentation.RFM_SEGMENT_RULES`. Ignored for an
+        ``RfmGrid``.
     title : str, optional
         Chart title.
     ax : matplotlib.axes.Axes, optional
@@ -246,39 +242,11 @@ def plot_rfm_grid(
     --------
     >>> plot_rfm_grid(rfm_segments(summary))  # doctest: +SKIP
     """
-    frame = _require_frame(segmented, "segmented")
-    require_columns(frame, ["r_score", "fm_score", "segment"], "segmented")
-    require_rows(frame, "segmented")
-    rules = RFM_SEGMENT_RULES if rules is None else _require_frame(rules, "rules")
-    require_columns(rules, ["segment", "r_min", "r_max", "fm_min", "fm_max"], "rules")
-    r = _scores(frame, "r_score")
-    fm = _scores(frame, "fm_score")
-    bounds = rules[["r_max", "fm_max"]].to_numpy(dtype=np.int64)
-    bins = int(max(r.max(), fm.max(), bounds.max(initial=0)))
-
-    names = rules["segment"].astype(str).tolist()
-    cell_segment = np.full((bins + 1, bins + 1), "", dtype=object)  # [r, fm]; "" = no rule
-    for rule, name in zip(rules.itertuples(index=False), names, strict=True):
-        for rr in range(int(rule.r_min), int(rule.r_max) + 1):
-            for ff in range(int(rule.fm_min), int(rule.fm_max) + 1):
-                if cell_segment[rr, ff] == "":  # first matching rule wins, as in rfm_segments
-                    cell_segment[rr, ff] = name
-
-    data_segment = frame["segment"].astype("string").fillna("unclassified").to_numpy(dtype=object)
-    expected = cell_segment[r, fm]
-    expected = np.where(expected == "", "unclassified", expected)
-    wrong = data_segment != expected
-    if wrong.any():
-        i = int(np.flatnonzero(wrong)[0])
-        raise ValueError(
-            f"{int(wrong.sum()):,} of {len(frame):,} customers in segmented have a 'segment' "
-            f"that differs from the rule table's (e.g. R={r[i]}, FM={fm[i]} is "
-            f"{expected[i]!r} in rules but {data_segment[i]!r} in segmented); pass the rules "
-            f"used by rfm_segments"
-        )
-
-    counts = np.zeros((bins + 1, bins + 1), dtype=np.int64)
-    np.add.at(counts, (r, fm), 1)
+    grid = segmented if isinstance(segmented, RfmGrid) else rfm_grid(segmented, rules)
+    bins = grid.bins
+    names = [str(n) for n in grid.segment_customers.index if n != "unclassified"]
+    cell = grid.cell_segments.to_numpy()  # [row, col]: R = bins - row, FM = col + 1
+    counts = grid.counts.to_numpy()
     colors = _segment_colors(names)
 
     own = ax is None
@@ -288,8 +256,8 @@ def plot_rfm_grid(
         score_r = bins - row  # R = bins at the top
         for col in range(bins):
             score_fm = col + 1
-            seg = cell_segment[score_r, score_fm]
-            n = counts[score_r, score_fm]
+            seg = cell[row, col]
+            n = counts[row, col]
             if n == 0:
                 fill = COLORS["empty"]
             else:
@@ -325,10 +293,10 @@ def plot_rfm_grid(
         ax.axvline(k - 0.5, color="white", linewidth=1.5)
     for row in range(bins):
         for col in range(bins):
-            seg = cell_segment[bins - row, col + 1]
-            if col + 1 < bins and cell_segment[bins - row, col + 2] != seg:
+            seg = cell[row, col]
+            if col + 1 < bins and cell[row, col + 1] != seg:
                 ax.plot([col + 0.5] * 2, [row - 0.5, row + 0.5], color="#333333", linewidth=1.5)
-            if row + 1 < bins and cell_segment[bins - row - 1, col + 1] != seg:
+            if row + 1 < bins and cell[row + 1, col] != seg:
                 ax.plot([col - 0.5, col + 0.5], [row + 0.5] * 2, color="#333333", linewidth=1.5)
     ax.set_xlim(-0.5, bins - 0.5)
     ax.set_ylim(bins - 0.5, -0.5)
@@ -338,7 +306,7 @@ def plot_rfm_grid(
     for spine in ax.spines.values():
         spine.set_visible(False)
 
-    seg_totals = pd.Series(data_segment).value_counts()
+    seg_totals = grid.segment_customers
     handles = [
         Patch(
             facecolor=colors[s] if seg_totals.get(s, 0) else COLORS["empty"],
@@ -348,7 +316,7 @@ def plot_rfm_grid(
         )
         for s in names
     ]
-    if "unclassified" in seg_totals.index:
+    if seg_totals.get("unclassified", 0):
         handles.append(
             Patch(
                 facecolor="white",
@@ -366,7 +334,7 @@ def plot_rfm_grid(
         title_fontsize=ANNOT_SIZE + 1,
         frameon=False,
     )
-    default = f"Customers by RFM score and segment ({len(frame):,} customers)"
+    default = f"Customers by RFM score and segment ({grid.n_customers:,} customers)"
     _label_axes(
         fig,
         ax,

@@ -2,16 +2,21 @@
 
 * :func:`rfm_scores` and :func:`rfm_segments` give quantile scores 1-5 and named action segments
   (champions, loyal, at risk, ...) from a rule table the user can replace.
+* :func:`rfm_grid` counts the customers of each (R, FM) cell and names the cell's segment (what
+  the RFM grid chart draws).
 """
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from statsmodels.stats.weightstats import DescrStatsW
 
+from research._results import Result
 from research._validation import (
     numeric_values,
     require_columns,
@@ -25,8 +30,14 @@ __all__ = [
     "RFM_SEGMENT_RULES",
     "rfm_scores",
     "rfm_segments",
+    "RfmGrid",
+    "rfm_grid",
     "segment_value_table",
 ]
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # --------------------------------------------------------------------------------------------
 # RFM scores and named segments
@@ -260,6 +271,132 @@ def rfm_segments(
             stacklevel=2,
         )
     return frame
+
+
+def _score_values(frame: pd.DataFrame, col: str) -> np.ndarray:
+    values = numeric_values(frame, col, "segmented")
+    if (values != np.round(values)).any() or (values < 1).any():
+        raise ValueError(f"column {col!r} of segmented must hold integer scores >= 1")
+    return values.astype(np.int64)
+
+
+@dataclass(frozen=True, eq=False)
+class RfmGrid(Result):
+    """Customers per (R score, FM score) cell and each cell's segment: the result of
+    :func:`rfm_grid`.
+
+    The counts are of the customers given, all of them (no sample), so they carry no interval.
+
+    Attributes
+    ----------
+    bins : int
+        Score levels: the grid is ``bins`` x ``bins``.
+    counts : pandas.DataFrame
+        Customers per cell: index ``r_score`` (``bins`` first, the most recent at the top, as
+        drawn), columns ``fm_score`` 1 … ``bins``.
+    cell_segments : pandas.DataFrame
+        The segment the rule table gives each cell, shaped like ``counts`` (``""`` where no
+        rule covers it).
+    segment_customers : pandas.Series
+        Customers per segment, in the rule table's order, with ``"unclassified"`` last when
+        some customers fall in no rule's cells.
+    """
+
+    bins: int
+    counts: pd.DataFrame
+    cell_segments: pd.DataFrame
+    segment_customers: pd.Series
+
+    @property
+    def n_customers(self) -> int:
+        """Customers in the grid."""
+        return int(self.counts.to_numpy().sum())
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per cell: ``r_score``, ``fm_score``, ``segment`` and ``customers``."""
+        long = self.counts.stack().rename("customers").reset_index()
+        long.insert(2, "segment", self.cell_segments.stack().to_numpy())
+        return long
+
+    def _caption(self) -> str:
+        return f"RFM grid: {self.n_customers:,} customers in {self.bins} x {self.bins} cells"
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Figure:
+        """:func:`research.segmentation.plotting.plot_rfm_grid` of this result."""
+        from research.segmentation.plotting import plot_rfm_grid
+
+        return plot_rfm_grid(self, ax=ax, **kwargs)
+
+
+def rfm_grid(segmented: pd.DataFrame, rules: pd.DataFrame | None = None) -> RfmGrid:
+    """Count the customers of each (R score, FM score) cell and name each cell's segment.
+
+    Parameters
+    ----------
+    segmented : pandas.DataFrame
+        Output of :func:`rfm_segments`: one row per customer with ``r_score``, ``fm_score``
+        and ``segment``. Not modified.
+    rules : pandas.DataFrame, optional
+        The rule table used by ``rfm_segments``. Default :data:`RFM_SEGMENT_RULES`.
+
+    Returns
+    -------
+    RfmGrid
+        Counts per cell, the cell's segment and the customers per segment.
+
+    Raises
+    ------
+    TypeError
+        ``segmented`` or ``rules`` is not a DataFrame, or a score is not numeric.
+    ValueError
+        A column is missing, there are no rows, a score is not an integer >= 1, the rules are
+        invalid (overlapping, out of range), or ``segmented`` has segments that disagree with
+        ``rules`` (it was made with another rule table).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"days_since_last": [5, 50, 500, 400, 20],
+    ...                   "n_purchases": [9, 3, 1, 6, 1], "total_spend": [900.0, 80, 9, 700, 15]})
+    >>> grid = rfm_grid(rfm_segments(s))
+    >>> int(grid.counts.loc[5, 5]), grid.cell_segments.loc[5, 5]
+    (1, 'champions')
+    """
+    frame = require_frame(segmented, "segmented")
+    require_columns(frame, ["r_score", "fm_score", "segment"], "segmented")
+    require_rows(frame, "segmented")
+    rules = RFM_SEGMENT_RULES if rules is None else require_frame(rules, "rules")
+    require_columns(rules, ["segment", "r_min", "r_max", "fm_min", "fm_max"], "rules")
+    r = _score_values(frame, "r_score")
+    fm = _score_values(frame, "fm_score")
+    bounds = rules[["r_max", "fm_max"]].to_numpy(dtype=np.int64)
+    bins = int(max(r.max(), fm.max(), bounds.max(initial=0)))
+    which = _rule_grid(rules, bins)  # [r, fm] -> rule index, -1: none
+    names = np.array([*rules["segment"].astype(str), ""], dtype=object)
+    cell_segment = names[which]  # -1 picks the trailing ""
+    data_segment = frame["segment"].astype("string").fillna("unclassified").to_numpy(dtype=object)
+    expected = cell_segment[r, fm]
+    expected = np.where(expected == "", "unclassified", expected)
+    wrong = data_segment != expected
+    if wrong.any():
+        i = int(np.flatnonzero(wrong)[0])
+        raise ValueError(
+            f"{int(wrong.sum()):,} of {len(frame):,} customers in segmented have a 'segment' "
+            f"that differs from the rule table's (e.g. R={r[i]}, FM={fm[i]} is "
+            f"{expected[i]!r} in rules but {data_segment[i]!r} in segmented); pass the rules "
+            f"used by rfm_segments"
+        )
+    counts = np.zeros((bins + 1, bins + 1), dtype=np.int64)
+    np.add.at(counts, (r, fm), 1)
+    r_index = pd.Index(range(bins, 0, -1), name="r_score")
+    fm_index = pd.Index(range(1, bins + 1), name="fm_score")
+    totals = pd.Series(data_segment).value_counts()
+    order = [*names[:-1]] + (["unclassified"] if "unclassified" in totals.index else [])
+    return RfmGrid(
+        bins=bins,
+        counts=pd.DataFrame(counts[bins:0:-1, 1:], index=r_index, columns=fm_index),
+        cell_segments=pd.DataFrame(cell_segment[bins:0:-1, 1:], index=r_index, columns=fm_index),
+        segment_customers=totals.reindex(order, fill_value=0).astype(np.int64).rename("customers"),
+    )
 
 
 def segment_value_table(

@@ -10,7 +10,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from research.report import build_reports, main
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 COMMITTED_NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
 
 SUMMARY = "A summary paragraph about <script>alert(1)</script> tags."
@@ -171,7 +171,7 @@ def test_funnel_notebook_runs_without_the_manual_olist_download(
 
     monkeypatch.setenv("RESEARCH_DATA_HOME", str(tmp_path / "no-data"))
     monkeypatch.setenv("RESEARCH_CACHE_DIR", str(tmp_path / "empty-cache"))
-    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "04_funnel_kpis_and_sla.ipynb"
+    notebook = Path(__file__).resolve().parents[2] / "notebooks" / "04_funnel_kpis_and_sla.ipynb"
     nb = execute_notebook(notebook)
     text = _markdown_text(nb)
     assert "The Olist data is not on this machine" in text
@@ -188,7 +188,7 @@ def test_conversion_notebook_olist_part_without_the_manual_download(
     and shows nothing in their place (the bank part, which downloads, is left out here)."""
     from research.report import execute_notebook
 
-    source = Path(__file__).resolve().parents[1] / "notebooks" / "02_conversion_prediction.ipynb"
+    source = Path(__file__).resolve().parents[2] / "notebooks" / "02_conversion_prediction.ipynb"
     nb = nbformat.read(source, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     olist = [c for c in code if "load_olist_funnel(" in c.source or "olist is not None" in c.source]

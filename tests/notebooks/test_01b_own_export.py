@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01b_customer_lifetime_value.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01b_customer_lifetime_value.ipynb"
 
 
 def _steady_buyers(path: Path, n: int = 400, seed: int = 0) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from research.report import export_html, sanitise_outputs
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 HOSTILE = [
     "<script>alert('id')</script>",
     "<img src=x onerror=alert(1)>",

@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_clv import simulate_bgnbd
 from threadpoolctl import threadpool_limits
 
 from research.clv import BoundaryFitWarning, ModelFit, fit_bgnbd, fit_gamma_gamma
+from tests.clv.test_clv import simulate_bgnbd
 
 REL = 1e-6
 

@@ -10,7 +10,7 @@ import pytest
 
 from research.conversion import LeadScorer, load_scorer
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.mark.parametrize("model", ["logistic", "gbm"])

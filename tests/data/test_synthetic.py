@@ -18,7 +18,7 @@ from research.data import make_crm  # re-exported, as promised
 from research.data.synthetic import CHANNELS, STAGES, Effects, write_sample
 from research.data.synthetic import phrases as ph
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

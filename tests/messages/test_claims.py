@@ -1,0 +1,126 @@
+"""pool_claims: each campaign claim pooled over the campaigns that make it, with Wilson
+intervals at the level asked for, as the claim chart and notebook 03 report it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from research.data.synthetic import make_crm
+from research.data.synthetic import phrases as ph
+from research.messages import ClaimPooling, claim_coverage, pool_claims
+from research.messages.plotting import plot_claim_coverage
+from tests._charts import _errorbar_x
+
+
+def _coverage() -> pd.DataFrame:
+    """Three campaigns: sales never repeats "fast_setup" and says "price" more than marketing."""
+    rows = [
+        ("C1", "fast_setup", 20, 10, 10, 0),
+        ("C2", "fast_setup", 40, 30, 5, 0),
+        ("C1", "price", 20, 4, 10, 6),
+        ("C3", "trust", 50, 25, 20, 10),
+    ]
+    columns = ["campaign_id", "claim", "marketing_messages", "marketing_with"]
+    return pd.DataFrame(rows, columns=[*columns, "sales_messages", "sales_with"])
+
+
+def _wilson(k: int, n: int, ci: float) -> tuple[float, float]:
+    z = stats.norm.ppf(0.5 + ci / 2)
+    p = k / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    return centre - half, centre + half
+
+
+def test_pool_claims_hand_checked() -> None:
+    pooled = pool_claims(_coverage(), ci=0.9)
+    assert isinstance(pooled, ClaimPooling) and pooled.ci == 0.9 and pooled.n_campaigns == 3
+    t = pooled.table
+    assert list(t.index) == ["fast_setup", "trust", "price"]  # largest gap first
+    assert t["campaigns"].tolist() == [2, 1, 1]
+    assert t["marketing_messages"].tolist() == [60, 50, 20]
+    assert t["marketing_with"].tolist() == [40, 25, 4]
+    np.testing.assert_allclose(t["marketing_share"], [40 / 60, 0.5, 0.2])
+    np.testing.assert_allclose(t["sales_share"], [0.0, 0.5, 0.6])
+    np.testing.assert_allclose(t["gap"], [40 / 60, 0.0, -0.4])
+    by_hand = [_wilson(40, 60, 0.9), _wilson(25, 50, 0.9), _wilson(4, 20, 0.9)]
+    np.testing.assert_allclose(t[["marketing_low", "marketing_high"]], by_hand, atol=1e-12)
+    assert pooled.never_repeated == ["fast_setup"]
+    pd.testing.assert_frame_equal(pooled.to_frame(), t)
+    assert pooled.to_frame() is not t
+
+
+def test_pool_claims_without_campaign_ids_counts_rows() -> None:
+    pooled = pool_claims(_coverage().drop(columns="campaign_id"))
+    assert pooled.n_campaigns is None and pooled.table.loc["fast_setup", "campaigns"] == 2
+
+
+def test_a_team_without_messages_has_no_share() -> None:
+    coverage = _coverage().assign(sales_messages=0, sales_with=0)
+    t = pool_claims(coverage).table
+    assert t["sales_share"].isna().all() and t["sales_low"].isna().all()
+    assert pool_claims(coverage).never_repeated == []  # no sales message: nothing to repeat
+
+
+def test_claim_chart_draws_the_pooled_result_at_its_level() -> None:
+    pooled = pool_claims(_coverage(), ci=0.8)
+    fig = plot_claim_coverage(pooled)
+    ax = fig.axes[0]
+    np.testing.assert_allclose(_errorbar_x(ax, "marketing"), pooled.table["marketing_share"])
+    container = next(c for c in ax.containers if c.lines[0].get_gid() == "sales")
+    segments = container.lines[2][0].get_segments()
+    np.testing.assert_allclose(
+        [[s[0][0], s[1][0]] for s in segments], pooled.table[["sales_low", "sales_high"]]
+    )
+    assert "Wilson 80% interval" in ax.get_xlabel()
+    assert "Wilson 95% interval" in plot_claim_coverage(_coverage()).axes[0].get_xlabel()
+
+
+def test_pool_claims_recovers_the_planted_unrepeated_claim() -> None:
+    kwargs = {"languages": ("en", "ko", "ja"), "random_state": 8}
+    planted = make_crm(3_000, unrepeated_claims=("security",), **kwargs)
+    cov = claim_coverage(planted.messages, planted.campaigns, planted.leads, ph.CLAIM_KEYWORDS)
+    pooled = pool_claims(cov)
+    assert pooled.never_repeated == ["security"]
+    assert pooled.table.loc["security", "marketing_share"] > 0.2
+    assert pooled.n_campaigns == planted.campaigns["campaign_id"].nunique()
+    # the pooled counts are the sums of the campaign rows
+    sums = cov.groupby("claim")[["marketing_with", "sales_messages"]].sum()
+    pd.testing.assert_frame_equal(
+        pooled.table[["marketing_with", "sales_messages"]].sort_index(),
+        sums.astype(np.int64),
+        check_names=False,
+    )
+    plain = make_crm(3_000, **kwargs)
+    cov = claim_coverage(plain.messages, plain.campaigns, plain.leads, ph.CLAIM_KEYWORDS)
+    assert pool_claims(cov).never_repeated == []
+
+
+def test_pool_claims_html_is_escaped() -> None:
+    coverage = _coverage().assign(claim="<script>alert(1)</script>")
+    out = pool_claims(coverage)._repr_html_()
+    assert "&lt;script&gt;" in out and "<script>" not in out
+
+
+def test_pool_claims_bad_input() -> None:
+    cov = _coverage()
+    with pytest.raises(TypeError, match="coverage must be a pandas DataFrame"):
+        pool_claims(cov.to_dict())
+    with pytest.raises(ValueError, match="'sales_with'"):
+        pool_claims(cov.drop(columns="sales_with"))
+    with pytest.raises(ValueError, match="empty"):
+        pool_claims(cov.iloc[:0])
+    with pytest.raises(ValueError, match="'sales_with' of coverage exceeds 'sales_messages'"):
+        pool_claims(cov.assign(sales_with=cov["sales_messages"] + 1))
+    with pytest.raises(ValueError, match="negative"):
+        pool_claims(cov.assign(marketing_with=-1))
+    with pytest.raises(ValueError, match="whole counts"):
+        pool_claims(cov.assign(marketing_with=0.5))
+    with pytest.raises(ValueError, match="missing or infinite"):
+        pool_claims(cov.assign(sales_messages=np.nan))
+    for ci in (0, 1, 1.5):
+        with pytest.raises(ValueError, match="ci must be between 0 and 1"):
+            pool_claims(cov, ci=ci)
