@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -316,6 +317,161 @@ def _net_returns(
     return netted, unmatched, float(excess[short].sum())
 
 
+class _Notes:
+    """The cleaning report being written: one row per rule, with the rows and value it touched."""
+
+    def __init__(self, amount: np.ndarray) -> None:
+        self.amount = amount
+        self.rows: list[dict[str, object]] = []
+
+    def add(self, rule: str, mask: np.ndarray, action: str, value: float | None = None) -> None:
+        n = len(self.amount)
+        self.rows.append(
+            {
+                "rule": rule,
+                "rows": int(mask.sum()),
+                "share_of_rows": float(mask.sum()) / n,
+                "amount": float(self.amount[mask].sum()) if value is None else value,
+                "action": action,
+            }
+        )
+
+    def info(self, rule: str, action: str) -> None:
+        """A rule that reads the data differently but moves no row."""
+        self.add(rule, np.zeros(len(self.amount), dtype=bool), action, value=np.nan)
+
+
+def _check_rules(returns: str, duplicates: str, zero_amounts: str) -> None:
+    if returns not in _RETURN_RULES:
+        raise ValueError(f"returns must be one of {_RETURN_RULES}, got {returns!r}")
+    if duplicates not in ("keep", "drop"):
+        raise ValueError(f"duplicates must be 'keep' or 'drop', got {duplicates!r}")
+    if zero_amounts not in ("exclude", "keep"):
+        raise ValueError(f"zero_amounts must be 'exclude' or 'keep', got {zero_amounts!r}")
+
+
+def _mapped_columns(
+    frame: pd.DataFrame,
+    customer_col: str,
+    date_col: str,
+    amount_col: str | None,
+    price_col: str | None,
+    optional: Sequence[str | None],
+) -> list[str]:
+    """The columns the arguments map, checked: customer, date, value, then the optional ones."""
+    value_cols = [price_col] if price_col is not None else [amount_col]
+    used = [customer_col, date_col, *value_cols] + [c for c in optional if c is not None]
+    if price_col is None and amount_col is None:
+        raise ValueError("pass amount_col (the line total) or price_col with quantity_col")
+    require_columns(frame, used, "transactions")
+    if len(used) != len(set(used)):
+        raise ValueError(f"the column arguments must name different columns, got {used}")
+    if frame.empty:
+        raise ValueError("transactions is empty (0 rows): there is nothing to summarise")
+    return used
+
+
+def _text_columns(frame: pd.DataFrame, cols: Sequence[str | None]) -> list[str]:
+    """The number columns the export stores as text (read as numbers by :func:`_numeric`)."""
+    return [c for c in cols if c is not None and not pd.api.types.is_numeric_dtype(frame[c].dtype)]
+
+
+def _zone_action(parsed: _Dates) -> str:
+    """How dates with time zones were read, for the report."""
+    action = f"read on the export's clock ({parsed.zone}); days and weeks are its own"
+    if parsed.converted:
+        action += f"; {parsed.converted:,} dates with another offset converted to it"
+    if parsed.assumed:
+        action += f"; {parsed.assumed:,} dates without an offset taken as on it"
+    return action
+
+
+def _return_rows(
+    frame: pd.DataFrame,
+    amount: np.ndarray,
+    keep: np.ndarray,
+    *,
+    rule: str,
+    value_name: str,
+    quantity_col: str | None,
+    invoice_col: str | None,
+    cancel_prefix: str | None,
+) -> np.ndarray:
+    """Rows that are returns or cancellations (negative value or quantity, cancelled invoice)."""
+    is_return = amount < 0
+    if quantity_col is not None:
+        is_return |= _numeric(frame, quantity_col) < 0
+    if invoice_col is not None and cancel_prefix:
+        invoice = frame[invoice_col].astype("string")
+        is_return |= invoice.str.startswith(cancel_prefix).fillna(False).to_numpy(dtype=bool)
+    is_return &= keep
+    if is_return.any() and rule == "error":
+        raise ValueError(
+            f"{int(is_return.sum()):,} of {len(frame):,} rows are returns or cancellations "
+            f"(negative {value_name!r}"
+            + (f" or {quantity_col!r}" if quantity_col else "")
+            + (f", or {invoice_col!r} starting with {cancel_prefix!r}" if invoice_col else "")
+            + f"; rows {rows_repr(frame.index[is_return])}). "
+            "Use returns='net' to net them against the purchases they return."
+        )
+    return is_return
+
+
+def _net_against_purchases(
+    notes: _Notes,
+    codes: np.ndarray,
+    product_codes: np.ndarray | None,
+    when: np.ndarray,
+    amount: np.ndarray,
+    purchase: np.ndarray,
+    returned: np.ndarray,
+    product_col: str | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Net the returns against the earlier purchases; the new values and the rows cancelled."""
+    group = codes.astype(np.int64)
+    if product_codes is not None:
+        group = group * (int(product_codes.max()) + 2) + (product_codes + 1)
+    netted, unmatched, unmatched_value = _net_returns(group, when, amount, purchase, returned)
+    value = amount - netted
+    reduced = netted > 0
+    cancelled = reduced & (value <= 1e-9 * np.abs(amount))
+    by = f"customer and {product_col!r}" if product_col is not None else "customer"
+    notes.add(
+        "return netted against an earlier purchase",
+        reduced,
+        f"purchase value reduced: each return is taken off the same {by}'s latest "
+        "purchases on or before it (last in, first out), never below zero",
+        value=0.0 - float(netted.sum()),
+    )
+    notes.add(
+        "purchase cancelled in full",
+        cancelled,
+        "no longer a purchase: an order cancelled in full lowers the purchase count",
+    )
+    notes.add(
+        "return without an earlier purchase to net",
+        unmatched,
+        "the returned value exceeds the purchases it can net against (bought before the "
+        "data start?): the rest is not netted, and kept in returned_amount",
+        value=0.0 - unmatched_value,
+    )
+    value[cancelled] = 0.0
+    return value, cancelled
+
+
+_RETURN_ACTIONS = {
+    "net": "not a purchase; netted against the customer's earlier purchases (rules below); value "
+    "kept per customer in returned_amount",
+    "exclude": "excluded from purchases, spend not reduced (gross); value kept per customer in "
+    "returned_amount",
+}
+_ZERO_ACTIONS = {
+    "exclude": "excluded: a line of value 0 is not a purchase (a free item, or a price missing "
+    "in the export)",
+    "keep": "kept as purchases",
+}
+
+
 def _clean_lines(
     frame: pd.DataFrame,
     *,
@@ -333,96 +489,45 @@ def _clean_lines(
     zero_amounts: str,
     date_format: str | None,
 ) -> _Lines:
-    """The cleaning rules of :func:`rfm_summary`, each counted in the report."""
-    if returns not in _RETURN_RULES:
-        raise ValueError(f"returns must be one of {_RETURN_RULES}, got {returns!r}")
-    if duplicates not in ("keep", "drop"):
-        raise ValueError(f"duplicates must be 'keep' or 'drop', got {duplicates!r}")
-    if zero_amounts not in ("exclude", "keep"):
-        raise ValueError(f"zero_amounts must be 'exclude' or 'keep', got {zero_amounts!r}")
-    value_cols = [price_col] if price_col is not None else [amount_col]
+    """The cleaning rules of :func:`rfm_summary`, in order, each counted in the report."""
+    _check_rules(returns, duplicates, zero_amounts)
     optional = (quantity_col, invoice_col, product_col)
-    used = [customer_col, date_col, *value_cols] + [c for c in optional if c is not None]
-    if price_col is None and amount_col is None:
-        raise ValueError("pass amount_col (the line total) or price_col with quantity_col")
-    require_columns(frame, used, "transactions")
-    if len(used) != len(set(used)):
-        raise ValueError(f"the column arguments must name different columns, got {used}")
-    if frame.empty:
-        raise ValueError("transactions is empty (0 rows): there is nothing to summarise")
-
+    compared = _mapped_columns(frame, customer_col, date_col, amount_col, price_col, optional)
     n_in = len(frame)
     parsed = _parse_dates(frame, date_col, date_format)
     dates = parsed.values
     amount = _line_value(frame, amount_col, quantity_col, price_col)
     value_name = amount_col if price_col is None else f"{quantity_col} x {price_col}"
-    report: list[dict[str, object]] = []
-
-    def note(rule: str, mask: np.ndarray, action: str, value: float | None = None) -> None:
-        report.append(
-            {
-                "rule": rule,
-                "rows": int(mask.sum()),
-                "share_of_rows": float(mask.sum()) / n_in,
-                "amount": float(amount[mask].sum()) if value is None else value,
-                "action": action,
-            }
-        )
-
-    as_text = [
-        c
-        for c in (amount_col if price_col is None else None, quantity_col, price_col)
-        if c is not None and not pd.api.types.is_numeric_dtype(frame[c].dtype)
-    ]
+    notes = _Notes(amount)
+    as_text = _text_columns(
+        frame, (amount_col if price_col is None else None, quantity_col, price_col)
+    )
     if as_text:
-        note(
-            "numbers stored as text",
-            np.zeros(n_in, dtype=bool),
-            f"read as numbers: {', '.join(map(repr, as_text))}",
-            value=np.nan,
-        )
-    keep = np.ones(n_in, dtype=bool)
+        notes.info("numbers stored as text", f"read as numbers: {', '.join(map(repr, as_text))}")
     codes, uniques, mixed = _codes(frame[customer_col])
     missing_id = codes < 0
-    note("missing customer id", missing_id, "excluded: a purchase without a customer (or blank)")
+    notes.add(
+        "missing customer id", missing_id, "excluded: a purchase without a customer (or blank)"
+    )
     if mixed:
-        note(
+        notes.info(
             "customer ids of mixed types",
-            np.zeros(n_in, dtype=bool),
             f"{mixed:,} ids are numbers, the others text: all compared as text, so 12346 and "
             "'12346' are one customer",
-            value=np.nan,
         )
-    keep &= ~missing_id
-
-    is_return = amount < 0
-    if quantity_col is not None:
-        is_return |= _numeric(frame, quantity_col) < 0
-    if invoice_col is not None and cancel_prefix:
-        invoice = frame[invoice_col].astype("string")
-        is_return |= invoice.str.startswith(cancel_prefix).fillna(False).to_numpy(dtype=bool)
-    is_return &= keep
-    if is_return.any() and returns == "error":
-        raise ValueError(
-            f"{int(is_return.sum()):,} of {n_in:,} rows are returns or cancellations (negative "
-            f"{value_name!r}"
-            + (f" or {quantity_col!r}" if quantity_col else "")
-            + (f", or {invoice_col!r} starting with {cancel_prefix!r}" if invoice_col else "")
-            + f"; rows {rows_repr(frame.index[is_return])}). "
-            "Use returns='net' to net them against the purchases they return."
-        )
-
+    keep = ~missing_id
+    is_return = _return_rows(
+        frame,
+        amount,
+        keep,
+        rule=returns,
+        value_name=value_name,
+        quantity_col=quantity_col,
+        invoice_col=invoice_col,
+        cancel_prefix=cancel_prefix,
+    )
     if parsed.zone is not None:
-        note(
-            "dates with time zones",
-            np.zeros(n_in, dtype=bool),
-            f"read on the export's clock ({parsed.zone}); days and weeks are its own"
-            + (f"; {parsed.converted:,} dates with another offset converted to it" if
-               parsed.converted else "")
-            + (f"; {parsed.assumed:,} dates without an offset taken as on it" if
-               parsed.assumed else ""),
-            value=np.nan,
-        )  # fmt: skip
+        notes.info("dates with time zones", _zone_action(parsed))
     obs_end = (
         dates[keep].max() if observation_end is None else _observation_end(observation_end, parsed)
     )
@@ -432,41 +537,25 @@ def _clean_lines(
             f"({int(missing_id.sum()):,} rows have no {customer_col!r})"
         )
     after_end = (dates > obs_end).to_numpy() & keep
-    note("after observation_end", after_end, f"excluded: later than {obs_end:%Y-%m-%d %H:%M}")
+    notes.add("after observation_end", after_end, f"excluded: later than {obs_end:%Y-%m-%d %H:%M}")
     keep &= ~after_end
     returned = is_return & keep
-    note(
+    notes.add(
         "return or cancellation",
         returned,
-        "not a purchase; netted against the customer's earlier purchases (rules below); value "
-        "kept per customer in returned_amount"
-        if returns == "net"
-        else "excluded from purchases, spend not reduced (gross); value kept per customer in "
-        "returned_amount",
+        _RETURN_ACTIONS["net" if returns == "net" else "exclude"],
     )
-
     zero = keep & ~is_return & (amount == 0)
-    note(
-        "zero-value line",
-        zero,
-        "excluded: a line of value 0 is not a purchase (a free item, or a price missing in the "
-        "export)"
-        if zero_amounts == "exclude"
-        else "kept as purchases",
-    )
+    notes.add("zero-value line", zero, _ZERO_ACTIONS[zero_amounts])
     if zero_amounts == "exclude":
         keep &= ~zero
 
-    product_codes = None
-    if product_col is not None:
-        product_codes = _codes(frame[product_col])[0]
+    when = dates.to_numpy(dtype="datetime64[ns]").view(np.int64)
     candidates = keep & ~is_return
-    compared = [customer_col, date_col, *value_cols] + [c for c in optional if c is not None]
-    columns = [codes, dates.to_numpy(dtype="datetime64[ns]").view(np.int64), amount]
-    columns += [frame[c].to_numpy() for c in compared[3:]]
+    columns = [codes, when, amount] + [frame[c].to_numpy() for c in compared[3:]]
     dup = np.zeros(n_in, dtype=bool)
     dup[candidates] = _duplicated(columns, candidates)
-    note(
+    notes.add(
         "duplicate row",
         dup,
         ("dropped" if duplicates == "drop" else "kept (can be two real purchases)")
@@ -478,46 +567,28 @@ def _clean_lines(
     purchase = keep & ~is_return
     value = amount.copy()
     if returns == "net":
-        group = codes.astype(np.int64)
-        if product_codes is not None:
-            group = group * (int(product_codes.max()) + 2) + (product_codes + 1)
-        when = dates.to_numpy(dtype="datetime64[ns]").view(np.int64)
-        netted, unmatched, unmatched_value = _net_returns(group, when, value, purchase, returned)
-        value = value - netted
-        reduced = netted > 0
-        cancelled = reduced & (value <= 1e-9 * np.abs(amount))
-        by = f"customer and {product_col!r}" if product_col is not None else "customer"
-        note(
-            "return netted against an earlier purchase",
-            reduced,
-            f"purchase value reduced: each return is taken off the same {by}'s latest "
-            "purchases on or before it (last in, first out), never below zero",
-            value=0.0 - float(netted.sum()),
+        product_codes = _codes(frame[product_col])[0] if product_col is not None else None
+        value, cancelled = _net_against_purchases(
+            notes, codes, product_codes, when, value, purchase, returned, product_col
         )
-        note(
-            "purchase cancelled in full",
-            cancelled,
-            "no longer a purchase: an order cancelled in full lowers the purchase count",
-        )
-        note(
-            "return without an earlier purchase to net",
-            unmatched,
-            "the returned value exceeds the purchases it can net against (bought before the "
-            "data start?): the rest is not netted, and kept in returned_amount",
-            value=0.0 - unmatched_value,
-        )
-        value[cancelled] = 0.0
         purchase &= ~cancelled
-
     if not purchase.any():
         raise ValueError(
             f"none of the {n_in:,} rows is a purchase on or before {obs_end:%Y-%m-%d}; "
             f"check observation_end and the sign of {value_name!r}"
         )
     return _Lines(
-        codes=codes, uniques=uniques, dates=dates, value=value, purchase=purchase,
-        returned=returned, zero=zero, obs_end=pd.Timestamp(obs_end), report=report, n_in=n_in,
-    )  # fmt: skip
+        codes=codes,
+        uniques=uniques,
+        dates=dates,
+        value=value,
+        purchase=purchase,
+        returned=returned,
+        zero=zero,
+        obs_end=pd.Timestamp(obs_end),
+        report=notes.rows,
+        n_in=n_in,
+    )
 
 
 @dataclass(frozen=True)
