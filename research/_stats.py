@@ -1,8 +1,12 @@
-"""Small statistics helpers shared by the modules."""
+"""Interval statistics shared by the analyses, written once: Wilson, t, percentile bootstrap,
+Poisson rate. Each takes the interval level ``ci`` (0.95 for a 95% interval)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 
@@ -14,3 +18,42 @@ def wilson(
     with np.errstate(invalid="ignore", divide="ignore"):
         low, high = proportion_confint(k, np.where(n > 0, n, 1), alpha=1 - ci, method="wilson")
     return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
+
+
+def t_interval(values: np.ndarray, ci: float = 0.95) -> tuple[float, float, float]:
+    """Mean of ``values`` and the t-interval of the mean (n - 1 degrees of freedom).
+
+    The bounds are NaN with fewer than two values (no spread to measure); the mean is NaN with
+    none.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    n = len(values)
+    mean = float(values.mean()) if n else math.nan
+    if n < 2:
+        return mean, math.nan, math.nan
+    half = float(stats.t.ppf((1 + ci) / 2, n - 1)) * float(values.std(ddof=1)) / math.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def percentile_interval(draws: np.ndarray, ci: float = 0.95) -> tuple[float, float]:
+    """Percentile interval of bootstrap ``draws``, the non-finite draws left out (NaN if none
+    is finite)."""
+    draws = np.asarray(draws, dtype=np.float64)
+    draws = draws[np.isfinite(draws)]
+    if len(draws) == 0:
+        return math.nan, math.nan
+    low, high = np.quantile(draws, [(1 - ci) / 2, 1 - (1 - ci) / 2])
+    return float(low), float(high)
+
+
+def poisson_rate_interval(events: int, exposure: float, ci: float = 0.95) -> tuple[float, float]:
+    """Exact (Garwood) interval of a Poisson rate: ``events`` over ``exposure`` units of time.
+
+    The lower bound is 0 when there is no event; both bounds are NaN without exposure.
+    """
+    if not exposure > 0:
+        return math.nan, math.nan
+    alpha = 1 - ci
+    low = float(stats.chi2.ppf(alpha / 2, 2 * events)) / 2 / exposure if events else 0.0
+    high = float(stats.chi2.ppf(1 - alpha / 2, 2 * events + 2)) / 2 / exposure
+    return low, high

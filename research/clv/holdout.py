@@ -6,12 +6,10 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from research._stats import t_interval
 from research._validation import require_columns, require_frame
 from research.clv.bgnbd import expected_purchases
 from research.clv.fitting import ModelFit
@@ -105,16 +103,14 @@ def holdout_check(
     rows = []
     for name, part in [*frame.groupby("group", observed=True), ("all", frame)]:
         n = len(part)
-        mean = part["actual"].mean()
-        sd = part["actual"].std(ddof=1)
-        half = stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n) if n > 1 else np.nan
+        mean, low, high = t_interval(part["actual"].to_numpy(dtype=np.float64), 0.95)
         rows.append(
             {
                 "calibration_frequency": name,
                 "customers": n,
                 "actual": mean,
-                "actual_low": mean - half,
-                "actual_high": mean + half,
+                "actual_low": low,
+                "actual_high": high,
                 "expected": part["expected"].mean(),
             }
         )

@@ -493,14 +493,125 @@ _PARAMETER_UNITS = {
 }
 
 
+def _fit_values(fit: object, ci: float) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Parameter names, estimates and interval bounds of a fitted model, checked."""
+    params = getattr(fit, "params", None)
+    if not isinstance(params, pd.Series) or not callable(getattr(fit, "conf_int", None)):
+        raise TypeError(
+            "fit must be a fitted model with a params Series and a conf_int() method (the "
+            f"result of research.clv.fit_bgnbd or fit_gamma_gamma), got {type(fit).__name__}"
+        )
+    if params.empty:
+        raise ValueError("fit.params is empty: there is no parameter to plot")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1 (exclusive), got {ci!r}")
+    bounds = fit.conf_int() if ci == 0.95 else fit.conf_int(alpha=1 - ci)
+    bounds = _require_frame(bounds, "fit.conf_int()")
+    require_columns(bounds, ["low", "high"], "fit.conf_int()")
+    missing = params.index.difference(bounds.index)
+    if len(missing):
+        raise ValueError(f"fit.conf_int() has no row for parameter {', '.join(map(repr, missing))}")
+    bounds = bounds.loc[params.index]
+    est = numeric_values(params.to_frame("estimate"), "estimate", "fit.params")
+    names = [str(p) for p in params.index]
+    return names, est, _optional_values(bounds, "low"), _optional_values(bounds, "high")
+
+
+def _reference_values(
+    reference: Mapping[str, float] | pd.Series, names: list[str], model: str
+) -> pd.Series:
+    """Published values reindexed like the parameters (NaN where none is given)."""
+    if isinstance(reference, pd.Series):
+        ref = reference.astype("float64")
+    else:
+        ref = pd.Series(dict(reference), dtype="float64")
+    ref.index = ref.index.astype(str)
+    unknown = [p for p in ref.index if p not in names]
+    if unknown:
+        raise ValueError(
+            f"reference names {', '.join(map(repr, unknown))}, which the {model or 'fitted'} "
+            f"model does not have; its parameters are {names}"
+        )
+    return ref.reindex(names)
+
+
+def _parameter_axis(ax: Axes, values: np.ndarray, log: bool) -> None:
+    """A log axis padded around the values, ticks at 1-2-5 when they span few decades."""
+    if not log:
+        ax.margins(x=0.08)
+        return
+    ax.set_xscale("log")
+    lo_v, hi_v = values.min(), values.max()
+    pad = (hi_v / lo_v) ** 0.08 if hi_v > lo_v else 2.0
+    ax.set_xlim(lo_v / pad, hi_v * pad)
+    few = hi_v / lo_v < 1e3
+    ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if few else (1.0,)))
+    ax.xaxis.set_major_formatter(_log_tick)
+    ax.xaxis.set_minor_formatter(lambda x, pos: "")
+
+
+def _label_estimates(
+    ax: Axes, est: np.ndarray, y: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> None:
+    """Each estimate and its interval written above its point, kept inside the axes."""
+    ax.get_xlim()  # settles pending autoscaling before the limits are read
+    to_axes = ax.transScale + ax.transLimits
+    for xi, yi, lo, hi in zip(est, y, low, high, strict=True):
+        interval = f" [{_sig(lo)}–{_sig(hi)}]" if np.isfinite(lo) and np.isfinite(hi) else ""
+        where = to_axes.transform((xi, 0.0))[0]
+        ax.annotate(
+            f"{_sig(xi)}{interval}",
+            (xi, yi),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="left" if where < 0.2 else "right" if where > 0.8 else "center",
+            va="bottom",
+            fontsize=ANNOT_SIZE,
+            bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5},
+        )
+
+
+def _estimate_legend(ax: Axes, own: bool) -> None:
+    """The legend, estimates first; above the axes on a figure of our own."""
+    handles, names = ax.get_legend_handles_labels()
+    order = sorted(range(len(names)), key=lambda i: names[i] == "published")
+    handles, names = [handles[i] for i in order], [names[i] for i in order]
+    if own:  # above the axes; a caller's axes has its title there
+        ax.legend(
+            handles,
+            names,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncols=2,
+            fontsize=ANNOT_SIZE + 1,
+            frameon=False,
+        )
+    else:
+        ax.legend(handles, names, loc="best", fontsize=ANNOT_SIZE + 1)
+
+
+def _parameter_title(fit: object, model: str, ci: float, ref: pd.Series | None, inside: int) -> str:
+    n_obs = getattr(fit, "n_obs", None)
+    fitted = f" (fitted on {n_obs:,} customers)" if isinstance(n_obs, int | np.integer) else ""
+    title = f"{model or 'Model'} parameters: estimates with {ci:.0%} intervals{fitted}"
+    if ref is not None:
+        n_ref = int(ref.notna().sum())
+        title += (
+            f"\n{inside} of {n_ref} published "
+            f"{'value lies' if n_ref == 1 else 'values lie'} inside the intervals"
+        )
+    return title
+
+
 def plot_parameter_intervals(
     fit: object,
     *,
     reference: Mapping[str, float] | pd.Series | None = None,
+    ci: float = 0.95,
     title: str | None = None,
     ax: Axes | None = None,
 ) -> Figure:
-    """Estimate and 95% interval of each parameter of a fitted model, on a log axis.
+    """Estimate and interval (95% by default) of each parameter of a fitted model, on a log axis.
 
     Parameters
     ----------
@@ -512,6 +623,9 @@ def plot_parameter_intervals(
         Published values by parameter name, e.g. Fader, Hardie & Lee's (2005) CDNOW estimates
         ``{"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}``, drawn as diamonds; may name
         only some parameters.
+    ci : float, default 0.95
+        Level of the intervals: ``fit.conf_int(alpha=1 - ci)`` (``fit.conf_int()`` at 0.95); the
+        legend and the title say it.
     title : str, optional
         Chart title. Default names the model and, with a reference, how many published values
         fall inside the intervals.
@@ -539,42 +653,9 @@ def plot_parameter_intervals(
     >>> plot_parameter_intervals(fit, reference={"r": 0.243, "alpha": 4.414,
     ...                                          "a": 0.793, "b": 2.426})  # doctest: +SKIP
     """
-    params = getattr(fit, "params", None)
-    if not isinstance(params, pd.Series) or not callable(getattr(fit, "conf_int", None)):
-        raise TypeError(
-            "fit must be a fitted model with a params Series and a conf_int() method (the "
-            f"result of research.clv.fit_bgnbd or fit_gamma_gamma), got {type(fit).__name__}"
-        )
-    if params.empty:
-        raise ValueError("fit.params is empty: there is no parameter to plot")
-    ci = _require_frame(fit.conf_int(), "fit.conf_int()")
-    require_columns(ci, ["low", "high"], "fit.conf_int()")
-    names = [str(p) for p in params.index]
-    missing = params.index.difference(ci.index)
-    if len(missing):
-        raise ValueError(f"fit.conf_int() has no row for parameter {', '.join(map(repr, missing))}")
-    ci = ci.loc[params.index]
-    est = numeric_values(params.to_frame("estimate"), "estimate", "fit.params")
-    low = _optional_values(ci, "low")
-    high = _optional_values(ci, "high")
-
-    ref = None
-    if reference is not None:
-        if isinstance(reference, pd.Series):
-            ref = reference.astype("float64")
-        else:
-            ref = pd.Series(dict(reference), dtype="float64")
-        ref.index = ref.index.astype(str)
-        unknown = [p for p in ref.index if p not in names]
-        if unknown:
-            raise ValueError(
-                f"reference names {', '.join(map(repr, unknown))}, which the "
-                f"{getattr(fit, 'model', 'fitted')} model does not have; its parameters are "
-                f"{names}"
-            )
-        ref = ref.reindex(names)
-
     model = str(getattr(fit, "model", ""))
+    names, est, low, high = _fit_values(fit, ci)
+    ref = None if reference is None else _reference_values(reference, names, model)
     all_values = np.concatenate([est, low, high] + ([ref.to_numpy()] if ref is not None else []))
     all_values = all_values[np.isfinite(all_values)]
     log = bool((all_values > 0).all())
@@ -585,13 +666,14 @@ def plot_parameter_intervals(
     err = np.vstack([est - low, high - est])
     err = np.where(np.isfinite(err), np.maximum(err, 0), 0)
     _estimates_with_intervals(
-        ax, est, y, xerr=err, label="estimate (95% CI)", gid="estimate", size=8
+        ax, est, y, xerr=err, label=f"estimate ({ci:.0%} CI)", gid="estimate", size=8
     )
-    inside = None
+    inside = 0
     if ref is not None:
-        shown = ref.notna().to_numpy()
+        r = ref.to_numpy()
+        shown = np.isfinite(r)
         ax.plot(
-            ref.to_numpy()[shown],
+            r[shown],
             y[shown],
             linestyle="none",
             marker="D",
@@ -603,36 +685,9 @@ def plot_parameter_intervals(
             gid="published",
             zorder=4,
         )
-        r = ref.to_numpy()
         inside = int(np.sum(shown & (r >= low) & (r <= high)))
-    if log:
-        ax.set_xscale("log")
-        lo_v, hi_v = all_values.min(), all_values.max()
-        pad = (hi_v / lo_v) ** 0.08 if hi_v > lo_v else 2.0
-        ax.set_xlim(lo_v / pad, hi_v * pad)
-        # ticks at 1, 2 and 5 times the powers of ten when the values span few decades
-        few = hi_v / lo_v < 1e3
-        ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if few else (1.0,)))
-        ax.xaxis.set_major_formatter(_log_tick)
-        ax.xaxis.set_minor_formatter(lambda x, pos: "")
-    else:
-        ax.margins(x=0.08)
-    # each estimate labelled above its point, kept inside the axes near either end
-    ax.get_xlim()  # settles pending autoscaling before the limits are read
-    to_axes = ax.transScale + ax.transLimits
-    for xi, yi, lo, hi in zip(est, y, low, high, strict=True):
-        interval = f" [{_sig(lo)}–{_sig(hi)}]" if np.isfinite(lo) and np.isfinite(hi) else ""
-        where = to_axes.transform((xi, 0.0))[0]
-        ax.annotate(
-            f"{_sig(xi)}{interval}",
-            (xi, yi),
-            xytext=(0, 8),
-            textcoords="offset points",
-            ha="left" if where < 0.2 else "right" if where > 0.8 else "center",
-            va="bottom",
-            fontsize=ANNOT_SIZE,
-            bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5},
-        )
+    _parameter_axis(ax, all_values, log)
+    _label_estimates(ax, est, y, low, high)
     labels = _PARAMETER_LABELS.get(model, {})
     ax.set_yticks(y, [labels.get(p, p) for p in names])
     ax.set_ylim(len(names) - 0.4, -0.9)  # first parameter on top, room for its label
@@ -640,32 +695,9 @@ def plot_parameter_intervals(
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    handles, names_ = ax.get_legend_handles_labels()
-    order = sorted(range(len(names_)), key=lambda i: names_[i] == "published")
-    handles, names_ = [handles[i] for i in order], [names_[i] for i in order]
-    if own:  # above the axes; a caller's axes has its title there
-        ax.legend(
-            handles,
-            names_,
-            loc="lower center",
-            bbox_to_anchor=(0.5, 1.0),
-            ncols=2,
-            fontsize=ANNOT_SIZE + 1,
-            frameon=False,
-        )
-    else:
-        ax.legend(handles, names_, loc="best", fontsize=ANNOT_SIZE + 1)
-
+    _estimate_legend(ax, own)
     if title is None:
-        n_obs = getattr(fit, "n_obs", None)
-        fitted = f" (fitted on {n_obs:,} customers)" if isinstance(n_obs, int | np.integer) else ""
-        title = f"{model or 'Model'} parameters: estimates with 95% intervals{fitted}"
-        if ref is not None:
-            n_ref = int(ref.notna().sum())
-            title += (
-                f"\n{inside} of {n_ref} published "
-                f"{'value lies' if n_ref == 1 else 'values lie'} inside the intervals"
-            )
+        title = _parameter_title(fit, model, ci, ref, inside)
     units = _PARAMETER_UNITS.get(model)
     scale = "log scale" if log else "linear scale: some values are not positive"
     xlabel = f"parameter value ({scale}{'; ' + units if units else ''})"

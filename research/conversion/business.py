@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from research._stats import wilson
+from research._stats import percentile_interval, wilson
 from research.conversion._inputs import _check_ci, _check_positive_int, _check_scores
 from research.conversion.metrics import cumulative_gains
 
@@ -264,10 +264,9 @@ def profit_curve(
                            - cost_per_contact * called.sum())  # fmt: skip
             cb = curve_of(yb, sb)
             thresholds.append(float(cb["threshold"].iloc[int(np.argmax(cb["profit"]))]))
-        alpha = (1 - ci) / 2
-        best["profit_low"], best["profit_high"] = np.quantile(profits, [alpha, 1 - alpha])
-        best["threshold_low"], best["threshold_high"] = np.quantile(
-            np.minimum(thresholds, 1.0), [alpha, 1 - alpha]
+        best["profit_low"], best["profit_high"] = percentile_interval(np.asarray(profits), ci)
+        best["threshold_low"], best["threshold_high"] = percentile_interval(
+            np.minimum(thresholds, 1.0), ci
         )
         best = {k: float(v) if isinstance(v, np.floating) else v for k, v in best.items()}
     return ProfitCurve(

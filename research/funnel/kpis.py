@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
-from scipy import stats
 
-from research._stats import wilson
+from research._stats import percentile_interval, poisson_rate_interval, t_interval, wilson
 from research._validation import numeric_values, require_columns, require_frame, rows_repr
 from research.funnel._stages import check_unique
 from research.funnel.cycle import cycle_length
@@ -104,9 +103,11 @@ def lead_quality_by_source(
 
 
 def _per_lead_money(
-    campaigns: pd.DataFrame, leads: pd.DataFrame, opportunities: pd.DataFrame,
+    campaigns: pd.DataFrame,
+    leads: pd.DataFrame,
+    opportunities: pd.DataFrame,
     gross_margin: float,
-) -> pd.DataFrame:  # fmt: skip
+) -> pd.DataFrame:
     """Per lead: its share of its campaign's spend, and the gross profit of its won deal."""
     for col in ("spend",):
         numeric = numeric_values(campaigns, col, "campaigns")
@@ -146,15 +147,6 @@ def _resampled_totals(part: pd.DataFrame, n_boot: int, rng: np.random.Generator)
     for b in range(n_boot):
         totals[b] = np.bincount(rng.integers(0, n, n), minlength=n) @ values
     return pd.DataFrame(totals, columns=["cost", "won", "profit"]).assign(n=n)
-
-
-def _interval(draws: pd.Series | np.ndarray, ci: float) -> tuple[float, float]:
-    draws = np.asarray(draws, dtype=np.float64)
-    draws = draws[np.isfinite(draws)]
-    if len(draws) == 0:
-        return np.nan, np.nan
-    low, high = np.quantile(draws, [(1 - ci) / 2, 1 - (1 - ci) / 2])
-    return float(low), float(high)
 
 
 def _roi(t: pd.DataFrame | pd.Series) -> pd.Series | float:
@@ -208,12 +200,212 @@ def roi_by_channel(
     rows = []
     for channel, part in money.groupby("channel"):
         total = part[["cost", "won", "profit"]].sum()
-        low, high = _interval(_roi(_resampled_totals(part, n_boot, rng)), ci)
-        rows.append({"channel": channel, "spend": total["cost"], "leads": len(part),
-                     "customers": int(total["won"]), "gross_profit": total["profit"],
-                     "roi_pct": _roi(total) if total["cost"] > 0 else np.nan,
-                     "low": low, "high": high, "cac": _cac(total)})  # fmt: skip
+        low, high = percentile_interval(_roi(_resampled_totals(part, n_boot, rng)), ci)
+        rows.append(
+            {
+                "channel": channel,
+                "spend": total["cost"],
+                "leads": len(part),
+                "customers": int(total["won"]),
+                "gross_profit": total["profit"],
+                "roi_pct": _roi(total) if total["cost"] > 0 else np.nan,
+                "low": low,
+                "high": high,
+                "cac": _cac(total),
+            }
+        )
     return pd.DataFrame(rows).set_index("channel").sort_values("roi_pct", ascending=False)
+
+
+class _Rows:
+    """The KPI table being written, one row per KPI."""
+
+    def __init__(self, ci: float) -> None:
+        self.ci = ci
+        self.rows: list[dict[str, object]] = []
+
+    def add(
+        self,
+        team: str,
+        kpi: str,
+        value: float,
+        low: float,
+        high: float,
+        n: int,
+        unit: str,
+        definition: str,
+    ) -> None:
+        self.rows.append(
+            {
+                "team": team,
+                "kpi": kpi,
+                "value": value,
+                "low": low,
+                "high": high,
+                "n": n,
+                "unit": unit,
+                "definition": definition,
+            }
+        )
+
+    def count(self, team: str, kpi: str, value: int, n: int, definition: str) -> None:
+        self.add(team, kpi, value, np.nan, np.nan, n, "count", definition)
+
+    def rate(self, team: str, kpi: str, k: int, n: int, definition: str) -> None:
+        low, high = wilson(k, n, self.ci)
+        self.add(
+            team, kpi, k / n if n else np.nan, float(low), float(high), int(n), "share", definition
+        )
+
+
+_KPI_COLUMNS = (
+    ("campaigns", ["campaign_id", "channel", "spend", "impressions", "clicks"]),
+    (
+        "leads",
+        ["lead_id", "campaign_id", "channel", "is_mql", "is_sql", "mql_at", "first_response_hours"],
+    ),
+    ("opportunities", ["lead_id", "status", "amount", "created_at", "closed_at"]),
+    ("customers", ["start_at", "mrr", "churned_at"]),
+)
+
+
+def _marketing_kpis(
+    out: _Rows,
+    campaigns: pd.DataFrame,
+    leads: pd.DataFrame,
+    money: pd.DataFrame,
+    boot: pd.DataFrame,
+    gross_margin: float,
+) -> tuple[float, float, float]:
+    """Leads, MQLs, conversion, CTR, cost per lead, CAC and ROI; returns CAC and its bounds."""
+    ci = out.ci
+    n_leads = len(leads)
+    mql, sql = int(leads["is_mql"].sum()), int(leads["is_sql"].sum())
+    out.count("marketing", "leads", n_leads, n_leads, "leads created")
+    out.count("marketing", "MQLs", mql, n_leads, "marketing-qualified leads")
+    out.rate("marketing", "lead to MQL", mql, n_leads, "MQLs / leads")
+    out.rate("marketing", "MQL to SQL", sql, mql, "SQLs / MQLs (recent MQLs may still convert)")
+    clicks, shown = int(campaigns["clicks"].sum()), int(campaigns["impressions"].sum())
+    out.rate("marketing", "CTR", clicks, shown, "clicks / impressions, all campaigns")
+    spend = float(money["cost"].sum())
+    new_customers = int(money["won"].sum())
+    low, high = percentile_interval(boot["cost"] / boot["n"], ci)
+    out.add(
+        "marketing",
+        "cost per lead",
+        spend / n_leads,
+        low,
+        high,
+        n_leads,
+        "currency",
+        "campaign spend / leads",
+    )
+    cac = spend / new_customers if new_customers else np.nan
+    cac_low, cac_high = percentile_interval(_cac(boot), ci)
+    out.add(
+        "marketing",
+        "CAC",
+        cac,
+        cac_low,
+        cac_high,
+        new_customers,
+        "currency",
+        "campaign spend / new customers (won deals); bootstrap interval over leads",
+    )
+    low, high = percentile_interval(_roi(boot), ci)
+    roi = _roi(money[["cost", "won", "profit"]].sum())
+    out.add(
+        "marketing",
+        "campaign ROI",
+        roi,
+        low,
+        high,
+        n_leads,
+        "percent",
+        f"(gross profit of won deals at {gross_margin:.0%} margin - spend) / spend x 100"
+        + ("; no campaign spend in the data, so no ROI" if spend == 0 else ""),
+    )
+    return cac, cac_low, cac_high
+
+
+def _deal_kpis(out: _Rows, opportunities: pd.DataFrame, end: pd.Timestamp) -> None:
+    """Win rate, average deal size and the sales cycle."""
+    closed = opportunities[opportunities["status"] != "open"]
+    won = closed[closed["status"] == "won"]
+    out.rate("sales", "win rate", len(won), len(closed), "won / closed opportunities")
+    mean, low, high = t_interval(won["amount"].to_numpy(dtype=np.float64), out.ci)
+    out.add(
+        "sales",
+        "average deal size",
+        mean,
+        low,
+        high,
+        len(won),
+        "currency",
+        "mean annual contract value of won deals; t interval",
+    )
+    cycle = cycle_length(opportunities, "created_at", "closed_at", data_end=end).summary.iloc[0]
+    out.add(
+        "sales",
+        "sales cycle (median)",
+        cycle["median_days"],
+        cycle["median_low"],
+        cycle["median_high"],
+        int(cycle["n"]),
+        "days",
+        "opportunity created to closed; open deals censored (Kaplan-Meier)",
+    )
+
+
+def _subscription_kpis(
+    out: _Rows, customers: pd.DataFrame, end: pd.Timestamp, gross_margin: float
+) -> tuple[float, float, float]:
+    """MRR, ARR, monthly churn (exact Poisson interval) and LTV; returns LTV and its bounds."""
+    active = customers["churned_at"].isna() | (customers["churned_at"] > end)
+    mrr = float(customers.loc[active, "mrr"].sum())
+    n_active = int(active.sum())
+    out.add(
+        "sales",
+        "MRR",
+        mrr,
+        np.nan,
+        np.nan,
+        n_active,
+        "currency",
+        f"monthly recurring revenue of customers active on {end:%Y-%m-%d}",
+    )
+    out.add("sales", "ARR", 12 * mrr, np.nan, np.nan, n_active, "currency", "12 x MRR")
+    at_risk = customers["churned_at"].fillna(end).clip(upper=end) - customers["start_at"]
+    exposure = at_risk.dt.total_seconds().sum() / (30.4375 * 86_400)  # customer-months
+    churned = int((~active).sum())
+    churn = churned / exposure if exposure > 0 else np.nan
+    churn_low, churn_high = poisson_rate_interval(churned, exposure, out.ci)
+    out.add(
+        "sales",
+        "churn (monthly)",
+        churn,
+        churn_low,
+        churn_high,
+        churned,
+        "share per month",
+        "churned customers / customer-months at risk; exact Poisson interval",
+    )
+    arpa = float(customers["mrr"].mean()) if len(customers) else np.nan
+    ltv = arpa * gross_margin / churn if churn else np.nan
+    ltv_low = arpa * gross_margin / churn_high if churn_high else np.nan
+    ltv_high = arpa * gross_margin / churn_low if churn_low else np.inf
+    out.add(
+        "sales",
+        "LTV",
+        ltv,
+        ltv_low,
+        ltv_high,
+        len(customers),
+        "currency",
+        f"average MRR x {gross_margin:.0%} margin / monthly churn; interval from the churn "
+        "interval",
+    )
+    return ltv, ltv_low, ltv_high
 
 
 def kpi_table(
@@ -242,168 +434,39 @@ def kpi_table(
         Columns ``team`` (marketing, sales, shared), ``kpi``, ``value``, ``low``, ``high``,
         ``n`` (the count behind it), ``unit`` and ``definition``.
     """
-    for name, frame, cols in (
-        ("campaigns", campaigns, ["campaign_id", "channel", "spend", "impressions", "clicks"]),
-        ("leads", leads, ["lead_id", "campaign_id", "channel", "is_mql", "is_sql", "mql_at",
-                          "first_response_hours"]),
-        ("opportunities", opportunities, ["lead_id", "status", "amount", "created_at",
-                                          "closed_at"]),
-        ("customers", customers, ["start_at", "mrr", "churned_at"]),
-    ):  # fmt: skip
-        require_columns(require_frame(frame, name), cols, name)
+    frames = {
+        "campaigns": campaigns,
+        "leads": leads,
+        "opportunities": opportunities,
+        "customers": customers,
+    }
+    for name, cols in _KPI_COLUMNS:
+        require_columns(require_frame(frames[name], name), cols, name)
     check_unique(leads, "lead_id")
     if leads.empty:
         raise ValueError("leads is empty (0 rows): there is no KPI to compute")
     end = pd.Timestamp(data_end)
     rng = np.random.default_rng(random_state)
-    rows: list[dict[str, object]] = []
-
-    def add(team, kpi, value, low, high, n, unit, definition):
-        rows.append({"team": team, "kpi": kpi, "value": value, "low": low, "high": high,
-                     "n": n, "unit": unit, "definition": definition})  # fmt: skip
-
-    def rate(team, kpi, k, n, definition):
-        low, high = wilson(k, n, ci)
-        add(team, kpi, k / n if n else np.nan, float(low), float(high), int(n), "share", definition)
-
-    n_leads = len(leads)
-    mql, sql = int(leads["is_mql"].sum()), int(leads["is_sql"].sum())
-    add("marketing", "leads", n_leads, np.nan, np.nan, n_leads, "count", "leads created")
-    add("marketing", "MQLs", mql, np.nan, np.nan, n_leads, "count", "marketing-qualified leads")
-    rate("marketing", "lead to MQL", mql, n_leads, "MQLs / leads")
-    rate("marketing", "MQL to SQL", sql, mql, "SQLs / MQLs (recent MQLs may still convert)")
-    clicks, shown = int(campaigns["clicks"].sum()), int(campaigns["impressions"].sum())
-    rate("marketing", "CTR", clicks, shown, "clicks / impressions, all campaigns")
+    out = _Rows(ci)
     money = _per_lead_money(campaigns, leads, opportunities, gross_margin)
-    spend = float(money["cost"].sum())
-    new_customers = int(money["won"].sum())
     boot = _resampled_totals(money, n_boot, rng)
-    low, high = _interval(boot["cost"] / boot["n"], ci)
-    add(
-        "marketing",
-        "cost per lead",
-        spend / n_leads,
-        low,
-        high,
-        n_leads,
-        "currency",
-        "campaign spend / leads",
-    )
-    cac = spend / new_customers if new_customers else np.nan
-    cac_low, cac_high = _interval(_cac(boot), ci)
-    add(
-        "marketing",
-        "CAC",
-        cac,
-        cac_low,
-        cac_high,
-        new_customers,
-        "currency",
-        "campaign spend / new customers (won deals); bootstrap interval over leads",
-    )
-    low, high = _interval(_roi(boot), ci)
-    add(
-        "marketing",
-        "campaign ROI",
-        _roi(money[["cost", "won", "profit"]].sum()),
-        low,
-        high,
-        n_leads,
-        "percent",
-        f"(gross profit of won deals at {gross_margin:.0%} margin - spend) / spend x 100"
-        + ("; no campaign spend in the data, so no ROI" if spend == 0 else ""),
-    )
-
-    opps = opportunities
-    closed = opps[opps["status"] != "open"]
-    won = closed[closed["status"] == "won"]
-    rate("sales", "win rate", len(won), len(closed), "won / closed opportunities")
-    if len(won) > 1:
-        low, high = stats.t.interval(ci, len(won) - 1, won["amount"].mean(),
-                                     stats.sem(won["amount"]))  # fmt: skip
-    else:
-        low = high = np.nan
-    add(
-        "sales",
-        "average deal size",
-        won["amount"].mean(),
-        low,
-        high,
-        len(won),
-        "currency",
-        "mean annual contract value of won deals; t interval",
-    )
-    cycle = cycle_length(opps, "created_at", "closed_at", data_end=end).summary.iloc[0]
-    add(
-        "sales",
-        "sales cycle (median)",
-        cycle["median_days"],
-        cycle["median_low"],
-        cycle["median_high"],
-        int(cycle["n"]),
-        "days",
-        "opportunity created to closed; open deals censored (Kaplan-Meier)",
-    )
-    active = customers["churned_at"].isna() | (customers["churned_at"] > end)
-    mrr = float(customers.loc[active, "mrr"].sum())
-    add(
-        "sales",
-        "MRR",
-        mrr,
-        np.nan,
-        np.nan,
-        int(active.sum()),
-        "currency",
-        f"monthly recurring revenue of customers active on {end:%Y-%m-%d}",
-    )
-    add("sales", "ARR", 12 * mrr, np.nan, np.nan, int(active.sum()), "currency", "12 x MRR")
-    exposure = (
-        (customers["churned_at"].fillna(end).clip(upper=end) - customers["start_at"])
-        .dt.total_seconds().sum() / (30.4375 * 86_400)
-    )  # fmt: skip
-    churned = int((~active).sum())
-    churn = churned / exposure if exposure > 0 else np.nan
-    churn_low = stats.chi2.ppf((1 - ci) / 2, 2 * churned) / 2 / exposure if churned else 0.0
-    churn_high = stats.chi2.ppf(1 - (1 - ci) / 2, 2 * churned + 2) / 2 / exposure
-    add(
-        "sales",
-        "churn (monthly)",
-        churn,
-        churn_low,
-        churn_high,
-        churned,
-        "share per month",
-        "churned customers / customer-months at risk; exact Poisson interval",
-    )
-    arpa = float(customers["mrr"].mean()) if len(customers) else np.nan
-    ltv = arpa * gross_margin / churn if churn else np.nan
-    ltv_low = arpa * gross_margin / churn_high if churn_high else np.nan
-    ltv_high = arpa * gross_margin / churn_low if churn_low else np.inf
-    add(
-        "sales",
-        "LTV",
-        ltv,
-        ltv_low,
-        ltv_high,
-        len(customers),
-        "currency",
-        f"average MRR x {gross_margin:.0%} margin / monthly churn; interval from the churn "
-        "interval",
-    )
+    cac, cac_low, cac_high = _marketing_kpis(out, campaigns, leads, money, boot, gross_margin)
+    _deal_kpis(out, opportunities, end)
+    ltv, ltv_low, ltv_high = _subscription_kpis(out, customers, end, gross_margin)
     ratio_low = ltv_low / cac_high if cac_high else np.nan
     ratio_high = ltv_high / cac_low if cac_low else np.nan
-    add(
+    out.add(
         "shared",
         "LTV:CAC",
         ltv / cac if cac else np.nan,
         ratio_low,
         ratio_high,
-        new_customers,
+        int(money["won"].sum()),
         "ratio",
         "LTV / CAC; conservative interval (the bounds combined)",
     )
     sla = sla_compliance(leads, sla_hours=sla_hours, data_end=end).iloc[0]
-    add(
+    out.add(
         "shared",
         f"answered within {sla_hours:g} h",
         sla["share_within"],
@@ -413,4 +476,4 @@ def kpi_table(
         "share",
         "MQLs answered within the SLA / MQLs due",
     )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(out.rows)

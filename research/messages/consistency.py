@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
-from statsmodels.stats.proportion import proportion_confint
 
 from research._results import Result
 from research._stats import wilson
@@ -249,9 +248,7 @@ def claim_coverage(
             for team in TEAMS:
                 mask = (part["team"] == team).to_numpy()
                 n, k = int(mask.sum()), int(carried[mask].sum())
-                low, high = (
-                    proportion_confint(k, n, 1 - ci, method="wilson") if n else (np.nan, np.nan)
-                )
+                low, high = (float(b) for b in wilson(k, n, ci))
                 row |= {f"{team}_messages": n, f"{team}_share": k / n if n else np.nan,
                         f"{team}_low": low, f"{team}_high": high, f"{team}_with": k}  # fmt: skip
             rows.append(row)
@@ -494,6 +491,6 @@ def tracker_rates(
     long.index.names = [by, "tracker"]
     long = long.reset_index()
     long["share"] = long["with"] / long["messages"]
-    low, high = proportion_confint(long["with"], long["messages"], 1 - ci, method="wilson")
+    low, high = wilson(long["with"].to_numpy(), long["messages"].to_numpy(), ci)
     long["low"], long["high"] = low, high
     return long[[by, "tracker", "messages", "with", "share", "low", "high"]]

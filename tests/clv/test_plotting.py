@@ -306,6 +306,23 @@ def test_parameter_intervals_reference_drawn_as_published():
     assert "1 of 1 published value lies inside" in _title(fig)
 
 
+def test_parameter_intervals_at_another_level_say_so():
+    fit = _fit()
+    fig = plot_parameter_intervals(fit, ci=0.8)
+    ax = fig.axes[0]
+    (bars,) = ax.containers[0].lines[2]
+    segments = bars.get_segments()
+    narrow = fit.conf_int(alpha=0.2)
+    np.testing.assert_allclose([s[:, 0].min() for s in segments], narrow["low"])
+    np.testing.assert_allclose([s[:, 0].max() for s in segments], narrow["high"])
+    assert (narrow["high"] - narrow["low"] < fit.conf_int()["high"] - fit.conf_int()["low"]).all()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["estimate (80% CI)"]
+    assert "with 80% intervals" in _title(fig) and "95%" not in _title(fig)
+    for ci in (0, 1, 95):
+        with pytest.raises(ValueError, match="ci must be between 0 and 1"):
+            plot_parameter_intervals(fit, ci=ci)
+
+
 def test_parameter_intervals_bad_input():
     with pytest.raises(ValueError, match="'gamma'"):
         plot_parameter_intervals(_fit(), reference={"gamma": 1.0})
