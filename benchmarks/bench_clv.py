@@ -106,14 +106,20 @@ def main(argv: list[str] | None = None) -> int:
     # every purchase counts, $0 ones too, as in the paper's cohort (23,570 and 2,357 customers)
     summaries = {
         "cdnow_master": rfm_summary(
-            load_cdnow("master"), time_unit="D", time_scale=7, zero_amounts="keep",
+            load_cdnow("master"),
+            time_unit="D",
+            time_scale=7,
+            zero_amounts="keep",
             return_report=True,
         )[0],
         "cdnow_sample_calibration": rfm_summary(
-            load_cdnow("sample"), observation_end="1997-09-30", time_scale=7,
-            zero_amounts="keep", return_report=True,
+            load_cdnow("sample"),
+            observation_end="1997-09-30",
+            time_scale=7,
+            zero_amounts="keep",
+            return_report=True,
         )[0],
-    }  # fmt: skip
+    }
 
     results = []
     for label, s in summaries.items():

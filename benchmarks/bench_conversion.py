@@ -106,50 +106,63 @@ def main(argv: list[str] | None = None) -> int:
     y = calls["y"].to_numpy()
     X_all = calls.drop(columns="y")
     X = X_all.drop(columns="duration")
-    print(f"bank calls: {len(calls):,} ({y.mean():.1%} bought); rolling test: the last "
-          f"{ROLLING_TEST_SIZE:,} calls ({y[-ROLLING_TEST_SIZE:].mean():.0%} bought), refit "
-          f"every {ROLLING_STEP}; without duration")  # fmt: skip
+    print(
+        f"bank calls: {len(calls):,} ({y.mean():.1%} bought); rolling test: the last "
+        f"{ROLLING_TEST_SIZE:,} calls ({y[-ROLLING_TEST_SIZE:].mean():.0%} bought), refit "
+        f"every {ROLLING_STEP}; without duration"
+    )
     rows = []
     for name, model in (("ours: LeadScorer gbm", "gbm"), ("ours: LeadScorer logistic", "logistic")):
         scorer = LeadScorer(model, post_outcome=["duration"])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            table = evaluate(scorer, X_all, y, scheme="rolling", n_boot=args.n_boot,
-                             progress=False).set_index("metric")  # fmt: skip
-        rows.append({
-            "pipeline": name,
-            "auc": table.loc["auc", "estimate"],
-            "auc_interval": [table.loc["auc", "low"], table.loc["auc", "high"]],
-            "alift": table.loc["alift", "estimate"],
-            "gain_at_50": table.loc["gain_at_50", "estimate"],
-            "fit_seconds": _fit_seconds(scorer, X_all, y, args.repeat),
-        })  # fmt: skip
+            table = evaluate(
+                scorer, X_all, y, scheme="rolling", n_boot=args.n_boot, progress=False
+            ).set_index("metric")
+        rows.append(
+            {
+                "pipeline": name,
+                "auc": table.loc["auc", "estimate"],
+                "auc_interval": [table.loc["auc", "low"], table.loc["auc", "high"]],
+                "alift": table.loc["alift", "estimate"],
+                "gain_at_50": table.loc["gain_at_50", "estimate"],
+                "fit_seconds": _fit_seconds(scorer, X_all, y, args.repeat),
+            }
+        )
     test_y = y[-ROLLING_TEST_SIZE:]
     for name, model in _peers(X).items():
         scores = _rolling(model, X, y)
-        rows.append({
-            "pipeline": name,
-            "auc": roc_auc_score(test_y, scores),
-            "auc_interval": None,
-            "alift": alift(test_y, scores),
-            "gain_at_50": gains_at(test_y, scores, 0.5),
-            "fit_seconds": _fit_seconds(model, X, y, args.repeat),
-        })  # fmt: skip
+        rows.append(
+            {
+                "pipeline": name,
+                "auc": roc_auc_score(test_y, scores),
+                "auc_interval": None,
+                "alift": alift(test_y, scores),
+                "gain_at_50": gains_at(test_y, scores, 0.5),
+                "fit_seconds": _fit_seconds(model, X, y, args.repeat),
+            }
+        )
 
     print(f"{'pipeline':<42} {'AUC':>6} {'95% CI':>15} {'ALIFT':>6} {'top 50%':>8} {'fit s':>6}")
     for r in rows:
         ci = "" if r["auc_interval"] is None else "{:.3f}-{:.3f}".format(*r["auc_interval"])
-        print(f"{r['pipeline']:<42} {r['auc']:>6.3f} {ci:>15} {r['alift']:>6.3f} "
-              f"{r['gain_at_50']:>8.0%} {r['fit_seconds']:>6.2f}")  # fmt: skip
+        print(
+            f"{r['pipeline']:<42} {r['auc']:>6.3f} {ci:>15} {r['alift']:>6.3f} "
+            f"{r['gain_at_50']:>8.0%} {r['fit_seconds']:>6.2f}"
+        )
     ours, peer = rows[0], rows[2]
-    print(f"ours (gbm) against scikit-learn's gradient boosting: "
-          f"AUC {ours['auc'] - peer['auc']:+.3f}, ALIFT {ours['alift'] - peer['alift']:+.3f}, "
-          f"fit time x{ours['fit_seconds'] / peer['fit_seconds']:.1f}")  # fmt: skip
+    print(
+        f"ours (gbm) against scikit-learn's gradient boosting: "
+        f"AUC {ours['auc'] - peer['auc']:+.3f}, ALIFT {ours['alift'] - peer['alift']:+.3f}, "
+        f"fit time x{ours['fit_seconds'] / peer['fit_seconds']:.1f}"
+    )
     best = max(rows[:2], key=lambda r: r["auc"])
     slowest = max(r["fit_seconds"] for r in rows[:2])
-    print(f"target AUC >= {TARGET_AUC}: {'MET' if best['auc'] >= TARGET_AUC else 'NOT MET'} "
-          f"(best of ours {best['auc']:.3f}); fit under {TARGET_FIT_SECONDS:.0f} s: "
-          f"{'MET' if slowest < TARGET_FIT_SECONDS else 'NOT MET'}")  # fmt: skip
+    print(
+        f"target AUC >= {TARGET_AUC}: {'MET' if best['auc'] >= TARGET_AUC else 'NOT MET'} "
+        f"(best of ours {best['auc']:.3f}); fit under {TARGET_FIT_SECONDS:.0f} s: "
+        f"{'MET' if slowest < TARGET_FIT_SECONDS else 'NOT MET'}"
+    )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(rows, indent=2))
     print(f"results written to {RESULTS}")

@@ -194,9 +194,13 @@ def _call(step: str, t: dict, end, n_boot: int):
         return lambda: F.sla_compliance(t["leads"], by="sdr_id", data_end=end)
     if step == "kpi_table":
         return lambda: F.kpi_table(
-            campaigns=t["campaigns"], leads=t["leads"], opportunities=t["opportunities"],
-            customers=t["customers"], data_end=end, n_boot=n_boot,
-        )  # fmt: skip
+            campaigns=t["campaigns"],
+            leads=t["leads"],
+            opportunities=t["opportunities"],
+            customers=t["customers"],
+            data_end=end,
+            n_boot=n_boot,
+        )
     if step == "roi_by_channel":
         return lambda: F.roi_by_channel(
             t["campaigns"], t["leads"], t["opportunities"], n_boot=n_boot
@@ -219,8 +223,12 @@ def _cprofile(run, top: int) -> dict:
         file, line, name = key
         _cc, calls, own, cumulative, _callers = value
         where = "/".join(Path(file).parts[-2:]) + f":{line}" if line else file
-        return {"function": f"{where}({name})", "calls": calls, "own_s": own,
-                "cumulative_s": cumulative}  # fmt: skip
+        return {
+            "function": f"{where}({name})",
+            "calls": calls,
+            "own_s": own,
+            "cumulative_s": cumulative,
+        }
 
     ours = [row(k, v) for k, v in stats.items() if k[0].replace(os.sep, "/").endswith(FUNNEL_FILE)]
     ours.sort(key=lambda r: -r["cumulative_s"])
@@ -280,9 +288,16 @@ def _line_profile(run, top: int) -> dict:
     wall = time.perf_counter() - start
     rows = []
     for (file, name, line), seconds in sorted(totals.items(), key=lambda kv: -kv[1])[:top]:
-        rows.append({"line": line, "function": name, "seconds": seconds,
-                     "share_of_call": seconds / wall, "hits": hits.get((file, name, line), 0),
-                     "code": linecache.getline(file, line).strip()})  # fmt: skip
+        rows.append(
+            {
+                "line": line,
+                "function": name,
+                "seconds": seconds,
+                "share_of_call": seconds / wall,
+                "hits": hits.get((file, name, line), 0),
+                "code": linecache.getline(file, line).strip(),
+            }
+        )
     return {"wall_s": wall, "lines": rows}
 
 
@@ -312,18 +327,24 @@ def _worker(args: argparse.Namespace) -> None:
         start = time.perf_counter()
         out = run()
         times.append(time.perf_counter() - start)
-        print(f"    {step}: run {i + 1}/{args.repeat}: {times[-1]:.3f} s", file=sys.stderr,
-              flush=True)  # fmt: skip
+        print(
+            f"    {step}: run {i + 1}/{args.repeat}: {times[-1]:.3f} s", file=sys.stderr, flush=True
+        )
     peak, reset = _peak_mib(reset)
     rows_out = len(out)
     out = None
 
     profile = None
     if min(times) > args.profile_seconds:
-        print(f"    {step}: profiling (best {min(times):.1f} s > {args.profile_seconds:g} s)",
-              file=sys.stderr, flush=True)  # fmt: skip
-        profile = {"cprofile": _cprofile(run, args.profile_top),
-                   "lines": _line_profile(run, args.profile_top)}  # fmt: skip
+        print(
+            f"    {step}: profiling (best {min(times):.1f} s > {args.profile_seconds:g} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+        profile = {
+            "cprofile": _cprofile(run, args.profile_top),
+            "lines": _line_profile(run, args.profile_top),
+        }
 
     result = {
         "step": step,
@@ -342,7 +363,7 @@ def _worker(args: argparse.Namespace) -> None:
             "pandas": pd.__version__,
             "numpy": np.__version__,
             "research": version("research"),
-        },  # fmt: skip
+        },
     }
     Path(args.result).write_text(json.dumps(result))
 
@@ -374,28 +395,48 @@ def _print_profile(r: dict) -> None:
     prof = r["profile"]
     cp, lines = prof["cprofile"], prof["lines"]
     print()
-    print(f"{r['step']}: best {r['best_s']:.1f} s > threshold; cProfile of one call "
-          f"({cp['wall_s']:.1f} s under the profiler), functions of {FUNNEL_FILE}:")  # fmt: skip
-    print(_fmt_table(
-        ["function", "calls", "cumulative s", "own s"],
-        [[f["function"], f"{f['calls']:,}", f"{f['cumulative_s']:.2f}", f"{f['own_s']:.2f}"]
-         for f in cp["funnel_py_by_cumulative"]],
-    ))  # fmt: skip
+    print(
+        f"{r['step']}: best {r['best_s']:.1f} s > threshold; cProfile of one call "
+        f"({cp['wall_s']:.1f} s under the profiler), functions of {FUNNEL_FILE}:"
+    )
+    print(
+        _fmt_table(
+            ["function", "calls", "cumulative s", "own s"],
+            [
+                [f["function"], f"{f['calls']:,}", f"{f['cumulative_s']:.2f}", f"{f['own_s']:.2f}"]
+                for f in cp["funnel_py_by_cumulative"]
+            ],
+        )
+    )
     print("heaviest functions overall (own time):")
-    print(_fmt_table(
-        ["function", "calls", "own s", "cumulative s"],
-        [[f["function"], f"{f['calls']:,}", f"{f['own_s']:.2f}", f"{f['cumulative_s']:.2f}"]
-         for f in cp["overall_by_own"][:8]],
-    ))  # fmt: skip
+    print(
+        _fmt_table(
+            ["function", "calls", "own s", "cumulative s"],
+            [
+                [f["function"], f"{f['calls']:,}", f"{f['own_s']:.2f}", f"{f['cumulative_s']:.2f}"]
+                for f in cp["overall_by_own"][:8]
+            ],
+        )
+    )
     print(
         f"lines of {FUNNEL_FILE} by share of one traced call ({lines['wall_s']:.1f} s; a "
         "line includes the pandas/numpy code it runs, not its calls back into funnel.py):"
     )
-    print(_fmt_table(
-        ["line", "function", "share", "hits", "code"],
-        [[str(x["line"]), x["function"], f"{x['share_of_call']:.0%}", f"{x['hits']:,}",
-          x["code"][:80]] for x in lines["lines"]],
-    ))  # fmt: skip
+    print(
+        _fmt_table(
+            ["line", "function", "share", "hits", "code"],
+            [
+                [
+                    str(x["line"]),
+                    x["function"],
+                    f"{x['share_of_call']:.0%}",
+                    f"{x['hits']:,}",
+                    x["code"][:80],
+                ]
+                for x in lines["lines"]
+            ],
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -403,20 +444,33 @@ def main(argv: list[str] | None = None) -> int:
         description="Time research.funnel's funnel, SLA, KPI and ROI steps on a large "
         "synthetic CRM, each step in its own subprocess (time and peak memory).",
     )
-    parser.add_argument("--leads", type=int, default=1_000_000,
-                        help="leads of the synthetic CRM (default 1,000,000)")  # fmt: skip
+    parser.add_argument(
+        "--leads",
+        type=int,
+        default=1_000_000,
+        help="leads of the synthetic CRM (default 1,000,000)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="calls per step (best is kept)")
     parser.add_argument(
-        "--n-boot", type=int, default=200,
+        "--n-boot",
+        type=int,
+        default=200,
         help="bootstrap draws of kpi_table and roi_by_channel (default 200)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--profile-seconds", type=float, default=10.0,
+        "--profile-seconds",
+        type=float,
+        default=10.0,
         help="profile a step whose best time is above this (default 10)",
-    )  # fmt: skip
+    )
     parser.add_argument("--profile-top", type=int, default=12, help="rows of each profile")
-    parser.add_argument("--steps", nargs="+", choices=list(STEPS), default=list(STEPS),
-                        help="steps to run (default: all)")  # fmt: skip
+    parser.add_argument(
+        "--steps",
+        nargs="+",
+        choices=list(STEPS),
+        default=list(STEPS),
+        help="steps to run (default: all)",
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
     # worker mode (internal)
     parser.add_argument("--worker", choices=["generate", *STEPS], help=argparse.SUPPRESS)
@@ -432,14 +486,24 @@ def main(argv: list[str] | None = None) -> int:
         _worker(args)
         return 0
 
-    common = ["--repeat", str(args.repeat), "--n-boot", str(args.n_boot),
-              "--profile-seconds", str(args.profile_seconds),
-              "--profile-top", str(args.profile_top)]  # fmt: skip
+    common = [
+        "--repeat",
+        str(args.repeat),
+        "--n-boot",
+        str(args.n_boot),
+        "--profile-seconds",
+        str(args.profile_seconds),
+        "--profile-top",
+        str(args.profile_top),
+    ]
     results = []
     with tempfile.TemporaryDirectory(prefix="bench_funnel_") as tmp:
         folder = Path(tmp)
-        print(f"== make_crm({args.leads:,}, random_state=0, with_messages=False)",
-              file=sys.stderr, flush=True)  # fmt: skip
+        print(
+            f"== make_crm({args.leads:,}, random_state=0, with_messages=False)",
+            file=sys.stderr,
+            flush=True,
+        )
         _subprocess(["--worker", "generate", "--leads", str(args.leads), "--data", tmp])
         meta = json.loads((folder / "meta.json").read_text())
         for step in args.steps:
@@ -455,23 +519,30 @@ def main(argv: list[str] | None = None) -> int:
         f"peak {meta['make_crm_peak_mib']:,.0f} MiB"
         + (f" (+{gen_above:,.0f} above start-up)" if gen_above is not None else "")
     )
-    print("tables: " + ", ".join(f"{name} {meta['rows'][name]:,}" for name in TABLES)
-          + f"; data_end {meta['data_end']}")  # fmt: skip
+    print(
+        "tables: "
+        + ", ".join(f"{name} {meta['rows'][name]:,}" for name in TABLES)
+        + f"; data_end {meta['data_end']}"
+    )
     print()
     header = ["step", "rows in", "rows out", "best s", "all s", "input MiB", "peak MiB above input"]
     rows = []
     for r in results:
         rows_in = sum(r["rows_in"].values())
         above = r["peak_above_input_mib"]
-        rows.append([
-            r["step"],
-            f"{rows_in:,}" + (f" ({len(r['tables'])} tables)" if len(r["tables"]) > 1 else ""),
-            f"{r['rows_out']:,}",
-            f"{r['best_s']:.3f}",
-            " ".join(f"{t:.2f}" for t in r["times_s"]),
-            f"{r['input_rss_mib']:,.0f}" if r["input_rss_mib"] is not None else "?",
-            f"+{max(above, 0):,.0f}" if above is not None else f"{r['peak_rss_mib']:,.0f} (total)",
-        ])  # fmt: skip
+        rows.append(
+            [
+                r["step"],
+                f"{rows_in:,}" + (f" ({len(r['tables'])} tables)" if len(r["tables"]) > 1 else ""),
+                f"{r['rows_out']:,}",
+                f"{r['best_s']:.3f}",
+                " ".join(f"{t:.2f}" for t in r["times_s"]),
+                f"{r['input_rss_mib']:,.0f}" if r["input_rss_mib"] is not None else "?",
+                f"+{max(above, 0):,.0f}"
+                if above is not None
+                else f"{r['peak_rss_mib']:,.0f} (total)",
+            ]
+        )
     print(f"research.funnel on {args.leads:,} synthetic leads (n_boot={args.n_boot})")
     print(_fmt_table(header, rows))
     print(
@@ -492,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
             "repeat": args.repeat,
             "n_boot": args.n_boot,
             "profile_seconds": args.profile_seconds,
-        },  # fmt: skip
+        },
         "generation": meta,
         "results": results,
     }

@@ -64,27 +64,40 @@ def _messages(n: int) -> pd.DataFrame:
 
 def _ours(messages: pd.DataFrame) -> tuple[float, pd.DataFrame]:
     start = time.perf_counter()
-    table = distinctive_terms(messages["text"], messages["team"], group_a="sales",
-                              group_b="marketing", languages=messages["language"])  # fmt: skip
+    table = distinctive_terms(
+        messages["text"],
+        messages["team"],
+        group_a="sales",
+        group_b="marketing",
+        languages=messages["language"],
+    )
     return time.perf_counter() - start, table
 
 
 def _peer(messages: pd.DataFrame, top: int) -> dict | None:
     if not PEER_PYTHON.exists():
-        print(f"peer: {PEER_PYTHON} not found; run `make bench` (it creates it) or "
-              f"`python3 -m venv .venv-scattertext && .venv-scattertext/bin/pip install "
-              f"scattertext six pyarrow`; skipped")  # fmt: skip
+        print(
+            f"peer: {PEER_PYTHON} not found; run `make bench` (it creates it) or "
+            f"`python3 -m venv .venv-scattertext && .venv-scattertext/bin/pip install "
+            f"scattertext six pyarrow`; skipped"
+        )
         return None
     tokens = Tokenizer().tokenize_many(messages["text"].tolist(), messages["language"].tolist())
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "corpus.parquet"
-        pd.DataFrame({
-            "team": messages["team"].to_numpy(),
-            "text": messages["text"].astype(str).to_numpy(),
-            "tokens": [" ".join(t) for t in tokens],
-        }).to_parquet(path)  # fmt: skip
-        out = subprocess.run([str(PEER_PYTHON), str(PEER_SCRIPT), str(path), str(top)],
-                             check=True, capture_output=True, text=True)  # fmt: skip
+        pd.DataFrame(
+            {
+                "team": messages["team"].to_numpy(),
+                "text": messages["text"].astype(str).to_numpy(),
+                "tokens": [" ".join(t) for t in tokens],
+            }
+        ).to_parquet(path)
+        out = subprocess.run(
+            [str(PEER_PYTHON), str(PEER_SCRIPT), str(path), str(top)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -97,14 +110,18 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.perf_counter()
     messages = _messages(args.messages)
-    print(f"corpus: {len(messages):,} English messages of the synthetic CRM "
-          f"({(messages['team'] == 'sales').sum():,} sales), generated in "
-          f"{time.perf_counter() - start:.0f} s (not timed below)")  # fmt: skip
+    print(
+        f"corpus: {len(messages):,} English messages of the synthetic CRM "
+        f"({(messages['team'] == 'sales').sum():,} sales), generated in "
+        f"{time.perf_counter() - start:.0f} s (not timed below)"
+    )
 
     seconds, table = _ours(messages)
-    print(f"distinctive_terms on {len(messages):,} messages: {seconds:.1f} s "
-          f"({len(table):,} terms); target < {TARGET_SECONDS:.0f} s: "
-          f"{'MET' if seconds < TARGET_SECONDS else 'NOT MET'}")  # fmt: skip
+    print(
+        f"distinctive_terms on {len(messages):,} messages: {seconds:.1f} s "
+        f"({len(table):,} terms); target < {TARGET_SECONDS:.0f} s: "
+        f"{'MET' if seconds < TARGET_SECONDS else 'NOT MET'}"
+    )
     results: dict = {"messages": len(messages), "seconds": seconds}
 
     subset = messages.head(args.peer_messages)
@@ -113,25 +130,35 @@ def main(argv: list[str] | None = None) -> int:
     results |= {"peer_messages": len(subset), "seconds_ours_subset": ours_small}
     if peer is not None:
         ratio = peer["seconds_pipeline"] / ours_small
-        print(f"on the first {len(subset):,} messages: ours {ours_small:.1f} s, scattertext "
-              f"{peer['version']} {peer['seconds_pipeline']:.1f} s: "
-              f"ours {ratio:.1f}x faster")  # fmt: skip
+        print(
+            f"on the first {len(subset):,} messages: ours {ours_small:.1f} s, scattertext "
+            f"{peer['version']} {peer['seconds_pipeline']:.1f} s: "
+            f"ours {ratio:.1f}x faster"
+        )
         z = ours_table.set_index("term")["z"]
         top_sales, top_marketing = z.index[: args.top], z.index[::-1][: args.top]
         same_sales = len(set(top_sales) & set(peer["top_sales"]))
         same_marketing = len(set(top_marketing) & set(peer["top_marketing"]))
-        print(f"top {args.top} terms shared with scattertext (same tokens): sales "
-              f"{same_sales}/{args.top}, marketing {same_marketing}/{args.top}")  # fmt: skip
+        print(
+            f"top {args.top} terms shared with scattertext (same tokens): sales "
+            f"{same_sales}/{args.top}, marketing {same_marketing}/{args.top}"
+        )
         print(f"  ours, sales:        {', '.join(top_sales[:10])}")
         print(f"  scattertext, sales: {', '.join(peer['top_sales'][:10])}")
-        results |= {"seconds_peer_subset": peer["seconds_pipeline"], "ratio": ratio,
-                    "shared_sales": same_sales, "shared_marketing": same_marketing,
-                    "peer_version": peer["version"]}  # fmt: skip
+        results |= {
+            "seconds_peer_subset": peer["seconds_pipeline"],
+            "ratio": ratio,
+            "shared_sales": same_sales,
+            "shared_marketing": same_marketing,
+            "peer_version": peer["version"],
+        }
         if "z" in peer:
             both = pd.concat([z, pd.Series(peer["z"], name="peer")], axis=1, join="inner")
             rho = stats.spearmanr(both["z"], both["peer"]).statistic
-            print(f"Spearman correlation of the z-scores over the {len(both):,} terms both "
-                  f"score: {rho:.4f}")  # fmt: skip
+            print(
+                f"Spearman correlation of the z-scores over the {len(both):,} terms both "
+                f"score: {rho:.4f}"
+            )
             results["spearman_z"] = rho
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2))

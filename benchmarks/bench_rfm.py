@@ -118,9 +118,15 @@ def _worker(args: argparse.Namespace) -> None:
         def run() -> pd.DataFrame:
             # zero_amounts="keep": lifetimes counts every row, $0 purchases too
             summary, _report = rfm_summary(
-                tx, ID, DATE, AMOUNT, observation_end=end, time_unit="D", zero_amounts="keep",
+                tx,
+                ID,
+                DATE,
+                AMOUNT,
+                observation_end=end,
+                time_unit="D",
+                zero_amounts="keep",
                 return_report=True,
-            )  # fmt: skip
+            )
             return summary
 
     else:
@@ -213,14 +219,21 @@ def _run_worker(
     command = [
         python,
         str(Path(__file__).resolve()),
-        "--worker", which,
-        "--data", str(data),
-        "--out", str(out),
-        "--result", str(result),
-        "--label", label,
-        "--repeat", str(args.repeat),
-        "--slow-seconds", str(args.slow_seconds),
-    ]  # fmt: skip
+        "--worker",
+        which,
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--result",
+        str(result),
+        "--label",
+        label,
+        "--repeat",
+        str(args.repeat),
+        "--slow-seconds",
+        str(args.slow_seconds),
+    ]
     if args.observation_end is not None:
         command += ["--observation-end", args.observation_end]
     subprocess.run(command, check=True)
@@ -283,22 +296,28 @@ def main(argv: list[str] | None = None) -> int:
         "summary_data_from_transaction_data on CDNOW and on CDNOW scaled up.",
     )
     parser.add_argument(
-        "--rows", type=int, default=8_000_000,
+        "--rows",
+        type=int,
+        default=8_000_000,
         help="rows of the scaled-up log (CDNOW repeated ceil(rows / 69,659) times; default 8M)",
-    )  # fmt: skip
+    )
     parser.add_argument("--repeat", type=int, default=3, help="calls per function (best is kept)")
     parser.add_argument(
-        "--slow-seconds", type=float, default=60.0,
+        "--slow-seconds",
+        type=float,
+        default=60.0,
         help="a call slower than this is not repeated (default 60)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--peer-python", default=sys.executable,
+        "--peer-python",
+        default=sys.executable,
         help="interpreter that runs lifetimes (default: this one): pandas, pyarrow, lifetimes",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--observation-end", default=None,
+        "--observation-end",
+        default=None,
         help="explicit observation end date for both functions (default: last purchase date)",
-    )  # fmt: skip
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
     # worker mode (internal)
     parser.add_argument("--worker", choices=("ours", "lifetimes"), help=argparse.SUPPRESS)
@@ -361,9 +380,15 @@ def main(argv: list[str] | None = None) -> int:
             )
 
     header = [
-        "dataset", "rows", "customers", "ours best s", "lifetimes best s", "ratio",
-        "ours peak MiB (+extra)", "lifetimes peak MiB (+extra)",
-    ]  # fmt: skip
+        "dataset",
+        "rows",
+        "customers",
+        "ours best s",
+        "lifetimes best s",
+        "ratio",
+        "ours peak MiB (+extra)",
+        "lifetimes peak MiB (+extra)",
+    ]
     rows_out = []
     for r in results:
         n_peer = len(r["lifetimes"]["times_s"])

@@ -97,9 +97,13 @@ def _search(
         for i in range(len(x0))
     ]
     return optimize.minimize(
-        fun_grad, x0, jac=True, method="L-BFGS-B", bounds=bounds,
+        fun_grad,
+        x0,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
         options={"maxiter": 3000, "ftol": 1e-15, "gtol": 1e-11},
-    )  # fmt: skip
+    )
 
 
 def minimise(fun_grad: FunGrad, starts: Sequence[np.ndarray]) -> Optimum:

@@ -61,8 +61,9 @@ def _deep_copy(data):
     """A deep copy of a frame, or of the frames of a result dataclass."""
     if isinstance(data, pd.DataFrame):
         return data.copy(deep=True)
-    return {k: v.copy(deep=True) if isinstance(v, pd.DataFrame) else v
-            for k, v in vars(data).items()}  # fmt: skip
+    return {
+        k: v.copy(deep=True) if isinstance(v, pd.DataFrame) else v for k, v in vars(data).items()
+    }
 
 
 def _assert_unchanged(data, before) -> None:

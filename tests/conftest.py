@@ -42,9 +42,12 @@ def cdnow_calibration(cdnow_sample: pd.DataFrame) -> pd.DataFrame:
     """The sample's RFM summary of Fader, Hardie & Lee (2005): 39 weeks to 1997-09-30, in weeks;
     the paper's cohort counts the 8 purchases of $0 as purchases."""
     summary, _ = rfm_summary(
-        cdnow_sample, observation_end="1997-09-30", time_scale=7, zero_amounts="keep",
+        cdnow_sample,
+        observation_end="1997-09-30",
+        time_scale=7,
+        zero_amounts="keep",
         return_report=True,
-    )  # fmt: skip
+    )
     return summary
 
 

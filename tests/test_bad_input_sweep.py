@@ -680,8 +680,9 @@ def test_message_texts_are_named_by_their_input_rows() -> None:
     from research.messages import distinctive_terms
 
     groups = pd.Series(["sales", "sales", "marketing", "marketing"], index=[10, 11, 12, 13])
-    only_stop_words = pd.Series(["the and of", "to be or", "great value", "free trial"],
-                                index=groups.index)  # fmt: skip
+    only_stop_words = pd.Series(
+        ["the and of", "to be or", "great value", "free trial"], index=groups.index
+    )
     with pytest.raises(ValueError, match=r"group 'sales' \(2 texts, rows 10, 11\) has no terms"):
         distinctive_terms(only_stop_words, groups, group_a="sales", group_b="marketing")
     mixed = pd.Series(["hello there", None, 5, "free trial"], index=groups.index)

@@ -134,10 +134,19 @@ def _estimates_with_intervals(
 ) -> None:
     """Points with error bars in the house colour; the points' line gets ``gid`` for tests."""
     bars = ax.errorbar(
-        x, y, xerr=xerr, yerr=yerr, fmt="o", color=COLORS["main"], ecolor=COLORS["main"],
-        elinewidth=1.5 + (size - 7) / 2, capsize=size - 3, markersize=size, zorder=3,
+        x,
+        y,
+        xerr=xerr,
+        yerr=yerr,
+        fmt="o",
+        color=COLORS["main"],
+        ecolor=COLORS["main"],
+        elinewidth=1.5 + (size - 7) / 2,
+        capsize=size - 3,
+        markersize=size,
+        zorder=3,
         label=label,
-    )  # fmt: skip
+    )
     bars.lines[0].set_gid(gid)
 
 

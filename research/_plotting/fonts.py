@@ -26,9 +26,15 @@ from matplotlib import font_manager
 #: Font families with Hangul, kana and Han glyphs, in order of preference. Debian's
 #: ``fonts-noto-cjk`` package installs the Noto Sans CJK families (each has all three scripts).
 CJK_FONT_CANDIDATES = (
-    "Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Sans CJK SC", "Noto Sans CJK TC",
-    "Noto Sans CJK HK", "Source Han Sans", "Source Han Sans JP", "Source Han Sans KR",
-)  # fmt: skip
+    "Noto Sans CJK JP",
+    "Noto Sans CJK KR",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK HK",
+    "Source Han Sans",
+    "Source Han Sans JP",
+    "Source Han Sans KR",
+)
 
 
 _CJK_FILE_PREFIXES = ("NotoSansCJK", "SourceHanSans")

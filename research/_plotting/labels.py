@@ -96,9 +96,11 @@ def _label_places(
     h_max = float(sizes[:, 1].max()) if n_labels else 0.0
     # the places tried, the same for every label: side (1 right, -1 left), gap, shift up
     side_, dx_, k_ = np.meshgrid(
-        [1.0, -1.0], [near] + [d * scale for d in (16, 32, 52, 76)], np.arange(-16, 17),
+        [1.0, -1.0],
+        [near] + [d * scale for d in (16, 32, 52, 76)],
+        np.arange(-16, 17),
         indexing="ij",
-    )  # fmt: skip
+    )
     side_, dx_, k_ = side_.ravel(), dx_.ravel(), k_.ravel()
     has_leader = (k_ != 0) | (dx_ != near)
 
@@ -107,14 +109,14 @@ def _label_places(
         (px, py), (w, h) = points[i], sizes[i]
         dy = k_ * h / 2
         x0 = np.where(side_ > 0, px + dx_, px - dx_ - w)
-        boxes = np.column_stack([x0 - pad_x, py + dy - h / 2 - pad_y, x0 + w + pad_x,
-                                 py + dy + h / 2 + pad_y])  # fmt: skip
+        boxes = np.column_stack(
+            [x0 - pad_x, py + dy - h / 2 - pad_y, x0 + w + pad_x, py + dy + h / 2 + pad_y]
+        )
         centres = np.column_stack([x0 + w / 2, py + dy])
         # nearest first; the side with more room, and moving away from the middle (z = 0)
         first = 1.0 if frame[2] - px >= px - frame[0] else -1.0
         away = 1.0 if py >= (frame[1] + frame[3]) / 2 else -1.0
-        base = (np.hypot(dx_ - near, dy) + (side_ != first) * h
-                + (np.sign(k_) == -away) * h / 4)  # fmt: skip
+        base = np.hypot(dx_ - near, dy) + (side_ != first) * h + (np.sign(k_) == -away) * h / 4
         return boxes, centres, base
 
     placed_box = np.full((n_labels, 4), np.nan)
@@ -129,8 +131,12 @@ def _label_places(
         labels = np.vstack([placed_box[placed], fixed])
         lines = placed & has_leader[choice]
         marks = markers[others]
-        ok = ((boxes[:, 0] >= frame[0]) & (boxes[:, 2] <= frame[2])
-              & (boxes[:, 1] >= frame[1]) & (boxes[:, 3] <= frame[3]))  # fmt: skip
+        ok = (
+            (boxes[:, 0] >= frame[0])
+            & (boxes[:, 2] <= frame[2])
+            & (boxes[:, 1] >= frame[1])
+            & (boxes[:, 3] <= frame[3])
+        )
         ok &= ~_boxes_overlap(boxes, np.vstack([labels, marks])).any(axis=1)
         if lines.any():
             ok &= ~_segments_hit_boxes(placed_centre[lines], points[lines], boxes).any(axis=0)
@@ -152,8 +158,11 @@ def _label_places(
             return best
         # nowhere free: right beside the point, on the side that fits
         beside = np.flatnonzero(~has_leader)
-        fits = [j for j in beside if ((boxes[j, :2] >= frame[:2]).all()
-                                      and (boxes[j, 2:] <= frame[2:]).all())]  # fmt: skip
+        fits = [
+            j
+            for j in beside
+            if ((boxes[j, :2] >= frame[:2]).all() and (boxes[j, 2:] <= frame[2:]).all())
+        ]
         return int(fits[0] if fits else beside[np.argmin(base[beside])])
 
     def put(i: int, j: int) -> None:
@@ -205,13 +214,13 @@ class _LabelPlacer(Artist):
         fixed = np.empty((0, 4))
         if legend is not None and legend.get_visible():
             fixed = np.array([legend.get_window_extent(renderer).extents])
-        key = (tuple(ax.bbox.extents), ax.get_xlim(), ax.get_ylim(), scale,
-               tuple(fixed.ravel()))  # fmt: skip
+        key = (tuple(ax.bbox.extents), ax.get_xlim(), ax.get_ylim(), scale, tuple(fixed.ravel()))
         if key != self._key:
             sizes = np.array([Text.get_window_extent(t, renderer).size for t in self._labels])
             frame = ax.bbox.extents + np.array([2.0, 2.0, -2.0, -2.0])
-            places = _label_places(ax.transData.transform(self._xy), sizes, frame, fixed,
-                                   scale, self._marker_radius)  # fmt: skip
+            places = _label_places(
+                ax.transData.transform(self._xy), sizes, frame, fixed, scale, self._marker_radius
+            )
             for label, (side, dx, dy, leader) in zip(self._labels, places, strict=True):
                 label.xyann = (side * dx / scale, dy / scale)
                 label.set_horizontalalignment("left" if side > 0 else "right")
@@ -270,7 +279,7 @@ def _place_labels(
                 "alpha": 0.8,
                 "shrinkA": 0,
                 "shrinkB": marker_radius - 1,
-            },  # fmt: skip
+            },
         )
         label.arrow_patch.set_visible(False)
         label.set_in_layout(False)

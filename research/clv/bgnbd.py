@@ -54,8 +54,9 @@ def _bgnbd_loglik_terms(
 def _log_rising(r: float, xs: np.ndarray) -> np.ndarray:
     """log Gamma(r + x) - log Gamma(r), exact for large r too (through betaln)."""
     with np.errstate(divide="ignore"):
-        return np.where(xs > 0, special.gammaln(np.maximum(xs, 1)) - special.betaln(
-            r, np.maximum(xs, 1)), 0.0)  # fmt: skip
+        return np.where(
+            xs > 0, special.gammaln(np.maximum(xs, 1)) - special.betaln(r, np.maximum(xs, 1)), 0.0
+        )
 
 
 def _d_log_rising(r: float, xs: np.ndarray) -> np.ndarray:
@@ -100,15 +101,17 @@ def _bgnbd_objective(
             alpha + t_x
         )
         d_a = (
-            special.digamma(a + b) - special.digamma(a)
+            special.digamma(a + b)
+            - special.digamma(a)
             + w2 * (special.digamma(a) - dig_abx)[at]
             + w3 * (special.digamma(a + 1) - dig_abx)[at]
-        )  # fmt: skip
+        )
         d_b = (
-            special.digamma(a + b) - special.digamma(b)
+            special.digamma(a + b)
+            - special.digamma(b)
             + w2 * (special.digamma(b + xs) - dig_abx)[at]
             + w3 * np.where(xs > 0, special.digamma(b + xr - 1) - dig_abx, 0.0)[at]
-        )  # fmt: skip
+        )
         # (w * v).sum(), not np.dot: no BLAS, whose blocking depends on threads and processor
         value = -float((w * (a1 + total)).sum()) / n
         grad = np.array([(w * d).sum() for d in (d_r, d_alpha, d_a, d_b)]) / n
@@ -272,16 +275,28 @@ def fit_bgnbd(
         starts.append(_bgnbd_coordinates(*(float(v) for v in start)))
     candidates = [
         _Candidate(
-            ["r", "alpha", "a", "b"], _bgnbd_objective(ux, ut, uT, w), starts, _bgnbd_transform,
-            edges={(0, 1): "same_rate", (2, -1): "no_dropout", (3, -1): "two_point_dropout",
-                   (3, 1): "same_dropout"},
+            ["r", "alpha", "a", "b"],
+            _bgnbd_objective(ux, ut, uT, w),
+            starts,
+            _bgnbd_transform,
+            edges={
+                (0, 1): "same_rate",
+                (2, -1): "no_dropout",
+                (3, -1): "two_point_dropout",
+                (3, 1): "same_dropout",
+            },
         ),
         _Candidate(
-            ["r", "alpha"], _nbd_objective(ux, uT, w), [np.log([1.0, rate])], _nbd_transform,
-            boundary="no_dropout", fixed={"a": 0.0, "b": np.nan},
-            order=["r", "alpha", "a", "b"], edges={(0, 1): "same_rate"},
+            ["r", "alpha"],
+            _nbd_objective(ux, uT, w),
+            [np.log([1.0, rate])],
+            _nbd_transform,
+            boundary="no_dropout",
+            fixed={"a": 0.0, "b": np.nan},
+            order=["r", "alpha", "a", "b"],
+            edges={(0, 1): "same_rate"},
         ),
-    ]  # fmt: skip
+    ]
     return _fit(candidates, model="BG/NBD", n_obs=len(x), penalizer=penalizer, notes=_BGNBD_NOTES)
 
 
@@ -364,15 +379,19 @@ def _power_hyp_series(
 
 
 def _one_minus_power_hyp(
-    A: np.ndarray | float, B: np.ndarray | float, C: np.ndarray | float, scale: np.ndarray | float,
+    A: np.ndarray | float,
+    B: np.ndarray | float,
+    C: np.ndarray | float,
+    scale: np.ndarray | float,
     t: float | np.ndarray,
-) -> np.ndarray:  # fmt: skip
+) -> np.ndarray:
     """1 - (scale / (scale + t)) ** A * 2F1(A, B; C; t / (scale + t)), the bracket of FHL's
     equations 9 and 10, also where A is large (many purchases, or r at the edge where purchase
     rates are all alike) and scipy's 2F1 returns NaN."""
     shape = np.broadcast(A, B, C, scale, t).shape
-    A, B, C, scale, t = (np.broadcast_to(np.asarray(v, float), shape).ravel()
-                         for v in (A, B, C, scale, t))  # fmt: skip
+    A, B, C, scale, t = (
+        np.broadcast_to(np.asarray(v, float), shape).ravel() for v in (A, B, C, scale, t)
+    )
     z = t / (scale + t)
     log_power = -A * np.log1p(t / scale)
     with np.errstate(over="ignore", invalid="ignore"):

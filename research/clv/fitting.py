@@ -121,9 +121,13 @@ class ModelFit:
         )
         table.index.name = "parameter"
         table.attrs.update(
-            model=self.model, loglik=self.loglik, aic=self.aic, n_obs=self.n_obs,
-            penalizer=self.penalizer, converged=self.converged,
-        )  # fmt: skip
+            model=self.model,
+            loglik=self.loglik,
+            aic=self.aic,
+            n_obs=self.n_obs,
+            penalizer=self.penalizer,
+            converged=self.converged,
+        )
         return table
 
     def __repr__(self) -> str:

@@ -243,24 +243,37 @@ def fit_gamma_gamma(
     order = ["p", "q", "gamma"]
     candidates = [
         _Candidate(
-            order, _gg_objective(ux, um, w), starts, _gg_transform,
+            order,
+            _gg_objective(ux, um, w),
+            starts,
+            _gg_transform,
             edges={(0, 1): "constant_spend", (1, 1): "same_mean_spend"},
         ),
         _Candidate(
-            ["q", "scale"], _inverse_gamma_objective(um, w), [np.log([q0, mean * (q0 - 1)])],
-            boundary="constant_spend", fixed={"p": np.inf, "gamma": np.nan},
+            ["q", "scale"],
+            _inverse_gamma_objective(um, w),
+            [np.log([q0, mean * (q0 - 1)])],
+            boundary="constant_spend",
+            fixed={"p": np.inf, "gamma": np.nan},
             order=[*order, "scale"],
         ),
         _Candidate(
-            ["p", "nu"], _common_rate_objective(ux, um, w), [np.log([p_rate, p_rate / mean])],
-            boundary="same_mean_spend", fixed={"q": np.inf, "gamma": np.nan},
+            ["p", "nu"],
+            _common_rate_objective(ux, um, w),
+            [np.log([p_rate, p_rate / mean])],
+            boundary="same_mean_spend",
+            fixed={"q": np.inf, "gamma": np.nan},
             order=[*order, "nu"],
         ),
-    ]  # fmt: skip
+    ]
     fit = _fit(
-        candidates, model="Gamma-Gamma", n_obs=int(use.sum()), penalizer=penalizer,
-        notes=_GG_NOTES, extra=extra,
-    )  # fmt: skip
+        candidates,
+        model="Gamma-Gamma",
+        n_obs=int(use.sum()),
+        penalizer=penalizer,
+        notes=_GG_NOTES,
+        extra=extra,
+    )
     # back to the currency: gamma and scale are in spend units, nu in 1 / spend; the density
     # of spend in currency is that of spend in mean units divided by the unit, per customer
     factor = pd.Series({"gamma": unit, "scale": unit, "nu": 1 / unit}).reindex(

@@ -69,10 +69,16 @@ def lift_table(
     group = np.empty(len(s), dtype=np.int64)
     group[order] = np.arange(len(s)) * n_bins // len(s) + 1
     frame = pd.DataFrame({"group": group, "y": y, "s": s})
-    out = frame.groupby("group").agg(
-        leads=("y", "size"), conversions=("y", "sum"), score_min=("s", "min"),
-        score_max=("s", "max"),
-    ).reset_index()  # fmt: skip
+    out = (
+        frame.groupby("group")
+        .agg(
+            leads=("y", "size"),
+            conversions=("y", "sum"),
+            score_min=("s", "min"),
+            score_max=("s", "max"),
+        )
+        .reset_index()
+    )
     out["conversions"] = out["conversions"].astype(np.int64)
     overall = y.mean()
     out.insert(3, "rate", out["conversions"] / out["leads"])
@@ -132,10 +138,17 @@ def calibration_table(
     else:
         raise ValueError(f"strategy must be 'quantile' or 'uniform', got {strategy!r}")
     frame = pd.DataFrame({"bin": bins, "y": y, "s": s})
-    out = frame.groupby("bin").agg(
-        leads=("y", "size"), conversions=("y", "sum"), predicted=("s", "mean"),
-        score_min=("s", "min"), score_max=("s", "max"),
-    ).reset_index()  # fmt: skip
+    out = (
+        frame.groupby("bin")
+        .agg(
+            leads=("y", "size"),
+            conversions=("y", "sum"),
+            predicted=("s", "mean"),
+            score_min=("s", "min"),
+            score_max=("s", "max"),
+        )
+        .reset_index()
+    )
     out["conversions"] = out["conversions"].astype(np.int64)
     out.insert(4, "observed", out["conversions"] / out["leads"])
     low, high = wilson(out["conversions"], out["leads"], ci)
@@ -221,11 +234,14 @@ def profit_curve(
     (0.6, 18.0, 0.8)
     """
     y, s = _check_scores(y_true, scores)
-    for name, value, low in (("value_per_conversion", value_per_conversion, False),
-                             ("cost_per_contact", cost_per_contact, True)):  # fmt: skip
+    for name, value, low in (
+        ("value_per_conversion", value_per_conversion, False),
+        ("cost_per_contact", cost_per_contact, True),
+    ):
         if not np.isfinite(value) or value < 0 or (value == 0 and not low):
-            raise ValueError(f"{name} must be a {'non-negative' if low else 'positive'} "
-                             f"number, got {value!r}")  # fmt: skip
+            raise ValueError(
+                f"{name} must be a {'non-negative' if low else 'positive'} number, got {value!r}"
+            )
     n_boot = _check_positive_int(n_boot, "n_boot", 0)
     _check_ci(ci)
 
@@ -239,8 +255,9 @@ def profit_curve(
     # what the scores themselves promise: the expected conversions of the leads called
     ranked = np.sort(s)[::-1]
     expected = np.r_[0.0, np.cumsum(ranked)][curve["leads_called"].to_numpy()]
-    curve["expected_profit"] = (value_per_conversion * expected
-                                - cost_per_contact * curve["leads_called"])  # fmt: skip
+    curve["expected_profit"] = (
+        value_per_conversion * expected - cost_per_contact * curve["leads_called"]
+    )
     i = int(np.argmax(curve["profit"].to_numpy()))
     row = curve.iloc[i]
     best = {
@@ -260,8 +277,9 @@ def profit_curve(
             if yb.all() or not yb.any():
                 continue
             called = sb >= best["threshold"]
-            profits.append(value_per_conversion * yb[called].sum()
-                           - cost_per_contact * called.sum())  # fmt: skip
+            profits.append(
+                value_per_conversion * yb[called].sum() - cost_per_contact * called.sum()
+            )
             cb = curve_of(yb, sb)
             thresholds.append(float(cb["threshold"].iloc[int(np.argmax(cb["profit"]))]))
         best["profit_low"], best["profit_high"] = percentile_interval(np.asarray(profits), ci)
@@ -270,10 +288,12 @@ def profit_curve(
         )
         best = {k: float(v) if isinstance(v, np.floating) else v for k, v in best.items()}
     return ProfitCurve(
-        curve=curve, best=best, breakeven=cost_per_contact / value_per_conversion,
+        curve=curve,
+        best=best,
+        breakeven=cost_per_contact / value_per_conversion,
         value_per_conversion=float(value_per_conversion),
         cost_per_contact=float(cost_per_contact),
-    )  # fmt: skip
+    )
 
 
 def lead_tiers(

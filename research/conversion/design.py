@@ -96,9 +96,13 @@ class _Design:
                 rare = [str(v) for v in counts.index if str(v) not in frequent]
                 if not frequent:
                     report.append(
-                        (col, "dropped", f"no level has {min_count:,}+ leads ({len(counts):,} "
-                         "levels: an id or free text?)")
-                    )  # fmt: skip
+                        (
+                            col,
+                            "dropped",
+                            f"no level has {min_count:,}+ leads ({len(counts):,} "
+                            "levels: an id or free text?)",
+                        )
+                    )
                     continue
                 rare_count = int(counts[rare].sum()) if rare else 0
                 pooled_into = OTHER if rare and rare_count >= min_count else frequent[0]

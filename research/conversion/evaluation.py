@@ -47,9 +47,16 @@ _SCHEMES = ("random", "chronological", "rolling")
 
 
 def _splits(
-    n: int, y: np.ndarray, scheme: str, *, n_splits: int, test_size: int | float | None,
-    step: int, window: int | None, random_state: int,
-) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
+    n: int,
+    y: np.ndarray,
+    scheme: str,
+    *,
+    n_splits: int,
+    test_size: int | float | None,
+    step: int,
+    window: int | None,
+    random_state: int,
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """(train positions, test positions) of every fit, in the (time-)ordered rows."""
     if scheme == "random":
         _check_positive_int(n_splits, "n_splits", 2)
@@ -83,10 +90,12 @@ def _splits(
     if window is not None:
         _check_positive_int(window, "window", 10)
     return [
-        (np.arange(0 if window is None else max(0, start - window), start),
-         np.arange(start, min(start + step, n)))
+        (
+            np.arange(0 if window is None else max(0, start - window), start),
+            np.arange(start, min(start + step, n)),
+        )
         for start in range(origin, n, step)
-    ]  # fmt: skip
+    ]
 
 
 def out_of_sample(
@@ -176,8 +185,16 @@ def out_of_sample(
         order = np.argsort(frame[time_col].to_numpy(), kind="stable")
         frame = frame.iloc[order].drop(columns=[time_col])
         target = target[order]
-    splits = _splits(len(frame), target, scheme, n_splits=n_splits, test_size=test_size,
-                     step=step, window=window, random_state=random_state)  # fmt: skip
+    splits = _splits(
+        len(frame),
+        target,
+        scheme,
+        n_splits=n_splits,
+        test_size=test_size,
+        step=step,
+        window=window,
+        random_state=random_state,
+    )
     for k, (train, _) in enumerate(splits):
         if target[train].all() or not target[train].any():
             raise ValueError(
@@ -216,10 +233,16 @@ def out_of_sample(
             times += "; the first shown]" if varied else "]"
         warnings.warn(message + times, category, stacklevel=2)
     tested = np.flatnonzero(fold >= 0)
-    out = pd.DataFrame({
-        "row": labels[tested], "position": tested, "fold": fold[tested],
-        "n_train": n_train[tested], "y": target[tested], "score": scores[tested],
-    })  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "row": labels[tested],
+            "position": tested,
+            "fold": fold[tested],
+            "n_train": n_train[tested],
+            "y": target[tested],
+            "score": scores[tested],
+        }
+    )
     out.attrs["scheme"] = scheme
     out.attrs["fit_seconds"] = seconds
     return out
@@ -328,17 +351,35 @@ def evaluate(
     for name in schemes:
         # one bootstrap stream per scheme: the same intervals alone or beside other schemes
         rng = np.random.default_rng([random_state, _SCHEMES.index(name)])
-        pred = out_of_sample(scorer, X, y, name, n_splits=n_splits, test_size=test_size,
-                             step=step, window=window, time_col=time_col,
-                             random_state=random_state, progress=progress)  # fmt: skip
+        pred = out_of_sample(
+            scorer,
+            X,
+            y,
+            name,
+            n_splits=n_splits,
+            test_size=test_size,
+            step=step,
+            window=window,
+            time_col=time_col,
+            random_state=random_state,
+            progress=progress,
+        )
         yy, ss = pred["y"].to_numpy(dtype=bool), pred["score"].to_numpy()
         if yy.all() or not yy.any():
             raise ValueError(
                 f"the {name} scheme's {len(yy):,} test leads are of one class only: AUC and "
                 "ALIFT are undefined; use a larger test_size"
             )
-        table = _bootstrap_metrics(yy, ss, n_boot=n_boot, ci=ci, gain_share=gain_share,
-                                   rng=rng, progress=progress, label=name)  # fmt: skip
+        table = _bootstrap_metrics(
+            yy,
+            ss,
+            n_boot=n_boot,
+            ci=ci,
+            gain_share=gain_share,
+            rng=rng,
+            progress=progress,
+            label=name,
+        )
         table.insert(0, "scheme", name)
         table["n"] = len(yy)
         table["n_converted"] = int(yy.sum())

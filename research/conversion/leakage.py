@@ -107,9 +107,16 @@ def single_column_auc(
                 fills += [np.nanmin(raw) - 1, np.nanmax(raw) + 1]
             aucs = [_rank_auc(target, np.where(missing, f, raw)) for f in fills]
             auc = max(aucs, key=lambda a: abs(a - 0.5))
-            rows.append({"column": str(col), "kind": "numeric", "auc": max(auc, 1 - auc),
-                         "direction": "higher converts more" if auc >= 0.5
-                         else "lower converts more", "levels": np.nan, "n": len(raw)})  # fmt: skip
+            rows.append(
+                {
+                    "column": str(col),
+                    "kind": "numeric",
+                    "auc": max(auc, 1 - auc),
+                    "direction": "higher converts more" if auc >= 0.5 else "lower converts more",
+                    "levels": np.nan,
+                    "n": len(raw),
+                }
+            )
         elif pd.api.types.is_datetime64_any_dtype(series.dtype):
             continue
         else:
@@ -125,7 +132,15 @@ def single_column_auc(
                     size = np.bincount(codes[train], minlength=n_levels)
                     oof[test] = ((hits + prior) / (size + 1))[codes[test]]
             auc = _rank_auc(target, oof)
-            rows.append({"column": str(col), "kind": "categorical", "auc": auc,
-                         "direction": "by level", "levels": n_levels, "n": len(codes)})  # fmt: skip
+            rows.append(
+                {
+                    "column": str(col),
+                    "kind": "categorical",
+                    "auc": auc,
+                    "direction": "by level",
+                    "levels": n_levels,
+                    "n": len(codes),
+                }
+            )
     out = pd.DataFrame(rows, columns=["column", "kind", "auc", "direction", "levels", "n"])
     return out.sort_values("auc", ascending=False, kind="stable").reset_index(drop=True)

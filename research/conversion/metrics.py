@@ -52,13 +52,15 @@ def cumulative_gains(y_true: object, scores: object) -> pd.DataFrame:
     last = np.r_[s_sorted[1:] != s_sorted[:-1], True]  # last lead of each tie group
     called = np.arange(1, len(s) + 1)[last]
     conversions = np.cumsum(y_sorted)[last]
-    return pd.DataFrame({
-        "threshold": np.r_[np.inf, s_sorted[last]],
-        "leads_called": np.r_[0, called],
-        "conversions": np.r_[0, conversions],
-        "share_called": np.r_[0.0, called / len(s)],
-        "share_reached": np.r_[0.0, conversions / y.sum()],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "threshold": np.r_[np.inf, s_sorted[last]],
+            "leads_called": np.r_[0, called],
+            "conversions": np.r_[0, conversions],
+            "share_called": np.r_[0.0, called / len(s)],
+            "share_reached": np.r_[0.0, conversions / y.sum()],
+        }
+    )
 
 
 def alift(y_true: object, scores: object) -> float:
@@ -128,9 +130,16 @@ METRIC_NAMES = {
 
 
 def _bootstrap_metrics(
-    y: np.ndarray, s: np.ndarray, *, n_boot: int, ci: float, gain_share: float,
-    rng: np.random.Generator, progress: bool, label: str,
-) -> pd.DataFrame:  # fmt: skip
+    y: np.ndarray,
+    s: np.ndarray,
+    *,
+    n_boot: int,
+    ci: float,
+    gain_share: float,
+    rng: np.random.Generator,
+    progress: bool,
+    label: str,
+) -> pd.DataFrame:
     point = _metric_values(y, s, gain_share)
     draws = []
     for _ in tqdm(range(n_boot), desc=f"bootstrap ({label})", leave=False, disable=not progress):
@@ -141,9 +150,11 @@ def _bootstrap_metrics(
         draws.append(_metric_values(yb, s[idx], gain_share))
     table = pd.DataFrame(draws, columns=list(point))
     alpha = (1 - ci) / 2
-    return pd.DataFrame({
-        "metric": list(point),
-        "estimate": list(point.values()),
-        "low": [table[m].quantile(alpha) if len(table) else np.nan for m in point],
-        "high": [table[m].quantile(1 - alpha) if len(table) else np.nan for m in point],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "metric": list(point),
+            "estimate": list(point.values()),
+            "low": [table[m].quantile(alpha) if len(table) else np.nan for m in point],
+            "high": [table[m].quantile(1 - alpha) if len(table) else np.nan for m in point],
+        }
+    )

@@ -145,14 +145,22 @@ def plot_cumulative_gains(
         raise ValueError(f"share must be between 0 and 1, got {share!r}")
     own = ax is None
     fig, ax = _axes_or_new(ax, 5.6)
-    ax.plot([0, 1], [0, 1], color=COLORS["reference"], linestyle="--", linewidth=1.2,
-            label="random order", gid="random")  # fmt: skip
+    ax.plot(
+        [0, 1],
+        [0, 1],
+        color=COLORS["reference"],
+        linestyle="--",
+        linewidth=1.2,
+        label="random order",
+        gid="random",
+    )
     reached_first = None
     perfect_drawn = False
     for i, (name, frame) in enumerate(frames.items()):
         what = f"curves[{name!r}]" if name else "curves"
-        require_columns(frame, ["share_called", "share_reached", "leads_called", "conversions"],
-                        what)  # fmt: skip
+        require_columns(
+            frame, ["share_called", "share_reached", "leads_called", "conversions"], what
+        )
         require_rows(frame, what)
         x = numeric_values(frame, "share_called", what)
         y = numeric_values(frame, "share_reached", what)
@@ -162,23 +170,49 @@ def plot_cumulative_gains(
         suffix = f"-{name}" if name else ""
         if not perfect_drawn and leads > 0 and buyers > 0:
             rate = buyers / leads
-            ax.plot([0, rate, 1], [0, 1, 1], color=COLORS["muted"], linewidth=1.2,
-                    linestyle=":", label=f"best possible (all {buyers:,.0f} buyers first)",
-                    gid="perfect")  # fmt: skip
+            ax.plot(
+                [0, rate, 1],
+                [0, 1, 1],
+                color=COLORS["muted"],
+                linewidth=1.2,
+                linestyle=":",
+                label=f"best possible (all {buyers:,.0f} buyers first)",
+                gid="perfect",
+            )
             perfect_drawn = True
         ax.plot(x, y, color=color, linewidth=2.2, label=name or "model", gid=f"gains{suffix}")
         reached = float(np.interp(share, x, y))
         reached_first = reached if reached_first is None else reached_first
-        ax.plot([share], [reached], marker="o", markersize=8, color=color, linestyle="none",
-                zorder=4, gid=f"gain-at{suffix}")  # fmt: skip
-        ax.plot([share, share, 0], [0, reached, reached], color=color, linewidth=0.8,
-                linestyle="-", alpha=0.6)  # fmt: skip
+        ax.plot(
+            [share],
+            [reached],
+            marker="o",
+            markersize=8,
+            color=color,
+            linestyle="none",
+            zorder=4,
+            gid=f"gain-at{suffix}",
+        )
+        ax.plot(
+            [share, share, 0],
+            [0, reached, reached],
+            color=color,
+            linewidth=0.8,
+            linestyle="-",
+            alpha=0.6,
+        )
         text = ax.annotate(
             f"top {_pct(share)} called → {_pct(reached)} of buyers"
             + (f" ({name})" if name and len(frames) > 1 else ""),
-            (share, reached), xytext=(8, -14 - 14 * i), textcoords="offset points",
-            ha="left", va="top", fontsize=ANNOT_SIZE, color=color, fontweight="bold",
-        )  # fmt: skip
+            (share, reached),
+            xytext=(8, -14 - 14 * i),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=ANNOT_SIZE,
+            color=color,
+            fontweight="bold",
+        )
         _plain(text)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
@@ -195,8 +229,14 @@ def plot_cumulative_gains(
         )
         if len(frames) > 1:
             title += f" ({next(iter(frames))})"
-    _label_axes(fig, ax, own, title, "leads called, highest scores first (% of leads)",
-                "buyers reached (% of all buyers)")  # fmt: skip
+    _label_axes(
+        fig,
+        ax,
+        own,
+        title,
+        "leads called, highest scores first (% of leads)",
+        "buyers reached (% of all buyers)",
+    )
     return _finish(fig)
 
 
@@ -231,8 +271,9 @@ def plot_calibration(
         A column is missing or the table is empty.
     """
     frame = _require_frame(table, "table")
-    require_columns(frame, ["bin", "leads", "conversions", "predicted", "observed", "low",
-                            "high"], "table")  # fmt: skip
+    require_columns(
+        frame, ["bin", "leads", "conversions", "predicted", "observed", "low", "high"], "table"
+    )
     require_rows(frame, "table")
     pred = numeric_values(frame, "predicted", "table")
     obs = numeric_values(frame, "observed", "table")
@@ -243,11 +284,24 @@ def plot_calibration(
     fig, ax = _axes_or_new(ax, 5.6)
     top = float(np.nanmax(np.r_[pred, high[np.isfinite(high)], obs]))
     limit = min(1.0, max(0.05, top * 1.08))
-    ax.plot([0, limit], [0, limit], color=COLORS["reference"], linestyle="--", linewidth=1.2,
-            label="perfect calibration", gid="perfect")  # fmt: skip
-    _estimates_with_intervals(ax, pred, obs, yerr=_interval_errors(obs, low, high),
-                              label="observed rate (95% Wilson interval)", gid="observed",
-                              size=6)  # fmt: skip
+    ax.plot(
+        [0, limit],
+        [0, limit],
+        color=COLORS["reference"],
+        linestyle="--",
+        linewidth=1.2,
+        label="perfect calibration",
+        gid="perfect",
+    )
+    _estimates_with_intervals(
+        ax,
+        pred,
+        obs,
+        yerr=_interval_errors(obs, low, high),
+        label="observed rate (95% Wilson interval)",
+        gid="observed",
+        size=6,
+    )
     ax.set_xlim(0, limit)
     ax.set_ylim(0, limit)
     labels = []
@@ -256,9 +310,19 @@ def plot_calibration(
         if (x - last) / limit < 0.07:  # too close to the last label: the footnote has it
             continue
         last = x
-        labels.append(ax.annotate(f"n={n:,.0f}", (x, y), xytext=(6, -4), textcoords="offset points",
-                                  ha="left", va="top", fontsize=ANNOT_SIZE - 1,
-                                  color=COLORS["reference"], gid=f"count-{b}"))  # fmt: skip
+        labels.append(
+            ax.annotate(
+                f"n={n:,.0f}",
+                (x, y),
+                xytext=(6, -4),
+                textcoords="offset points",
+                ha="left",
+                va="top",
+                fontsize=ANNOT_SIZE - 1,
+                color=COLORS["reference"],
+                gid=f"count-{b}",
+            )
+        )
     _plain(*labels)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -272,10 +336,19 @@ def plot_calibration(
             f"Calibration: in {inside} of {len(frame)} score bins the predicted probability "
             f"lies inside the observed rate's interval ({leads.sum():,.0f} leads)"
         )
-    _label_axes(fig, ax, own, title, "predicted probability to convert (mean of the bin, %)",
-                "observed conversion rate (%)")  # fmt: skip
-    counts = (f"{leads.min():,.0f}" if leads.min() == leads.max()
-              else f"{leads.min():,.0f} to {leads.max():,.0f}")  # fmt: skip
+    _label_axes(
+        fig,
+        ax,
+        own,
+        title,
+        "predicted probability to convert (mean of the bin, %)",
+        "observed conversion rate (%)",
+    )
+    counts = (
+        f"{leads.min():,.0f}"
+        if leads.min() == leads.max()
+        else f"{leads.min():,.0f} to {leads.max():,.0f}"
+    )
     _footnote(ax, f"{len(frame)} bins of {counts} leads each (n beside the points where room).")
     return _finish(fig)
 
@@ -311,8 +384,9 @@ def plot_lift_table(
         A column is missing or the table is empty.
     """
     frame = _require_frame(table, "table")
-    require_columns(frame, ["group", "leads", "conversions", "rate", "low", "high", "lift"],
-                    "table")  # fmt: skip
+    require_columns(
+        frame, ["group", "leads", "conversions", "rate", "low", "high", "lift"], "table"
+    )
     require_rows(frame, "table")
     groups = frame["group"].astype(str).tolist()
     rate = numeric_values(frame, "rate", "table")
@@ -324,20 +398,44 @@ def plot_lift_table(
     own = ax is None
     fig, ax = _axes_or_new(ax, 5.0)
     x = np.arange(len(groups), dtype=np.float64)
-    bars = ax.bar(x, rate, width=0.7, color=COLORS["main"], zorder=2,
-                  yerr=_interval_errors(rate, low, high), ecolor="#333333", capsize=3)  # fmt: skip
+    bars = ax.bar(
+        x,
+        rate,
+        width=0.7,
+        color=COLORS["main"],
+        zorder=2,
+        yerr=_interval_errors(rate, low, high),
+        ecolor="#333333",
+        capsize=3,
+    )
     for bar, g in zip(bars, groups, strict=True):
         bar.set_gid(f"group-{g}")
-    ax.axhline(overall, color=COLORS["reference"], linestyle="--", linewidth=1.2, zorder=3,
-               gid="overall", label=f"overall rate {_pct1(overall)}")  # fmt: skip
+    ax.axhline(
+        overall,
+        color=COLORS["reference"],
+        linestyle="--",
+        linewidth=1.2,
+        zorder=3,
+        gid="overall",
+        label=f"overall rate {_pct1(overall)}",
+    )
     texts = []
     for xi, g, hi, r, lf, k in zip(x, groups, high, rate, lift, conv, strict=True):
         top = hi if np.isfinite(hi) else r
-        texts.append(ax.annotate(f"{_times(lf)}\n{k:,.0f}", (xi, top), xytext=(0, 3),
-                                 textcoords="offset points", ha="center", va="bottom",
-                                 fontsize=ANNOT_SIZE - 1, gid=f"lift-{g}", zorder=4,
-                                 bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none",
-                                       "pad": 0.3}))  # fmt: skip
+        texts.append(
+            ax.annotate(
+                f"{_times(lf)}\n{k:,.0f}",
+                (xi, top),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=ANNOT_SIZE - 1,
+                gid=f"lift-{g}",
+                zorder=4,
+                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 0.3},
+            )
+        )
     _plain(*texts)
     finite = high[np.isfinite(high)]
     ax.set_ylim(0, max(np.r_[rate, finite, [overall]].max() * 1.25, 0.01))
@@ -352,13 +450,24 @@ def plot_lift_table(
             f"Leads by score group: the top group converts at {_pct1(rate[0])}, "
             f"{_times(lift[0])} the overall {_pct1(overall)}"
         )
-    _label_axes(fig, ax, own, title,
-                f"score group (1 = highest scores; {len(groups)} groups of equal size)",
-                "conversion rate (%, 95% Wilson interval)")  # fmt: skip
-    counts = (f"{leads.min():,.0f}" if leads.min() == leads.max()
-              else f"{leads.min():,.0f} to {leads.max():,.0f}")  # fmt: skip
-    _footnote(ax, f"Above each bar: lift vs the overall rate, and conversions; each group holds "
-                  f"{counts} leads.")  # fmt: skip
+    _label_axes(
+        fig,
+        ax,
+        own,
+        title,
+        f"score group (1 = highest scores; {len(groups)} groups of equal size)",
+        "conversion rate (%, 95% Wilson interval)",
+    )
+    counts = (
+        f"{leads.min():,.0f}"
+        if leads.min() == leads.max()
+        else f"{leads.min():,.0f} to {leads.max():,.0f}"
+    )
+    _footnote(
+        ax,
+        f"Above each bar: lift vs the overall rate, and conversions; each group holds "
+        f"{counts} leads.",
+    )
     return _finish(fig)
 
 
@@ -406,16 +515,33 @@ def plot_profit_curve(
     own = ax is None
     fig, ax = _axes_or_new(ax, 5.2)
     ax.axhline(0, color="#222222", linewidth=1.0, gid="zero")
-    ax.plot(x, profit, color=COLORS["main"], linewidth=2.2, gid="profit",
-            label="profit of calling the top leads")  # fmt: skip
+    ax.plot(
+        x,
+        profit,
+        color=COLORS["main"],
+        linewidth=2.2,
+        gid="profit",
+        label="profit of calling the top leads",
+    )
     bx, by = best["share_called"], best["profit"]
     ax.axvline(bx, color=COLORS["chosen"], linestyle="--", linewidth=1.4, gid="best")
-    ax.plot([bx], [by], marker="o", markersize=8, color=COLORS["chosen"], linestyle="none",
-            zorder=4, gid="best-point", label="best cut-off")  # fmt: skip
+    ax.plot(
+        [bx],
+        [by],
+        marker="o",
+        markersize=8,
+        color=COLORS["chosen"],
+        linestyle="none",
+        zorder=4,
+        gid="best-point",
+        label="best cut-off",
+    )
     interval = ""
     if "profit_low" in best and np.isfinite(best["profit_low"]):
-        interval = (f"\n95% interval {_signed(_money(best['profit_low'], currency))} to "
-                    f"{_signed(_money(best['profit_high'], currency))}")  # fmt: skip
+        interval = (
+            f"\n95% interval {_signed(_money(best['profit_low'], currency))} to "
+            f"{_signed(_money(best['profit_high'], currency))}"
+        )
     # the note goes to the right-hand corner the curve leaves free: the bottom when calling
     # everyone still pays well, else the top (the curve falls towards the right)
     low_y, high_y = float(np.min(np.r_[profit, 0.0])), float(np.max(profit))
@@ -424,11 +550,16 @@ def plot_profit_curve(
         f"call scores ≥ {best['threshold']:.3g}: {_pct(bx)} of leads,\n"
         f"{_pct(best['share_reached'])} of buyers, profit "
         f"{_signed(_money(by, currency))}{interval}",
-        (bx, by), xytext=(0.98, 0.05 if bottom else 0.95), textcoords="axes fraction",
-        ha="right", va="bottom" if bottom else "top", fontsize=ANNOT_SIZE,
-        color=COLORS["chosen"], bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"},
+        (bx, by),
+        xytext=(0.98, 0.05 if bottom else 0.95),
+        textcoords="axes fraction",
+        ha="right",
+        va="bottom" if bottom else "top",
+        fontsize=ANNOT_SIZE,
+        color=COLORS["chosen"],
+        bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"},
         arrowprops={"arrowstyle": "->", "color": COLORS["chosen"], "linewidth": 1},
-    )  # fmt: skip
+    )
     _plain(note)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
@@ -440,13 +571,21 @@ def plot_profit_curve(
     value = getattr(result, "value_per_conversion", None)
     cost = getattr(result, "cost_per_contact", None)
     if title is None:
-        title = (f"Calling the top {_pct(bx)} of leads maximises profit: "
-                 f"{_signed(_money(by, currency))}")  # fmt: skip
+        title = (
+            f"Calling the top {_pct(bx)} of leads maximises profit: {_signed(_money(by, currency))}"
+        )
         if value is not None and cost is not None:
-            title += (f"\n{_money(value, currency)} per conversion, "
-                      f"{_money(cost, currency)} per call")  # fmt: skip
-    _label_axes(fig, ax, own, title, "leads called, highest scores first (% of leads)",
-                f"profit ({currency or 'currency units'}; on the scored leads)")  # fmt: skip
+            title += (
+                f"\n{_money(value, currency)} per conversion, {_money(cost, currency)} per call"
+            )
+    _label_axes(
+        fig,
+        ax,
+        own,
+        title,
+        "leads called, highest scores first (% of leads)",
+        f"profit ({currency or 'currency units'}; on the scored leads)",
+    )
     return _finish(fig)
 
 
@@ -485,8 +624,9 @@ def plot_evaluation_schemes(
         A column or metric is missing, or the table is empty.
     """
     frame = _require_frame(table, "table")
-    require_columns(frame, ["scheme", "metric", "estimate", "low", "high", "n"]
-                    + ([by] if by else []), "table")  # fmt: skip
+    require_columns(
+        frame, ["scheme", "metric", "estimate", "low", "high", "n"] + ([by] if by else []), "table"
+    )
     require_rows(frame, "table")
     metrics = list(metrics)
     absent = [m for m in metrics if m not in set(frame["metric"])]
@@ -500,8 +640,7 @@ def plot_evaluation_schemes(
     fig = _new_figure(1.7 + 0.55 * len(schemes) * max(1, len(series) * 0.7))
     axes = fig.subplots(1, len(metrics), squeeze=False).ravel()
     height = 0.6
-    offsets = (np.linspace(-height / 2, height / 2, len(series)) if len(series) > 1
-               else np.zeros(1))  # fmt: skip
+    offsets = np.linspace(-height / 2, height / 2, len(series)) if len(series) > 1 else np.zeros(1)
     for ax, metric in zip(axes, metrics, strict=True):
         name, label, random, higher = _SCORING_METRICS.get(metric, (metric, metric, None, True))
         rows = frame[frame["metric"] == metric]
@@ -513,23 +652,44 @@ def plot_evaluation_schemes(
             est = numeric_values(part, "estimate", "table")
             lo, hi = _optional_values(part, "low"), _optional_values(part, "high")
             color = _SCORING_SERIES[k % len(_SCORING_SERIES)]
-            bars = ax.errorbar(est, ys, xerr=_interval_errors(est, lo, hi), fmt="o",
-                               color=color, ecolor=color, capsize=4, markersize=6, zorder=3,
-                               label=value or None)  # fmt: skip
+            bars = ax.errorbar(
+                est,
+                ys,
+                xerr=_interval_errors(est, lo, hi),
+                fmt="o",
+                color=color,
+                ecolor=color,
+                capsize=4,
+                markersize=6,
+                zorder=3,
+                label=value or None,
+            )
             bars.lines[0].set_gid(f"{metric}-{value}" if value else metric)
-            texts = [ax.annotate(f"{e:.3f}", (e, yy), xytext=(0, 6), textcoords="offset points",
-                                 ha="center", va="bottom", fontsize=ANNOT_SIZE - 1, color=color)
-                     for e, yy in zip(est, ys, strict=True)]  # fmt: skip
+            texts = [
+                ax.annotate(
+                    f"{e:.3f}",
+                    (e, yy),
+                    xytext=(0, 6),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=ANNOT_SIZE - 1,
+                    color=color,
+                )
+                for e, yy in zip(est, ys, strict=True)
+            ]
             _plain(*texts)
         if random is not None:
-            ax.axvline(random, color=COLORS["reference"], linestyle="--", linewidth=1.0,
-                       gid="random")  # fmt: skip
+            ax.axvline(
+                random, color=COLORS["reference"], linestyle="--", linewidth=1.0, gid="random"
+            )
         ax.set_ylim(len(schemes) - 0.5, -0.5)
         n_by_scheme = rows.groupby("scheme", sort=False)["n"].max()
         ticks = [f"{s}\n(n = {n_by_scheme.get(s, np.nan):,.0f})" for s in schemes]
         ax.set_yticks(range(len(schemes)), ticks)
-        ax.set_title(f"{name} ({'higher' if higher else 'lower'} is better)",
-                     fontsize=PANEL_TITLE_SIZE)  # fmt: skip
+        ax.set_title(
+            f"{name} ({'higher' if higher else 'lower'} is better)", fontsize=PANEL_TITLE_SIZE
+        )
         ax.set_xlabel(label, fontsize=LABEL_SIZE - 1)
         ax.tick_params(labelsize=TICK_SIZE)
         ax.grid(axis="x", alpha=0.3)
@@ -540,10 +700,19 @@ def plot_evaluation_schemes(
         ax.tick_params(labelleft=False)
     if by:
         handles, names = axes[0].get_legend_handles_labels()
-        fig.legend(handles, names, loc="outside lower center", ncols=len(series),
-                   fontsize=ANNOT_SIZE, frameon=False, title=by)  # fmt: skip
+        fig.legend(
+            handles,
+            names,
+            loc="outside lower center",
+            ncols=len(series),
+            fontsize=ANNOT_SIZE,
+            frameon=False,
+            title=by,
+        )
     if title is None:
-        title = ("Out-of-sample performance by evaluation scheme (95% bootstrap intervals):\n"
-                 "random folds flatter; time order is what a campaign faces")  # fmt: skip
+        title = (
+            "Out-of-sample performance by evaluation scheme (95% bootstrap intervals):\n"
+            "random folds flatter; time order is what a campaign faces"
+        )
     _set_title(fig, None, title)
     return _finish(fig)

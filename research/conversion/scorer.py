@@ -280,10 +280,11 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
                 f"{len(data):,} rows: drop them before fitting"
             )
         dates = [
-            c for c in data.columns
+            c
+            for c in data.columns
             if pd.api.types.is_datetime64_any_dtype(data[c].dtype)
             or pd.api.types.is_timedelta64_dtype(data[c].dtype)
-        ]  # fmt: skip
+        ]
         if dates:
             for c in dates:
                 report.append(
@@ -364,10 +365,15 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         keep = _independent_columns(full.to_numpy())
         report = []
         for j in sorted(set(range(full.shape[1])) - set(keep.tolist())):
-            report.append((design.term_column[j], "term dropped",
-                           f"{full.columns[j]!r} is a linear combination of the constant and "
-                           "earlier terms (e.g. it marks the same leads as another level): not "
-                           "estimable"))  # fmt: skip
+            report.append(
+                (
+                    design.term_column[j],
+                    "term dropped",
+                    f"{full.columns[j]!r} is a linear combination of the constant and "
+                    "earlier terms (e.g. it marks the same leads as another level): not "
+                    "estimable",
+                )
+            )
         design.term_column = [design.term_column[j] for j in keep]
         design.term_level = [design.term_level[j] for j in keep]
         Z = full.iloc[:, keep]
@@ -386,11 +392,14 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         large = np.abs(params[1:]) > 15
         if not converged or large.any():
             names = [t for t, big in zip(Z.columns, large, strict=True) if big]
-            report.append((
-                rows_repr(pd.Index(names), 5) if names else "(model)", "warning",
-                "the logistic fit did not converge or has very large coefficients: a level "
-                "that (almost) perfectly separates converters (raise min_frequency)",
-            ))  # fmt: skip
+            report.append(
+                (
+                    rows_repr(pd.Index(names), 5) if names else "(model)",
+                    "warning",
+                    "the logistic fit did not converge or has very large coefficients: a level "
+                    "that (almost) perfectly separates converters (raise min_frequency)",
+                )
+            )
             warnings.warn(
                 "the logistic fit did not converge cleanly"
                 + (f"; very large coefficients for {', '.join(names)}" if names else "")
@@ -416,9 +425,10 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
     def params_(self) -> pd.Series:
         check_is_fitted(self, "coef_")
         return pd.Series(
-            np.r_[self.intercept_, self.coef_], index=["const", *self._design.terms],
+            np.r_[self.intercept_, self.coef_],
+            index=["const", *self._design.terms],
             name="log_odds",
-        )  # fmt: skip
+        )
 
     @property
     def screen_(self) -> pd.DataFrame:
@@ -649,36 +659,59 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         n, k = values.shape
         top = min(top, k)
         parts = []
-        for direction, order in (("up", np.argsort(-values, axis=1, kind="stable")),
-                                 ("down", np.argsort(values, axis=1, kind="stable"))):  # fmt: skip
+        for direction, order in (
+            ("up", np.argsort(-values, axis=1, kind="stable")),
+            ("down", np.argsort(values, axis=1, kind="stable")),
+        ):
             cols = order[:, :top]
             push = np.take_along_axis(values, cols, axis=1)
             keep = push > 0 if direction == "up" else push < 0
             lead_pos, rank = np.nonzero(keep)
-            parts.append(pd.DataFrame({
-                "pos": lead_pos, "direction": direction, "rank": rank + 1,
-                "j": cols[lead_pos, rank], "log_odds": push[lead_pos, rank],
-            }))  # fmt: skip
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "pos": lead_pos,
+                        "direction": direction,
+                        "rank": rank + 1,
+                        "j": cols[lead_pos, rank],
+                        "log_odds": push[lead_pos, rank],
+                    }
+                )
+            )
         rows = pd.concat(parts, ignore_index=True)
         rows["first"] = rows["direction"] == "up"
-        rows = rows.sort_values(["pos", "first", "rank"], ascending=[True, False, True],
-                                kind="stable").reset_index(drop=True)  # fmt: skip
+        rows = rows.sort_values(
+            ["pos", "first", "rank"], ascending=[True, False, True], kind="stable"
+        ).reset_index(drop=True)
         names = np.asarray(contrib.columns, dtype=object)
         texts = np.empty(len(rows), dtype=object)
         pos, j = rows["pos"].to_numpy(), rows["j"].to_numpy()
         for c in np.unique(j):  # the value of each listed factor, formatted once per level
             at = j == c
-            codes, uniques = pd.factorize(data[names[c]].iloc[pos[at]].astype(object),
-                                          use_na_sentinel=False)  # fmt: skip
+            codes, uniques = pd.factorize(
+                data[names[c]].iloc[pos[at]].astype(object), use_na_sentinel=False
+            )
             texts[at] = np.array([_value_text(u) for u in uniques], dtype=object)[codes]
         push_text = np.char.mod("%+.2f", rows["log_odds"].to_numpy())
-        out = pd.DataFrame({
-            "lead": contrib.index[pos], "score": score[pos], "direction": rows["direction"],
-            "rank": rows["rank"], "column": names[j], "value": texts,
-            "log_odds": rows["log_odds"],
-        })  # fmt: skip
-        out["text"] = (out["column"].astype(object) + " = " + out["value"].astype(object) + " ("
-                       + push_text.astype(object) + " log-odds)").astype(str)  # fmt: skip
+        out = pd.DataFrame(
+            {
+                "lead": contrib.index[pos],
+                "score": score[pos],
+                "direction": rows["direction"],
+                "rank": rows["rank"],
+                "column": names[j],
+                "value": texts,
+                "log_odds": rows["log_odds"],
+            }
+        )
+        out["text"] = (
+            out["column"].astype(object)
+            + " = "
+            + out["value"].astype(object)
+            + " ("
+            + push_text.astype(object)
+            + " log-odds)"
+        ).astype(str)
         return out
 
 

@@ -880,13 +880,29 @@ BANK_MARKETING_POST_OUTCOME_COLUMNS: tuple[str, ...] = ("duration",)
 # (bank-additional-names.txt); month and day_of_week in calendar order.
 _BANK_LEVELS: dict[str, tuple[str, ...]] = {
     "job": (
-        "admin.", "blue-collar", "entrepreneur", "housemaid", "management", "retired",
-        "self-employed", "services", "student", "technician", "unemployed", "unknown",
+        "admin.",
+        "blue-collar",
+        "entrepreneur",
+        "housemaid",
+        "management",
+        "retired",
+        "self-employed",
+        "services",
+        "student",
+        "technician",
+        "unemployed",
+        "unknown",
     ),
     "marital": ("divorced", "married", "single", "unknown"),
     "education": (
-        "basic.4y", "basic.6y", "basic.9y", "high.school", "illiterate", "professional.course",
-        "university.degree", "unknown",
+        "basic.4y",
+        "basic.6y",
+        "basic.9y",
+        "high.school",
+        "illiterate",
+        "professional.course",
+        "university.degree",
+        "unknown",
     ),
     "default": ("no", "yes", "unknown"),
     "housing": ("no", "yes", "unknown"),
@@ -895,14 +911,32 @@ _BANK_LEVELS: dict[str, tuple[str, ...]] = {
     "month": ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
     "day_of_week": ("mon", "tue", "wed", "thu", "fri"),
     "poutcome": ("failure", "nonexistent", "success"),
-}  # fmt: skip
+}
 _BANK_INTEGERS = ("age", "duration", "campaign", "pdays", "previous")
 _BANK_FLOATS = ("emp.var.rate", "cons.price.idx", "cons.conf.idx", "euribor3m", "nr.employed")
 _BANK_COLUMNS = (
-    "age", "job", "marital", "education", "default", "housing", "loan", "contact", "month",
-    "day_of_week", "duration", "campaign", "pdays", "previous", "poutcome", "emp.var.rate",
-    "cons.price.idx", "cons.conf.idx", "euribor3m", "nr.employed", "y",
-)  # fmt: skip
+    "age",
+    "job",
+    "marital",
+    "education",
+    "default",
+    "housing",
+    "loan",
+    "contact",
+    "month",
+    "day_of_week",
+    "duration",
+    "campaign",
+    "pdays",
+    "previous",
+    "poutcome",
+    "emp.var.rate",
+    "cons.price.idx",
+    "cons.conf.idx",
+    "euribor3m",
+    "nr.employed",
+    "y",
+)
 
 
 def load_bank_marketing(

@@ -96,10 +96,18 @@ def cycle_length(
                 low, high = sf.quantile_ci(0.5, alpha=alpha)
         else:
             median = low = high = np.nan
-        summaries.append({"group": group, "n": int(mask.sum()), "events": int(event[mask].sum()),
-                          "censored": int((~event[mask]).sum()),
-                          "dropped": int((dropped_labels == group).sum()), "median_days": median,
-                          "median_low": low, "median_high": high})  # fmt: skip
+        summaries.append(
+            {
+                "group": group,
+                "n": int(mask.sum()),
+                "events": int(event[mask].sum()),
+                "censored": int((~event[mask]).sum()),
+                "dropped": int((dropped_labels == group).sum()),
+                "median_days": median,
+                "median_low": low,
+                "median_high": high,
+            }
+        )
         z = stats.norm.ppf(1 - alpha / 2)
         curves.append(
             pd.DataFrame(

@@ -78,9 +78,18 @@ FUNNEL_COLORS = {
 
 #: Columns of a :func:`research.funnel.funnel` table; any other column is a group column.
 _FUNNEL_COLUMNS = (
-    "stage", "step", "entered", "next_stage", "converted", "conversion", "low", "high",
-    "from_top", "lost", "bottleneck",
-)  # fmt: skip
+    "stage",
+    "step",
+    "entered",
+    "next_stage",
+    "converted",
+    "conversion",
+    "low",
+    "high",
+    "from_top",
+    "lost",
+    "bottleneck",
+)
 
 
 def _rate_ci(rate: float, low: float, high: float) -> str:
@@ -121,6 +130,102 @@ def _side_text_x(ax: Axes, xs_low: np.ndarray, xs_high: np.ndarray, limit: float
         else:
             out.append((lo, "right", -6))
     return out
+
+
+def _select_group(frame: pd.DataFrame, group: object) -> tuple[pd.DataFrame, str]:
+    """The rows of one group of a funnel table, and its description ("" for a single funnel)."""
+    groups = _funnel_groups(frame)
+    group_text = ""
+    if groups:
+        labels = _group_labels(frame, groups)
+        present = list(dict.fromkeys(labels))
+        if group is None:
+            if len(present) > 1:
+                raise ValueError(
+                    f"table ({len(frame):,} rows) holds {len(present):,} groups of "
+                    f"{', '.join(map(repr, groups))} ({rows_repr(pd.Index(present))}): pass "
+                    "group= to choose one"
+                )
+            wanted = present[0]
+        else:
+            values = group if isinstance(group, tuple) else (group,)
+            if len(values) != len(groups):
+                raise ValueError(
+                    f"group={group!r} has {len(values)} values for {len(groups)} group columns "
+                    f"{groups}"
+                )
+            wanted = " · ".join(map(str, values))
+            if wanted not in present:
+                raise ValueError(
+                    f"group {group!r} is not in table column(s) {', '.join(map(repr, groups))}; "
+                    f"its groups are {rows_repr(pd.Index(present))}"
+                )
+        frame = frame[(labels == wanted).to_numpy()]
+        group_text = f"{' · '.join(groups)} = {wanted}"
+    elif group is not None:
+        raise ValueError(
+            f"group={group!r} was given but table has no group column: it is one funnel"
+        )
+    return frame, group_text
+
+
+def _annotate_counts(
+    ax: Axes, stages: list[str], entered: np.ndarray, colors: list[str], widest: float
+) -> None:
+    """Each bar's count (and share of the first stage) at its end, inside if the bar is long."""
+    y = np.arange(len(stages), dtype=np.float64)
+    top = float(entered[0])
+    for i, (stage, count) in enumerate(zip(stages, entered, strict=True)):
+        text = f"{count:,.0f}"
+        if i > 0 and top > 0:
+            text += f" ({_pct1(count / top)} of the first stage)"
+        inside = count >= 0.45 * widest
+        ax.annotate(
+            text,
+            (count, y[i]),
+            xytext=(-6 if inside else 5, 0),
+            textcoords="offset points",
+            ha="right" if inside else "left",
+            va="center",
+            fontsize=ANNOT_SIZE + 1,
+            fontweight="bold",
+            color=_text_color(colors[i]) if inside else "#222222",
+            gid=f"count-{stage}",
+        )
+
+
+def _annotate_conversions(
+    ax: Axes,
+    stages: list[str],
+    entered: np.ndarray,
+    converted: np.ndarray,
+    conversion: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    bottleneck: np.ndarray,
+) -> None:
+    """Between two bars, the conversion from one stage to the next; the bottleneck named."""
+    y = np.arange(len(stages), dtype=np.float64)
+    n = len(stages)
+    for i in range(n - 1):
+        text = f"→ {_rate_ci(conversion[i], low[i], high[i])} convert to {stages[i + 1]}"
+        style = {"color": "#333333"}
+        if bottleneck[i]:
+            lost = entered[i] - converted[i]
+            text += f"  ·  bottleneck: the lowest conversion, {lost:,.0f} lost here"
+            style = {"color": FUNNEL_COLORS["bottleneck"], "fontweight": "bold"}
+        ax.annotate(
+            text,
+            (0, y[i] + 0.5),
+            xytext=(4, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=ANNOT_SIZE + 0.5,
+            gid=f"conversion-{stages[i]}",
+            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 0.5},
+            **style,
+        )
 
 
 def plot_funnel(
@@ -178,38 +283,7 @@ def plot_funnel(
     needed = ["stage", "step", "entered", "converted", "conversion", "low", "high", "bottleneck"]
     require_columns(frame, needed, "table")
     require_rows(frame, "table")
-    groups = _funnel_groups(frame)
-    group_text = ""
-    if groups:
-        labels = _group_labels(frame, groups)
-        present = list(dict.fromkeys(labels))
-        if group is None:
-            if len(present) > 1:
-                raise ValueError(
-                    f"table ({len(frame):,} rows) holds {len(present):,} groups of "
-                    f"{', '.join(map(repr, groups))} ({rows_repr(pd.Index(present))}): pass "
-                    "group= to choose one"
-                )
-            wanted = present[0]
-        else:
-            values = group if isinstance(group, tuple) else (group,)
-            if len(values) != len(groups):
-                raise ValueError(
-                    f"group={group!r} has {len(values)} values for {len(groups)} group columns "
-                    f"{groups}"
-                )
-            wanted = " · ".join(map(str, values))
-            if wanted not in present:
-                raise ValueError(
-                    f"group {group!r} is not in table column(s) {', '.join(map(repr, groups))}; "
-                    f"its groups are {rows_repr(pd.Index(present))}"
-                )
-        frame = frame[(labels == wanted).to_numpy()]
-        group_text = f"{' · '.join(groups)} = {wanted}"
-    elif group is not None:
-        raise ValueError(
-            f"group={group!r} was given but table has no group column: it is one funnel"
-        )
+    frame, group_text = _select_group(frame, group)
     frame = frame.sort_values("step", kind="stable")
     stages = frame["stage"].astype(str).tolist()
     entered = numeric_values(frame, "entered", "table")
@@ -232,42 +306,8 @@ def plot_funnel(
     widest = max(float(entered.max()), 1.0)
     ax.set_xlim(0, widest * 1.04)
     ax.set_ylim(n - 0.5, -0.55)
-    for i, (stage, count) in enumerate(zip(stages, entered, strict=True)):
-        text = f"{count:,.0f}"
-        if i > 0 and top > 0:
-            text += f" ({_pct1(count / top)} of the first stage)"
-        inside = count >= 0.45 * widest
-        ax.annotate(
-            text,
-            (count, y[i]),
-            xytext=(-6 if inside else 5, 0),
-            textcoords="offset points",
-            ha="right" if inside else "left",
-            va="center",
-            fontsize=ANNOT_SIZE + 1,
-            fontweight="bold",
-            color=_text_color(colors[i]) if inside else "#222222",
-            gid=f"count-{stage}",
-        )
-    for i in range(n - 1):
-        text = f"→ {_rate_ci(conversion[i], low[i], high[i])} convert to {stages[i + 1]}"
-        style = {"color": "#333333"}
-        if bottleneck[i]:
-            lost = entered[i] - converted[i]
-            text += f"  ·  bottleneck: the lowest conversion, {lost:,.0f} lost here"
-            style = {"color": FUNNEL_COLORS["bottleneck"], "fontweight": "bold"}
-        ax.annotate(
-            text,
-            (0, y[i] + 0.5),
-            xytext=(4, 0),
-            textcoords="offset points",
-            ha="left",
-            va="center",
-            fontsize=ANNOT_SIZE + 0.5,
-            gid=f"conversion-{stages[i]}",
-            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 0.5},
-            **style,
-        )
+    _annotate_counts(ax, stages, entered, colors, widest)
+    _annotate_conversions(ax, stages, entered, converted, conversion, low, high, bottleneck)
     ax.set_yticks(y, [textwrap.fill(s, 16) for s in stages])
     ax.tick_params(axis="y", length=0)
     ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
@@ -286,6 +326,139 @@ def plot_funnel(
             )
     _label_axes(fig, ax, own, title, "leads that reached the stage (count)", "funnel stage")
     return _finish(fig)
+
+
+def _draw_cohort_conversion(
+    ax: Axes | None,
+    rows: pd.DataFrame,
+    labels: np.ndarray,
+    entered: np.ndarray,
+    rates: tuple[np.ndarray, np.ndarray, np.ndarray],
+    overall: float,
+    stage: str,
+    next_stage: str,
+    group_name: str,
+) -> tuple[Figure, Axes, str, str, str]:
+    """Cohorts: the rate in time order as a line, its interval as a band; labels and title."""
+    rate, low, high = rates
+    keys = rows["cohort"]
+    order = np.argsort(
+        keys.to_numpy() if isinstance(keys.dtype, pd.PeriodDtype) else keys.astype(str).to_numpy(),
+        kind="stable",
+    )
+    k = len(order)
+    fig, ax = _axes_or_new(ax, 4.8)
+    x = np.arange(k, dtype=np.float64)
+    r, lo, hi = rate[order], low[order], high[order]
+    band = ax.fill_between(
+        x, lo, hi, color=COLORS["main"], alpha=0.2, linewidth=0, label="interval (Wilson)"
+    )
+    band.set_gid("interval")
+    ax.plot(
+        x,
+        r,
+        color=COLORS["main"],
+        marker="o",
+        markersize=5,
+        linewidth=2,
+        label=f"conversion to {next_stage}",
+        gid="conversion",
+        zorder=3,
+    )
+    ref = ax.axhline(
+        overall,
+        color=COLORS["reference"],
+        linestyle="--",
+        linewidth=1.2,
+        label=f"overall: {_pct1(overall)}",
+        gid="overall",
+    )
+    ref.set_zorder(2)
+    step = max(1, math.ceil(k / 12))  # at most about 12 tick labels
+    shown = np.arange(0, k, step)
+    ax.set_xticks(
+        x[shown],
+        [f"{labels[order][i]}\n({entered[order][i]:,.0f})" for i in shown],
+    )
+    ax.set_xlim(-0.5, k - 0.5)
+    finite = np.concatenate([lo[np.isfinite(lo)], hi[np.isfinite(hi)], [overall]])
+    span = max(finite.max() - finite.min(), 0.02)
+    ax.set_ylim(max(0.0, finite.min() - 0.15 * span), min(1.0, finite.max() + 0.35 * span))
+    _percent_axis(ax.yaxis)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(loc="upper left", ncols=3, fontsize=ANNOT_SIZE + 1, frameon=False)
+    _footnote(ax, "The latest cohorts may still convert: their rates are not final.")
+    xlabel = f"cohort (leads at the {stage} stage)"
+    ylabel = f"conversion from {stage} to {next_stage} (%)"
+    title = (
+        f"Conversion from {stage} to {next_stage} by cohort: {_pct1(overall)} overall\n"
+        f"from {_pct1(np.nanmin(r))} to {_pct1(np.nanmax(r))} per cohort"
+    )
+    return fig, ax, xlabel, ylabel, title
+
+
+def _draw_group_conversion(
+    ax: Axes | None,
+    rows: pd.DataFrame,
+    labels: np.ndarray,
+    entered: np.ndarray,
+    rates: tuple[np.ndarray, np.ndarray, np.ndarray],
+    overall: float,
+    stage: str,
+    next_stage: str,
+    group_name: str,
+) -> tuple[Figure, Axes, str, str, str]:
+    """Groups: one point per group with its interval, highest on top; labels and title."""
+    rate, low, high = rates
+    order = np.argsort(-np.nan_to_num(rate, nan=-1.0), kind="stable")  # highest on top
+    k = len(order)
+    fig, ax = _axes_or_new(ax, max(3.4, 1.7 + 0.45 * k))
+    y = np.arange(k, dtype=np.float64)
+    r, lo, hi = rate[order], low[order], high[order]
+    ref = ax.axvline(
+        overall,
+        color=COLORS["reference"],
+        linestyle="--",
+        linewidth=1.2,
+        label=f"overall: {_pct1(overall)}",
+        gid="overall",
+    )
+    ref.set_zorder(2)
+    _estimates_with_intervals(
+        ax,
+        r,
+        y,
+        xerr=_interval_errors(r, lo, hi),
+        label=f"conversion to {next_stage} (Wilson interval)",
+        gid="conversion",
+    )
+    ax.set_yticks(
+        y,
+        [f"{textwrap.shorten(str(labels[i]), 30)} ({entered[i]:,.0f})" for i in order],
+    )
+    finite = np.concatenate([lo[np.isfinite(lo)], hi[np.isfinite(hi)], [overall]])
+    span = max(finite.max() - finite.min(), 0.02)
+    ax.set_xlim(max(0.0, finite.min() - 0.1 * span), min(1.0, finite.max() + 0.1 * span))
+    ax.set_ylim(k - 0.5, -1.3)  # first group on top, room above it for the legend
+    _percent_axis(ax.xaxis)
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(
+        loc="upper left",
+        ncols=2,
+        fontsize=ANNOT_SIZE + 1,
+        frameon=True,
+        edgecolor="none",
+        framealpha=0.9,
+    )
+    xlabel = f"conversion from {stage} to {next_stage} (%)"
+    ylabel = f"{group_name} (leads at the {stage} stage)"
+    best, worst = order[0], order[-1]
+    title = (
+        f"Conversion from {stage} to {next_stage} by {group_name}: {_pct1(overall)} "
+        f"overall\nhighest {labels[best]} ({_pct1(rate[best])}), lowest "
+        f"{labels[worst]} ({_pct1(rate[worst])})"
+    )
+    return fig, ax, xlabel, ylabel, title
 
 
 def plot_conversion_by_group(
@@ -369,77 +542,11 @@ def plot_conversion_by_group(
     group_name = " · ".join(groups)
 
     own = ax is None
-    if cohort:
-        keys = rows["cohort"]
-        order = np.argsort(keys.to_numpy() if isinstance(keys.dtype, pd.PeriodDtype)
-                           else keys.astype(str).to_numpy(), kind="stable")  # fmt: skip
-        k = len(order)
-        fig, ax = _axes_or_new(ax, 4.8)
-        x = np.arange(k, dtype=np.float64)
-        r, lo, hi = rate[order], low[order], high[order]
-        band = ax.fill_between(x, lo, hi, color=COLORS["main"], alpha=0.2, linewidth=0,
-                               label="interval (Wilson)")  # fmt: skip
-        band.set_gid("interval")
-        ax.plot(x, r, color=COLORS["main"], marker="o", markersize=5, linewidth=2,
-                label=f"conversion to {next_stage}", gid="conversion", zorder=3)  # fmt: skip
-        ref = ax.axhline(overall, color=COLORS["reference"], linestyle="--", linewidth=1.2,
-                         label=f"overall: {_pct1(overall)}", gid="overall")  # fmt: skip
-        ref.set_zorder(2)
-        step = max(1, math.ceil(k / 12))  # at most about 12 tick labels
-        shown = np.arange(0, k, step)
-        ax.set_xticks(
-            x[shown],
-            [f"{labels[order][i]}\n({entered[order][i]:,.0f})" for i in shown],
-        )
-        ax.set_xlim(-0.5, k - 0.5)
-        finite = np.concatenate([lo[np.isfinite(lo)], hi[np.isfinite(hi)], [overall]])
-        span = max(finite.max() - finite.min(), 0.02)
-        ax.set_ylim(max(0.0, finite.min() - 0.15 * span), min(1.0, finite.max() + 0.35 * span))
-        _percent_axis(ax.yaxis)
-        ax.grid(axis="y", alpha=0.3)
-        ax.legend(loc="upper left", ncols=3, fontsize=ANNOT_SIZE + 1, frameon=False)
-        _footnote(ax, "The latest cohorts may still convert: their rates are not final.")
-        xlabel = f"cohort (leads at the {stage} stage)"
-        ylabel = f"conversion from {stage} to {next_stage} (%)"
-        if title is None:
-            title = (
-                f"Conversion from {stage} to {next_stage} by cohort: {_pct1(overall)} overall\n"
-                f"from {_pct1(np.nanmin(r))} to {_pct1(np.nanmax(r))} per cohort"
-            )
-    else:
-        order = np.argsort(-np.nan_to_num(rate, nan=-1.0), kind="stable")  # highest on top
-        k = len(order)
-        fig, ax = _axes_or_new(ax, max(3.4, 1.7 + 0.45 * k))
-        y = np.arange(k, dtype=np.float64)
-        r, lo, hi = rate[order], low[order], high[order]
-        ref = ax.axvline(overall, color=COLORS["reference"], linestyle="--", linewidth=1.2,
-                         label=f"overall: {_pct1(overall)}", gid="overall")  # fmt: skip
-        ref.set_zorder(2)
-        _estimates_with_intervals(
-            ax, r, y, xerr=_interval_errors(r, lo, hi),
-            label=f"conversion to {next_stage} (Wilson interval)", gid="conversion",
-        )  # fmt: skip
-        ax.set_yticks(
-            y,
-            [f"{textwrap.shorten(str(labels[i]), 30)} ({entered[i]:,.0f})" for i in order],
-        )
-        finite = np.concatenate([lo[np.isfinite(lo)], hi[np.isfinite(hi)], [overall]])
-        span = max(finite.max() - finite.min(), 0.02)
-        ax.set_xlim(max(0.0, finite.min() - 0.1 * span), min(1.0, finite.max() + 0.1 * span))
-        ax.set_ylim(k - 0.5, -1.3)  # first group on top, room above it for the legend
-        _percent_axis(ax.xaxis)
-        ax.grid(axis="x", alpha=0.3)
-        ax.legend(loc="upper left", ncols=2, fontsize=ANNOT_SIZE + 1, frameon=True,
-                  edgecolor="none", framealpha=0.9)  # fmt: skip
-        xlabel = f"conversion from {stage} to {next_stage} (%)"
-        ylabel = f"{group_name} (leads at the {stage} stage)"
-        if title is None:
-            best, worst = order[0], order[-1]
-            title = (
-                f"Conversion from {stage} to {next_stage} by {group_name}: {_pct1(overall)} "
-                f"overall\nhighest {labels[best]} ({_pct1(rate[best])}), lowest "
-                f"{labels[worst]} ({_pct1(rate[worst])})"
-            )
+    draw = _draw_cohort_conversion if cohort else _draw_group_conversion
+    fig, ax, xlabel, ylabel, default = draw(
+        ax, rows, labels, entered, (rate, low, high), overall, stage, next_stage, group_name
+    )
+    title = default if title is None else title
     ax.set_axisbelow(True)
     _clean_spines(ax)
     _label_axes(fig, ax, own, title, xlabel, ylabel)
@@ -450,6 +557,27 @@ def _days(value: float) -> str:
     if not np.isfinite(value):
         return "n/a"
     return f"{value:.1f}" if value < 99.5 else f"{value:,.0f}"
+
+
+def _cycle_title(groups: list[str], medians: dict[str, float]) -> str:
+    """The default title of the cycle chart: the median, or the range of the medians."""
+    reached = [m for m in medians.values() if np.isfinite(m)]
+    if len(groups) == 1:
+        m = medians.get(groups[0], np.nan)
+        title = (
+            f"Cycle length: half are closed after {_days(m)} days"
+            if np.isfinite(m)
+            else "Cycle length: fewer than half have closed (median not reached)"
+        )
+    elif reached:
+        title = (
+            f"Cycle length by group: medians from {_days(min(reached))} to "
+            f"{_days(max(reached))} days"
+        )
+    else:
+        title = "Cycle length by group: fewer than half have closed in every group"
+    title += "\nKaplan-Meier estimate: those still open are followed to the end of the data"
+    return title
 
 
 def plot_cycle_curves(
@@ -530,14 +658,30 @@ def plot_cycle_curves(
         count = f"n = {n:,}, " if n is not None and pd.notna(n) else ""
         where = f"median {_days(median)} days" if np.isfinite(median) else "median not reached"
         name = f"{group}: " if len(groups) > 1 or group != "all" else ""
-        ax.step(days, share, where="post", color=color, linewidth=2, gid=f"curve-{group}",
-                label=f"{name}{count}{where}", zorder=3)  # fmt: skip
+        ax.step(
+            days,
+            share,
+            where="post",
+            color=color,
+            linewidth=2,
+            gid=f"curve-{group}",
+            label=f"{name}{count}{where}",
+            zorder=3,
+        )
         band = ax.fill_between(days, lo, hi, step="post", color=color, alpha=0.15, linewidth=0)
         band.set_gid(f"band-{group}")
         if np.isfinite(median):
             ax.plot([median, median], [0, 0.5], color=color, linestyle=":", linewidth=1.2)
-            ax.plot([median], [0.5], marker="o", markersize=7, color=color,
-                    markeredgecolor="white", gid=f"median-{group}", zorder=4)  # fmt: skip
+            ax.plot(
+                [median],
+                [0.5],
+                marker="o",
+                markersize=7,
+                color=color,
+                markeredgecolor="white",
+                gid=f"median-{group}",
+                zorder=4,
+            )
         lowest = min(lowest, float(np.nanmin(np.concatenate([share, lo]))))
         ending = max(ending, float(share[-1]))
     # the whole 0-100% range, unless every curve stays high: then zoom in on the top, with
@@ -549,9 +693,17 @@ def plot_cycle_curves(
     ax.set_ylim(bottom, 1.02)
     if bottom < 0.5:
         ax.axhline(0.5, color=COLORS["reference"], linestyle="--", linewidth=1, zorder=1)
-        ax.annotate("half closed (median)", xy=(1, 0.5), xycoords=("axes fraction", "data"),
-                    xytext=(-4, 3), textcoords="offset points", ha="right", va="bottom",
-                    fontsize=ANNOT_SIZE, color=COLORS["reference"])  # fmt: skip
+        ax.annotate(
+            "half closed (median)",
+            xy=(1, 0.5),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, 3),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=ANNOT_SIZE,
+            color=COLORS["reference"],
+        )
     ax.set_xlim(0, None)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.grid(alpha=0.3)
@@ -562,28 +714,18 @@ def plot_cycle_curves(
         legend_title = f"log-rank test across groups: {_p_value(test['p_value'])}"
     # curves that fall low leave the upper right free; else the lower left is (every curve
     # starts at 100%)
-    ax.legend(loc="upper right" if ending < 0.3 else "lower left", title=legend_title,
-              fontsize=ANNOT_SIZE + 1,
-              title_fontsize=ANNOT_SIZE + 1, frameon=True, framealpha=0.9,
-              edgecolor="#cccccc")  # fmt: skip
+    ax.legend(
+        loc="upper right" if ending < 0.3 else "lower left",
+        title=legend_title,
+        fontsize=ANNOT_SIZE + 1,
+        title_fontsize=ANNOT_SIZE + 1,
+        frameon=True,
+        framealpha=0.9,
+        edgecolor="#cccccc",
+    )
 
     if title is None:
-        reached = [m for m in medians.values() if np.isfinite(m)]
-        if len(groups) == 1:
-            m = medians.get(groups[0], np.nan)
-            title = (
-                f"Cycle length: half are closed after {_days(m)} days"
-                if np.isfinite(m)
-                else "Cycle length: fewer than half have closed (median not reached)"
-            )
-        elif reached:
-            title = (
-                f"Cycle length by group: medians from {_days(min(reached))} to "
-                f"{_days(max(reached))} days"
-            )
-        else:
-            title = "Cycle length by group: fewer than half have closed in every group"
-        title += "\nKaplan-Meier estimate: those still open are followed to the end of the data"
+        title = _cycle_title(groups, medians)
     _label_axes(fig, ax, own, title, "days since start", "share still open (%)")
     return _finish(fig)
 
@@ -655,12 +797,23 @@ def plot_sla(
     fig, ax = _axes_or_new(ax, max(3.4, 1.7 + 0.45 * k))
     y = np.arange(k, dtype=np.float64)
     sh, lo, hi = share[order], low[order], high[order]
-    ax.axvline(overall, color=COLORS["reference"], linestyle="--", linewidth=1.2, zorder=2,
-               label=f"overall: {_pct1(overall)}", gid="overall")  # fmt: skip
+    ax.axvline(
+        overall,
+        color=COLORS["reference"],
+        linestyle="--",
+        linewidth=1.2,
+        zorder=2,
+        label=f"overall: {_pct1(overall)}",
+        gid="overall",
+    )
     _estimates_with_intervals(
-        ax, sh, y, xerr=_interval_errors(sh, lo, hi),
-        label=f"answered within {sla} (Wilson interval)", gid="share-within",
-    )  # fmt: skip
+        ax,
+        sh,
+        y,
+        xerr=_interval_errors(sh, lo, hi),
+        label=f"answered within {sla} (Wilson interval)",
+        gid="share-within",
+    )
     finite = np.concatenate([lo[np.isfinite(lo)], hi[np.isfinite(hi)], [overall]])
     span = max(finite.max() - finite.min(), 0.02)
     ax.set_xlim(max(0.0, finite.min() - 0.25 * span), min(1.0, finite.max() + 0.25 * span))
@@ -687,8 +840,14 @@ def plot_sla(
     ax.grid(axis="x", alpha=0.3)
     ax.set_axisbelow(True)
     _clean_spines(ax)
-    ax.legend(loc="upper left", ncols=2, fontsize=ANNOT_SIZE + 1, frameon=True,
-              edgecolor="none", framealpha=0.9)  # fmt: skip
+    ax.legend(
+        loc="upper left",
+        ncols=2,
+        fontsize=ANNOT_SIZE + 1,
+        frameon=True,
+        edgecolor="none",
+        framealpha=0.9,
+    )
     group_name = frame.index.name or "group"
     if title is None:
         best, worst = order[0], order[-1]
@@ -698,8 +857,9 @@ def plot_sla(
                 f"\nfrom {_pct1(share[best])} ({labels[best]}) down to {_pct1(share[worst])} "
                 f"({labels[worst]})"
             )
-    _label_axes(fig, ax, own, title, f"answered within {sla} (% of leads due)",
-                f"{group_name} (leads due)")  # fmt: skip
+    _label_axes(
+        fig, ax, own, title, f"answered within {sla} (% of leads due)", f"{group_name} (leads due)"
+    )
     return _finish(fig)
 
 
@@ -768,8 +928,9 @@ def plot_speed_to_lead(
             "result must be the output of research.funnel.speed_to_lead_effect (with "
             f"by_response_time and odds_ratios DataFrames), got {type(result).__name__}"
         )
-    require_columns(by_time, ["leads", "conversions", "rate", "low", "high"],
-                    "result.by_response_time")  # fmt: skip
+    require_columns(
+        by_time, ["leads", "conversions", "rate", "low", "high"], "result.by_response_time"
+    )
     require_columns(odds, ["odds_ratio", "low", "high"], "result.odds_ratios")
     require_rows(by_time, "result.by_response_time")
     if "within_sla" not in odds.index:
@@ -796,12 +957,23 @@ def plot_speed_to_lead(
     fig, ax = _axes_or_new(ax, 5.2)
     x = np.arange(len(labels), dtype=np.float64)
     shown = np.isfinite(rate)
-    ax.axhline(overall, color=COLORS["reference"], linestyle="--", linewidth=1.2, zorder=2,
-               label=f"all answered leads: {_pct1(overall)}", gid="overall")  # fmt: skip
+    ax.axhline(
+        overall,
+        color=COLORS["reference"],
+        linestyle="--",
+        linewidth=1.2,
+        zorder=2,
+        label=f"all answered leads: {_pct1(overall)}",
+        gid="overall",
+    )
     _estimates_with_intervals(
-        ax, x[shown], rate[shown], yerr=_interval_errors(rate, low, high)[:, shown],
-        label="conversion rate (Wilson interval)", gid="conversion",
-    )  # fmt: skip
+        ax,
+        x[shown],
+        rate[shown],
+        yerr=_interval_errors(rate, low, high)[:, shown],
+        label="conversion rate (Wilson interval)",
+        gid="conversion",
+    )
     ax.set_xticks(x, [f"{b}\n({n:,.0f})" for b, n in zip(labels, leads, strict=True)])
     ax.set_xlim(-0.5, len(labels) - 0.5)
     top = np.nanmax(np.concatenate([high[np.isfinite(high)], rate[shown], [overall]]))
@@ -821,10 +993,19 @@ def plot_speed_to_lead(
         + (f"; {_p_value(p)}" if np.isfinite(p) else ""),
     ]
     _plain(
-        ax.text(0.98, 0.97, "\n".join(lines), transform=ax.transAxes, ha="right", va="top",
-                fontsize=ANNOT_SIZE + 0.5, gid="odds-ratio", multialignment="left",
-                bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#cccccc", "pad": 5})
-    )  # fmt: skip
+        ax.text(
+            0.98,
+            0.97,
+            "\n".join(lines),
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=ANNOT_SIZE + 0.5,
+            gid="odds-ratio",
+            multialignment="left",
+            bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#cccccc", "pad": 5},
+        )
+    )
     _footnote(ax, "Observational: an association, not a proven effect; see the result's caveat.")
 
     if title is None:
@@ -838,8 +1019,14 @@ def plot_speed_to_lead(
             f"Speed to lead: {verdict}\nodds ratio {ratio:.2f}{interval}, {adjusted} "
             "(observational)"
         )
-    _label_axes(fig, ax, own, title, "time to first response (leads in the bucket)",
-                "conversion rate (% of answered leads)")  # fmt: skip
+    _label_axes(
+        fig,
+        ax,
+        own,
+        title,
+        "time to first response (leads in the bucket)",
+        "conversion rate (% of answered leads)",
+    )
     return _finish(fig)
 
 
@@ -917,32 +1104,65 @@ def plot_league_table(
     own = ax is None
     fig, ax = _axes_or_new(ax, max(3.4, 1.7 + 0.45 * k))
     y = np.arange(k, dtype=np.float64)
-    ax.axvline(team, color=COLORS["reference"], linestyle="--", linewidth=1.2, zorder=2,
-               label=f"team: {_pct1(team)}", gid="team-rate")  # fmt: skip
-    names = {"above": "above the team", "not distinguishable": "not distinguishable",
-             "below": "below the team"}  # fmt: skip
+    ax.axvline(
+        team,
+        color=COLORS["reference"],
+        linestyle="--",
+        linewidth=1.2,
+        zorder=2,
+        label=f"team: {_pct1(team)}",
+        gid="team-rate",
+    )
+    names = {
+        "above": "above the team",
+        "not distinguishable": "not distinguishable",
+        "below": "below the team",
+    }
     err = _interval_errors(rate, low, high)
     for v in ("above", "not distinguishable", "below"):
         mask = verdict == v
         if not mask.any():
             continue
         color = FUNNEL_COLORS[v]
-        bars = ax.errorbar(rate[mask], y[mask], xerr=err[:, mask], fmt="o", color=color,
-                           ecolor=color, elinewidth=1.5, capsize=4, markersize=7, zorder=3,
-                           label=names[v])  # fmt: skip
+        bars = ax.errorbar(
+            rate[mask],
+            y[mask],
+            xerr=err[:, mask],
+            fmt="o",
+            color=color,
+            ecolor=color,
+            elinewidth=1.5,
+            capsize=4,
+            markersize=7,
+            zorder=3,
+            label=names[v],
+        )
         bars.lines[0].set_gid(f"rate-{v}")
     other = ~np.isin(verdict, list(names))
     if other.any():  # a verdict league_table does not give: drawn in the house colour
-        _estimates_with_intervals(ax, rate[other], y[other], xerr=err[:, other],
-                                  label=rate_label, gid="rate-other")  # fmt: skip
-    ax.plot(shrunk, y, linestyle="none", marker="D", markersize=7, markerfacecolor="none",
-            markeredgecolor=FUNNEL_COLORS["shrunk"], markeredgewidth=1.5, zorder=4,
-            label="shrunk towards the team", gid="shrunk")  # fmt: skip
+        _estimates_with_intervals(
+            ax, rate[other], y[other], xerr=err[:, other], label=rate_label, gid="rate-other"
+        )
+    ax.plot(
+        shrunk,
+        y,
+        linestyle="none",
+        marker="D",
+        markersize=7,
+        markerfacecolor="none",
+        markeredgecolor=FUNNEL_COLORS["shrunk"],
+        markeredgewidth=1.5,
+        zorder=4,
+        label="shrunk towards the team",
+        gid="shrunk",
+    )
     ax.set_yticks(
         y,
-        [f"{int(r)} · {textwrap.shorten(rep, 24)} (n = {m:,.0f})"
-         for r, rep, m in zip(ranks[order], reps, n[order], strict=True)],
-    )  # fmt: skip
+        [
+            f"{int(r)} · {textwrap.shorten(rep, 24)} (n = {m:,.0f})"
+            for r, rep, m in zip(ranks[order], reps, n[order], strict=True)
+        ],
+    )
     finite = np.concatenate([low[np.isfinite(low)], high[np.isfinite(high)], [team]])
     span = max(finite.max() - finite.min(), 0.02)
     ax.set_xlim(max(0.0, finite.min() - 0.1 * span), min(1.0, finite.max() + 0.1 * span))
@@ -959,9 +1179,16 @@ def plot_league_table(
         verdicts.append(rate_label)
     markers = [lab for lab in labels if lab not in verdicts]
     ordered = [lab for pair in itertools.zip_longest(verdicts, markers) for lab in pair if lab]
-    ax.legend([by_label[lab] for lab in ordered], ordered, loc="upper left",
-              ncols=max(len(verdicts), len(markers)), fontsize=ANNOT_SIZE, frameon=True,
-              edgecolor="none", framealpha=0.9)  # fmt: skip
+    ax.legend(
+        [by_label[lab] for lab in ordered],
+        ordered,
+        loc="upper left",
+        ncols=max(len(verdicts), len(markers)),
+        fontsize=ANNOT_SIZE,
+        frameon=True,
+        edgecolor="none",
+        framealpha=0.9,
+    )
 
     if title is None:
         above, below = int((verdict == "above").sum()), int((verdict == "below").sum())
@@ -970,8 +1197,14 @@ def plot_league_table(
             f"below the team's {_pct1(team)}\nthe others cannot be told apart from the team at "
             "their sample sizes"
         )
-    _label_axes(fig, ax, own, title, f"{rate_label} (%; raw rate with Wilson interval)",
-                "rep, ranked by the shrunk rate (n = cases)")  # fmt: skip
+    _label_axes(
+        fig,
+        ax,
+        own,
+        title,
+        f"{rate_label} (%; raw rate with Wilson interval)",
+        "rep, ranked by the shrunk rate (n = cases)",
+    )
     return _finish(fig)
 
 
@@ -1030,21 +1263,28 @@ def plot_roi_by_channel(
     own = ax is None
     fig, ax = _axes_or_new(ax, max(3.4, 1.7 + 0.5 * k))
     y = np.arange(k, dtype=np.float64)
-    ax.axvline(0, color="#222222", linewidth=1.2, zorder=2, label="break-even (ROI 0%)",
-               gid="break-even")  # fmt: skip
+    ax.axvline(
+        0, color="#222222", linewidth=1.2, zorder=2, label="break-even (ROI 0%)", gid="break-even"
+    )
     _estimates_with_intervals(
-        ax, roi[shown], y[shown], xerr=_interval_errors(roi, low, high)[:, shown],
-        label="ROI (bootstrap interval)", gid="roi",
-    )  # fmt: skip
+        ax,
+        roi[shown],
+        y[shown],
+        xerr=_interval_errors(roi, low, high)[:, shown],
+        label="ROI (bootstrap interval)",
+        gid="roi",
+    )
     finite = np.concatenate([low[np.isfinite(low)], high[np.isfinite(high)], roi[shown], [0.0]])
     span = max(finite.max() - finite.min(), 1.0)
     ax.set_xlim(finite.min() - 0.06 * span, finite.max() + 0.06 * span)
     ax.set_ylim(k - 0.5, -1.3)  # best channel on top, room above for the legend
     ax.set_yticks(
         y,
-        [f"{textwrap.shorten(c, 24)} (spend {_short_amount(s)})"
-         for c, s in zip(channels, spend, strict=True)],
-    )  # fmt: skip
+        [
+            f"{textwrap.shorten(c, 24)} (spend {_short_amount(s)})"
+            for c, s in zip(channels, spend, strict=True)
+        ],
+    )
     ax.get_xlim()
     to_axes = ax.transScale + ax.transLimits
     for i in np.flatnonzero(shown):
@@ -1084,7 +1324,12 @@ def plot_roi_by_channel(
             title += f"\nnot clearly above break-even: {', '.join(unclear)}"
         else:
             title += "\nevery channel's interval excludes break-even"
-    _label_axes(fig, ax, own, title,
-                "ROI (% of spend: gross profit of won deals minus spend, over spend)",
-                "channel (campaign spend)")  # fmt: skip
+    _label_axes(
+        fig,
+        ax,
+        own,
+        title,
+        "ROI (% of spend: gross profit of won deals minus spend, over spend)",
+        "channel (campaign spend)",
+    )
     return _finish(fig)

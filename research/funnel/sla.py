@@ -77,15 +77,29 @@ def sla_compliance(
         }
     )[handed]  # only handed-over leads belong to the SLA
     out = table.groupby("group", dropna=False).agg(
-        due=("due", "sum"), within_sla=("within_sla", "sum"), late=("late", "sum"),
-        unanswered=("unanswered", "sum"), not_yet_due=("not_yet_due", "sum"),
+        due=("due", "sum"),
+        within_sla=("within_sla", "sum"),
+        late=("late", "sum"),
+        unanswered=("unanswered", "sum"),
+        not_yet_due=("not_yet_due", "sum"),
         median_response_hours=("hours", "median"),
-    )  # fmt: skip
+    )
     out["share_within"] = out["within_sla"] / out["due"].where(out["due"] > 0)
     out["low"], out["high"] = wilson(out["within_sla"], out["due"], ci)
     out.index.name = by or "group"
-    return out[["due", "within_sla", "late", "unanswered", "share_within", "low", "high",
-                "median_response_hours", "not_yet_due"]]  # fmt: skip
+    return out[
+        [
+            "due",
+            "within_sla",
+            "late",
+            "unanswered",
+            "share_within",
+            "low",
+            "high",
+            "median_response_hours",
+            "not_yet_due",
+        ]
+    ]
 
 
 @dataclass
@@ -154,17 +168,22 @@ def speed_to_lead_effect(
     if y.nunique() < 2:
         raise ValueError(f"column {outcome_col!r} has one value only: nothing to explain")
     hours = numeric_values(data, response_col, "leads")
-    model_data = pd.DataFrame({"y": y.astype(int).to_numpy(),
-                               "within_sla": (hours <= sla_hours).astype(int)})  # fmt: skip
+    model_data = pd.DataFrame(
+        {"y": y.astype(int).to_numpy(), "within_sla": (hours <= sla_hours).astype(int)}
+    )
     for col in controls:
         model_data[col] = data[col].astype(str).to_numpy()
     formula = "y ~ within_sla" + "".join(f" + C({_q(c)})" for c in controls)
     fit = smf.logit(formula, model_data).fit(disp=False)
     conf = fit.conf_int(1 - ci)
     odds = pd.DataFrame(
-        {"odds_ratio": np.exp(fit.params), "low": np.exp(conf[0]), "high": np.exp(conf[1]),
-         "p_value": fit.pvalues}
-    ).drop(index="Intercept")  # fmt: skip
+        {
+            "odds_ratio": np.exp(fit.params),
+            "low": np.exp(conf[0]),
+            "high": np.exp(conf[1]),
+            "p_value": fit.pvalues,
+        }
+    ).drop(index="Intercept")
     odds.index.name = "term"
     edges = [0.0, *buckets, np.inf]
     labels = [f"{a:g}-{b:g} h" for a, b in itertools.pairwise(edges[:-1])] + [f">{edges[-2]:g} h"]

@@ -238,16 +238,26 @@ def compare_conversion(
             z, pv = 0.0, 1.0
         else:
             z, pv = proportions_ztest([ka, kb], [na, nb])
-        pairs.append({"group_a": a, "group_b": b, "rate_a": ka / na, "rate_b": kb / nb,
-                      "difference": ka / na - kb / nb, "z": z, "p_value": pv})  # fmt: skip
+        pairs.append(
+            {
+                "group_a": a,
+                "group_b": b,
+                "rate_a": ka / na,
+                "rate_b": kb / nb,
+                "difference": ka / na - kb / nb,
+                "z": z,
+                "p_value": pv,
+            }
+        )
     pairwise = pd.DataFrame(pairs)
     reject, adjusted, _, _ = multipletests(pairwise["p_value"], alpha=alpha, method=method)
     pairwise["p_adjusted"] = adjusted
     pairwise["significant"] = reject
     return GroupComparison(
-        groups=groups, overall={"chi2": float(chi2), "dof": int(dof), "p_value": float(p)},
+        groups=groups,
+        overall={"chi2": float(chi2), "dof": int(dof), "p_value": float(p)},
         pairwise=pairwise,
-    )  # fmt: skip
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -93,8 +93,7 @@ def alignment(
     pandas.DataFrame
         Indexed by ``by``: ``n_marketing``, ``n_sales`` (messages) and ``similarity``.
     """
-    frame = validate_messages(messages, team_col=team_col, text_col=text_col,
-                              lead_col=by)  # fmt: skip
+    frame = validate_messages(messages, team_col=team_col, text_col=text_col, lead_col=by)
     tokenizer = tokenizer or Tokenizer()
     tokens = tokenizer.tokenize_many(frame[text_col].tolist(), frame["language"].tolist())
     frame = frame.assign(_tokens=tokens)
@@ -174,14 +173,18 @@ def alignment_summary(
     # the mean and t-interval per group are those of a segment's value
     per_group = segment_value_table(
         pd.DataFrame({"group": groups.reindex(sim.index).to_numpy(), "similarity": sim}),
-        "group", "similarity", ci=ci,
-    )  # fmt: skip
-    out = pd.DataFrame({
-        "leads": per_group["customers"],
-        "similarity": per_group["value_mean"],
-        "low": per_group["value_mean_low"],
-        "high": per_group["value_mean_high"],
-    })  # fmt: skip
+        "group",
+        "similarity",
+        ci=ci,
+    )
+    out = pd.DataFrame(
+        {
+            "leads": per_group["customers"],
+            "similarity": per_group["value_mean"],
+            "low": per_group["value_mean_low"],
+            "high": per_group["value_mean_high"],
+        }
+    )
     out = out.sort_values("similarity", ascending=False)
     out.index.name = groups.name
     return out
@@ -249,8 +252,13 @@ def claim_coverage(
                 mask = (part["team"] == team).to_numpy()
                 n, k = int(mask.sum()), int(carried[mask].sum())
                 low, high = (float(b) for b in wilson(k, n, ci))
-                row |= {f"{team}_messages": n, f"{team}_share": k / n if n else np.nan,
-                        f"{team}_low": low, f"{team}_high": high, f"{team}_with": k}  # fmt: skip
+                row |= {
+                    f"{team}_messages": n,
+                    f"{team}_share": k / n if n else np.nan,
+                    f"{team}_low": low,
+                    f"{team}_high": high,
+                    f"{team}_with": k,
+                }
             rows.append(row)
     out = pd.DataFrame(rows)
     out["gap"] = out["marketing_share"] - out["sales_share"]
@@ -437,8 +445,11 @@ def echo_share(
         for topic in topics:
             drift[idx] |= _mentions(part, _keywords_for(drift_keywords, topic, lang))
     drift &= ~echo
-    table = pd.DataFrame({"lead_id": sentences["lead_id"].to_numpy(), "echoes": echo,
-                          "drifts": drift}).groupby("lead_id").sum()  # fmt: skip
+    table = (
+        pd.DataFrame({"lead_id": sentences["lead_id"].to_numpy(), "echoes": echo, "drifts": drift})
+        .groupby("lead_id")
+        .sum()
+    )
     said = table["echoes"] + table["drifts"]
     table["echo_share"] = table["echoes"] / said.where(said > 0)
     return table

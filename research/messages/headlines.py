@@ -59,23 +59,111 @@ __all__ = [
 # sentiment in headlines were left out on purpose: "like", "kind" ("kind of"), "free", "well",
 # "right", "fine", "won" (it also matches "won't").
 POSITIVE_WORDS: tuple[str, ...] = (
-    "love", "loved", "loves", "lovely", "happy", "happiest", "happiness", "joy", "beautiful",
-    "amazing", "awesome", "wonderful", "brilliant", "fantastic", "incredible", "perfect",
-    "perfectly", "best", "great", "greatest", "good", "better", "excellent", "inspiring",
-    "hope", "hopeful", "heartwarming", "sweet", "sweetest", "adorable", "gorgeous", "brave",
-    "hero", "heroes", "proud", "success", "win", "wins", "smile", "laugh", "fun", "funny",
-    "celebrate", "kindness", "generous",
-)  # fmt: skip
+    "love",
+    "loved",
+    "loves",
+    "lovely",
+    "happy",
+    "happiest",
+    "happiness",
+    "joy",
+    "beautiful",
+    "amazing",
+    "awesome",
+    "wonderful",
+    "brilliant",
+    "fantastic",
+    "incredible",
+    "perfect",
+    "perfectly",
+    "best",
+    "great",
+    "greatest",
+    "good",
+    "better",
+    "excellent",
+    "inspiring",
+    "hope",
+    "hopeful",
+    "heartwarming",
+    "sweet",
+    "sweetest",
+    "adorable",
+    "gorgeous",
+    "brave",
+    "hero",
+    "heroes",
+    "proud",
+    "success",
+    "win",
+    "wins",
+    "smile",
+    "laugh",
+    "fun",
+    "funny",
+    "celebrate",
+    "kindness",
+    "generous",
+)
 NEGATIVE_WORDS: tuple[str, ...] = (
-    "hate", "hated", "hates", "sad", "sadly", "awful", "terrible", "horrible", "horrific",
-    "worst", "worse", "bad", "wrong", "angry", "fear", "afraid", "scary", "scared", "die",
-    "died", "dies", "dying", "dead", "death", "kill", "killed", "killing", "cruel", "pain",
-    "hurt", "crisis", "disaster", "tragic", "tragedy", "ugly", "shame", "shocking", "abuse",
-    "violence", "violent", "racist", "evil", "disgusting", "fail", "failed",
-)  # fmt: skip
+    "hate",
+    "hated",
+    "hates",
+    "sad",
+    "sadly",
+    "awful",
+    "terrible",
+    "horrible",
+    "horrific",
+    "worst",
+    "worse",
+    "bad",
+    "wrong",
+    "angry",
+    "fear",
+    "afraid",
+    "scary",
+    "scared",
+    "die",
+    "died",
+    "dies",
+    "dying",
+    "dead",
+    "death",
+    "kill",
+    "killed",
+    "killing",
+    "cruel",
+    "pain",
+    "hurt",
+    "crisis",
+    "disaster",
+    "tragic",
+    "tragedy",
+    "ugly",
+    "shame",
+    "shocking",
+    "abuse",
+    "violence",
+    "violent",
+    "racist",
+    "evil",
+    "disgusting",
+    "fail",
+    "failed",
+)
 NUMBER_WORDS: tuple[str, ...] = (
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-)  # fmt: skip
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+)
 
 HEADLINE_FEATURES: tuple[str, ...] = (
     "n_words",
@@ -238,6 +326,111 @@ def _feature_values(frame: pd.DataFrame, col: str) -> tuple[np.ndarray, bool]:
     return numeric_values(frame, col, "tests"), False
 
 
+def _feature_names(features: Sequence[str] | None) -> list[str]:
+    """The feature columns asked for (default :data:`EFFECT_FEATURES`), checked."""
+    if isinstance(features, str):
+        raise TypeError(f"features must be a sequence of column names, got the string {features!r}")
+    names = list(EFFECT_FEATURES if features is None else features)
+    if not names:
+        raise ValueError("features is empty: name at least one feature column")
+    repeated = sorted({f for f in names if names.count(f) > 1})
+    if repeated:
+        raise ValueError(f"features names {', '.join(map(repr, repeated))} more than once")
+    return names
+
+
+def _click_counts(
+    frame: pd.DataFrame, test_col: str, clicks_col: str, impressions_col: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Clicks and impressions per headline, with clear errors for ids and counts that are off."""
+    missing_id = frame[test_col].isna().to_numpy()
+    if missing_id.any():
+        raise ValueError(
+            f"column {test_col!r} of tests has {int(missing_id.sum()):,} missing test ids of "
+            f"{len(frame):,} rows (rows {rows_repr(frame.index[missing_id])})"
+        )
+    clicks = numeric_values(frame, clicks_col, "tests")
+    impressions = numeric_values(frame, impressions_col, "tests")
+    checks = (
+        (impressions <= 0, impressions_col, "impressions <= 0 (no click-through rate)"),
+        (clicks < 0, clicks_col, "negative clicks"),
+        (clicks > impressions, clicks_col, f"more clicks than impressions ({impressions_col!r})"),
+    )
+    for bad, col, what in checks:
+        if bad.any():
+            raise ValueError(
+                f"column {col!r} of tests: {int(bad.sum()):,} of {len(frame):,} rows have {what} "
+                f"(rows {rows_repr(frame.index[bad])})"
+            )
+    return clicks, impressions
+
+
+def _usable_tests(
+    frame: pd.DataFrame, test_col: str, clicks: np.ndarray
+) -> tuple[np.ndarray, dict[str, int]]:
+    """Test code per headline, -1 for the tests left out (a single headline, or no click), and
+    the counts of tests in, left out and used."""
+    codes, _ = pd.factorize(frame[test_col])
+    n_in = int(codes.max()) + 1 if len(codes) else 0
+    per_test = np.bincount(codes, minlength=n_in)
+    test_clicks = np.bincount(codes, weights=clicks, minlength=n_in)
+    single = per_test < 2
+    no_clicks = ~single & (test_clicks == 0)
+    keep = ~(single | no_clicks)[codes]
+    n_used = n_in - int(single.sum()) - int(no_clicks.sum())
+    if n_used < 2:
+        raise ValueError(
+            f"tests has {n_in:,} tests ({len(frame):,} rows); after dropping {int(single.sum()):,} "
+            f"with a single headline and {int(no_clicks.sum()):,} without clicks, {n_used} "
+            f"remain: need at least 2 tests with 2 or more headlines each"
+        )
+    out = np.full(len(codes), -1, dtype=np.int64)
+    out[keep] = pd.factorize(codes[keep])[0]
+    counts = {
+        "n_tests_in": n_in,
+        "n_tests_single_headline": int(single.sum()),
+        "n_tests_no_clicks": int(no_clicks.sum()),
+        "n_tests_used": n_used,
+    }
+    return out, counts
+
+
+def _check_identified(
+    X: np.ndarray,
+    Xw: np.ndarray,
+    codes: np.ndarray,
+    impressions: np.ndarray,
+    names: list[str],
+    n_used: int,
+) -> np.ndarray:
+    """Tests in which each feature varies; an error for a feature that never varies within a
+    test, or one that is a combination of the others (within tests)."""
+    scale = np.abs(X).max(axis=0)
+    varies = np.abs(Xw) > 1e-9 * np.where(scale > 0, scale, 1.0)
+    n_varying = np.array(
+        [np.unique(codes[varies[:, j]]).size for j in range(X.shape[1])], dtype=np.int64
+    )
+    constant = [n for n, k in zip(names, n_varying, strict=True) if k == 0]
+    if constant:
+        raise ValueError(
+            f"feature(s) {', '.join(map(repr, constant))} never differ between headlines of the "
+            f"same test (in {n_used:,} tests): there is nothing to compare; leave them out"
+        )
+    weighted = Xw * np.sqrt(impressions)[:, None]
+    rank = np.linalg.matrix_rank(weighted)
+    if rank < len(names):
+        redundant = next(
+            names[j]
+            for j in range(1, len(names))
+            if np.linalg.matrix_rank(weighted[:, : j + 1]) <= j
+        )
+        raise ValueError(
+            f"features are collinear within tests (rank {rank} of {len(names)}): {redundant!r} "
+            "is a combination of the features before it; leave it (or one of them) out"
+        )
+    return n_varying
+
+
 def headline_effects(
     tests: pd.DataFrame,
     features: Sequence[str] | None = None,
@@ -316,39 +509,13 @@ def headline_effects(
     frame = require_frame(tests, "tests")
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1, got {ci!r}")
-    if isinstance(features, str):
-        raise TypeError(f"features must be a sequence of column names, got the string {features!r}")
-    names = list(EFFECT_FEATURES if features is None else features)
-    if not names:
-        raise ValueError("features is empty: name at least one feature column")
-    repeated = sorted({f for f in names if names.count(f) > 1})
-    if repeated:
-        raise ValueError(f"features names {', '.join(map(repr, repeated))} more than once")
+    names = _feature_names(features)
     to_compute = [f for f in names if f not in frame.columns and f in HEADLINE_FEATURES]
     require_columns(frame, [test_col, clicks_col, impressions_col], "tests")
     require_columns(frame, [f for f in names if f not in to_compute], "tests")
     if to_compute:
         require_columns(frame, [headline_col], "tests")
-
-    missing_id = frame[test_col].isna().to_numpy()
-    if missing_id.any():
-        raise ValueError(
-            f"column {test_col!r} of tests has {int(missing_id.sum()):,} missing test ids of "
-            f"{len(frame):,} rows (rows {rows_repr(frame.index[missing_id])})"
-        )
-    clicks = numeric_values(frame, clicks_col, "tests")
-    impressions = numeric_values(frame, impressions_col, "tests")
-    checks = (
-        (impressions <= 0, impressions_col, "impressions <= 0 (no click-through rate)"),
-        (clicks < 0, clicks_col, "negative clicks"),
-        (clicks > impressions, clicks_col, f"more clicks than impressions ({impressions_col!r})"),
-    )
-    for bad, col, what in checks:
-        if bad.any():
-            raise ValueError(
-                f"column {col!r} of tests: {int(bad.sum()):,} of {len(frame):,} rows have {what} "
-                f"(rows {rows_repr(frame.index[bad])})"
-            )
+    clicks, impressions = _click_counts(frame, test_col, clicks_col, impressions_col)
     computed = headline_features(frame[headline_col])[to_compute] if to_compute else None
     values, is_bool = [], []
     for name in names:
@@ -358,54 +525,23 @@ def headline_effects(
         is_bool.append(boolean)
     X = np.column_stack(values)
 
-    # -- tests: drop those without a within-test comparison or without clicks ---------------
-    codes, _ = pd.factorize(frame[test_col])
-    n_in = int(codes.max()) + 1 if len(codes) else 0
-    per_test = np.bincount(codes, minlength=n_in)
-    test_clicks = np.bincount(codes, weights=clicks, minlength=n_in)
-    single = per_test < 2
-    no_clicks = ~single & (test_clicks == 0)
-    keep = ~(single | no_clicks)[codes]
-    n_used = n_in - int(single.sum()) - int(no_clicks.sum())
-    if n_used < 2:
-        raise ValueError(
-            f"tests has {n_in:,} tests ({len(frame):,} rows); after dropping {int(single.sum()):,} "
-            f"with a single headline and {int(no_clicks.sum()):,} without clicks, {n_used} "
-            f"remain: need at least 2 tests with 2 or more headlines each"
-        )
-    codes, _ = pd.factorize(codes[keep])
-    clicks, impressions, X = clicks[keep], impressions[keep], X[keep]
+    codes, counts = _usable_tests(frame, test_col, clicks)
+    keep = codes >= 0
+    codes, clicks, impressions, X = codes[keep], clicks[keep], impressions[keep], X[keep]
+    n_used = counts["n_tests_used"]
 
     # -- within-test outcome and features --------------------------------------------------
     test_impressions = np.bincount(codes, weights=impressions)
     pooled = np.bincount(codes, weights=clicks) / test_impressions
     y = clicks / impressions / pooled[codes] - 1.0  # impressions-weighted mean 0 in each test
     means = np.column_stack(
-        [np.bincount(codes, weights=impressions * X[:, j]) / test_impressions
-         for j in range(X.shape[1])]
-    )  # fmt: skip
-    Xw = X - means[codes]
-    scale = np.abs(X).max(axis=0)
-    varies = np.abs(Xw) > 1e-9 * np.where(scale > 0, scale, 1.0)
-    n_varying = np.array(
-        [np.unique(codes[varies[:, j]]).size for j in range(X.shape[1])], dtype=np.int64
+        [
+            np.bincount(codes, weights=impressions * X[:, j]) / test_impressions
+            for j in range(X.shape[1])
+        ]
     )
-    constant = [n for n, k in zip(names, n_varying, strict=True) if k == 0]
-    if constant:
-        raise ValueError(
-            f"feature(s) {', '.join(map(repr, constant))} never differ between headlines of the "
-            f"same test (in {n_used:,} tests): there is nothing to compare; leave them out"
-        )
-    rank = np.linalg.matrix_rank(Xw * np.sqrt(impressions)[:, None])
-    if rank < len(names):
-        redundant = next(
-            names[j] for j in range(1, len(names))
-            if np.linalg.matrix_rank(Xw[:, : j + 1] * np.sqrt(impressions)[:, None]) <= j
-        )  # fmt: skip
-        raise ValueError(
-            f"features are collinear within tests (rank {rank} of {len(names)}): {redundant!r} "
-            "is a combination of the features before it; leave it (or one of them) out"
-        )
+    Xw = X - means[codes]
+    n_varying = _check_identified(X, Xw, codes, impressions, names, n_used)
 
     fit = sm.WLS(y, Xw, weights=impressions).fit(
         cov_type="cluster", cov_kwds={"groups": codes}, use_t=True
@@ -427,12 +563,7 @@ def headline_effects(
         },
         index=pd.Index(names, name="feature"),
     )
-    table.attrs.update(
-        n_tests_in=n_in,
-        n_tests_single_headline=int(single.sum()),
-        n_tests_no_clicks=int(no_clicks.sum()),
-        n_tests_used=n_used,
-    )
+    table.attrs.update(counts)
     return table
 
 
@@ -561,9 +692,13 @@ def winning_terms(
     winner = ctr.groupby(found[test_col]).transform("max").eq(ctr) & (ctr > 0)
     tokenizer = Tokenizer("en")
     terms = distinctive_terms(
-        found["_text"], np.where(winner, "winner", "other"), group_a="winner",
-        group_b="other", tokenizer=tokenizer, min_count=min_count,
-    )  # fmt: skip
+        found["_text"],
+        np.where(winner, "winner", "other"),
+        group_a="winner",
+        group_b="other",
+        tokenizer=tokenizer,
+        min_count=min_count,
+    )
     chosen = terms.loc[terms["z"] > 0, "term"].head(n_terms).tolist()
     if not chosen:
         raise ValueError(
@@ -574,14 +709,19 @@ def winning_terms(
     # holdout: how many chosen terms each headline holds, and its within-test lift
     holdout = frame.loc[~in_discovery]
     wanted = set(chosen)
-    counts = [len(wanted.intersection(doc)) for doc in
-              tokenizer.tokenize_many(visible[~in_discovery].tolist())]  # fmt: skip
+    counts = [
+        len(wanted.intersection(doc))
+        for doc in tokenizer.tokenize_many(visible[~in_discovery].tolist())
+    ]
     effects = headline_effects(
         holdout.assign(winner_terms=np.asarray(counts, dtype=np.int64)),
         [*(EFFECT_FEATURES if controls is None else controls), "winner_terms"],
-        test_col=test_col, clicks_col=clicks_col, impressions_col=impressions_col,
-        headline_col=headline_col, ci=ci,
-    )  # fmt: skip
+        test_col=test_col,
+        clicks_col=clicks_col,
+        impressions_col=impressions_col,
+        headline_col=headline_col,
+        ci=ci,
+    )
     return WinningTerms(
         terms=terms,
         chosen=chosen,

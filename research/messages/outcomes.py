@@ -65,9 +65,13 @@ def message_effect(
     fit = smf.logit(formula, model).fit(disp=False)
     conf = fit.conf_int(1 - ci)
     out = pd.DataFrame(
-        {"odds_ratio": np.exp(fit.params), "low": np.exp(conf[0]), "high": np.exp(conf[1]),
-         "p_value": fit.pvalues}
-    ).drop(index="Intercept")  # fmt: skip
+        {
+            "odds_ratio": np.exp(fit.params),
+            "low": np.exp(conf[0]),
+            "high": np.exp(conf[1]),
+            "p_value": fit.pvalues,
+        }
+    ).drop(index="Intercept")
     out.index = [i.replace('Q("', "").replace('")', "") for i in out.index]
     out.index.name = "term"
     out.attrs.update(n=int(fit.nobs), formula=formula)

@@ -129,19 +129,43 @@ def plot_distinctive_terms(
 
     own = ax is None
     fig, ax = _axes_or_new(ax, 7.0)
-    ax.scatter(total[used], z[used], s=9, color=COLORS["muted"], alpha=0.45, linewidths=0,
-               zorder=2, gid="terms",
-               label=f"other terms ({int(used.sum()):,} in all)")  # fmt: skip
-    for top, color, name, gid in ((top_a, color_a, group_a, "top-a"),
-                                  (top_b, color_b, group_b, "top-b")):  # fmt: skip
+    ax.scatter(
+        total[used],
+        z[used],
+        s=9,
+        color=COLORS["muted"],
+        alpha=0.45,
+        linewidths=0,
+        zorder=2,
+        gid="terms",
+        label=f"other terms ({int(used.sum()):,} in all)",
+    )
+    for top, color, name, gid in (
+        (top_a, color_a, group_a, "top-a"),
+        (top_b, color_b, group_b, "top-b"),
+    ):
         if len(top):
-            ax.scatter(total[top], z[top], s=24, color=color, edgecolors="white",
-                       linewidths=0.5, zorder=4, gid=gid,
-                       label=f"favours {name} (top {len(top)} labelled)")  # fmt: skip
+            ax.scatter(
+                total[top],
+                z[top],
+                s=24,
+                color=color,
+                edgecolors="white",
+                linewidths=0.5,
+                zorder=4,
+                gid=gid,
+                label=f"favours {name} (top {len(top)} labelled)",
+            )
     for sign in (1, -1):
-        ax.axhline(sign * Z_CRITICAL, color=COLORS["reference"], linestyle="--", linewidth=1,
-                   zorder=1, gid=f"z{'+' if sign > 0 else '-'}{Z_CRITICAL}",
-                   label="z = ±1.96 (5% level)" if sign > 0 else None)  # fmt: skip
+        ax.axhline(
+            sign * Z_CRITICAL,
+            color=COLORS["reference"],
+            linestyle="--",
+            linewidth=1,
+            zorder=1,
+            gid=f"z{'+' if sign > 0 else '-'}{Z_CRITICAL}",
+            label="z = ±1.96 (5% level)" if sign > 0 else None,
+        )
     ax.axhline(0, color="#cccccc", linewidth=0.8, zorder=1)
 
     ax.set_xscale("log")
@@ -158,32 +182,44 @@ def plot_distinctive_terms(
     ax.set_axisbelow(True)
     _clean_spines(ax)
     if own:  # above the axes, clear of the points; a caller's axes has its title there
-        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize=ANNOT_SIZE,
-                  frameon=False)  # fmt: skip
+        ax.legend(
+            loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize=ANNOT_SIZE, frameon=False
+        )
     else:
-        ax.legend(loc="best", fontsize=ANNOT_SIZE, frameon=True, edgecolor="none",
-                  framealpha=0.9)  # fmt: skip
+        ax.legend(loc="best", fontsize=ANNOT_SIZE, frameon=True, edgecolor="none", framealpha=0.9)
 
     if title is None:
         tokens = ""
         if "tokens_a" in frame.attrs and "tokens_b" in frame.attrs:
-            tokens = (f" ({int(frame.attrs['tokens_a']):,} and "
-                      f"{int(frame.attrs['tokens_b']):,} words)")  # fmt: skip
+            tokens = (
+                f" ({int(frame.attrs['tokens_a']):,} and {int(frame.attrs['tokens_b']):,} words)"
+            )
         title = (
             f"Words that set {group_a} apart from {group_b}{tokens}\n"
             f"Fightin' Words z-scores, the top {n} of each side labelled; dashed: |z| = 1.96"
         )
-    _label_axes(fig, ax, own, title, "occurrences in both groups (log scale)",
-                f"z-score: log-odds ratio / its SD\n(> 0 favours {group_a}, "
-                f"< 0 favours {group_b})")  # fmt: skip
+    _label_axes(
+        fig,
+        ax,
+        own,
+        title,
+        "occurrences in both groups (log scale)",
+        f"z-score: log-odds ratio / its SD\n(> 0 favours {group_a}, < 0 favours {group_b})",
+    )
     # the labels, placed when the figure is drawn: the most distinctive terms first, both
     # sides in turn
     order = [i for pair in itertools.zip_longest(top_a, top_b) for i in pair if i is not None]
     if order:
         idx = np.array(order)
         side_color = np.where(z[idx] > 0, color_a, color_b)
-        _place_labels(ax, total[idx], z[idx], terms[idx].tolist(), side_color.tolist(),
-                      [f"term-{t}" for t in terms[idx]])  # fmt: skip
+        _place_labels(
+            ax,
+            total[idx],
+            z[idx],
+            terms[idx].tolist(),
+            side_color.tolist(),
+            [f"term-{t}" for t in terms[idx]],
+        )
     return _finish(fig)
 
 
@@ -256,16 +292,26 @@ def plot_claim_coverage(
         share, low, high = stats[team]
         shown = np.isfinite(share)
         bars = ax.errorbar(
-            share[shown], y[shown] + offset, xerr=_interval_errors(share, low, high)[:, shown],
-            fmt=markers[team], color=COLORS[team], ecolor=COLORS[team], elinewidth=1.5,
-            capsize=3, markersize=6.5, zorder=3, label=f"{team} messages",
-        )  # fmt: skip
+            share[shown],
+            y[shown] + offset,
+            xerr=_interval_errors(share, low, high)[:, shown],
+            fmt=markers[team],
+            color=COLORS[team],
+            ecolor=COLORS[team],
+            elinewidth=1.5,
+            capsize=3,
+            markersize=6.5,
+            zorder=3,
+            label=f"{team} messages",
+        )
         bars.lines[0].set_gid(team)
     ax.set_yticks(
         y,
-        [f"{textwrap.shorten(_claim_label(c), 28)} ({int(m)} campaign{'s' if m != 1 else ''})"
-         for c, m in zip(names, campaigns_per, strict=True)],
-    )  # fmt: skip
+        [
+            f"{textwrap.shorten(_claim_label(c), 28)} ({int(m)} campaign{'s' if m != 1 else ''})"
+            for c, m in zip(names, campaigns_per, strict=True)
+        ],
+    )
     ax.set_ylim(k - 0.5, -1.3)  # largest gap on top, room above for the legend
     ax.set_xlim(-0.015, 1.0)  # a 0% share shows whole, not cut by the axis
     _percent_axis(ax.xaxis)
@@ -274,25 +320,45 @@ def plot_claim_coverage(
     _clean_spines(ax)
     ax.legend(loc="upper left", ncols=2, fontsize=ANNOT_SIZE, frameon=False)
     # the gap, in percentage points, in a column right of the axes
-    header = ax.annotate("gap", (1, -0.9), xycoords=("axes fraction", "data"), xytext=(8, 0),
-                         textcoords="offset points", ha="left", va="center",
-                         fontsize=ANNOT_SIZE, fontweight="bold",
-                         color=COLORS["reference"])  # fmt: skip
+    header = ax.annotate(
+        "gap",
+        (1, -0.9),
+        xycoords=("axes fraction", "data"),
+        xytext=(8, 0),
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        fontsize=ANNOT_SIZE,
+        fontweight="bold",
+        color=COLORS["reference"],
+    )
     texts = [header]
     for yi, claim, g in zip(y, names, gap, strict=True):
-        texts.append(ax.annotate(
-            _signed(f"{100 * g:+.0f} pts") if np.isfinite(g) else "n/a", (1, yi),
-            xycoords=("axes fraction", "data"), xytext=(8, 0), textcoords="offset points",
-            ha="left", va="center", fontsize=ANNOT_SIZE, gid=f"gap-{claim}",
-        ))  # fmt: skip
+        texts.append(
+            ax.annotate(
+                _signed(f"{100 * g:+.0f} pts") if np.isfinite(g) else "n/a",
+                (1, yi),
+                xycoords=("axes fraction", "data"),
+                xytext=(8, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=ANNOT_SIZE,
+                gid=f"gap-{claim}",
+            )
+        )
     _plain(*texts)
     never = pooling.never_repeated
     if never:
-        note = _footnote(ax, textwrap.fill(
-            "Sales never repeats: " + ", ".join(_claim_label(c) for c in never)
-            + " (in none of the sales messages of the campaigns that make the claim)",
-            110,
-        ))  # fmt: skip
+        note = _footnote(
+            ax,
+            textwrap.fill(
+                "Sales never repeats: "
+                + ", ".join(_claim_label(c) for c in never)
+                + " (in none of the sales messages of the campaigns that make the claim)",
+                110,
+            ),
+        )
         note.set_gid("never-repeated")
 
     if title is None:
@@ -389,8 +455,7 @@ def plot_headline_effects(
     low = 100 * _optional_values(frame, "low")
     high = 100 * _optional_values(frame, "high")
     share = _optional_values(frame, "share_with") if "share_with" in frame.columns else None
-    units = (frame["unit"].astype(str).to_numpy() if "unit" in frame.columns
-             else [None] * len(frame))  # fmt: skip
+    units = frame["unit"].astype(str).to_numpy() if "unit" in frame.columns else [None] * len(frame)
     features = frame.index.astype(str).to_numpy()
     order = np.argsort(-lift, kind="stable")  # largest lift on top
     lift, low, high, features = (a[order] for a in (lift, low, high, features))
@@ -402,10 +467,10 @@ def plot_headline_effects(
     own = ax is None
     fig, ax = _axes_or_new(ax, max(3.6, 1.9 + 0.55 * k))
     y = np.arange(k, dtype=np.float64)
-    ax.axvline(0, color="#222222", linewidth=1.2, zorder=2, gid="zero",
-               label="no difference (0%)")  # fmt: skip
-    _estimates_with_intervals(ax, lift, y, xerr=_interval_errors(lift, low, high),
-                              label="lift (95% interval)", gid="lift")  # fmt: skip
+    ax.axvline(0, color="#222222", linewidth=1.2, zorder=2, gid="zero", label="no difference (0%)")
+    _estimates_with_intervals(
+        ax, lift, y, xerr=_interval_errors(lift, low, high), label="lift (95% interval)", gid="lift"
+    )
     finite = np.concatenate([low[np.isfinite(low)], high[np.isfinite(high)], lift, [0.0]])
     span = max(finite.max() - finite.min(), 1.0)
     ax.set_xlim(finite.min() - 0.08 * span, finite.max() + 0.08 * span)
@@ -418,25 +483,49 @@ def plot_headline_effects(
     for xi, yi, lo, hi in zip(lift, y, low, high, strict=True):
         interval = f" [{lo:+.1f}, {hi:+.1f}]" if np.isfinite(lo) and np.isfinite(hi) else ""
         where = to_axes.transform((xi, 0.0))[0]
-        labels.append(ax.annotate(
-            _signed(f"{xi:+.1f}%{interval}"), (xi, yi), xytext=(0, 7), textcoords="offset points",
-            ha="left" if where < 0.2 else "right" if where > 0.8 else "center", va="bottom",
-            fontsize=ANNOT_SIZE,
-            bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5},
-        ))  # fmt: skip
+        labels.append(
+            ax.annotate(
+                _signed(f"{xi:+.1f}%{interval}"),
+                (xi, yi),
+                xytext=(0, 7),
+                textcoords="offset points",
+                ha="left" if where < 0.2 else "right" if where > 0.8 else "center",
+                va="bottom",
+                fontsize=ANNOT_SIZE,
+                bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5},
+            )
+        )
     _plain(*labels)
     if share is not None and np.isfinite(share).any():
-        column = [ax.annotate("headlines\nwith it", (1, -0.9), xycoords=("axes fraction", "data"),
-                              xytext=(8, 0), textcoords="offset points", ha="left", va="center",
-                              fontsize=ANNOT_SIZE, fontweight="bold",
-                              color=COLORS["reference"])]  # fmt: skip
+        column = [
+            ax.annotate(
+                "headlines\nwith it",
+                (1, -0.9),
+                xycoords=("axes fraction", "data"),
+                xytext=(8, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=ANNOT_SIZE,
+                fontweight="bold",
+                color=COLORS["reference"],
+            )
+        ]
         for yi, feature, s in zip(y, features, share, strict=True):
             if np.isfinite(s):
-                column.append(ax.annotate(
-                    _pct(s), (1, yi), xycoords=("axes fraction", "data"), xytext=(8, 0),
-                    textcoords="offset points", ha="left", va="center", fontsize=ANNOT_SIZE,
-                    gid=f"share-{feature}",
-                ))  # fmt: skip
+                column.append(
+                    ax.annotate(
+                        _pct(s),
+                        (1, yi),
+                        xycoords=("axes fraction", "data"),
+                        xytext=(8, 0),
+                        textcoords="offset points",
+                        ha="left",
+                        va="center",
+                        fontsize=ANNOT_SIZE,
+                        gid=f"share-{feature}",
+                    )
+                )
         _plain(*column)
     ax.grid(axis="x", alpha=0.3)
     ax.set_axisbelow(True)
@@ -455,8 +544,13 @@ def plot_headline_effects(
             f"Headline features and clicks: {clear} of {k} lifts have an interval excluding 0\n"
             f"lift vs headlines of the same test{tests}, other features held fixed"
         )
-    _label_axes(fig, ax, own, title,
-                "lift in click-through rate (% of the test's CTR; 95% interval)",
-                "headline feature (unit of the lift)")  # fmt: skip
+    _label_axes(
+        fig,
+        ax,
+        own,
+        title,
+        "lift in click-through rate (% of the test's CTR; 95% interval)",
+        "headline feature (unit of the lift)",
+    )
     _footnote(ax, "Headlines, not their features, were randomised: the lifts are associations.")
     return _finish(fig)

@@ -192,6 +192,11 @@ def distinctive_terms(
         }
     )
     out = out[total >= min_count].sort_values("z", ascending=False, ignore_index=True)
-    out.attrs.update(group_a=str(group_a), group_b=str(group_b), tokens_a=int(n_a),
-                     tokens_b=int(n_b), prior_strength=a0)  # fmt: skip
+    out.attrs.update(
+        group_a=str(group_a),
+        group_b=str(group_b),
+        tokens_a=int(n_a),
+        tokens_b=int(n_b),
+        prior_strength=a0,
+    )
     return out

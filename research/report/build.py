@@ -313,11 +313,16 @@ def sanitise_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             # metadata the exporter writes into attributes (an image's width and height) must
             # be numbers; anything else there is dropped
             out.metadata = {
-                key: {k: v for k, v in meta.items() if k in ("width", "height") and
-                      isinstance(v, int | float) and not isinstance(v, bool)}
+                key: {
+                    k: v
+                    for k, v in meta.items()
+                    if k in ("width", "height")
+                    and isinstance(v, int | float)
+                    and not isinstance(v, bool)
+                }
                 for key, meta in out.get("metadata", {}).items()
                 if key in _SAFE_OUTPUTS and isinstance(meta, dict)
-            }  # fmt: skip
+            }
             data = out.data
             markdown = data.pop("text/markdown", None)
             if markdown is not None and "text/html" not in data:

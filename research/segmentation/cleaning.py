@@ -254,9 +254,12 @@ def _warn_if_unit_price(
 
 
 def _net_returns(
-    group: np.ndarray, when: np.ndarray, value: np.ndarray, purchase: np.ndarray,
+    group: np.ndarray,
+    when: np.ndarray,
+    value: np.ndarray,
+    purchase: np.ndarray,
     returned: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, float]:  # fmt: skip
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Net each return against its group's purchases made on or before it, latest first.
 
     A group is a customer (and product). Each return, in time order, takes its value
@@ -650,12 +653,21 @@ def clean_transactions(
     """
     frame = require_frame(transactions, "transactions")
     lines = _clean_lines(
-        frame, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
-        observation_end=observation_end, quantity_col=quantity_col, price_col=price_col,
-        invoice_col=invoice_col, product_col=product_col, cancel_prefix=cancel_prefix,
-        returns=returns, duplicates=duplicates, zero_amounts=zero_amounts,
+        frame,
+        customer_col=customer_col,
+        date_col=date_col,
+        amount_col=amount_col,
+        observation_end=observation_end,
+        quantity_col=quantity_col,
+        price_col=price_col,
+        invoice_col=invoice_col,
+        product_col=product_col,
+        cancel_prefix=cancel_prefix,
+        returns=returns,
+        duplicates=duplicates,
+        zero_amounts=zero_amounts,
         date_format=date_format,
-    )  # fmt: skip
+    )
     rows = lines.purchase
     purchases = pd.DataFrame(
         {

@@ -166,12 +166,21 @@ def rfm_summary(
     if not (isinstance(time_scale, int | float) and time_scale > 0 and math.isfinite(time_scale)):
         raise ValueError(f"time_scale must be a positive number, got {time_scale!r}")
     lines = _clean_lines(
-        frame, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
-        observation_end=observation_end, quantity_col=quantity_col, price_col=price_col,
-        invoice_col=invoice_col, product_col=product_col, cancel_prefix=cancel_prefix,
-        returns=returns, duplicates=duplicates, zero_amounts=zero_amounts,
+        frame,
+        customer_col=customer_col,
+        date_col=date_col,
+        amount_col=amount_col,
+        observation_end=observation_end,
+        quantity_col=quantity_col,
+        price_col=price_col,
+        invoice_col=invoice_col,
+        product_col=product_col,
+        cancel_prefix=cancel_prefix,
+        returns=returns,
+        duplicates=duplicates,
+        zero_amounts=zero_amounts,
         date_format=date_format,
-    )  # fmt: skip
+    )
     report, n_in, purchase, obs_end = lines.report, lines.n_in, lines.purchase, lines.obs_end
     summary, only_returns = _aggregate(
         codes=lines.codes,

@@ -209,8 +209,9 @@ def test_clv_hand_checked(calibration: pd.DataFrame) -> None:
 def test_clv_by_segment(calibration: pd.DataFrame) -> None:
     bg, gg = fit_bgnbd(calibration), fit_gamma_gamma(calibration)
     clv = customer_lifetime_value(bg, gg, calibration, unit_days=7)
-    groups = pd.Series(np.where(calibration["frequency"] > 0, "repeat", "one-time"),
-                       index=calibration.index)  # fmt: skip
+    groups = pd.Series(
+        np.where(calibration["frequency"] > 0, "repeat", "one-time"), index=calibration.index
+    )
     table = clv_by_segment(clv, groups)
     assert table["customers"].sum() == 2_357
     assert table["value_total"].sum() == pytest.approx(clv["clv"].sum())
@@ -277,8 +278,12 @@ def test_no_detectable_dropout_is_a_model_with_a_warning() -> None:
 
     # the NBD likelihood by hand: x = 3 and two customers with x = 0, all with T = 10
     def nbd(x: int) -> float:
-        return (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-                - (r + x) * np.log(alpha + 10))  # fmt: skip
+        return (
+            special.gammaln(r + x)
+            - special.gammaln(r)
+            + r * np.log(alpha)
+            - (r + x) * np.log(alpha + 10)
+        )
 
     assert fit.loglik == pytest.approx(nbd(3) + 2 * nbd(0), rel=1e-9)
     assert (probability_alive(fit, thin) == 1).all()

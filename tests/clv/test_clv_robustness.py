@@ -76,9 +76,13 @@ def cases(cdnow_calibration: pd.DataFrame) -> dict[str, tuple]:
 
 
 NAMES = [
-    "bgnbd-cdnow", "bgnbd-simulated", "bgnbd-no-dropout",
-    "gg-cdnow", "gg-simulated", "gg-constant-spend",
-]  # fmt: skip
+    "bgnbd-cdnow",
+    "bgnbd-simulated",
+    "bgnbd-no-dropout",
+    "gg-cdnow",
+    "gg-simulated",
+    "gg-constant-spend",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -174,5 +178,6 @@ def test_analytic_gradients_match_finite_differences() -> None:
             for _ in range(3):
                 theta = rng.normal(0, 1, k)
                 numeric = approx_fprime(theta, lambda t, f=objective: f(t)[0], 1e-7)
-                np.testing.assert_allclose(objective(theta)[1], numeric, rtol=1e-5, atol=1e-7,
-                                           err_msg=name)  # fmt: skip
+                np.testing.assert_allclose(
+                    objective(theta)[1], numeric, rtol=1e-5, atol=1e-7, err_msg=name
+                )

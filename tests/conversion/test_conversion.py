@@ -151,8 +151,14 @@ def test_calibration_table_by_hand() -> None:
 
 def test_profit_curve_toy_case() -> None:
     # calling top k: profits 7, 14, 11, 18, 15 (value 10, cost 3): best is the top 4
-    pc = profit_curve([1, 1, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.5], value_per_conversion=10,
-                      cost_per_contact=3, n_boot=50, random_state=1)  # fmt: skip
+    pc = profit_curve(
+        [1, 1, 0, 1, 0],
+        [0.9, 0.8, 0.7, 0.6, 0.5],
+        value_per_conversion=10,
+        cost_per_contact=3,
+        n_boot=50,
+        random_state=1,
+    )
     assert pc.curve["profit"].tolist() == [0, 7, 14, 11, 18, 15]
     # expected: 10 x (0.9 + 0.8) - 3 x 2 for the top two
     assert pc.curve["expected_profit"][2] == pytest.approx(11.0)
@@ -181,8 +187,9 @@ def test_lead_tiers() -> None:
 
 
 def test_single_column_auc() -> None:
-    X = pd.DataFrame({"x": [1, 2, 3, 4, 5, 6], "neg": [6, 5, 4, 3, 2, 1],
-                      "id": ["a", "b", "c", "d", "e", "f"]})  # fmt: skip
+    X = pd.DataFrame(
+        {"x": [1, 2, 3, 4, 5, 6], "neg": [6, 5, 4, 3, 2, 1], "id": ["a", "b", "c", "d", "e", "f"]}
+    )
     t = single_column_auc(X, [0, 0, 0, 1, 1, 1]).set_index("column")
     assert t.loc["x", "auc"] == 1.0 and t.loc["x", "direction"] == "higher converts more"
     assert t.loc["neg", "auc"] == 1.0 and t.loc["neg", "direction"] == "lower converts more"
@@ -279,14 +286,22 @@ def test_settings_kept_and_evaluate_clones(toy) -> None:
         warnings.simplefilter("ignore", UserWarning)
         table = evaluate(scorer, X, y, n_boot=10, progress=False)
     assert not hasattr(scorer, "columns_")  # never fitted itself
-    assert list(table.columns) == ["scheme", "metric", "estimate", "low", "high", "n",
-                                   "n_converted", "n_fits", "fit_seconds"]  # fmt: skip
+    assert list(table.columns) == [
+        "scheme",
+        "metric",
+        "estimate",
+        "low",
+        "high",
+        "n",
+        "n_converted",
+        "n_fits",
+        "fit_seconds",
+    ]
     assert table["metric"].tolist() == ["auc", "alift", "brier", "log_loss", "gain_at_50"]
     assert (table["low"] <= table["estimate"]).all() and (table["estimate"] <= table["high"]).all()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        both = evaluate(scorer, X, y, scheme=["chronological", "random"], n_boot=10,
-                        progress=False)  # fmt: skip
+        both = evaluate(scorer, X, y, scheme=["chronological", "random"], n_boot=10, progress=False)
     cols = ["scheme", "metric", "estimate", "low", "high", "n"]  # same intervals beside others
     alone = both.loc[both["scheme"] == "random", cols].reset_index(drop=True)
     pd.testing.assert_frame_equal(alone, table[cols])
@@ -297,13 +312,22 @@ def test_schemes_split_as_documented(toy) -> None:
     X = X.assign(when=pd.date_range("2024-01-01", periods=200, freq="D")[::-1])
     scorer = LeadScorer(leakage_auc=None)
     with pytest.warns(UserWarning, match=r"not seen in training.*\[1 of the 3 rolling fits\]"):
-        pred = out_of_sample(scorer, X, y, "rolling", test_size=50, step=20, time_col="when",
-                             progress=False)  # fmt: skip
+        pred = out_of_sample(
+            scorer, X, y, "rolling", test_size=50, step=20, time_col="when", progress=False
+        )
     assert len(pred) == 50 and pred["fold"].nunique() == 3  # 20 + 20 + 10
     assert pred.groupby("fold")["n_train"].first().tolist() == [150, 170, 190]
     with pytest.warns(UserWarning, match="did not converge"):  # 100 leads: a level separates
-        sliding = out_of_sample(scorer, X.drop(columns="when"), y, "rolling", test_size=50,
-                                step=20, window=100, progress=False)  # fmt: skip
+        sliding = out_of_sample(
+            scorer,
+            X.drop(columns="when"),
+            y,
+            "rolling",
+            test_size=50,
+            step=20,
+            window=100,
+            progress=False,
+        )
     assert sliding.groupby("fold")["n_train"].first().tolist() == [100, 100, 100]
     # time_col reversed the order: the last rows in time are the first rows of X
     assert sorted(pred["row"]) == list(range(50))
@@ -339,8 +363,7 @@ def test_bank_auc_with_and_without_duration(bank_sample: pd.DataFrame) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         leak = evaluate(LeadScorer(), X, y, n_boot=20, progress=False)
-        honest = evaluate(LeadScorer(post_outcome=["duration"]), X, y, n_boot=20,
-                          progress=False)  # fmt: skip
+        honest = evaluate(LeadScorer(post_outcome=["duration"]), X, y, n_boot=20, progress=False)
     auc = dict(zip(leak["metric"], leak["estimate"], strict=True))["auc"]
     fair = honest.set_index("metric")
     assert auc > 0.9  # 0.93 measured on the 4,119-call sample
@@ -352,9 +375,15 @@ def test_bank_auc_with_and_without_duration(bank_sample: pd.DataFrame) -> None:
 def test_bank_rolling_protocol_uses_1293_rows_in_13_refits(bank_full: pd.DataFrame) -> None:
     # the full file is in time order; six columns keep the 13 refits on ~40,000 calls fast
     cols = ["poutcome", "contact", "month", "campaign", "euribor3m", "nr.employed"]
-    table, pred = evaluate(LeadScorer(leakage_auc=None), bank_full[cols], bank_full["y"],
-                           scheme="rolling", n_boot=20, progress=False,
-                           return_predictions=True)  # fmt: skip
+    table, pred = evaluate(
+        LeadScorer(leakage_auc=None),
+        bank_full[cols],
+        bank_full["y"],
+        scheme="rolling",
+        n_boot=20,
+        progress=False,
+        return_predictions=True,
+    )
     assert len(pred) == 1293 and pred["fold"].nunique() == 13
     assert pred.groupby("fold").size().tolist() == [100] * 12 + [93]
     assert pred["position"].tolist() == list(range(41_188 - 1293, 41_188))
@@ -505,8 +534,9 @@ def test_plot_cumulative_gains(scored) -> None:
     assert f"{100 * gains_at(y, s):.0f}% of the buyers" in _title(fig)
     ax = fig.axes[0]
     assert "%" in ax.get_xlabel() and "%" in ax.get_ylabel()
-    both = plot_cumulative_gains({"model": cumulative_gains(y, s),
-                                  "random": cumulative_gains(y, np.full(400, 0.5))})  # fmt: skip
+    both = plot_cumulative_gains(
+        {"model": cumulative_gains(y, s), "random": cumulative_gains(y, np.full(400, 0.5))}
+    )
     assert _gid(both, "gain-at-random").get_ydata()[0] == pytest.approx(0.5)
     with pytest.raises(ValueError, match="share_reached"):
         plot_cumulative_gains(pd.DataFrame({"share_called": [0, 1]}))
@@ -542,9 +572,17 @@ def test_plot_evaluation_schemes() -> None:
     for model, shift in (("logistic", 0.0), ("gbm", 0.02)):
         for scheme, auc in (("random", 0.79), ("rolling", 0.70)):
             for metric, value in (("auc", auc), ("alift", auc - 0.1)):
-                rows.append({"model": model, "scheme": scheme, "metric": metric,
-                             "estimate": value + shift, "low": value + shift - 0.01,
-                             "high": value + shift + 0.01, "n": 100})  # fmt: skip
+                rows.append(
+                    {
+                        "model": model,
+                        "scheme": scheme,
+                        "metric": metric,
+                        "estimate": value + shift,
+                        "low": value + shift - 0.01,
+                        "high": value + shift + 0.01,
+                        "n": 100,
+                    }
+                )
     table = pd.DataFrame(rows)
     fig = plot_evaluation_schemes(table, by="model")
     assert len(fig.axes) == 2

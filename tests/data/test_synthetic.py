@@ -34,9 +34,13 @@ def null_crm():
     SD 1.06), so a failure here is a 1-in-100 draw, not a bias; the seed is fixed.
     """
     return make_crm(
-        40_000, random_state=8, consistency_odds_ratio=1.0, sla_odds_ratio=1.0,
-        churn_inconsistency_hr=1.0, with_messages=False,
-    )  # fmt: skip
+        40_000,
+        random_state=8,
+        consistency_odds_ratio=1.0,
+        sla_odds_ratio=1.0,
+        churn_inconsistency_hr=1.0,
+        with_messages=False,
+    )
 
 
 def _closed_opportunities(crm) -> pd.DataFrame:
@@ -77,21 +81,63 @@ def test_same_seed_same_crm_and_different_seed_differs() -> None:
 
 def test_schema(crm) -> None:
     assert list(crm.campaigns.columns) == [
-        "campaign_id", "channel", "product", "start", "end", "spend", "impressions", "clicks",
-        "claims"]  # fmt: skip
+        "campaign_id",
+        "channel",
+        "product",
+        "start",
+        "end",
+        "spend",
+        "impressions",
+        "clicks",
+        "claims",
+    ]
     assert list(crm.leads.columns) == [
-        "lead_id", "created_at", "campaign_id", "channel", "product", "company_size", "industry",
-        "region", "language", "is_mql", "mql_at", "sdr_id", "first_response_at",
-        "first_response_hours", "is_sql", "sql_at", "ae_id",
-    ]  # fmt: skip
+        "lead_id",
+        "created_at",
+        "campaign_id",
+        "channel",
+        "product",
+        "company_size",
+        "industry",
+        "region",
+        "language",
+        "is_mql",
+        "mql_at",
+        "sdr_id",
+        "first_response_at",
+        "first_response_hours",
+        "is_sql",
+        "sql_at",
+        "ae_id",
+    ]
     assert list(crm.messages.columns) == [
-        "message_id", "lead_id", "team", "channel", "sent_at", "language", "text"]  # fmt: skip
+        "message_id",
+        "lead_id",
+        "team",
+        "channel",
+        "sent_at",
+        "language",
+        "text",
+    ]
     assert list(crm.opportunities.columns) == [
-        "opportunity_id", "lead_id", "ae_id", "created_at", "amount", "stage", "status",
-        "closed_at", "loss_reason",
-    ]  # fmt: skip
+        "opportunity_id",
+        "lead_id",
+        "ae_id",
+        "created_at",
+        "amount",
+        "stage",
+        "status",
+        "closed_at",
+        "loss_reason",
+    ]
     assert list(crm.customers.columns) == [
-        "customer_id", "opportunity_id", "lead_id", "start_at", "mrr", "churned_at"]  # fmt: skip
+        "customer_id",
+        "opportunity_id",
+        "lead_id",
+        "start_at",
+        "mrr",
+        "churned_at",
+    ]
     leads = crm.leads
     assert len(leads) == 20_000 and leads["lead_id"].is_unique
     assert leads["created_at"].is_monotonic_increasing
@@ -101,8 +147,12 @@ def test_schema(crm) -> None:
     assert (leads["mql_at"].dropna() >= leads.loc[leads["is_mql"], "created_at"]).all()
     assert (leads["sql_at"] >= leads["first_response_at"]).where(leads["is_sql"], True).all()
     end = crm.truth["data_end"]
-    for frame, col in ((leads, "sql_at"), (crm.opportunities, "closed_at"),
-                       (crm.customers, "churned_at"), (crm.messages, "sent_at")):  # fmt: skip
+    for frame, col in (
+        (leads, "sql_at"),
+        (crm.opportunities, "closed_at"),
+        (crm.customers, "churned_at"),
+        (crm.messages, "sent_at"),
+    ):
         assert (frame[col].dropna() <= end).all(), col
     # stage history runs in order and ends in the status
     history = crm.stage_history
@@ -145,8 +195,9 @@ def test_consistency_effect_is_recovered(crm, null_crm) -> None:
     low, high = np.exp(fit.conf_int().loc["consistency"])
     assert low < planted < high
     assert low > 1  # and it is detected
-    null = smf.logit("won ~ consistency + C(channel) + C(ae_id)",
-                     _closed_opportunities(null_crm)).fit(disp=False)  # fmt: skip
+    null = smf.logit(
+        "won ~ consistency + C(channel) + C(ae_id)", _closed_opportunities(null_crm)
+    ).fit(disp=False)
     low, high = np.exp(null.conf_int().loc["consistency"])
     assert low < 1 < high
 
@@ -184,8 +235,9 @@ def test_channel_conversion_and_cost_are_recovered(crm) -> None:
 
 def test_stage_conversion_and_cycle_length_are_recovered() -> None:
     flat = dict.fromkeys(CHANNELS, 0.0)
-    crm = make_crm(20_000, random_state=9, consistency_odds_ratio=1.0, ae_win_sd=0.0,
-                   channel_win_log_odds=flat)  # fmt: skip
+    crm = make_crm(
+        20_000, random_state=9, consistency_odds_ratio=1.0, ae_win_sd=0.0, channel_win_log_odds=flat
+    )
     opps = crm.opportunities
     early = opps[opps["created_at"] < crm.truth["data_end"] - pd.Timedelta(days=200)]
     assert (early["status"] != "open").all()
@@ -212,9 +264,12 @@ def _churn_fit(crm):
     )
     consistency = crm.truth["lead"].loc[cust["lead_id"], "consistency"].to_numpy()
     data = pd.DataFrame(
-        {"churned": cust["churned_at"].notna().astype(int), "inconsistency": 1 - consistency,
-         "log_exposure": np.log(months.clip(lower=1e-6))}
-    )  # fmt: skip
+        {
+            "churned": cust["churned_at"].notna().astype(int),
+            "inconsistency": 1 - consistency,
+            "log_exposure": np.log(months.clip(lower=1e-6)),
+        }
+    )
     return smf.glm(
         "churned ~ inconsistency", data, offset=data["log_exposure"], family=sm.families.Poisson()
     ).fit()

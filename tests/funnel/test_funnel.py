@@ -110,22 +110,38 @@ def test_funnel_on_olist(olist: pd.DataFrame) -> None:
     # the real file has one deal won 1.2 days before its first contact date: found and named
     with pytest.raises(ValueError, match=r"1 rows have 'won_date' before.*rows 6357"):
         funnel(olist, ["first_contact_date", "won_date"], lead_col="mql_id")
-    table = funnel(olist, ["first_contact_date", "won_date"], names=["MQL", "won"],
-                   lead_col="mql_id", check_order=False)  # fmt: skip
+    table = funnel(
+        olist,
+        ["first_contact_date", "won_date"],
+        names=["MQL", "won"],
+        lead_col="mql_id",
+        check_order=False,
+    )
     mql = table.iloc[0]
     assert (mql["entered"], mql["converted"]) == (8_000, 842)
     assert mql["conversion"] == pytest.approx(0.10525)
     assert (mql["low"], mql["high"]) == pytest.approx(wilson(842, 8_000))
-    by_origin = funnel(olist.fillna({"origin": "(missing)"}), ["first_contact_date", "won_date"],
-                       by="origin", lead_col="mql_id", check_order=False)  # fmt: skip
+    by_origin = funnel(
+        olist.fillna({"origin": "(missing)"}),
+        ["first_contact_date", "won_date"],
+        by="origin",
+        lead_col="mql_id",
+        check_order=False,
+    )
     first = by_origin[by_origin["step"] == 1].set_index("origin")
     assert first["entered"].sum() == 8_000 and first["converted"].sum() == 842
     assert first.loc["organic_search", "entered"] == 2_296
 
 
 def test_compare_conversion(tiny: pd.DataFrame, olist: pd.DataFrame) -> None:
-    result = compare_conversion(olist.dropna(subset=["origin"]), "first_contact_date", "won_date",
-                                "origin", min_leads=100, check_order=False)  # fmt: skip
+    result = compare_conversion(
+        olist.dropna(subset=["origin"]),
+        "first_contact_date",
+        "won_date",
+        "origin",
+        min_leads=100,
+        check_order=False,
+    )
     counts = result.groups
     table = np.column_stack([counts["conversions"], counts["leads"] - counts["conversions"]])
     chi2, p, dof, _ = stats.chi2_contingency(table)
@@ -267,8 +283,14 @@ def test_lead_quality_separates_sources_from_follow_up(crm) -> None:
 
 def test_kpi_table(crm) -> None:
     end = crm.truth["data_end"]
-    kpis = kpi_table(campaigns=crm.campaigns, leads=crm.leads, opportunities=crm.opportunities,
-                     customers=crm.customers, data_end=end, n_boot=100)  # fmt: skip
+    kpis = kpi_table(
+        campaigns=crm.campaigns,
+        leads=crm.leads,
+        opportunities=crm.opportunities,
+        customers=crm.customers,
+        data_end=end,
+        n_boot=100,
+    )
     k = kpis.set_index("kpi")
     assert set(kpis["team"]) == {"marketing", "sales", "shared"}
     assert k.loc["leads", "value"] == 20_000
@@ -301,8 +323,13 @@ def test_kpi_and_roi_bad_input(crm) -> None:
         roi_by_channel(bad, crm.leads, crm.opportunities)
     dup = pd.concat([crm.leads, crm.leads.iloc[[0]]], ignore_index=True)
     with pytest.raises(ValueError, match="duplicated 'lead_id'"):
-        kpi_table(campaigns=crm.campaigns, leads=dup, opportunities=crm.opportunities,
-                  customers=crm.customers, data_end=end)  # fmt: skip
+        kpi_table(
+            campaigns=crm.campaigns,
+            leads=dup,
+            opportunities=crm.opportunities,
+            customers=crm.customers,
+            data_end=end,
+        )
 
 
 def test_roi_by_channel(crm) -> None:
@@ -318,9 +345,11 @@ def test_roi_by_channel(crm) -> None:
 
 def test_league_table_hand_checked() -> None:
     frame = pd.DataFrame(
-        {"rep": ["a"] * 100 + ["b"] * 100 + ["c"] * 4,
-         "won": [1] * 45 + [0] * 55 + [1] * 20 + [0] * 80 + [1] * 4}
-    )  # fmt: skip
+        {
+            "rep": ["a"] * 100 + ["b"] * 100 + ["c"] * 4,
+            "won": [1] * 45 + [0] * 55 + [1] * 20 + [0] * 80 + [1] * 4,
+        }
+    )
     table = league_table(frame, "rep", "won")
     team = 69 / 204
     assert table.attrs["team_rate"] == pytest.approx(team)

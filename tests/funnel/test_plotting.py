@@ -391,17 +391,19 @@ def test_league_table_team_line_rank_order_and_shrunk_rates(crm_charts):
     np.testing.assert_allclose(_gid_line(ax, "shrunk").get_xdata(), table["shrunk"])
     labels = _tick_texts(ax.get_yticklabels())
     assert labels == [
-        f"{r} · {rep} (n = {n:,})" for rep, r, n in zip(table.index, table["rank"], table["n"],
-                                                        strict=True)
-    ]  # fmt: skip
+        f"{r} · {rep} (n = {n:,})"
+        for rep, r, n in zip(table.index, table["rank"], table["n"], strict=True)
+    ]
     assert "win rate" in ax.get_xlabel()
 
 
 def test_league_table_points_coloured_by_verdict(crm_charts):
     frame = pd.DataFrame(
-        {"rep": ["a"] * 100 + ["b"] * 100 + ["c"] * 10,
-         "won": [1] * 90 + [0] * 10 + [1] * 10 + [0] * 90 + [1] * 5 + [0] * 5}
-    )  # fmt: skip
+        {
+            "rep": ["a"] * 100 + ["b"] * 100 + ["c"] * 10,
+            "won": [1] * 90 + [0] * 10 + [1] * 10 + [0] * 90 + [1] * 5 + [0] * 5,
+        }
+    )
     table = league_table(frame, "rep", "won")
     assert set(table["vs_team"]) == {"above", "below", "not distinguishable"}
     for data in (table, crm_charts.sdr_league):
@@ -469,8 +471,12 @@ def olist_funnel():
 def test_funnel_and_cycle_curves_real_data(olist_funnel):
     o = olist_funnel
     before = o.copy(deep=True)
-    table = funnel(o.assign(won_at=o["won_date"]), ["first_contact_date", "won_at"],
-                   lead_col="mql_id", names=["MQL", "won"])  # fmt: skip
+    table = funnel(
+        o.assign(won_at=o["won_date"]),
+        ["first_contact_date", "won_at"],
+        lead_col="mql_id",
+        names=["MQL", "won"],
+    )
     fig = plot_funnel(table, title="Olist marketing funnel: MQLs to won deals")
     bars = [p for p in fig.axes[0].patches if str(p.get_gid() or "").startswith("stage-")]
     assert [b.get_width() for b in bars] == [7_999, 841]
@@ -480,8 +486,9 @@ def test_funnel_and_cycle_curves_real_data(olist_funnel):
 
     counts = o["origin"].value_counts()
     origins = counts.index[counts >= 400]
-    result = cycle_length(o[o["origin"].isin(origins)], "first_contact_date", "won_date",
-                          by="origin")  # fmt: skip
+    result = cycle_length(
+        o[o["origin"].isin(origins)], "first_contact_date", "won_date", by="origin"
+    )
     fig = plot_cycle_curves(result)
     ax = fig.axes[0]
     assert len(_gid_lines(ax, "curve-")) == len(origins) == 6

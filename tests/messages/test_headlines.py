@@ -280,26 +280,50 @@ def test_intervals_cover_the_target_at_about_the_stated_rate(factor: float) -> N
     ("edit", "error", "match"),
     [
         (lambda t: t.drop(columns="clicks"), ValueError, "no column 'clicks'"),
-        (lambda t: t.assign(clicks=t["clicks"].where(t.index != 1, 2000)), ValueError,
-         "1 of 7 rows have more clicks than impressions"),
-        (lambda t: t.assign(impressions=t["impressions"].where(t.index != 0, 0)), ValueError,
-         "impressions <= 0"),
-        (lambda t: t.assign(clicks=t["clicks"].where(t.index != 0, -1)), ValueError,
-         "negative clicks"),
-        (lambda t: t.assign(clicks=t["clicks"].astype(float).where(t.index != 0)), ValueError,
-         "missing or infinite"),
-        (lambda t: t.assign(test_id=t["test_id"].where(t.index != 0)), ValueError,
-         "missing test ids"),
-        (lambda t: t[t["test_id"].isin(["A", "C", "D"])], ValueError,
-         "1 remain: need at least 2 tests"),
-        (lambda t: t.assign(question=t["test_id"].isin(["A"])), ValueError,
-         "'question' never differ"),
+        (
+            lambda t: t.assign(clicks=t["clicks"].where(t.index != 1, 2000)),
+            ValueError,
+            "1 of 7 rows have more clicks than impressions",
+        ),
+        (
+            lambda t: t.assign(impressions=t["impressions"].where(t.index != 0, 0)),
+            ValueError,
+            "impressions <= 0",
+        ),
+        (
+            lambda t: t.assign(clicks=t["clicks"].where(t.index != 0, -1)),
+            ValueError,
+            "negative clicks",
+        ),
+        (
+            lambda t: t.assign(clicks=t["clicks"].astype(float).where(t.index != 0)),
+            ValueError,
+            "missing or infinite",
+        ),
+        (
+            lambda t: t.assign(test_id=t["test_id"].where(t.index != 0)),
+            ValueError,
+            "missing test ids",
+        ),
+        (
+            lambda t: t[t["test_id"].isin(["A", "C", "D"])],
+            ValueError,
+            "1 remain: need at least 2 tests",
+        ),
+        (
+            lambda t: t.assign(question=t["test_id"].isin(["A"])),
+            ValueError,
+            "'question' never differ",
+        ),
         (lambda t: t.assign(question=t["question"].astype(str)), TypeError, "must be numeric"),
-        (lambda t: t.assign(question=t["question"].astype("boolean").where(t.index != 0)),
-         ValueError, "'question' of tests has 1 missing"),
+        (
+            lambda t: t.assign(question=t["question"].astype("boolean").where(t.index != 0)),
+            ValueError,
+            "'question' of tests has 1 missing",
+        ),
         (lambda t: [1, 2], TypeError, "must be a pandas DataFrame"),
     ],
-)  # fmt: skip
+)
 def test_effects_bad_input(edit, error: type, match: str) -> None:
     with pytest.raises(error, match=match):
         headline_effects(edit(_hand_tests()), ["question"])
@@ -392,8 +416,23 @@ def _word_tests(factor: float, *, n_tests: int = 600, random_state: int = 0) -> 
     """Tests of 2-4 headlines built from neutral words; the word "astonishing" multiplies the
     click probability by ``factor`` (planted), every other word does nothing."""
     rng = np.random.default_rng(random_state)
-    fillers = ["people", "story", "city", "mother", "teacher", "school", "dog", "river",
-               "garden", "music", "doctor", "night", "phone", "letter", "bridge"]  # fmt: skip
+    fillers = [
+        "people",
+        "story",
+        "city",
+        "mother",
+        "teacher",
+        "school",
+        "dog",
+        "river",
+        "garden",
+        "music",
+        "doctor",
+        "night",
+        "phone",
+        "letter",
+        "bridge",
+    ]
     rows = []
     for t in range(n_tests):
         base = rng.uniform(0.01, 0.03)
@@ -404,8 +443,9 @@ def _word_tests(factor: float, *, n_tests: int = 600, random_state: int = 0) -> 
                 words.insert(int(rng.integers(0, 5)), "astonishing")
             impressions = int(rng.integers(3_000, 6_000))
             p = base * (factor if planted else 1.0)
-            rows.append((f"t{t}", " ".join(words).title(), impressions,
-                         int(rng.binomial(impressions, p))))  # fmt: skip
+            rows.append(
+                (f"t{t}", " ".join(words).title(), impressions, int(rng.binomial(impressions, p)))
+            )
     return pd.DataFrame(rows, columns=["test_id", "headline", "impressions", "clicks"])
 
 

@@ -38,9 +38,13 @@ def crm():
 
 def _log(messages: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
-        {"lead_id": ["a", "a", "b", "b"], "team": ["marketing", "sales"] * 2,
-         "text": messages, "language": "en"}
-    )  # fmt: skip
+        {
+            "lead_id": ["a", "a", "b", "b"],
+            "team": ["marketing", "sales"] * 2,
+            "text": messages,
+            "language": "en",
+        }
+    )
 
 
 # -- Fightin' Words ------------------------------------------------------------------------------
@@ -49,8 +53,9 @@ def _log(messages: pd.DataFrame) -> pd.DataFrame:
 def test_distinctive_terms_hand_checked() -> None:
     texts = ["price price cheap", "price deal", "support support help", "price help"]
     groups = ["sales", "sales", "marketing", "marketing"]
-    table = distinctive_terms(texts, groups, group_a="sales", group_b="marketing",
-                              tokenizer=Whitespace(), min_count=1).set_index("term")  # fmt: skip
+    table = distinctive_terms(
+        texts, groups, group_a="sales", group_b="marketing", tokenizer=Whitespace(), min_count=1
+    ).set_index("term")
     # n_a = n_b = 5 tokens; prior a_0 = 10, so each word's prior is its corpus count.
     # price: y_a = 3, y_b = 1, a = 4: delta = log(7/8) - log(5/10) = log(1.75)
     assert table.loc["price", "delta"] == pytest.approx(math.log(1.75))
@@ -63,20 +68,30 @@ def test_distinctive_terms_hand_checked() -> None:
     assert table.loc["price", "per_1000_a"] == pytest.approx(600)
     assert list(table.index[:1]) == ["price"] and table["z"].is_monotonic_decreasing
     # a weaker prior trusts the counts more: larger |delta| for the same word
-    weak = distinctive_terms(texts, groups, group_a="sales", group_b="marketing",
-                             tokenizer=Whitespace(), min_count=1, prior_strength=1.0)  # fmt: skip
+    weak = distinctive_terms(
+        texts,
+        groups,
+        group_a="sales",
+        group_b="marketing",
+        tokenizer=Whitespace(),
+        min_count=1,
+        prior_strength=1.0,
+    )
     assert abs(weak.set_index("term").loc["support", "delta"]) > abs(table.loc["support", "delta"])
 
 
 def test_distinctive_terms_finds_what_sales_says_on_the_synthetic_crm(crm) -> None:
     en = crm.messages[crm.messages["language"] == "en"]
-    table = distinctive_terms(en["text"], en["team"], group_a="sales", group_b="marketing",
-                              languages=en["language"])  # fmt: skip
+    table = distinctive_terms(
+        en["text"], en["team"], group_a="sales", group_b="marketing", languages=en["language"]
+    )
     top_sales = set(table.head(40)["term"])
     drift_words = {
-        part for phrases in ph.DRIFT_KEYWORDS["en"].values() for phrase in phrases
+        part
+        for phrases in ph.DRIFT_KEYWORDS["en"].values()
+        for phrase in phrases
         for part in phrase.replace("-", " ").split()
-    }  # fmt: skip
+    }
     # besides the style of sales mail (follow up, send, next step), the off-message topics
     # sales drifts to (discount, end of quarter, per month, early access) top the sales side
     assert {"discount", "quarter", "month"} <= top_sales & drift_words
@@ -126,11 +141,16 @@ def test_alignment_hand_checked() -> None:
         {
             "lead_id": ["same", "same", "apart", "apart", "alone"],
             "team": ["marketing", "sales", "marketing", "sales", "marketing"],
-            "text": ["fast setup dashboards", "fast setup dashboards", "fast setup",
-                     "discount contract", "fast"],
+            "text": [
+                "fast setup dashboards",
+                "fast setup dashboards",
+                "fast setup",
+                "discount contract",
+                "fast",
+            ],
             "language": "en",
         }
-    )  # fmt: skip
+    )
     table = alignment(log)
     assert table.loc["same", "similarity"] == pytest.approx(1.0)
     assert table.loc["apart", "similarity"] == pytest.approx(0.0)
@@ -158,11 +178,15 @@ def test_tracker_rates_hand_checked() -> None:
         {
             "lead_id": ["a", "a", "b", "b"],
             "team": ["sales", "sales", "marketing", "sales"],
-            "text": ["We can offer a 20% discount.", "What is your budget?",
-                     "Fast setup.", "할인을 드릴 수 있을까요"],
+            "text": [
+                "We can offer a 20% discount.",
+                "What is your budget?",
+                "Fast setup.",
+                "할인을 드릴 수 있을까요",
+            ],
             "language": ["en", "en", "en", "ko"],
         }
-    )  # fmt: skip
+    )
     trackers = {"en": {"discount": ["discount"]}, "ko": {"discount": ["할인"]}}
     table = tracker_rates(log, trackers).set_index(["team", "tracker"])
     assert table.loc[("sales", "discount"), ["messages", "with"]].tolist() == [3, 2]
@@ -174,8 +198,7 @@ def test_tracker_rates_hand_checked() -> None:
 
 
 def test_echo_share_reads_the_planted_consistency(crm) -> None:
-    echo = echo_share(crm.messages, crm.campaigns, crm.leads, ph.CLAIM_KEYWORDS,
-                      ph.DRIFT_KEYWORDS)  # fmt: skip
+    echo = echo_share(crm.messages, crm.campaigns, crm.leads, ph.CLAIM_KEYWORDS, ph.DRIFT_KEYWORDS)
     # the truth of what the sent sales messages said: each content sentence's topic
     sales = crm.messages[crm.messages["team"] == "sales"]
     topics = crm.truth["message_topics"].loc[sales["message_id"]].str.split(";")
@@ -195,8 +218,9 @@ def test_message_effect_recovers_the_planted_odds_ratio() -> None:
     results = {}
     for planted in (3.0, 1.0):
         crm = make_crm(12_000, random_state=5, consistency_odds_ratio=planted)
-        echo = echo_share(crm.messages, crm.campaigns, crm.leads, ph.CLAIM_KEYWORDS,
-                          ph.DRIFT_KEYWORDS)  # fmt: skip
+        echo = echo_share(
+            crm.messages, crm.campaigns, crm.leads, ph.CLAIM_KEYWORDS, ph.DRIFT_KEYWORDS
+        )
         closed = crm.opportunities[crm.opportunities["status"] != "open"]
         data = (
             closed.assign(won=closed["status"] == "won")

@@ -159,8 +159,10 @@ def _markdown_text(nb: nbformat.NotebookNode) -> str:
     """The Markdown the code cells of an executed notebook displayed, joined."""
     return "\n".join(
         "".join(out.get("data", {}).get("text/markdown", ""))
-        for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
-    )  # fmt: skip
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+    )
 
 
 def test_funnel_notebook_runs_without_the_manual_olist_download(
@@ -203,5 +205,6 @@ def test_conversion_notebook_olist_part_without_the_manual_download(
     assert "The Olist data is not on this machine" in text
     assert "kaggle.com/datasets/olistbr/marketing-funnel-olist" in text
     assert "**Olist (real):**" not in text and "AUC of" not in text
-    assert not [o for c in executed.cells for o in c.get("outputs", []) if "image/png" in
-                o.get("data", {})]  # fmt: skip
+    assert not [
+        o for c in executed.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})
+    ]

@@ -136,9 +136,12 @@ def test_a_return_nets_only_purchases_before_it_and_of_its_product() -> None:
 
 def test_a_return_larger_than_the_purchases_is_counted_as_unmatched() -> None:
     tx = pd.DataFrame(
-        {"c": ["x", "x", "y"], "d": ["2024-01-01", "2024-01-02", "2024-01-03"],
-         "v": [10.0, -25.0, 4.0]}
-    )  # fmt: skip
+        {
+            "c": ["x", "x", "y"],
+            "d": ["2024-01-01", "2024-01-02", "2024-01-03"],
+            "v": [10.0, -25.0, 4.0],
+        }
+    )
     out = clean_transactions(tx, customer_col="c", date_col="d", amount_col="v")
     rows = out.report.set_index("rule")
     assert rows.loc["return without an earlier purchase to net", "rows"] == 1
@@ -244,9 +247,16 @@ def test_properties_of_the_summary(rows: list[tuple], seed: int) -> None:
     tx = pd.DataFrame(rows, columns=["cust", "day", "sku", "qty", "price"])
     tx["cust"] = tx["cust"].astype(object)
     tx["day"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(tx["day"], "D")
-    kw = dict(customer_col="cust", date_col="day", amount_col=None, quantity_col="qty",
-              price_col="price", product_col="sku", observation_end="2024-03-01",
-              return_report=True)  # fmt: skip
+    kw = dict(
+        customer_col="cust",
+        date_col="day",
+        amount_col=None,
+        quantity_col="qty",
+        price_col="price",
+        product_col="sku",
+        observation_end="2024-03-01",
+        return_report=True,
+    )
     before = tx.copy()
     try:
         summary, report = rfm_summary(tx, **kw)
@@ -290,8 +300,9 @@ def _reference_netting(group, when, value, purchase, returned):
     excess = 0.0
     for g in np.unique(group[returned]):
         idx = [i for i in range(len(value)) if group[i] == g and (purchase[i] or returned[i])]
-        events = sorted(idx, key=lambda i: (when[i], 1 if returned[i] else 0,
-                                            value[i] if purchase[i] else 0.0))  # fmt: skip
+        events = sorted(
+            idx, key=lambda i: (when[i], 1 if returned[i] else 0, value[i] if purchase[i] else 0.0)
+        )
         stack = []
         for i in events:
             if purchase[i]:
@@ -319,7 +330,7 @@ def _reference_netting(group, when, value, purchase, returned):
             st.integers(0, 12),
             st.booleans(),
             st.sampled_from([1.0, 2.5, 4.0, 10.0]),
-        ),  # fmt: skip
+        ),
         min_size=1,
         max_size=25,
     )
@@ -353,8 +364,9 @@ def test_time_zones_compare_instants_on_the_exports_clock() -> None:
         tx, observation_end=pd.Timestamp("2024-07-02 04:00", tz="Asia/Tokyo"), **kw
     )
     assert summary.loc["x", "n_purchases"] == 2  # the end is the very instant of the purchase
-    before = rfm_summary(tx, observation_end=pd.Timestamp("2024-07-02 03:59", tz="Asia/Tokyo"),
-                         **kw)[0]  # fmt: skip
+    before = rfm_summary(
+        tx, observation_end=pd.Timestamp("2024-07-02 03:59", tz="Asia/Tokyo"), **kw
+    )[0]
     assert before.loc["x", "n_purchases"] == 1
     assert (
         "read on the export's clock (Europe/London)"
@@ -371,11 +383,15 @@ def test_time_zones_compare_instants_on_the_exports_clock() -> None:
     mixed = pd.DataFrame(
         {
             "c": ["x", "x", "x", "y"],
-            "d": ["2024-01-01T23:30+09:00", "2024-01-02T09:00+09:00", "2024-01-01T15:00-05:00",
-                  "2024-01-01 12:00"],
+            "d": [
+                "2024-01-01T23:30+09:00",
+                "2024-01-02T09:00+09:00",
+                "2024-01-01T15:00-05:00",
+                "2024-01-01 12:00",
+            ],
             "v": [1.0, 2.0, 3.0, 4.0],
         }
-    )  # fmt: skip
+    )
     summary, report = rfm_summary(mixed, **kw)
     assert summary.loc["x", "first_purchase"] == pd.Timestamp("2024-01-01 23:30")  # +09:00
     assert summary.loc["x", "last_purchase"] == pd.Timestamp("2024-01-02 09:00")
@@ -386,8 +402,9 @@ def test_time_zones_compare_instants_on_the_exports_clock() -> None:
 
 def test_numbers_stored_as_text_are_read_and_counted() -> None:
     tx = pd.DataFrame({"c": ["x", "x"], "d": ["2024-01-01", "2024-01-05"], "v": ["5.5", "7"]})
-    summary, report = rfm_summary(tx, customer_col="c", date_col="d", amount_col="v",
-                                  return_report=True)  # fmt: skip
+    summary, report = rfm_summary(
+        tx, customer_col="c", date_col="d", amount_col="v", return_report=True
+    )
     assert summary.loc["x", "total_spend"] == 12.5
     assert (
         report.set_index("rule").loc["numbers stored as text", "action"] == "read as numbers: 'v'"
@@ -404,13 +421,17 @@ def test_netting_stays_exact_on_a_long_file() -> None:
     tx = pd.DataFrame(
         {
             "c": np.r_[np.arange(n), np.arange(n), [n]],
-            "d": np.r_[day.to_numpy(), (day + pd.Timedelta(days=1)).to_numpy(),
-                       [np.datetime64("2024-01-02")]],
+            "d": np.r_[
+                day.to_numpy(),
+                (day + pd.Timedelta(days=1)).to_numpy(),
+                [np.datetime64("2024-01-02")],
+            ],
             "v": np.r_[amount, -amount, [5.0]],
         }
-    )  # fmt: skip
-    summary, report = rfm_summary(tx, customer_col="c", date_col="d", amount_col="v",
-                                  return_report=True)  # fmt: skip
+    )
+    summary, report = rfm_summary(
+        tx, customer_col="c", date_col="d", amount_col="v", return_report=True
+    )
     assert list(summary.index) == [n]
     rows = report.set_index("rule")
     assert rows.loc["purchase cancelled in full", "rows"] == n

@@ -25,12 +25,18 @@ def dirty() -> pd.DataFrame:
         {
             "customer_id": ["a", "a", "a", "a", "b", "c", None, "a"],
             "date": [
-                "2024-01-01", "2024-01-01", "2024-01-11", "2024-01-20",
-                "2024-01-05", "2024-01-03", "2024-01-04", "2024-02-10",
+                "2024-01-01",
+                "2024-01-01",
+                "2024-01-11",
+                "2024-01-20",
+                "2024-01-05",
+                "2024-01-03",
+                "2024-01-04",
+                "2024-02-10",
             ],
             "amount": [10.0, 5.0, 20.0, -20.0, 8.0, -5.0, 7.0, 30.0],
         }
-    )  # fmt: skip
+    )
 
 
 # -- rfm_summary: hand-checked -----------------------------------------------------------------
@@ -194,9 +200,12 @@ def test_rfm_summary_matches_lifetimes_on_the_cdnow_sample(
     """Lifetimes' published summary of the sample (39 weeks to 1997-09-30, days / 7)."""
     # lifetimes and the paper count the 8 purchases of $0 too
     ours = rfm_summary(
-        cdnow_sample, observation_end="1997-09-30", time_scale=7, zero_amounts="keep",
+        cdnow_sample,
+        observation_end="1997-09-30",
+        time_scale=7,
+        zero_amounts="keep",
         return_report=True,
-    )[0]  # fmt: skip
+    )[0]
     ours.index = ours.index.astype(int)
     ref = pd.read_csv(mirror / "cdnow" / "cdnow_customers_summary_with_transactions.csv")
     ref = ref.set_index("ID").loc[ours.index]
@@ -330,9 +339,18 @@ def test_default_rules_cover_the_grid_once() -> None:
     ]
     assert len(cells) == 25 and len(set(cells)) == 25
     assert set(RFM_SEGMENT_RULES["segment"]) == {
-        "champions", "loyal", "potential loyalist", "new", "promising", "need attention",
-        "about to sleep", "at risk", "cannot lose them", "hibernating", "lost",
-    }  # fmt: skip
+        "champions",
+        "loyal",
+        "potential loyalist",
+        "new",
+        "promising",
+        "need attention",
+        "about to sleep",
+        "at risk",
+        "cannot lose them",
+        "hibernating",
+        "lost",
+    }
 
 
 def test_rfm_segments_hand_checked() -> None:
@@ -346,8 +364,12 @@ def test_rfm_segments_hand_checked() -> None:
     seg = rfm_segments(s)
     # R = 5,3,1,2,4; F = 5,3,1,4,1; M = 5,3,1,4,2; FM = 5,3,1,4,2
     assert seg["segment"].tolist() == [
-        "champions", "need attention", "lost", "at risk", "potential loyalist",
-    ]  # fmt: skip
+        "champions",
+        "need attention",
+        "lost",
+        "at risk",
+        "potential loyalist",
+    ]
     assert list(seg["segment"].cat.categories) == list(RFM_SEGMENT_RULES["segment"])
     # scoring first, then segmenting, gives the same answer
     assert rfm_segments(rfm_scores(s))["segment"].tolist() == seg["segment"].tolist()
@@ -356,9 +378,14 @@ def test_rfm_segments_hand_checked() -> None:
 def test_rfm_segments_custom_rules() -> None:
     s = pd.DataFrame({"days_since_last": [1, 9], "n_purchases": [5, 1], "total_spend": [9.0, 1]})
     rules = pd.DataFrame(
-        {"segment": ["top", "rest"], "r_min": [2, 1], "r_max": [2, 1],
-         "fm_min": [2, 1], "fm_max": [2, 2]}
-    )  # fmt: skip
+        {
+            "segment": ["top", "rest"],
+            "r_min": [2, 1],
+            "r_max": [2, 1],
+            "fm_min": [2, 1],
+            "fm_max": [2, 2],
+        }
+    )
     assert rfm_segments(s, rules, bins=2)["segment"].tolist() == ["top", "rest"]
     partial = rules.iloc[:1]
     with pytest.warns(RFMDataWarning, match="1 of 2 customers fall in no rule"):
@@ -423,8 +450,13 @@ def test_segmenter_finds_planted_groups() -> None:
     # new customers are assigned like the training ones
     fresh = data.iloc[[0, 400, 800]].copy()
     assert seg.predict(fresh).tolist() == [1, 2, 3]
-    assert data.columns.tolist() == ["days_since_last", "n_purchases", "avg_spend", "group",
-                                     "total_spend"]  # fmt: skip
+    assert data.columns.tolist() == [
+        "days_since_last",
+        "n_purchases",
+        "avg_spend",
+        "group",
+        "total_spend",
+    ]
 
 
 def test_segmenter_profile_and_stability() -> None:

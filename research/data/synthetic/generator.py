@@ -275,8 +275,14 @@ class SyntheticCRM:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         written = []
-        for name in ("campaigns", "leads", "messages", "opportunities", "stage_history",
-                     "customers"):  # fmt: skip
+        for name in (
+            "campaigns",
+            "leads",
+            "messages",
+            "opportunities",
+            "stage_history",
+            "customers",
+        ):
             path = folder / f"{name}.csv"
             getattr(self, name).to_csv(path, index=False, date_format="%Y-%m-%d %H:%M:%S")
             written.append(path)
@@ -548,21 +554,27 @@ def _leads(
             "language": lang,
             "is_mql": is_mql,
             "mql_at": pd.to_datetime(_nat_where(is_mql, mql_at)),
-            "sdr_id": pd.array(np.where(is_mql, [f"SDR-{s + 1:02d}" for s in sdr], None),
-                               dtype="string"),
+            "sdr_id": pd.array(
+                np.where(is_mql, [f"SDR-{s + 1:02d}" for s in sdr], None), dtype="string"
+            ),
             "first_response_at": pd.to_datetime(_nat_where(responded, responded_at)),
             "first_response_hours": np.where(responded, np.round(response_h, 2), np.nan),
             "is_sql": is_sql,
             "sql_at": pd.to_datetime(_nat_where(is_sql, sql_at)),
-            "ae_id": pd.array(np.where(is_sql, [f"AE-{a + 1:02d}" for a in ae], None),
-                              dtype="string"),
+            "ae_id": pd.array(
+                np.where(is_sql, [f"AE-{a + 1:02d}" for a in ae], None), dtype="string"
+            ),
         }
-    )  # fmt: skip
+    )
     truth = pd.DataFrame(
-        {"within_sla": within & is_mql, "p_mql": p_mql, "p_sql": np.where(is_mql, p_sql, np.nan),
-         "ae": ae},
+        {
+            "within_sla": within & is_mql,
+            "p_mql": p_mql,
+            "p_sql": np.where(is_mql, p_sql, np.nan),
+            "ae": ae,
+        },
         index=pd.Index(ids, name="lead_id"),
-    )  # fmt: skip
+    )
     return leads, truth
 
 
@@ -843,8 +855,12 @@ def write_sample(
     table.to_csv(folder / "truth_effects.csv", index=False)
     crm.truth["lead"].to_csv(folder / "truth_leads.csv", float_format="%.6g")
     crm.truth["message_topics"].to_csv(folder / "truth_message_topics.csv")
-    return [*paths, folder / "truth_effects.csv", folder / "truth_leads.csv",
-            folder / "truth_message_topics.csv"]  # fmt: skip
+    return [
+        *paths,
+        folder / "truth_effects.csv",
+        folder / "truth_leads.csv",
+        folder / "truth_message_topics.csv",
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -855,7 +871,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--languages", nargs="+", default=["en", "ko", "ja"])
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args(argv)
-    for path in write_sample(args.out, args.n_leads, languages=args.languages,
-                             random_state=args.seed):  # fmt: skip
+    for path in write_sample(
+        args.out, args.n_leads, languages=args.languages, random_state=args.seed
+    ):
         print(f"wrote {path}", file=sys.stdout)
     return 0
