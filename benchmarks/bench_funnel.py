@@ -5,18 +5,16 @@ What is measured
 A CRM of ``--leads`` leads (default 1,000,000) is generated once with
 ``research.data.synthetic.make_crm(n, random_state=0, with_messages=False)``, in a subprocess that
 reports its wall time and peak resident memory. It also builds the funnel's lead table, one row
-per lead with the opportunity's dates (this merge is not timed)::
+per lead with the opportunity's dates (this step is not timed)::
 
-    L = leads.merge(opportunities[["lead_id", "created_at", "closed_at", "status"]]
-                    .rename(columns={"created_at": "opp_at"}), on="lead_id", how="left")
-    L["won_at"] = L["closed_at"].where(L["status"] == "won")
+    L = research.funnel.opportunity_stages(leads, opportunities)
 
 and writes ``L``, ``leads``, ``campaigns``, ``opportunities`` and ``customers`` to parquet in a
 temporary folder (datetime columns are cast back to their generated unit on load). Then each
 step runs in its own subprocess (this file re-run with ``--worker STEP``), which loads only the
 tables it needs and calls the step ``--repeat`` times:
 
-1. ``funnel``: ``funnel(L, ["created_at", "mql_at", "sql_at", "opp_at", "won_at"])``;
+1. ``funnel``: ``funnel(L, ["created_at", "mql_at", "sql_at", "opportunity_at", "won_at"])``;
 2. ``funnel_by_channel``: the same with ``by="channel"``;
 3. ``funnel_cohort``: the same with ``cohort="created_at"`` (monthly cohorts);
 4. ``sla_compliance``: ``sla_compliance(leads, by="sdr_id", data_end=end)``;
@@ -64,7 +62,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = HERE / "results" / "bench_funnel.json"
-STAGES = ["created_at", "mql_at", "sql_at", "opp_at", "won_at"]
+STAGES = ["created_at", "mql_at", "sql_at", "opportunity_at", "won_at"]
 NAMES = ["lead", "MQL", "SQL", "opportunity", "won"]
 TABLES = ("funnel_leads", "leads", "campaigns", "opportunities", "customers")
 # step -> the tables it loads
@@ -129,6 +127,7 @@ def _generate(args: argparse.Namespace) -> None:
     import pandas as pd
 
     from research.data.synthetic import make_crm
+    from research.funnel import opportunity_stages
 
     folder = Path(args.data)
     gc.collect()
@@ -139,11 +138,7 @@ def _generate(args: argparse.Namespace) -> None:
     seconds = time.perf_counter() - start
     peak, reset = _peak_mib(reset)
 
-    opps = crm.opportunities[["lead_id", "created_at", "closed_at", "status"]]
-    funnel_leads = crm.leads.merge(
-        opps.rename(columns={"created_at": "opp_at"}), on="lead_id", how="left"
-    )
-    funnel_leads["won_at"] = funnel_leads["closed_at"].where(funnel_leads["status"] == "won")
+    funnel_leads = opportunity_stages(crm.leads, crm.opportunities)
     tables = {
         "funnel_leads": funnel_leads,
         "leads": crm.leads,

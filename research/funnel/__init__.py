@@ -24,9 +24,18 @@ from research.funnel.cycle import cycle_length
 from research.funnel.kpis import kpi_table, lead_quality_by_source, roi_by_channel
 from research.funnel.reps import league_table
 from research.funnel.sla import SpeedToLead, sla_compliance, speed_to_lead_effect
-from research.funnel.stages import CycleLength, GroupComparison, compare_conversion, funnel
+from research.funnel.stages import (
+    CycleLength,
+    FunnelDataWarning,
+    GroupComparison,
+    compare_conversion,
+    funnel,
+    opportunity_stages,
+)
 
 __all__ = [
+    "opportunity_stages",
+    "FunnelDataWarning",
     "funnel",
     "compare_conversion",
     "GroupComparison",

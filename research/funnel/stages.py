@@ -3,11 +3,14 @@
 * :func:`funnel`: how many leads reach each stage and convert to the next, with Wilson intervals
   and the bottleneck, overall or by source, campaign or monthly cohort;
   :func:`compare_conversion` tests whether groups differ, with a multiple-comparison correction.
+* :func:`opportunity_stages`: a lead table with the dates of each lead's opportunity (opened,
+  closed, won), the stage columns a lead-to-won funnel needs, from a leads and a deals export.
 """
 
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,11 +25,133 @@ from research._validation import require_columns, require_frame, require_rows
 from research.funnel._stages import _reached, _stage_checks, check_unique
 
 __all__ = [
+    "FunnelDataWarning",
+    "opportunity_stages",
     "funnel",
     "compare_conversion",
     "GroupComparison",
     "CycleLength",
 ]
+
+
+class FunnelDataWarning(UserWarning):
+    """Rows of a CRM export were set aside or combined by a documented rule (the message counts
+    them)."""
+
+
+#: The columns :func:`opportunity_stages` adds to the lead table.
+OPPORTUNITY_STAGE_COLUMNS = ("opportunity_at", "closed_at", "status", "won_at")
+
+
+def opportunity_stages(
+    leads: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    *,
+    lead_col: str = "lead_id",
+    opened_col: str = "created_at",
+    closed_col: str = "closed_at",
+    status_col: str = "status",
+    won_status: str = "won",
+) -> pd.DataFrame:
+    """Each lead with the dates of its opportunity, as stage columns for :func:`funnel`.
+
+    Rules, each counted in a :class:`FunnelDataWarning` when it applies:
+
+    * a lead with several opportunities keeps the earliest opened one as its
+      ``opportunity_at``; it is won if any of them is won, at the earliest close of a won one
+      (``won_at``), and its ``closed_at`` and ``status`` are those of that won opportunity, or
+      else of the earliest one;
+    * an opportunity whose lead is not in ``leads`` (a deal created without a lead) is left out:
+      it is not part of the lead funnel.
+
+    Parameters
+    ----------
+    leads : pandas.DataFrame
+        One row per lead, ``lead_col`` unique. Not modified.
+    opportunities : pandas.DataFrame
+        One row per opportunity (deal) with ``lead_col``, ``opened_col``, ``closed_col``
+        (missing while open) and ``status_col``. Not modified.
+    lead_col, opened_col, closed_col, status_col : str
+        Column names in the exports.
+    won_status : str, default "won"
+        The value of ``status_col`` that means won (e.g. ``"closedwon"`` in HubSpot).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``leads``, same rows and order, with ``opportunity_at``, ``closed_at``,
+        ``status`` and ``won_at`` (missing for a lead without an opportunity, or not won).
+
+    Raises
+    ------
+    TypeError
+        An input is not a DataFrame.
+    ValueError
+        A column is missing, ``lead_col`` repeats in ``leads``, ``leads`` already has one of
+        the columns added, or a date column does not hold dates.
+
+    Examples
+    --------
+    >>> leads = pd.DataFrame({"lead_id": [1, 2, 3]})
+    >>> opps = pd.DataFrame({"lead_id": [1, 2], "created_at": pd.to_datetime(["2024-01-05",
+    ...     "2024-01-09"]), "closed_at": pd.to_datetime(["2024-02-01", None]),
+    ...     "status": ["won", "open"]})
+    >>> opportunity_stages(leads, opps)["won_at"].notna().tolist()
+    [True, False, False]
+    """
+    leads = require_frame(leads, "leads")
+    opportunities = require_frame(opportunities, "opportunities")
+    require_columns(leads, [lead_col], "leads")
+    cols = [lead_col, opened_col, closed_col, status_col]
+    require_columns(opportunities, cols, "opportunities")
+    check_unique(leads, lead_col)
+    clash = [c for c in OPPORTUNITY_STAGE_COLUMNS if c in leads.columns]
+    if clash:
+        raise ValueError(
+            f"leads already has column(s) {', '.join(map(repr, clash))}, which "
+            "opportunity_stages adds: drop or rename them first"
+        )
+    opps = opportunities[cols].copy()
+    for col in (opened_col, closed_col):
+        if not pd.api.types.is_datetime64_any_dtype(opps[col].dtype):
+            raise ValueError(
+                f"column {col!r} of opportunities must hold dates (datetime64), got "
+                f"{opps[col].dtype}; parse it with pandas.to_datetime first"
+            )
+    orphans = ~opps[lead_col].isin(leads[lead_col])
+    if orphans.any():
+        warnings.warn(
+            f"{int(orphans.sum()):,} of {len(opps):,} opportunities have a {lead_col!r} that is "
+            "not in leads and are left out of the lead funnel",
+            FunnelDataWarning,
+            stacklevel=2,
+        )
+        opps = opps[~orphans.to_numpy()]
+    opps["_won"] = (opps[status_col] == won_status).to_numpy()
+    several = opps[lead_col].duplicated(keep=False)
+    if several.any():
+        warnings.warn(
+            f"{opps.loc[several, lead_col].nunique():,} leads have more than one opportunity "
+            f"({int(several.sum()):,} opportunities): each keeps its earliest as "
+            "opportunity_at and is won if any is won, at the earliest won close",
+            FunnelDataWarning,
+            stacklevel=2,
+        )
+    # the row that speaks for the lead: its earliest won opportunity, else its earliest one
+    opps = opps.sort_values([lead_col, opened_col], kind="stable")
+    first_opened = opps.groupby(lead_col, sort=False)[opened_col].min()
+    won = opps[opps["_won"]].sort_values([lead_col, closed_col], kind="stable")
+    chosen = pd.concat([won, opps]).drop_duplicates(subset=lead_col, keep="first")
+    chosen = chosen.set_index(lead_col)
+    ids = leads[lead_col]
+    out = leads.copy()
+    out["opportunity_at"] = ids.map(first_opened)
+    out["closed_at"] = ids.map(chosen[closed_col])
+    out["status"] = ids.map(chosen[status_col])
+    won_at = chosen[closed_col].where(chosen["_won"])
+    out["won_at"] = ids.map(won_at)
+    return out
+
 
 # --------------------------------------------------------------------------------------------
 # funnel

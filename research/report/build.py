@@ -18,7 +18,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +31,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html_mistune
+
+from research.report.record import inject_parameters
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -169,11 +171,17 @@ def _kernel_env() -> dict[str, str]:
     return env
 
 
-def execute_notebook(path: str | Path, timeout: int = DEFAULT_TIMEOUT) -> nbformat.NotebookNode:
+def execute_notebook(
+    path: str | Path,
+    timeout: int = DEFAULT_TIMEOUT,
+    *,
+    parameters: Mapping[str, object] | None = None,
+) -> nbformat.NotebookNode:
     """Execute a notebook in a fresh kernel and return the executed copy.
 
     The kernel runs in the notebook's folder, so relative paths in the notebook work. The
-    file on disk is left untouched.
+    file on disk is left untouched. The numbers the notebook recorded with
+    :func:`research.report.record` are in the result: :func:`research.report.read_records`.
 
     Parameters
     ----------
@@ -181,6 +189,9 @@ def execute_notebook(path: str | Path, timeout: int = DEFAULT_TIMEOUT) -> nbform
         The ``.ipynb`` file.
     timeout : int, default DEFAULT_TIMEOUT
         Seconds each cell may run.
+    parameters : mapping, optional
+        New values for names of the notebook's ``parameters`` cell (Python literals), set in a
+        cell after it, as papermill does (see :func:`research.report.inject_parameters`).
 
     Returns
     -------
@@ -198,6 +209,8 @@ def execute_notebook(path: str | Path, timeout: int = DEFAULT_TIMEOUT) -> nbform
     """
     path = Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
+    if parameters:
+        nb = inject_parameters(nb, parameters)
     client = NotebookClient(
         nb,
         timeout=timeout,

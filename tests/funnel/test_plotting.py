@@ -20,6 +20,7 @@ from research.funnel import (
     cycle_length,
     funnel,
     league_table,
+    opportunity_stages,
     roi_by_channel,
     sla_compliance,
     speed_to_lead_effect,
@@ -52,7 +53,7 @@ from tests._charts import (
 # 9. funnel, SLA and sales charts: a synthetic CRM built once, and the Olist funnel
 # --------------------------------------------------------------------------------------------
 
-CRM_STAGES = ["created_at", "mql_at", "sql_at", "opp_at", "won_at"]
+CRM_STAGES = ["created_at", "mql_at", "sql_at", "opportunity_at", "won_at"]
 CRM_NAMES = ["lead", "MQL", "SQL", "opportunity", "won"]
 
 
@@ -61,9 +62,7 @@ def crm_charts() -> SimpleNamespace:
     """The inputs of every funnel chart, from one synthetic CRM of 5,000 leads."""
     crm = make_crm(5_000, random_state=1, with_messages=False)
     end = crm.truth["data_end"]
-    opps = crm.opportunities[["lead_id", "created_at", "closed_at", "status"]]
-    leads = crm.leads.merge(opps.rename(columns={"created_at": "opp_at"}), on="lead_id", how="left")
-    leads["won_at"] = leads["closed_at"].where(leads["status"] == "won")
+    leads = opportunity_stages(crm.leads, crm.opportunities)
     sized = crm.opportunities.merge(crm.leads[["lead_id", "company_size"]], on="lead_id")
     closed = crm.opportunities[crm.opportunities["status"] != "open"]
     closed = closed.assign(won=closed["status"] == "won")

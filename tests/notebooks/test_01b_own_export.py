@@ -11,7 +11,8 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from nbclient import NotebookClient
+
+from research.report import execute_notebook, read_records
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01b_customer_lifetime_value.ipynb"
 
@@ -40,14 +41,8 @@ def _steady_buyers(path: Path, n: int = 400, seed: int = 0) -> pd.DataFrame:
     return frame
 
 
-def _run(path: Path, overrides: dict[str, object], workdir: Path) -> nbformat.NotebookNode:
-    nb = nbformat.read(path, as_version=4)
-    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    cell.source += "\n" + "\n".join(f"{k} = {v!r}" for k, v in overrides.items())
-    NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
-    ).execute()
-    return nb
+def _run(path: Path, overrides: dict[str, object]) -> nbformat.NotebookNode:
+    return execute_notebook(path, parameters=overrides)
 
 
 def _markdown_outputs(nb: nbformat.NotebookNode) -> str:
@@ -80,9 +75,12 @@ def test_notebook_01b_on_a_no_dropout_export(tmp_path: Path) -> None:
             "CALIBRATION_END": "2023-08-31",
             "HOLDOUT_END": "2023-12-31",
         },
-        tmp_path,
     )
+    records = read_records(nb)
     text = _markdown_outputs(nb)
+    assert "no_dropout" in records["calibration_limits"] and "no_dropout" in records["bgnbd_limits"]
+    assert records["call_list_size"] == 0
+    # ... and the reader is told what that means, instead of being shown an empty table
     assert "**Note on the calibration fit:** the data show no detectable dropout" in text
     assert "**No sales call list:** the purchase model sees no dropout" in text
     # the holdout counts cleaned purchase days: cancelled orders are not purchases
@@ -96,4 +94,5 @@ def test_notebook_01b_on_a_no_dropout_export(tmp_path: Path) -> None:
     in_cal = raw["Client"].isin(calibration_customers)
     days = pd.DataFrame({"c": raw["Client"], "d": ordered.dt.normalize()})[kept & in_cal]
     expected = len(days.drop_duplicates())
-    assert f"made **{expected:,}** repeat purchases" in text, text[text.find("Over the") :][:300]
+    assert records["holdout_actual_purchases"] == pytest.approx(expected)
+    assert records["holdout_customers"] == len(calibration_customers)

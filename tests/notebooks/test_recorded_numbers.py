@@ -1,0 +1,222 @@
+"""Every notebook, executed on the bundled data, records the numbers its sentences give; each is
+checked here against the package computed independently, or against a property it must have
+(a planted effect inside its interval, a published figure within 1%), never against prose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from research.report import execute_notebook, read_records
+from research.report.record import _parameters_cell
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+pytestmark = pytest.mark.usefixtures("mirror")
+
+
+def _params(name: str) -> dict[str, object]:
+    """The default parameters of a notebook, by running its parameters cell."""
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    namespace: dict[str, object] = {}
+    exec(nb.cells[_parameters_cell(nb)].source, namespace)
+    return namespace
+
+
+_EXECUTED: dict[str, nbformat.NotebookNode] = {}
+
+
+def _records(name: str) -> dict[str, object]:
+    """The records of the notebook, executed once per test session."""
+    if name not in _EXECUTED:
+        _EXECUTED[name] = execute_notebook(NOTEBOOKS / name)
+    return read_records(_EXECUTED[name])
+
+
+@pytest.fixture(scope="module")
+def nb01() -> dict[str, object]:
+    return _records("01_customer_segmentation.ipynb")
+
+
+@pytest.fixture(scope="module")
+def nb01b() -> dict[str, object]:
+    return _records("01b_customer_lifetime_value.ipynb")
+
+
+@pytest.fixture(scope="module")
+def nb02() -> dict[str, object]:
+    return _records("02_conversion_prediction.ipynb")
+
+
+@pytest.fixture(scope="module")
+def nb03() -> dict[str, object]:
+    return _records("03_marketing_vs_sales_messages.ipynb")
+
+
+@pytest.fixture(scope="module")
+def nb04() -> dict[str, object]:
+    return _records("04_funnel_kpis_and_sla.ipynb")
+
+
+def test_segmentation_notebook_numbers(nb01, cdnow_master) -> None:
+    from research.segmentation import rfm_segments, rfm_summary, segment_value_table
+
+    summary, report = rfm_summary(cdnow_master, return_report=True)
+    assert nb01["rows_in"] == len(cdnow_master) == 69_659
+    assert nb01["rows_used"] == report.attrs["rows_used"] <= nb01["rows_in"]
+    assert nb01["n_customers"] == len(summary)
+    assert nb01["revenue"] == pytest.approx(summary["total_spend"].sum())
+    assert nb01["one_time_share"] == pytest.approx((summary["n_purchases"] == 1).mean())
+    assert 0.1 < nb01["top_decile_revenue_share"] < 1
+    table = segment_value_table(rfm_segments(summary), value_col="total_spend")
+    top = table["value_share"].idxmax()
+    assert nb01["top_segment"] == top
+    assert nb01["top_segment_revenue_share"] == pytest.approx(table.loc[top, "value_share"])
+    assert nb01["top_segment_customer_share"] == pytest.approx(table.loc[top, "share"])
+    assert nb01["empty_segments"] == table.index[table["customers"] == 0].tolist()
+    k_low, k_high = _params("01_customer_segmentation.ipynb")["K_RANGE"]
+    assert k_low <= nb01["n_clusters"] <= k_high
+    assert 0 <= nb01["adjusted_rand"] <= 1
+    assert set(nb01["unstable_segments"]) <= {str(i) for i in range(nb01["n_clusters"] + 1)}
+
+
+def test_lifetime_value_notebook_numbers(nb01b, cdnow_master) -> None:
+    from research.clv import (
+        customer_lifetime_value,
+        fit_bgnbd,
+        fit_gamma_gamma,
+        holdout_purchases,
+        value_concentration,
+    )
+    from research.segmentation import clean_transactions, rfm_summary
+
+    # the paper's fit on the CDNOW sample: Fader, Hardie & Lee (2005), within 1%
+    for name, value in {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}.items():
+        assert nb01b[f"paper_{name}"] == pytest.approx(value, rel=0.01)
+    assert nb01b["paper_loglik"] == pytest.approx(-9582.4, abs=0.5)
+    p = _params("01b_customer_lifetime_value.ipynb")
+    cols = {"quantity_col": p["QUANTITY_COL"]}
+    calibration, _ = rfm_summary(
+        cdnow_master,
+        observation_end=p["CALIBRATION_END"],
+        time_scale=p["UNIT_DAYS"],
+        return_report=True,
+        **cols,
+    )
+    cleaned = clean_transactions(cdnow_master, observation_end=p["HOLDOUT_END"], **cols)
+    actual = holdout_purchases(cleaned.purchases, p["CALIBRATION_END"], p["HOLDOUT_END"])
+    assert nb01b["holdout_customers"] == len(calibration)
+    expected_actual = actual.reindex(calibration.index, fill_value=0).sum()
+    assert nb01b["holdout_actual_purchases"] == pytest.approx(expected_actual)
+    gap = nb01b["holdout_expected_purchases"] / nb01b["holdout_actual_purchases"] - 1
+    assert nb01b["holdout_gap"] == pytest.approx(gap)
+    summary, _ = rfm_summary(cdnow_master, time_scale=p["UNIT_DAYS"], return_report=True, **cols)
+    clv = customer_lifetime_value(
+        fit_bgnbd(summary),
+        fit_gamma_gamma(summary),
+        summary,
+        horizon_months=p["HORIZON_MONTHS"],
+        monthly_discount_rate=p["MONTHLY_DISCOUNT_RATE"],
+        unit_days=p["UNIT_DAYS"],
+    )
+    assert nb01b["clv_total"] == pytest.approx(clv["clv"].sum(), rel=1e-9)
+    assert nb01b["top10_value_share"] == pytest.approx(value_concentration(clv).share_held(0.1))
+    assert nb01b["share_probably_gone"] == pytest.approx((clv["p_alive"] < 0.5).mean())
+    assert set(nb01b["who_acts"].values()) <= {
+        "marketing: invest to grow",
+        "sales: call first",
+        "automation only",
+    }
+    assert 0 <= nb01b["call_list_size"] <= 10
+
+
+def test_conversion_notebook_numbers(nb02) -> None:
+    from research.data import load_bank_marketing
+
+    calls = load_bank_marketing()
+    test_size = _params("02_conversion_prediction.ipynb")["TEST_SIZE"]
+    assert nb02["bank_calls"] == len(calls) == 41_188
+    assert nb02["bank_buyers"] == int(calls["y"].sum())
+    assert nb02["bank_recent_rate"] == pytest.approx(calls["y"].iloc[-test_size:].mean())
+    assert nb02["leakage_flagged"] == ["duration"]
+    # the post-outcome column inflates the AUC; judged on later calls, the AUC falls
+    assert nb02["auc_random_with_duration"] > nb02["auc_random_without_duration"]
+    assert nb02["gbm_auc_rolling_low"] <= nb02["gbm_auc_rolling"] <= nb02["gbm_auc_rolling_high"]
+    assert 0.5 < nb02["gbm_auc_rolling"] < nb02["gbm_auc_random"]
+    assert 0.5 < nb02["gbm_gain_at_50_rolling"] <= 1
+    # the best cut-off earns at least what calling everyone earns
+    assert nb02["best_profit"] >= nb02["profit_calling_everyone"]
+    assert nb02["best_profit_low"] <= nb02["best_profit"] <= nb02["best_profit_high"]
+    assert 0 < nb02["best_share_called"] <= 1
+    rates, leads = nb02["tier_rates"], nb02["tier_leads"]
+    assert sum(leads.values()) == test_size and rates["A"] > rates["D"]
+
+
+def test_messages_notebook_numbers(nb03) -> None:
+    from research.data import load_upworthy
+    from research.messages.headlines import headline_effects
+
+    p = _params("03_marketing_vs_sales_messages.ipynb")
+    assert nb03["never_repeated_claims"] == sorted(p["UNREPEATED_CLAIMS"])
+    # the planted effect of consistency on winning is inside the interval the notebook reports
+    assert nb03["echo_odds_ratio_low"] <= nb03["echo_planted_odds_ratio"]
+    assert nb03["echo_planted_odds_ratio"] <= nb03["echo_odds_ratio_high"]
+    assert nb03["echo_odds_ratio_low"] <= nb03["echo_odds_ratio"] <= nb03["echo_odds_ratio_high"]
+    assert nb03["closed_deals"] > 0 and nb03["leads_heard_both"] <= nb03["n_leads_messaged"]
+    assert nb03["closest_campaign"] != nb03["furthest_campaign"]
+    packages = load_upworthy()
+    assert nb03["upworthy_packages"] == len(packages)
+    assert nb03["upworthy_tests"] == packages["test_id"].nunique()
+    effects = headline_effects(packages)
+    for feature in ("question", "exclamation", "number", "n_words"):
+        assert nb03[f"headline_lift_{feature}"] == pytest.approx(effects.loc[feature, "lift"])
+    assert len(nb03["winner_terms"]) == p["WINNER_TERMS"]
+    assert nb03["winner_terms_lift_low"] <= nb03["winner_terms_lift"]
+
+
+def test_funnel_notebook_numbers(nb04) -> None:
+    from research.data.synthetic import make_crm
+    from research.funnel import kpi_table, roi_by_channel
+
+    p = _params("04_funnel_kpis_and_sla.ipynb")
+    crm = make_crm(p["SYNTHETIC_LEADS"], random_state=p["RANDOM_STATE"], with_messages=False)
+    assert nb04["n_leads"] == len(crm.leads) == p["SYNTHETIC_LEADS"]
+    assert nb04["n_opportunities"] == len(crm.opportunities)
+    kpis = kpi_table(
+        campaigns=crm.campaigns,
+        leads=crm.leads,
+        opportunities=crm.opportunities,
+        customers=crm.customers,
+        data_end=crm.truth["data_end"],
+        sla_hours=p["SLA_HOURS"],
+        gross_margin=p["GROSS_MARGIN"],
+    )
+    recorded = nb04["kpis"]
+    assert list(recorded) == kpis["kpi"].tolist()
+    np.testing.assert_allclose(
+        [np.nan if v is None else v for v in recorded.values()], kpis["value"], rtol=1e-12
+    )
+    # the planted effect of answering within the SLA is inside the reported interval
+    assert nb04["sla_odds_ratio_low"] <= nb04["sla_planted_odds_ratio"]
+    assert nb04["sla_planted_odds_ratio"] <= nb04["sla_odds_ratio_high"]
+    assert 0 < nb04["bottleneck_conversion"] < 1 and " -> " in nb04["bottleneck"]
+    assert nb04["median_cycle_days"] > 0
+    roi = roi_by_channel(
+        crm.campaigns, crm.leads, crm.opportunities, gross_margin=p["GROSS_MARGIN"]
+    )
+    assert nb04["roi_positive_channels"] == roi[roi["low"] > 0].index.tolist()
+    assert nb04["roi_negative_channels"] == roi[roi["high"] < 0].index.tolist()
+    assert isinstance(nb04["slow_sdrs"], list) and isinstance(nb04["aes_below_team"], list)
+
+
+def test_records_do_not_reach_the_html_report(nb01b, tmp_path: Path) -> None:
+    """The records are for programs: the report a manager reads does not show them."""
+    from research.report import RECORD_MIME, export_html
+
+    nb = _EXECUTED["01b_customer_lifetime_value.ipynb"]
+    html = export_html(nb, tmp_path / "01b.html").read_text(encoding="utf-8")
+    assert RECORD_MIME not in html and "paper_loglik" not in html
+    assert f"{nb01b['paper_loglik']:,.1f}" in html  # the number itself is in the prose

@@ -1,0 +1,96 @@
+"""research.report.record: values recorded by a notebook, read back from its outputs, and
+parameters injected as papermill does."""
+
+from __future__ import annotations
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+from research.report import (
+    RECORD_MIME,
+    inject_parameters,
+    parameter_names,
+    read_records,
+    record,
+    recorded,
+)
+
+
+def _notebook(parameters: str = 'A = 1\nB: str = "x"\nA = 2', tag: bool = True):
+    cell = nbformat.v4.new_code_cell(parameters)
+    if tag:
+        cell.metadata["tags"] = ["parameters"]
+    return nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_code_cell("C = A * 2")])
+
+
+def test_record_converts_numpy_and_pandas_values_to_json() -> None:
+    record("n", np.int64(3))
+    record("share", np.float32(0.25))
+    record("missing", float("nan"))
+    record("flag", np.bool_(True))
+    record("names", pd.Index(["a", "b"]))
+    record("by", pd.Series({"x": np.int64(1), "y": 2.5}).to_dict())
+    record("nested", {"k": (np.float64(1.5), None, "t")})
+    got = recorded()
+    assert got["n"] == 3 and type(got["n"]) is int
+    assert got["share"] == 0.25 and type(got["share"]) is float
+    assert got["missing"] is None  # JSON has no NaN
+    assert got["flag"] is True
+    assert got["names"] == ["a", "b"]
+    assert got["by"] == {"x": 1, "y": 2.5}
+    assert got["nested"] == {"k": [1.5, None, "t"]}
+    record("n", 4)  # a name recorded again is replaced
+    assert recorded()["n"] == 4
+    got["n"] = 99  # a copy: the caller cannot change what was recorded
+    assert recorded()["n"] == 4
+
+
+def test_record_bad_input() -> None:
+    for name in ("", "two words", "1st", "class", 3):
+        with pytest.raises(ValueError, match="identifier"):
+            record(name, 1)
+    with pytest.raises(TypeError, match="DataFrame"):
+        record("table", pd.DataFrame({"a": [1]}))
+    with pytest.raises(TypeError, match="object"):
+        record("thing", object())
+
+
+def test_read_records_from_outputs_last_value_wins() -> None:
+    def out(name, value):
+        return nbformat.v4.new_output(
+            "display_data", data={RECORD_MIME: {"name": name, "value": value}, "text/plain": ""}
+        )
+
+    cells = [
+        nbformat.v4.new_code_cell("x", outputs=[out("a", 1), out("b", [1, 2])]),
+        nbformat.v4.new_markdown_cell("text"),
+        nbformat.v4.new_code_cell("y", outputs=[out("a", 5)]),
+        nbformat.v4.new_code_cell("z", outputs=[nbformat.v4.new_output("stream", text="hi")]),
+    ]
+    assert read_records(nbformat.v4.new_notebook(cells=cells)) == {"a": 5, "b": [1, 2]}
+    assert read_records(nbformat.v4.new_notebook()) == {}
+
+
+def test_parameter_names_and_injection() -> None:
+    nb = _notebook()
+    assert parameter_names(nb) == ["A", "B"]
+    out = inject_parameters(nb, {"A": 10, "B": "my file.csv"})
+    assert len(nb.cells) == 2  # the input is not modified
+    injected = out.cells[1]
+    assert injected.metadata["tags"] == ["injected-parameters"]
+    assert "A = 10" in injected.source and "B = 'my file.csv'" in injected.source
+    namespace: dict = {}
+    for cell in out.cells:
+        exec(cell.source, namespace)
+    assert namespace["C"] == 20
+
+
+def test_injection_bad_input() -> None:
+    with pytest.raises(ValueError, match="no parameter 'TYPO'.*\\['A', 'B'\\]"):
+        inject_parameters(_notebook(), {"TYPO": 1})
+    with pytest.raises(ValueError, match="must be a Python literal"):
+        inject_parameters(_notebook(), {"A": pd.Timestamp("2024-01-01")})
+    with pytest.raises(ValueError, match="no cell tagged 'parameters'"):
+        inject_parameters(_notebook(tag=False), {"A": 1})
