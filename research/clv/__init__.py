@@ -9,7 +9,8 @@
   assumes they are independent).
 * :func:`customer_lifetime_value` combines both into the expected discounted value of each
   customer over a horizon; :func:`clv_by_segment` sums it by segment and
-  :func:`value_concentration` gives the share of it held by the best customers.
+  :func:`value_concentration` gives the share of it held by the best customers;
+  :func:`segment_actions` says which team acts on each segment.
 * :func:`holdout_check` compares the model's expected repeat purchases in a holdout period with
   what customers really did, per number of calibration-period purchases.
 
@@ -38,10 +39,12 @@ from research.clv.fitting import BoundaryFitWarning, ConvergenceError, ModelFit
 from research.clv.gamma_gamma import expected_average_spend, fit_gamma_gamma
 from research.clv.holdout import holdout_check, holdout_purchases
 from research.clv.value import (
+    SEGMENT_ACTIONS,
     TOP_SHARES,
     ValueConcentration,
     clv_by_segment,
     customer_lifetime_value,
+    segment_actions,
     value_concentration,
 )
 
@@ -57,6 +60,8 @@ __all__ = [
     "expected_average_spend",
     "customer_lifetime_value",
     "clv_by_segment",
+    "SEGMENT_ACTIONS",
+    "segment_actions",
     "TOP_SHARES",
     "ValueConcentration",
     "value_concentration",

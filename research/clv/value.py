@@ -30,6 +30,8 @@ from research.clv.gamma_gamma import _check_gamma_gamma, expected_average_spend
 __all__ = [
     "customer_lifetime_value",
     "clv_by_segment",
+    "SEGMENT_ACTIONS",
+    "segment_actions",
     "TOP_SHARES",
     "ValueConcentration",
     "value_concentration",
@@ -155,6 +157,81 @@ def clv_by_segment(
         )
     frame = pd.DataFrame({"segment": segments.reindex(values.index), "clv": values})
     return segment_value_table(frame, value_col="clv", ci=ci)
+
+
+#: What :func:`segment_actions` says each kind of segment calls for.
+SEGMENT_ACTIONS = {
+    "grow": "marketing: invest to grow",
+    "save": "sales: call first",
+    "automate": "automation only",
+}
+
+
+def segment_actions(
+    by_segment: pd.DataFrame,
+    *,
+    share_col: str = "value_share",
+    alive_col: str = "p_alive",
+    customers_col: str = "customers",
+    alive_threshold: float = 0.5,
+) -> pd.Series:
+    """Which team acts on each segment, from its share of the future value and P(alive).
+
+    A segment is *valuable* when it holds more than an equal share of the value (more than
+    1 / the number of segments with customers) and *active* when its customers' mean P(alive)
+    is at least ``alive_threshold``. Valuable and active: marketing invests to grow it;
+    valuable but slipping away: sales calls first; the rest: automation only (the texts are
+    :data:`SEGMENT_ACTIONS`). Segments without customers get no action (missing).
+
+    Parameters
+    ----------
+    by_segment : pandas.DataFrame
+        One row per segment, e.g. :func:`clv_by_segment` with a ``p_alive`` column of the
+        segment's mean probability of being alive. Not modified.
+    share_col, alive_col, customers_col : str
+        Columns of the share of value, the mean P(alive) and the number of customers.
+    alive_threshold : float, default 0.5
+        The mean P(alive) from which a segment counts as active, in (0, 1).
+
+    Returns
+    -------
+    pandas.Series
+        The action per segment, indexed like ``by_segment``, named ``"who acts"``.
+
+    Raises
+    ------
+    TypeError
+        ``by_segment`` is not a DataFrame or a column is not numeric.
+    ValueError
+        A column is missing, the table is empty, a value is missing where there are customers,
+        or ``alive_threshold`` is outside (0, 1).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"customers": [10, 30, 60], "value_share": [0.6, 0.3, 0.1],
+    ...                       "p_alive": [0.8, 0.3, 0.9]}, index=["top", "fading", "rest"])
+    >>> segment_actions(table).tolist()
+    ['marketing: invest to grow', 'automation only', 'automation only']
+    """
+    frame = require_frame(by_segment, "by_segment")
+    require_columns(frame, [share_col, alive_col, customers_col], "by_segment")
+    require_rows(frame, "by_segment")
+    if not 0 < alive_threshold < 1:
+        raise ValueError(f"alive_threshold must be between 0 and 1, got {alive_threshold!r}")
+    customers = numeric_values(frame, customers_col, "by_segment")
+    present = frame[customers > 0]
+    share = numeric_values(present, share_col, "by_segment")
+    alive = numeric_values(present, alive_col, "by_segment")
+    valuable = share > 1 / len(present) if len(present) else share > 1
+    active = alive >= alive_threshold
+    actions = np.select(
+        [valuable & active, valuable & ~active],
+        [SEGMENT_ACTIONS["grow"], SEGMENT_ACTIONS["save"]],
+        default=SEGMENT_ACTIONS["automate"],
+    )
+    out = pd.Series(pd.NA, index=frame.index, dtype="string", name="who acts")
+    out[customers > 0] = actions
+    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ Which leads will buy, how sure is that, and why this lead? One module for the qu
   lift and cumulative gain), :func:`cumulative_gains` and :func:`gains_at` ("call the top 50%
   and reach X% of the buyers"), :func:`alift`, :func:`calibration_table`,
   :func:`profit_curve` (the threshold that maximises profit for a value per conversion and a
-  cost per contact), :func:`lead_tiers` (A-D).
+  cost per contact), :func:`lead_tiers` (A-D) and :func:`tier_outcomes` (how each tier
+  converted, with intervals).
 * :meth:`LeadScorer.reason_codes`: the factors pushing each lead's score up and down, as text
   ("poutcome = success (+1.2 log-odds)").
 * :func:`save_scorer` / :func:`load_scorer`: a fitted scorer on disk with skops, loaded only
@@ -38,6 +39,7 @@ from research.conversion.business import (
     lead_tiers,
     lift_table,
     profit_curve,
+    tier_outcomes,
 )
 
 # scorers saved by 0.1.0 (before the package split) name their design class here
@@ -66,6 +68,7 @@ __all__ = [
     "profit_curve",
     "ProfitCurve",
     "lead_tiers",
+    "tier_outcomes",
     "single_column_auc",
     "save_scorer",
     "load_scorer",

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from research._stats import percentile_interval, wilson
-from research.conversion._inputs import _check_ci, _check_positive_int, _check_scores
+from research.conversion._inputs import _check_ci, _check_positive_int, _check_scores, _target
 from research.conversion.metrics import cumulative_gains
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "profit_curve",
     "ProfitCurve",
     "lead_tiers",
+    "tier_outcomes",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -352,3 +353,75 @@ def lead_tiers(
         rank[order] = (np.arange(len(s)) + 0.5) / len(s)
         tier = np.searchsorted(np.cumsum(share), rank)
     return pd.Categorical.from_codes(len(labels) - 1 - tier, categories=labels[::-1], ordered=True)
+
+
+def tier_outcomes(tiers: object, y_true: object, *, ci: float = 0.95) -> pd.DataFrame:
+    """How the leads of each tier converted: counts, rate with its Wilson interval, and lift.
+
+    Parameters
+    ----------
+    tiers : array-like
+        Tier of each lead, e.g. the output of :func:`lead_tiers` (an ordered Categorical, whose
+        best tier comes first here); other labels are listed in sorted order.
+    y_true : array-like
+        Outcome of each lead (bool or 0/1), matched by position.
+    ci : float, default 0.95
+        Level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by tier, best first (every tier of a Categorical, with 0 leads if empty):
+        ``leads``, ``conversions``, ``rate`` with ``low`` and ``high``, ``share_of_leads``,
+        ``share_of_conversions`` and ``lift`` (the tier's rate over the overall rate).
+
+    Raises
+    ------
+    ValueError
+        The lengths differ, a tier or an outcome is missing, an outcome is not binary, or
+        ``ci`` is outside (0, 1).
+
+    Examples
+    --------
+    >>> tiers = lead_tiers([0.9, 0.8, 0.2, 0.1], cutoffs=(0.5,), labels=("A", "B"))
+    >>> table = tier_outcomes(tiers, [1, 0, 0, 0])
+    >>> table.index.tolist(), table["conversions"].tolist(), table["rate"].tolist()
+    (['A', 'B'], [1, 0], [0.5, 0.0])
+    """
+    ci = _check_ci(ci)
+    if isinstance(tiers, pd.Categorical | pd.Series) and isinstance(
+        getattr(tiers, "dtype", None), pd.CategoricalDtype
+    ):
+        cat = pd.Categorical(tiers)
+        order = list(cat.categories[::-1]) if cat.ordered else list(cat.categories)
+        labels = pd.Series(cat)
+    else:
+        labels = pd.Series(np.asarray(tiers, dtype=object).ravel())
+        order = sorted(labels.dropna().astype(str).unique())
+        labels = labels.astype(object).where(labels.isna(), labels.astype(str))
+    if labels.isna().any():
+        raise ValueError(f"tiers has {int(labels.isna().sum()):,} missing values")
+    y = _target(y_true, pd.DataFrame(index=pd.RangeIndex(len(labels))), "y_true", "tiers has")
+    frame = pd.DataFrame({"tier": labels.astype(object).to_numpy(), "y": y})
+    grouped = frame.groupby("tier")["y"]
+    leads = grouped.size().reindex(order, fill_value=0).astype(np.int64)
+    conversions = grouped.sum().reindex(order, fill_value=0).astype(np.int64)
+    low, high = wilson(conversions.to_numpy(), leads.to_numpy(), ci)
+    overall = y.mean()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(leads > 0, conversions / leads.where(leads > 0, 1), np.nan)
+        total_conv = conversions.sum()
+        out = pd.DataFrame(
+            {
+                "leads": leads,
+                "conversions": conversions,
+                "rate": rate,
+                "low": low,
+                "high": high,
+                "share_of_leads": leads / leads.sum(),
+                "share_of_conversions": conversions / total_conv if total_conv else np.nan,
+                "lift": rate / overall if overall > 0 else np.nan,
+            }
+        )
+    out.index = pd.Index(order, name="tier")
+    return out

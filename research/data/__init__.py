@@ -6,6 +6,7 @@ planted effects (:mod:`research.data.synthetic`), for what no public dataset hol
 from research.data.loaders import (
     BANK_MARKETING_POST_OUTCOME_COLUMNS,
     DATASETS,
+    OLIST_MQL_FEATURES,
     OLIST_POST_OUTCOME_COLUMNS,
     ChecksumMismatchError,
     Dataset,
@@ -18,6 +19,7 @@ from research.data.loaders import (
     load_cdnow,
     load_olist_funnel,
     load_upworthy,
+    olist_mql_features,
 )
 from research.data.synthetic import SYNTHETIC_LABEL, SyntheticCRM, make_crm
 
@@ -33,6 +35,8 @@ __all__ = [
     "load_cdnow",
     "load_olist_funnel",
     "OLIST_POST_OUTCOME_COLUMNS",
+    "olist_mql_features",
+    "OLIST_MQL_FEATURES",
     "load_upworthy",
     "load_bank_marketing",
     "BANK_MARKETING_POST_OUTCOME_COLUMNS",

@@ -48,6 +48,8 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from research._validation import require_columns, require_frame
+
 __all__ = [
     "DATASETS",
     "Dataset",
@@ -59,6 +61,8 @@ __all__ = [
     "load_cdnow",
     "load_olist_funnel",
     "OLIST_POST_OUTCOME_COLUMNS",
+    "olist_mql_features",
+    "OLIST_MQL_FEATURES",
     "load_upworthy",
     "load_bank_marketing",
     "BANK_MARKETING_POST_OUTCOME_COLUMNS",
@@ -749,6 +753,67 @@ def load_olist_funnel(*, path: str | os.PathLike[str] | None = None) -> pd.DataF
     won = funnel.pop("_merge").eq("both").astype(bool)
     funnel.insert(len(_OLIST_MQL_COLUMNS), "won", won)
     return funnel
+
+
+#: The columns of :func:`olist_mql_features`: what is known about an Olist MQL at MQL time.
+OLIST_MQL_FEATURES = ("origin", "landing_page", "contact_weekday")
+
+
+def olist_mql_features(olist: pd.DataFrame) -> pd.DataFrame:
+    """What is known about each Olist MQL when it becomes an MQL, ready for a model or a chart.
+
+    ``origin`` with the 60 empty cells as ``"(missing)"`` (kept apart from the file's own
+    ``"unknown"``), ``landing_page`` as the first 8 characters of ``landing_page_id`` (unique
+    among Olist's 495 pages; an error says so if a shortened id would merge two pages) and
+    ``contact_weekday``, the day name of ``first_contact_date``. Nothing known only after the
+    deal (:data:`OLIST_POST_OUTCOME_COLUMNS`) is used.
+
+    Parameters
+    ----------
+    olist : pandas.DataFrame
+        The output of :func:`load_olist_funnel` (at least ``origin``, ``landing_page_id`` and
+        ``first_contact_date``). Not modified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`OLIST_MQL_FEATURES`, indexed like ``olist``.
+
+    Raises
+    ------
+    TypeError
+        ``olist`` is not a DataFrame.
+    ValueError
+        A column is missing, ``first_contact_date`` is not a date, or two landing pages share
+        their first 8 characters.
+
+    Examples
+    --------
+    >>> olist_mql_features(load_olist_funnel()).columns.tolist()  # doctest: +SKIP
+    ['origin', 'landing_page', 'contact_weekday']
+    """
+    frame = require_frame(olist, "olist")
+    require_columns(frame, ["origin", "landing_page_id", "first_contact_date"], "olist")
+    if not pd.api.types.is_datetime64_any_dtype(frame["first_contact_date"].dtype):
+        raise ValueError(
+            "column 'first_contact_date' of olist must hold dates: load it with load_olist_funnel"
+        )
+    pages = frame["landing_page_id"]
+    distinct = pages.dropna().drop_duplicates()
+    short = distinct.str[:8]
+    if short.duplicated().any():
+        raise ValueError(
+            f"{int(short.duplicated(keep=False).sum())} landing pages share their first 8 "
+            "characters: the shortened ids would merge them"
+        )
+    return pd.DataFrame(
+        {
+            "origin": frame["origin"].fillna("(missing)"),
+            "landing_page": pages.str[:8],
+            "contact_weekday": frame["first_contact_date"].dt.day_name(),
+        },
+        index=frame.index,
+    )
 
 
 _UPWORTHY_COLUMNS = {  # column in the file -> column returned
