@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -418,16 +418,34 @@ def expected_purchases(
     """
     if not (isinstance(t, int | float) and t >= 0 and math.isfinite(t)):
         raise ValueError(f"t must be a non-negative number of time units, got {t!r}")
-    r, alpha, a, b = _bgnbd_params(fit)
+    params = _bgnbd_params(fit)
     x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
-    if "no_dropout" in fit.limits:  # the NBD model: the posterior mean rate times t
-        value = (r + x) / (alpha + T) * t
-        return pd.Series(value, index=summary.index, name=f"expected_purchases_{t:g}")
-    first = (a + b + x - 1) / (a - 1)
-    second = _one_minus_power_hyp(r + x, b + x, a + b + x - 1, alpha + T, t)
-    value = first * second / (1 + _alive_odds(r, alpha, a, b, x, t_x, T))
-    value = np.maximum(value, 0.0)  # a count's expectation; rounding may dip below 0 near 0
+    (value,) = _expected_purchases_at(params, fit.limits, x, t_x, T, [t])
     return pd.Series(value, index=summary.index, name=f"expected_purchases_{t:g}")
+
+
+def _expected_purchases_at(
+    params: tuple[float, float, float, float],
+    limits: Sequence[str],
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    times: Sequence[float],
+) -> list[np.ndarray]:
+    """The kernel of :func:`expected_purchases` on checked arrays, for several horizons: the
+    parts that do not depend on the horizon are computed once."""
+    r, alpha, a, b = params
+    if "no_dropout" in limits:  # the NBD model: the posterior mean rate times t
+        rate = (r + x) / (alpha + T)
+        return [rate * t for t in times]
+    first = (a + b + x - 1) / (a - 1)
+    alive = 1 + _alive_odds(r, alpha, a, b, x, t_x, T)
+    out = []
+    for t in times:
+        second = _one_minus_power_hyp(r + x, b + x, a + b + x - 1, alpha + T, t)
+        value = first * second / alive
+        out.append(np.maximum(value, 0.0))  # a count's expectation; rounding may dip below 0
+    return out
 
 
 def expected_purchases_unconditional(fit: ModelFit, t: float | np.ndarray) -> np.ndarray:

@@ -23,8 +23,8 @@ from research._validation import (
     require_rows,
     rows_repr,
 )
-from research.clv.bgnbd import _bgnbd_params, expected_purchases, probability_alive
-from research.clv.fitting import ModelFit
+from research.clv.bgnbd import _bgnbd_params, _expected_purchases_at, probability_alive
+from research.clv.fitting import ModelFit, _rfm_arrays
 from research.clv.gamma_gamma import _check_gamma_gamma, expected_average_spend
 
 __all__ = [
@@ -96,15 +96,19 @@ def customer_lifetime_value(
         )
     if not (unit_days > 0 and math.isfinite(unit_days)):
         raise ValueError(f"unit_days must be a positive number of days, got {unit_days!r}")
-    _bgnbd_params(bgnbd, "bgnbd")
+    params = _bgnbd_params(bgnbd, "bgnbd")
     _check_gamma_gamma(gamma_gamma, "gamma_gamma")
     cols = dict(frequency_col=frequency_col, recency_col=recency_col, T_col=T_col)
     month = 30.4375 / unit_days
     spend = expected_average_spend(gamma_gamma, summary, frequency_col, monetary_col)
+    # the summary is checked once; the months reuse the same arrays (and the parts of the
+    # expectation that do not depend on the horizon)
+    x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
+    months = [m * month for m in range(1, horizon_months + 1)]
     previous = np.zeros(len(summary))
     value = np.zeros(len(summary))
-    for m in range(1, horizon_months + 1):
-        cumulative = expected_purchases(bgnbd, summary, m * month, **cols).to_numpy()
+    cumulatives = _expected_purchases_at(params, bgnbd.limits, x, t_x, T, months)
+    for m, cumulative in enumerate(cumulatives, start=1):
         value += (cumulative - previous) / (1 + monthly_discount_rate) ** m
         previous = cumulative
     return pd.DataFrame(

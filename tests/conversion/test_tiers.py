@@ -37,6 +37,7 @@ def test_tier_outcomes_keeps_empty_tiers_and_plain_labels() -> None:
     assert plain["conversions"].tolist() == [1, 0]
 
 
+@pytest.mark.filterwarnings("ignore:left out of the model", "ignore:levels not seen")
 def test_tier_outcomes_on_bank_calls(mirror: Path) -> None:
     from research.data import load_bank_marketing
 
