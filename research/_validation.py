@@ -22,15 +22,18 @@ def require_frame(obj: object, what: str, hint: str = "") -> pd.DataFrame:
     return obj
 
 
-def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+def require_columns(
+    frame: pd.DataFrame, columns: Sequence[str], what: str, fix: str | None = None
+) -> None:
     """Raise a ValueError naming every missing column and the columns there are, or a column
-    name that appears more than once."""
+    name that appears more than once; ``fix`` replaces the default advice (pass the right name
+    with the matching ``*_col`` argument)."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
+        advice = fix or "Pass the right name with the matching *_col argument."
         raise ValueError(
             f"{what} ({len(frame):,} rows) has no column {', '.join(map(repr, missing))}; "
-            f"its columns are {list(map(str, frame.columns))}. Pass the right name with the "
-            f"matching *_col argument."
+            f"its columns are {list(map(str, frame.columns))}. {advice}"
         )
     counts = frame.columns.value_counts()
     doubled = [c for c in columns if counts.get(c, 0) > 1]

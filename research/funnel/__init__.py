@@ -8,7 +8,8 @@
   answering within the SLA is associated with (observational).
 * :func:`lead_quality_by_source`: separates "marketing sent weaker leads" from "sales followed up
   slower", with a model holding both source and response time.
-* :func:`kpi_table` and :func:`roi_by_channel`: both teams' KPIs with definitions and intervals.
+* :func:`kpi_table` and :func:`roi_by_channel`: both teams' KPIs with definitions and intervals,
+  on your export's column names through :class:`CRMColumns`.
 * :func:`league_table`: reps ranked with intervals and shrinkage, so small samples are not
   ranked as if they were certain.
 
@@ -20,6 +21,7 @@ tables.
 """
 
 from research.funnel._stages import check_unique
+from research.funnel.columns import CRMColumns
 from research.funnel.cycle import cycle_length
 from research.funnel.kpis import kpi_table, lead_quality_by_source, roi_by_channel
 from research.funnel.reps import league_table
@@ -34,6 +36,7 @@ from research.funnel.stages import (
 )
 
 __all__ = [
+    "CRMColumns",
     "opportunity_stages",
     "FunnelDataWarning",
     "funnel",

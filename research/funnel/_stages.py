@@ -45,13 +45,17 @@ def _blank_as_missing(values: pd.Series) -> pd.Series:
     return values.astype("string").str.strip().replace("", pd.NA)
 
 
-def check_unique(frame: pd.DataFrame, col: str, what: str = "leads") -> None:
-    """Raise a ValueError naming the duplicated ids of ``col``, if any."""
+def check_unique(
+    frame: pd.DataFrame, col: str, what: str = "leads", *, id_name: str | None = None
+) -> None:
+    """Raise a ValueError naming the duplicated ids of ``col``, if any (``id_name``: the
+    column's name in the user's export, when ``frame`` is a renamed copy)."""
     dup = frame[col].duplicated(keep=False)
     if dup.any():
         ids = frame.loc[dup, col].drop_duplicates()
+        name = col if id_name is None else id_name
         raise ValueError(
-            f"{what} has {int(dup.sum()):,} rows sharing {len(ids):,} duplicated {col!r} values "
+            f"{what} has {int(dup.sum()):,} rows sharing {len(ids):,} duplicated {name!r} values "
             f"(e.g. {rows_repr(pd.Index(ids))}); each id must appear once: deduplicate the export "
             "first (keep the latest row per id, for instance)"
         )

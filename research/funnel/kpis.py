@@ -14,6 +14,7 @@ import statsmodels.formula.api as smf
 from research._stats import percentile_interval, poisson_rate_interval, t_interval, wilson
 from research._validation import numeric_values, require_columns, require_frame, rows_repr
 from research.funnel._stages import check_unique
+from research.funnel.columns import CRMColumns
 from research.funnel.cycle import cycle_length
 from research.funnel.sla import sla_compliance
 
@@ -172,12 +173,15 @@ def roi_by_channel(
     n_boot: int = 1000,
     ci: float = 0.95,
     random_state: int = 0,
+    columns: CRMColumns | None = None,
 ) -> pd.DataFrame:
     """Campaign ROI by channel, ``(gross profit of won deals - spend) / spend x 100``.
 
     The gross profit of a won deal is its first-year contract value times ``gross_margin``;
     each lead carries an equal share of its campaign's spend. The interval is a percentile
-    bootstrap over the channel's leads (spend per lead fixed, outcomes resampled).
+    bootstrap over the channel's leads (spend per lead fixed, outcomes resampled). Column
+    names are those of ``columns`` (a :class:`research.funnel.CRMColumns`; default the
+    synthetic CRM's).
 
     Returns
     -------
@@ -185,13 +189,13 @@ def roi_by_channel(
         Per channel: ``spend``, ``leads``, ``customers``, ``gross_profit``, ``roi_pct`` with
         ``low`` and ``high``, and ``cac`` (spend per new customer).
     """
-    for name, frame, cols in (
-        ("campaigns", campaigns, ["campaign_id", "channel", "spend"]),
-        ("leads", leads, ["lead_id", "campaign_id", "channel"]),
-        ("opportunities", opportunities, ["lead_id", "status", "amount"]),
-    ):
-        require_columns(require_frame(frame, name), cols, name)
-    check_unique(leads, "lead_id")
+    cols = CRMColumns() if columns is None else columns
+    if not isinstance(cols, CRMColumns):
+        raise TypeError(f"columns must be a CRMColumns, got {type(cols).__name__}")
+    campaigns = cols.read("campaigns", campaigns, ("campaign_id", "channel", "spend"))
+    leads = cols.read("leads", leads, ("lead_id", "campaign_id", "channel"))
+    check_unique(leads, "lead_id", id_name=cols.lead_id)
+    opportunities = cols.read("opportunities", opportunities, ("lead_id", "status", "amount"))
     if not 0 < gross_margin <= 1:
         raise ValueError(f"gross_margin must be in (0, 1], got {gross_margin!r}")
     money = _per_lead_money(campaigns, leads, opportunities, gross_margin)
@@ -256,17 +260,6 @@ class _Rows:
         self.add(
             team, kpi, k / n if n else np.nan, float(low), float(high), int(n), "share", definition
         )
-
-
-_KPI_COLUMNS = (
-    ("campaigns", ["campaign_id", "channel", "spend", "impressions", "clicks"]),
-    (
-        "leads",
-        ["lead_id", "campaign_id", "channel", "is_mql", "is_sql", "mql_at", "first_response_hours"],
-    ),
-    ("opportunities", ["lead_id", "status", "amount", "created_at", "closed_at"]),
-    ("customers", ["start_at", "mrr", "churned_at"]),
-)
 
 
 def _marketing_kpis(
@@ -420,13 +413,16 @@ def kpi_table(
     n_boot: int = 500,
     ci: float = 0.95,
     random_state: int = 0,
+    columns: CRMColumns | None = None,
 ) -> pd.DataFrame:
     """One table of both teams' KPIs, each with its definition, count and interval.
 
-    The inputs use the column names of :func:`research.data.synthetic.make_crm` (campaigns with
-    ``spend``, ``impressions``, ``clicks``; leads with ``is_mql``, ``is_sql``,
-    ``first_response_hours``, ``mql_at``; opportunities with ``status``, ``amount``,
-    ``created_at``, ``closed_at``; customers with ``start_at``, ``mrr``, ``churned_at``).
+    The inputs hold the columns :class:`research.funnel.CRMColumns` lists (campaigns with
+    spend, impressions, clicks; leads with MQL and SQL flags, the MQL time and the first
+    response time; opportunities with status, amount, created and closed dates; customers with
+    start, MRR and churn dates). Pass ``columns=CRMColumns(...)`` with your export's names;
+    the default names are those of :func:`research.data.synthetic.make_crm`. The frames are not
+    modified.
 
     Returns
     -------
@@ -434,15 +430,14 @@ def kpi_table(
         Columns ``team`` (marketing, sales, shared), ``kpi``, ``value``, ``low``, ``high``,
         ``n`` (the count behind it), ``unit`` and ``definition``.
     """
-    frames = {
-        "campaigns": campaigns,
-        "leads": leads,
-        "opportunities": opportunities,
-        "customers": customers,
-    }
-    for name, cols in _KPI_COLUMNS:
-        require_columns(require_frame(frames[name], name), cols, name)
-    check_unique(leads, "lead_id")
+    cols = CRMColumns() if columns is None else columns
+    if not isinstance(cols, CRMColumns):
+        raise TypeError(f"columns must be a CRMColumns, got {type(cols).__name__}")
+    campaigns = cols.read("campaigns", campaigns)
+    check_unique(cols.read("leads", leads, ("lead_id",)), "lead_id", id_name=cols.lead_id)
+    leads = cols.read("leads", leads)
+    opportunities = cols.read("opportunities", opportunities)
+    customers = cols.read("customers", customers)
     if leads.empty:
         raise ValueError("leads is empty (0 rows): there is no KPI to compute")
     end = pd.Timestamp(data_end)

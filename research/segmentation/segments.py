@@ -58,13 +58,39 @@ def _quantile_score(values: pd.Series, bins: int, *, higher_is_better: bool) -> 
     return (1 + np.floor(bins * (rank_min - 1) / len(values))).astype(np.int64)
 
 
+#: The old names of :func:`rfm_scores`' column arguments, which the CLV models use for other
+#: quantities (``recency`` there is the age at the last purchase, not the days since it).
+_OLD_SCORE_COLUMNS = {
+    "recency_col": "days_since_last_col",
+    "frequency_col": "purchases_col",
+    "monetary_col": "spend_col",
+}
+
+
+def _renamed_score_columns(old: dict[str, str], new: dict[str, str]) -> dict[str, str]:
+    """``new`` with the values passed under the old names, a DeprecationWarning for each."""
+    unknown = sorted(set(old) - set(_OLD_SCORE_COLUMNS))
+    if unknown:
+        raise TypeError(f"unexpected keyword argument(s) {', '.join(map(repr, unknown))}")
+    for name, value in old.items():
+        warnings.warn(
+            f"{name}= is now {_OLD_SCORE_COLUMNS[name]}= (in research.clv, {name} names the "
+            "buy-till-you-die quantity, which is another column)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        new[_OLD_SCORE_COLUMNS[name]] = value
+    return new
+
+
 def rfm_scores(
     summary: pd.DataFrame,
     bins: int = 5,
     *,
-    recency_col: str = "days_since_last",
-    frequency_col: str = "n_purchases",
-    monetary_col: str = "total_spend",
+    days_since_last_col: str = "days_since_last",
+    purchases_col: str = "n_purchases",
+    spend_col: str = "total_spend",
+    **old_names: str,
 ) -> pd.DataFrame:
     """Quantile scores 1..``bins`` for recency, frequency and monetary value.
 
@@ -78,8 +104,11 @@ def rfm_scores(
         One row per customer, e.g. from :func:`rfm_summary`. Not modified.
     bins : int, default 5
         Number of score levels (2..10).
-    recency_col, frequency_col, monetary_col : str
-        Columns scored; the defaults are the plain-marketing columns of :func:`rfm_summary`.
+    days_since_last_col, purchases_col, spend_col : str
+        Columns scored for R, F and M; the defaults are the plain-marketing columns of
+        :func:`rfm_summary`. (The old names ``recency_col``, ``frequency_col`` and
+        ``monetary_col`` still work, with a DeprecationWarning: in :mod:`research.clv` they
+        name the buy-till-you-die columns, which hold other quantities.)
 
     Returns
     -------
@@ -108,6 +137,15 @@ def rfm_scores(
     frame = require_frame(summary, "summary")
     if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or not 2 <= bins <= 10:
         raise ValueError(f"bins must be an integer from 2 to 10, got {bins!r}")
+    named = _renamed_score_columns(
+        old_names,
+        {
+            "days_since_last_col": days_since_last_col,
+            "purchases_col": purchases_col,
+            "spend_col": spend_col,
+        },
+    )
+    recency_col, frequency_col, monetary_col = named.values()
     cols = [recency_col, frequency_col, monetary_col]
     require_columns(frame, cols, "summary")
     if frame.empty:
@@ -306,7 +344,7 @@ def rfm_segments(
     bins : int, default 5
         Score levels, when the scores are computed here.
     **score_columns : str
-        ``recency_col``, ``frequency_col``, ``monetary_col`` passed to :func:`rfm_scores`.
+        ``days_since_last_col``, ``purchases_col``, ``spend_col`` passed to :func:`rfm_scores`.
 
     Returns
     -------

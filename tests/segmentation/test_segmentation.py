@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -313,12 +315,32 @@ def test_rfm_scores_properties(values: list[int], bins: int) -> None:
     assert np.all(np.diff(scored["r_score"].to_numpy()[order]) <= 0)
 
 
+def test_rfm_scores_old_column_names_still_work_with_a_warning() -> None:
+    """recency_col / frequency_col / monetary_col name other quantities in research.clv."""
+    s = pd.DataFrame({"days": [5, 50, 500], "n": [4, 1, 2], "spend": [400.0, 20, 80]})
+    new = rfm_scores(s, 3, days_since_last_col="days", purchases_col="n", spend_col="spend")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old = rfm_scores(s, 3, recency_col="days", frequency_col="n", monetary_col="spend")
+    messages = sorted(str(w.message).split(" (")[0] for w in caught)
+    assert messages == [
+        "frequency_col= is now purchases_col=",
+        "monetary_col= is now spend_col=",
+        "recency_col= is now days_since_last_col=",
+    ]
+    assert all(w.category is DeprecationWarning for w in caught)
+    pd.testing.assert_frame_equal(old, new)
+    assert new["r_score"].tolist() == [3, 2, 1] and new["f_score"].tolist() == [3, 1, 2]
+
+
 def test_rfm_scores_bad_input() -> None:
     s = pd.DataFrame({"days_since_last": [1, 2], "n_purchases": [1, 2], "total_spend": [1.0, 2]})
     with pytest.raises(ValueError, match="bins"):
         rfm_scores(s, bins=1)
     with pytest.raises(ValueError, match="no column 'spend'"):
-        rfm_scores(s, monetary_col="spend")
+        rfm_scores(s, spend_col="spend")
+    with pytest.raises(TypeError, match="unexpected keyword argument.*'recency'"):
+        rfm_scores(s, recency="days_since_last")
     with pytest.raises(ValueError, match=r"'n_purchases' of summary has 1 missing"):
         rfm_scores(s.assign(n_purchases=[1, np.nan]))
     with pytest.raises(TypeError, match="numeric"):

@@ -1,0 +1,105 @@
+"""kpi_table and roi_by_channel on an export with its own column names and deal statuses,
+mapped by CRMColumns (the frames are not renamed)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from research.data.synthetic import make_crm
+from research.funnel import CRMColumns, kpi_table, roi_by_channel
+from research.funnel.columns import _ROLES
+
+HUBSPOT = CRMColumns(
+    campaign_id="Campaign",
+    channel="Original Source",
+    spend="Budget",
+    impressions="Views",
+    clicks="Clicks",
+    lead_id="Contact ID",
+    is_mql="Became MQL",
+    is_sql="Became SQL",
+    mql_at="MQL Date",
+    first_response_hours="Hours to First Touch",
+    status="Deal Stage",
+    amount="Amount",
+    created_at="Create Date",
+    closed_at="Close Date",
+    start_at="Customer Since",
+    mrr="MRR",
+    churned_at="Churn Date",
+    won_status="closedwon",
+    open_status="appointmentscheduled",
+)
+_DEFAULT = CRMColumns()
+
+
+def _export(crm):
+    """The synthetic CRM as a HubSpot-style export: other names, other deal stages."""
+
+    def rename(frame, roles):
+        return frame.rename(columns={getattr(_DEFAULT, r): getattr(HUBSPOT, r) for r in roles})
+
+    stages = {"won": "closedwon", "lost": "closedlost", "open": "appointmentscheduled"}
+    opps = crm.opportunities.assign(status=crm.opportunities["status"].map(stages))
+    tables = {"campaigns": crm.campaigns, "leads": crm.leads, "customers": crm.customers}
+    out = {name: rename(frame, _ROLES[name]) for name, frame in tables.items()}
+    out["opportunities"] = rename(opps, _ROLES["opportunities"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def crm():
+    return make_crm(3_000, random_state=2, with_messages=False)
+
+
+def test_kpi_table_on_an_export_with_its_own_names(crm) -> None:
+    export = _export(crm)
+    before = {k: v.copy() for k, v in export.items()}
+    end = crm.truth["data_end"]
+    ours = kpi_table(**export, data_end=end, columns=HUBSPOT, n_boot=100)
+    reference = kpi_table(
+        campaigns=crm.campaigns,
+        leads=crm.leads,
+        opportunities=crm.opportunities,
+        customers=crm.customers,
+        data_end=end,
+        n_boot=100,
+    )
+    pd.testing.assert_frame_equal(ours, reference)
+    for name, frame in export.items():  # not renamed, not changed
+        pd.testing.assert_frame_equal(frame, before[name])
+    roi = roi_by_channel(
+        export["campaigns"], export["leads"], export["opportunities"], columns=HUBSPOT
+    )
+    pd.testing.assert_frame_equal(roi, roi_by_channel(crm.campaigns, crm.leads, crm.opportunities))
+
+
+def test_crm_columns_errors_name_the_exports_own_columns(crm) -> None:
+    export = _export(crm)
+    end = crm.truth["data_end"]
+    with pytest.raises(ValueError, match="no column 'Amount'"):
+        kpi_table(
+            **{**export, "opportunities": export["opportunities"].drop(columns="Amount")},
+            data_end=end,
+            columns=HUBSPOT,
+        )
+    with pytest.raises(
+        ValueError, match=r"no column 'campaign_id'.*columns=CRMColumns\(campaign_id"
+    ):
+        kpi_table(**export, data_end=end)  # the default names are not in this export
+    gaps = export["opportunities"].copy()
+    gaps.loc[gaps.index[:3], "Deal Stage"] = None
+    with pytest.raises(ValueError, match="'Deal Stage' of opportunities has 3 missing"):
+        roi_by_channel(export["campaigns"], export["leads"], gaps, columns=HUBSPOT)
+    with pytest.raises(ValueError, match="duplicated 'Contact ID'"):
+        roi_by_channel(
+            export["campaigns"],
+            pd.concat([export["leads"], export["leads"].iloc[:1]]),
+            export["opportunities"],
+            columns=HUBSPOT,
+        )
+    with pytest.raises(TypeError, match="columns must be a CRMColumns"):
+        kpi_table(**export, data_end=end, columns={"lead_id": "Contact ID"})
+    with pytest.raises(TypeError, match="CRMColumns.amount must be a non-empty string"):
+        CRMColumns(amount="")
