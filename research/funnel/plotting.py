@@ -22,6 +22,7 @@ import itertools
 import math
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -328,19 +329,27 @@ def plot_funnel(
     return _finish(fig)
 
 
-def _draw_cohort_conversion(
-    ax: Axes | None,
-    rows: pd.DataFrame,
-    labels: np.ndarray,
-    entered: np.ndarray,
-    rates: tuple[np.ndarray, np.ndarray, np.ndarray],
-    overall: float,
-    stage: str,
-    next_stage: str,
-    group_name: str,
-) -> tuple[Figure, Axes, str, str, str]:
+@dataclass(frozen=True)
+class _Conversion:
+    """What the conversion-by-group chart draws, checked: one row per group at the stage."""
+
+    rows: pd.DataFrame
+    labels: np.ndarray
+    entered: np.ndarray
+    rate: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    overall: float
+    stage: str
+    next_stage: str
+    group_name: str
+
+
+def _draw_cohort_conversion(ax: Axes | None, c: _Conversion) -> tuple[Figure, Axes, str, str, str]:
     """Cohorts: the rate in time order as a line, its interval as a band; labels and title."""
-    rate, low, high = rates
+    rows, labels, entered, overall = c.rows, c.labels, c.entered, c.overall
+    rate, low, high = c.rate, c.low, c.high
+    stage, next_stage = c.stage, c.next_stage
     keys = rows["cohort"]
     order = np.argsort(
         keys.to_numpy() if isinstance(keys.dtype, pd.PeriodDtype) else keys.astype(str).to_numpy(),
@@ -397,19 +406,11 @@ def _draw_cohort_conversion(
     return fig, ax, xlabel, ylabel, title
 
 
-def _draw_group_conversion(
-    ax: Axes | None,
-    rows: pd.DataFrame,
-    labels: np.ndarray,
-    entered: np.ndarray,
-    rates: tuple[np.ndarray, np.ndarray, np.ndarray],
-    overall: float,
-    stage: str,
-    next_stage: str,
-    group_name: str,
-) -> tuple[Figure, Axes, str, str, str]:
+def _draw_group_conversion(ax: Axes | None, c: _Conversion) -> tuple[Figure, Axes, str, str, str]:
     """Groups: one point per group with its interval, highest on top; labels and title."""
-    rate, low, high = rates
+    labels, entered, overall = c.labels, c.entered, c.overall
+    rate, low, high = c.rate, c.low, c.high
+    stage, next_stage, group_name = c.stage, c.next_stage, c.group_name
     order = np.argsort(-np.nan_to_num(rate, nan=-1.0), kind="stable")  # highest on top
     k = len(order)
     fig, ax = _axes_or_new(ax, max(3.4, 1.7 + 0.45 * k))
@@ -543,9 +544,10 @@ def plot_conversion_by_group(
 
     own = ax is None
     draw = _draw_cohort_conversion if cohort else _draw_group_conversion
-    fig, ax, xlabel, ylabel, default = draw(
-        ax, rows, labels, entered, (rate, low, high), overall, stage, next_stage, group_name
+    conversion = _Conversion(
+        rows, labels, entered, rate, low, high, overall, str(stage), next_stage, group_name
     )
+    fig, ax, xlabel, ylabel, default = draw(ax, conversion)
     title = default if title is None else title
     ax.set_axisbelow(True)
     _clean_spines(ax)
