@@ -36,7 +36,7 @@ RECORD_MIME = "application/vnd.research.record+json"
 _RECORDED: dict[str, Any] = {}
 
 
-def _plain(value: object, name: str) -> Any:
+def _json_value(value: object, name: str) -> Any:
     """``value`` as JSON: numbers, text, booleans, None, and lists or mappings of them.
 
     NumPy and pandas scalars become Python numbers; a number that is not finite becomes None
@@ -54,11 +54,11 @@ def _plain(value: object, name: str) -> Any:
         value = float(value)
         return value if math.isfinite(value) else None
     if isinstance(value, Mapping):
-        return {str(k): _plain(v, name) for k, v in value.items()}
+        return {str(k): _json_value(v, name) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v, name) for v in value]
+        return [_json_value(v, name) for v in value]
     if hasattr(value, "tolist"):  # a NumPy array or a pandas Series / Index
-        return _plain(value.tolist(), name)
+        return _json_value(value.tolist(), name)
     raise TypeError(
         f"record({name!r}, ...) takes numbers, text, booleans, None, and lists or dicts of them; "
         f"got {type(value).__name__}"
@@ -91,7 +91,7 @@ def record(name: str, value: object) -> None:
     """
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
         raise ValueError(f"record name must be a Python identifier, got {name!r}")
-    plain = _plain(value, name)
+    plain = _json_value(value, name)
     _RECORDED[name] = plain
     try:
         from IPython import get_ipython
