@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from research._stats import percentile_interval, wilson
-from research.conversion._inputs import _check_ci, _check_positive_int, _check_scores, _target
+from research.conversion._inputs import _check_ci, _check_positive_int, _check_scores
 from research.conversion.metrics import cumulative_gains
 
 __all__ = [
@@ -355,6 +355,30 @@ def lead_tiers(
     return pd.Categorical.from_codes(len(labels) - 1 - tier, categories=labels[::-1], ordered=True)
 
 
+def _outcomes(y_true: object, n: int) -> np.ndarray:
+    """Binary outcomes as bool, one per tier label; unlike a score, a tier table may have no
+    conversion at all (or only conversions)."""
+    values = (
+        pd.Series(y_true).reset_index(drop=True) if not isinstance(y_true, pd.Series) else y_true
+    )
+    if len(values) != n:
+        raise ValueError(
+            f"the target y_true has {len(values):,} values but tiers has {n:,} rows: one "
+            "outcome per lead is expected"
+        )
+    if values.isna().any():
+        raise ValueError(f"the target y_true has {int(values.isna().sum()):,} missing values")
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.to_numpy(dtype=bool)
+    levels = set(pd.unique(values.to_numpy(dtype=object)).tolist())
+    if not levels <= {0, 1}:
+        raise ValueError(
+            "the target y_true must be binary (bool or 0/1), got values "
+            f"{sorted(map(str, levels))[:5]}"
+        )
+    return values.to_numpy(dtype=np.float64) == 1
+
+
 def tier_outcomes(tiers: object, y_true: object, *, ci: float = 0.95) -> pd.DataFrame:
     """How the leads of each tier converted: counts, rate with its Wilson interval, and lift.
 
@@ -378,8 +402,9 @@ def tier_outcomes(tiers: object, y_true: object, *, ci: float = 0.95) -> pd.Data
     Raises
     ------
     ValueError
-        The lengths differ, a tier or an outcome is missing, an outcome is not binary, or
-        ``ci`` is outside (0, 1).
+        The lengths differ, a tier or an outcome is missing, an outcome is not binary (bool
+        or 0/1), or ``ci`` is outside (0, 1). No conversion at all is not an error: the rates
+        are then 0 and the lift undefined.
 
     Examples
     --------
@@ -396,12 +421,11 @@ def tier_outcomes(tiers: object, y_true: object, *, ci: float = 0.95) -> pd.Data
         order = list(cat.categories[::-1]) if cat.ordered else list(cat.categories)
         labels = pd.Series(cat)
     else:
-        labels = pd.Series(np.asarray(tiers, dtype=object).ravel())
-        order = sorted(labels.dropna().astype(str).unique())
-        labels = labels.astype(object).where(labels.isna(), labels.astype(str))
+        labels = pd.Series(np.asarray(tiers).ravel())  # numbers stay numbers, sorted as such
+        order = sorted(labels.dropna().unique().tolist())
     if labels.isna().any():
         raise ValueError(f"tiers has {int(labels.isna().sum()):,} missing values")
-    y = _target(y_true, pd.DataFrame(index=pd.RangeIndex(len(labels))), "y_true", "tiers has")
+    y = _outcomes(y_true, len(labels))
     frame = pd.DataFrame({"tier": labels.astype(object).to_numpy(), "y": y})
     grouped = frame.groupby("tier")["y"]
     leads = grouped.size().reindex(order, fill_value=0).astype(np.int64)

@@ -39,7 +39,10 @@ _ROLES = {
 class CRMColumns:
     """Column names of a CRM export, by role, and the status values of a deal.
 
-    Every field is the name of a column in your export; the defaults are the synthetic CRM's.
+    Every field but the last three is the name of a column in your export; the defaults are the
+    synthetic CRM's. ``won_status``, ``open_status`` and ``lost_status`` are the deal stages
+    (one, or a tuple of several) that mean each outcome; a stage that is in none of them is an
+    error, never silently counted as lost.
     Campaigns need ``campaign_id``, ``channel``, ``spend``, ``impressions``, ``clicks``; leads
     ``lead_id``, ``campaign_id``, ``channel``, ``is_mql``, ``is_sql`` (booleans), ``mql_at``
     and ``first_response_hours``; opportunities ``lead_id``, ``status``, ``amount`` (first-year
@@ -49,9 +52,10 @@ class CRMColumns:
     Examples
     --------
     >>> cols = CRMColumns(lead_id="Contact ID", amount="Amount", status="Deal Stage",
-    ...                   won_status="closedwon", open_status="open")
-    >>> cols.lead_id
-    'Contact ID'
+    ...                   won_status="closedwon", lost_status="closedlost",
+    ...                   open_status=("appointmentscheduled", "contractsent"))
+    >>> cols.open_status
+    ('appointmentscheduled', 'contractsent')
     """
 
     campaign_id: str = "campaign_id"
@@ -71,20 +75,37 @@ class CRMColumns:
     start_at: str = "start_at"
     mrr: str = "mrr"
     churned_at: str = "churned_at"
-    won_status: str = "won"
-    open_status: str = "open"
+    won_status: str | tuple[str, ...] = "won"
+    open_status: str | tuple[str, ...] = "open"
+    lost_status: str | tuple[str, ...] = "lost"
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if not isinstance(value, str) or not value:
+            if f.name.endswith("_status"):
+                values = (value,) if isinstance(value, str) else value
+                if (
+                    not isinstance(values, tuple)
+                    or not values
+                    or not all(isinstance(v, str) and v for v in values)
+                ):
+                    raise TypeError(
+                        f"CRMColumns.{f.name} must be a stage name or a tuple of them, got "
+                        f"{value!r}"
+                    )
+                object.__setattr__(self, f.name, values)
+            elif not isinstance(value, str) or not value:
                 raise TypeError(f"CRMColumns.{f.name} must be a non-empty string, got {value!r}")
+        named = [v for n in ("won_status", "open_status", "lost_status") for v in getattr(self, n)]
+        twice = sorted({v for v in named if named.count(v) > 1})
+        if twice:
+            raise ValueError(f"deal stage(s) {twice} are given for more than one outcome")
 
     def read(
         self, name: str, frame: pd.DataFrame, roles: tuple[str, ...] | None = None
     ) -> pd.DataFrame:
         """The columns of ``frame`` that table ``name`` needs, as a copy under the default
-        names (deal statuses as ``"won"``, ``"open"`` or ``"lost"``); clear errors naming the
+        names (deal stages as ``"won"``, ``"open"`` or ``"lost"``); clear errors naming the
         export's own column names."""
         frame = require_frame(frame, name)
         roles = _ROLES[name] if roles is None else roles
@@ -99,14 +120,25 @@ class CRMColumns:
         out = pd.DataFrame({role: frame[col] for role, col in zip(roles, own, strict=True)})
         out.index = frame.index
         if "status" in roles:
-            status = frame[self.status]
-            if status.isna().any():
-                raise ValueError(
-                    f"column {self.status!r} of {name} has {int(status.isna().sum()):,} missing "
-                    f"statuses: each deal must be {self.won_status!r}, {self.open_status!r} or "
-                    "lost"
-                )
-            out["status"] = "lost"
-            out.loc[(status == self.won_status).to_numpy(), "status"] = "won"
-            out.loc[(status == self.open_status).to_numpy(), "status"] = "open"
+            out["status"] = self._outcomes(frame[self.status], name)
         return out
+
+    def _outcomes(self, status: pd.Series, name: str) -> pd.Series:
+        """Each deal's stage as "won", "open" or "lost"; an error for a stage that is none."""
+        if status.isna().any():
+            raise ValueError(
+                f"column {self.status!r} of {name} has {int(status.isna().sum()):,} missing "
+                "deal stages: each deal must be won, open or lost"
+            )
+        out = pd.Series("", index=status.index, dtype=object)
+        for outcome in ("won", "open", "lost"):
+            out[status.isin(getattr(self, f"{outcome}_status")).to_numpy()] = outcome
+        unknown = status[out == ""].astype(str).value_counts()
+        if len(unknown):
+            raise ValueError(
+                f"column {self.status!r} of {name} has deal stages that are neither won "
+                f"{list(self.won_status)}, open {list(self.open_status)} nor lost "
+                f"{list(self.lost_status)}: {unknown.head(10).to_dict()}; list every stage in "
+                "CRMColumns(won_status=..., open_status=..., lost_status=...)"
+            )
+        return out.astype(status.dtype if pd.api.types.is_string_dtype(status.dtype) else "str")

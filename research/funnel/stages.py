@@ -118,7 +118,8 @@ def opportunity_stages(
                 f"column {col!r} of opportunities must hold dates (datetime64), got "
                 f"{opps[col].dtype}; parse it with pandas.to_datetime first"
             )
-    orphans = ~opps[lead_col].isin(leads[lead_col])
+    known = leads[lead_col].dropna()
+    orphans = opps[lead_col].isna() | ~opps[lead_col].isin(known)
     if orphans.any():
         warnings.warn(
             f"{int(orphans.sum()):,} of {len(opps):,} opportunities have a {lead_col!r} that is "
@@ -143,13 +144,19 @@ def opportunity_stages(
     won = opps[opps["_won"]].sort_values([lead_col, closed_col], kind="stable")
     chosen = pd.concat([won, opps]).drop_duplicates(subset=lead_col, keep="first")
     chosen = chosen.set_index(lead_col)
-    ids = leads[lead_col]
+    ids = leads[lead_col].to_numpy()
     out = leads.copy()
-    out["opportunity_at"] = ids.map(first_opened)
-    out["closed_at"] = ids.map(chosen[closed_col])
-    out["status"] = ids.map(chosen[status_col])
-    won_at = chosen[closed_col].where(chosen["_won"])
-    out["won_at"] = ids.map(won_at)
+
+    def per_lead(values: pd.Series) -> np.ndarray:
+        # reindex, not Series.map: map mixes up categorical ids with categorical values
+        return values.reindex(ids).to_numpy()
+
+    out["opportunity_at"] = per_lead(first_opened)
+    out["closed_at"] = per_lead(chosen[closed_col])
+    out["status"] = pd.Series(per_lead(chosen[status_col]), index=out.index).astype(
+        opportunities[status_col].dtype
+    )
+    out["won_at"] = per_lead(chosen[closed_col].where(chosen["_won"]))
     return out
 
 

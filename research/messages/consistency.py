@@ -336,8 +336,8 @@ def pool_claims(coverage: pd.DataFrame, *, ci: float = 0.95) -> ClaimPooling:
     TypeError
         ``coverage`` is not a DataFrame, or a count is not numeric.
     ValueError
-        A column is missing, the table is empty, a count is missing, negative, or larger than
-        the team's messages, or ``ci`` is outside (0, 1).
+        A column is missing, the table is empty, a claim is missing, a count is missing,
+        negative, or larger than the team's messages, or ``ci`` is outside (0, 1).
 
     Examples
     --------
@@ -365,6 +365,12 @@ def pool_claims(coverage: pd.DataFrame, *, ci: float = 0.95) -> ClaimPooling:
                 f"column '{team}_with' of coverage exceeds '{team}_messages' in "
                 f"{int(bad.sum()):,} rows (rows {rows_repr(frame.index[bad])})"
             )
+    missing = frame["claim"].isna().to_numpy()
+    if missing.any():
+        raise ValueError(
+            f"column 'claim' of coverage has {int(missing.sum()):,} missing claims (rows "
+            f"{rows_repr(frame.index[missing])}): name the claim of every row"
+        )
     claims = frame["claim"].astype(str).to_numpy()
     pooled = pd.DataFrame(counts).groupby(claims, sort=True).sum()
     pooled.index.name = "claim"

@@ -20,6 +20,7 @@ from numbers import Integral, Real
 from typing import Any
 
 import nbformat
+import pandas as pd
 
 __all__ = [
     "RECORD_MIME",
@@ -44,6 +45,8 @@ def _json_value(value: object, name: str) -> Any:
     """
     if value is None or isinstance(value, str | bool):
         return value
+    if value is pd.NA or value is pd.NaT:
+        return None
     if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
         value = value.item()  # a NumPy scalar or 0-d array
     if isinstance(value, bool):
@@ -137,11 +140,20 @@ def parameter_names(nb: nbformat.NotebookNode) -> list[str]:
     """The names the notebook's ``parameters`` cell assigns, in order."""
     tree = ast.parse(nb.cells[_parameters_cell(nb)].source)
     names: list[str] = []
+
+    def add(target: ast.expr) -> None:
+        if isinstance(target, ast.Name) and target.id not in names:
+            names.append(target.id)
+        elif isinstance(target, ast.Tuple | ast.List):  # a, b = 1, 2
+            for element in target.elts:
+                add(element)
+
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else []
-        if isinstance(node, ast.AnnAssign):
-            targets = [node.target]
-        names += [t.id for t in targets if isinstance(t, ast.Name) and t.id not in names]
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                add(target)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:  # x: int = 1
+            add(node.target)
     return names
 
 
@@ -150,9 +162,9 @@ def inject_parameters(
 ) -> nbformat.NotebookNode:
     """A copy of ``nb`` with a cell setting ``parameters`` after its ``parameters`` cell.
 
-    The new cell is tagged ``injected-parameters`` (as papermill tags it). Values are written
-    with ``repr``, so they must be Python literals: numbers, text, booleans, None, and lists,
-    tuples or dicts of them.
+    The new cell is tagged ``injected-parameters`` (as papermill tags it) and replaces one
+    injected before. Values must be Python literals: numbers (NumPy scalars, NaN and
+    infinities included), text, booleans, None, and lists, tuples or dicts of them.
 
     Raises
     ------
@@ -160,7 +172,6 @@ def inject_parameters(
         The notebook has no ``parameters`` cell, a name is not one of its parameters (a typo
         would otherwise change nothing), or a value is not a literal.
     """
-    at = _parameters_cell(nb)
     known = parameter_names(nb)
     unknown = [k for k in parameters if k not in known]
     if unknown:
@@ -170,19 +181,44 @@ def inject_parameters(
         )
     lines = ["# parameters injected for this run"]
     for key, value in parameters.items():
-        text = repr(value)
-        try:
-            same = ast.literal_eval(text) == value
-        except (ValueError, SyntaxError):
-            same = False
-        if not same:
+        text = _literal(value)
+        if text is None:
             raise ValueError(
                 f"parameter {key!r} must be a Python literal (number, text, bool, None, list, "
                 f"tuple or dict of them), got {type(value).__name__}"
             )
         lines.append(f"{key} = {text}")
     out = copy.deepcopy(nb)
+    # a notebook injected before (by papermill or here) keeps only the new values
+    out.cells = [c for c in out.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    at = _parameters_cell(out)
     cell = nbformat.v4.new_code_cell("\n".join(lines))
     cell.metadata["tags"] = ["injected-parameters"]
     out.cells.insert(at + 1, cell)
     return out
+
+
+def _literal(value: object) -> str | None:
+    """Python source that evaluates to ``value``, or None when there is none (NumPy scalars
+    are written as Python numbers; NaN and infinities as ``float(...)``)."""
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({str(value)!r})"
+    if isinstance(value, list | tuple):
+        parts = [_literal(v) for v in value]
+        if any(p is None for p in parts):
+            return None
+        inner = ", ".join(parts) + ("," if isinstance(value, tuple) and len(parts) == 1 else "")
+        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
+    if isinstance(value, dict):
+        items = [(_literal(k), _literal(v)) for k, v in value.items()]
+        if any(k is None or v is None for k, v in items):
+            return None
+        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+    text = repr(value)
+    try:
+        same = type(ast.literal_eval(text)) is type(value) and ast.literal_eval(text) == value
+    except (ValueError, SyntaxError):
+        same = False
+    return text if same else None

@@ -67,19 +67,31 @@ _OLD_SCORE_COLUMNS = {
 }
 
 
-def _renamed_score_columns(old: dict[str, str], new: dict[str, str]) -> dict[str, str]:
+_SCORE_DEFAULTS = {
+    "days_since_last_col": "days_since_last",
+    "purchases_col": "n_purchases",
+    "spend_col": "total_spend",
+}
+
+
+def _renamed_score_columns(
+    old: dict[str, str], new: dict[str, str], defaults: dict[str, str], *, stacklevel: int
+) -> dict[str, str]:
     """``new`` with the values passed under the old names, a DeprecationWarning for each."""
     unknown = sorted(set(old) - set(_OLD_SCORE_COLUMNS))
     if unknown:
         raise TypeError(f"unexpected keyword argument(s) {', '.join(map(repr, unknown))}")
     for name, value in old.items():
+        renamed = _OLD_SCORE_COLUMNS[name]
+        if new[renamed] != defaults[renamed]:
+            raise TypeError(f"pass {renamed}= only: {name}= is its old name")
         warnings.warn(
-            f"{name}= is now {_OLD_SCORE_COLUMNS[name]}= (in research.clv, {name} names the "
-            "buy-till-you-die quantity, which is another column)",
+            f"{name}= is now {renamed}= (in research.clv, {name} names the buy-till-you-die "
+            "quantity, which is another column)",
             DeprecationWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
-        new[_OLD_SCORE_COLUMNS[name]] = value
+        new[renamed] = value
     return new
 
 
@@ -144,6 +156,8 @@ def rfm_scores(
             "purchases_col": purchases_col,
             "spend_col": spend_col,
         },
+        _SCORE_DEFAULTS,
+        stacklevel=3,
     )
     recency_col, frequency_col, monetary_col = named.values()
     cols = [recency_col, frequency_col, monetary_col]
@@ -362,7 +376,12 @@ def rfm_segments(
     """
     frame = require_frame(summary, "summary")
     if not set(_SCORE_COLS) <= set(frame.columns):
-        frame = rfm_scores(frame, bins, **score_columns)
+        new = {k: v for k, v in score_columns.items() if k in _SCORE_DEFAULTS}
+        old = {k: v for k, v in score_columns.items() if k not in _SCORE_DEFAULTS}
+        named = _renamed_score_columns(
+            old, {**_SCORE_DEFAULTS, **new}, _SCORE_DEFAULTS, stacklevel=3
+        )
+        frame = rfm_scores(frame, bins, **named)
     else:
         frame = frame.copy()
         bins = int(max(frame["r_score"].max(), frame["fm_score"].max(), bins))
@@ -478,6 +497,9 @@ def rfm_grid(segmented: pd.DataFrame, rules: pd.DataFrame | None = None) -> RfmG
     require_columns(rules, ["segment", "r_min", "r_max", "fm_min", "fm_max"], "rules")
     r = _score_values(frame, "r_score")
     fm = _score_values(frame, "fm_score")
+    limits = rules[["r_min", "r_max", "fm_min", "fm_max"]]
+    if limits.isna().any().any():
+        raise ValueError("rules have missing score bounds: every rule needs r_min..fm_max")
     bounds = rules[["r_max", "fm_max"]].to_numpy(dtype=np.int64)
     bins = int(max(r.max(), fm.max(), bounds.max(initial=0)))
     which = _rule_grid(rules, bins)  # [r, fm] -> rule index, -1: none

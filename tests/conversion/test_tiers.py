@@ -35,6 +35,9 @@ def test_tier_outcomes_keeps_empty_tiers_and_plain_labels() -> None:
     plain = tier_outcomes(["silver", "gold", "gold"], [0, 1, 0])
     assert plain.index.tolist() == ["gold", "silver"]  # plain labels: sorted
     assert plain["conversions"].tolist() == [1, 0]
+    numbered = tier_outcomes([1, 2, 10, 2], [0, 0, 0, 0])  # no conversion yet: not an error
+    assert numbered.index.tolist() == [1, 2, 10]  # numbers sorted as numbers
+    assert numbered["rate"].tolist() == [0.0, 0.0, 0.0] and numbered["lift"].isna().all()
 
 
 @pytest.mark.filterwarnings("ignore:left out of the model", "ignore:levels not seen")
@@ -62,7 +65,7 @@ def test_tier_outcomes_bad_input() -> None:
         tier_outcomes(["A", None], [1, 0])
     with pytest.raises(ValueError, match="missing"):
         tier_outcomes(["A", "B"], [1, np.nan])
-    with pytest.raises(ValueError, match="one class only"):
-        tier_outcomes(["A", "B"], [0, 0])
+    with pytest.raises(ValueError, match="binary"):
+        tier_outcomes(["A", "B"], ["won", "lost"])
     with pytest.raises(ValueError, match="ci must be between 0 and 1"):
         tier_outcomes(["A", "B"], [1, 0], ci=95)

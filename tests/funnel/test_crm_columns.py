@@ -3,6 +3,7 @@ mapped by CRMColumns (the frames are not renamed)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -29,7 +30,8 @@ HUBSPOT = CRMColumns(
     mrr="MRR",
     churned_at="Churn Date",
     won_status="closedwon",
-    open_status="appointmentscheduled",
+    open_status=("appointmentscheduled", "contractsent"),
+    lost_status="closedlost",
 )
 _DEFAULT = CRMColumns()
 
@@ -42,6 +44,9 @@ def _export(crm):
 
     stages = {"won": "closedwon", "lost": "closedlost", "open": "appointmentscheduled"}
     opps = crm.opportunities.assign(status=crm.opportunities["status"].map(stages))
+    is_open = opps["status"] == "appointmentscheduled"
+    later = is_open & (np.arange(len(opps)) % 2 == 0)  # two open stages, as in HubSpot
+    opps.loc[later.to_numpy(), "status"] = "contractsent"
     tables = {"campaigns": crm.campaigns, "leads": crm.leads, "customers": crm.customers}
     out = {name: rename(frame, _ROLES[name]) for name, frame in tables.items()}
     out["opportunities"] = rename(opps, _ROLES["opportunities"])
@@ -99,6 +104,14 @@ def test_crm_columns_errors_name_the_exports_own_columns(crm) -> None:
             export["opportunities"],
             columns=HUBSPOT,
         )
+    odd = export["opportunities"].copy()
+    odd.loc[odd.index[:2], "Deal Stage"] = "Closed Won"  # a stage the mapping does not list
+    with pytest.raises(ValueError, match=r"neither won.*\{'Closed Won': 2\}"):
+        roi_by_channel(export["campaigns"], export["leads"], odd, columns=HUBSPOT)
+    with pytest.raises(ValueError, match="more than one outcome"):
+        CRMColumns(won_status="won", lost_status=("lost", "won"))
+    with pytest.raises(TypeError, match="won_status must be a stage name"):
+        CRMColumns(won_status=["won"])
     with pytest.raises(TypeError, match="columns must be a CRMColumns"):
         kpi_table(**export, data_end=end, columns={"lead_id": "Contact ID"})
     with pytest.raises(TypeError, match="CRMColumns.amount must be a non-empty string"):

@@ -108,3 +108,26 @@ def test_opportunity_stages_bad_input() -> None:
         _call(leads.assign(status="x"), deals)
     with pytest.raises(ValueError, match="must hold dates"):
         _call(leads, deals.assign(**{"Close Date": deals["Close Date"].astype(str)}))
+
+
+def test_opportunity_stages_categorical_ids_no_match_and_missing_ids() -> None:
+    deals = pd.DataFrame(
+        {
+            "lead_id": pd.Categorical(["a", "b"]),
+            "created_at": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+            "closed_at": pd.to_datetime(["2024-02-01", None]),
+            "status": pd.Categorical(["won", "open"]),
+        }
+    )
+    out = opportunity_stages(pd.DataFrame({"lead_id": pd.Categorical(["a", "b"])}), deals)
+    assert out["status"].astype(str).tolist() == ["won", "open"]  # not swapped
+    assert out["won_at"].notna().tolist() == [True, False]
+    # ids that match no deal ("1" against 1): every deal is an orphan, said so, no crash
+    with pytest.warns(FunnelDataWarning, match="2 of 2 opportunities"):
+        none = opportunity_stages(pd.DataFrame({"lead_id": ["1"]}), deals.assign(lead_id=[1, 2]))
+    assert none["opportunity_at"].isna().all() and none["won_at"].isna().all()
+    # a deal without a lead id does not attach itself to a lead without an id
+    leads = pd.DataFrame({"lead_id": [1.0, float("nan")]})
+    with pytest.warns(FunnelDataWarning, match="1 of 2 opportunities"):
+        out = opportunity_stages(leads, deals.assign(lead_id=[1.0, float("nan")]))
+    assert out["status"].isna().tolist() == [False, True]

@@ -113,6 +113,8 @@ def test_pool_claims_bad_input() -> None:
         pool_claims(cov.drop(columns="sales_with"))
     with pytest.raises(ValueError, match="empty"):
         pool_claims(cov.iloc[:0])
+    with pytest.raises(ValueError, match="2 missing claims"):
+        pool_claims(cov.assign(claim=[None, "price", None, "trust"]))
     with pytest.raises(ValueError, match="'sales_with' of coverage exceeds 'sales_messages'"):
         pool_claims(cov.assign(sales_with=cov["sales_messages"] + 1))
     with pytest.raises(ValueError, match="negative"):

@@ -94,3 +94,23 @@ def test_injection_bad_input() -> None:
         inject_parameters(_notebook(), {"A": pd.Timestamp("2024-01-01")})
     with pytest.raises(ValueError, match="no cell tagged 'parameters'"):
         inject_parameters(_notebook(tag=False), {"A": 1})
+
+
+def test_injection_edge_cases() -> None:
+    nb = _notebook("alpha, beta = 0.05, 0.2\nlimit: int\nn = 3")
+    assert parameter_names(nb) == ["alpha", "beta", "n"]  # a bare annotation sets nothing
+    once = inject_parameters(nb, {"n": 1})
+    twice = inject_parameters(once, {"n": np.int64(2), "alpha": float("nan"), "beta": (1,)})
+    tags = [c.metadata.get("tags", []) for c in twice.cells]
+    assert tags.count(["injected-parameters"]) == 1  # the earlier injection is replaced
+    namespace: dict = {}
+    for cell in twice.cells[:2]:
+        exec(cell.source, namespace)
+    assert namespace["n"] == 2 and type(namespace["n"]) is int
+    assert np.isnan(namespace["alpha"]) and namespace["beta"] == (1,)
+
+
+def test_record_missing_values_of_nullable_types() -> None:
+    record("nullable", pd.Series([1, None], dtype="Int64"))
+    record("no_date", pd.NaT)
+    assert recorded()["nullable"] == [1, None] and recorded()["no_date"] is None

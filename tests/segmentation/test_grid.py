@@ -95,6 +95,8 @@ def test_rfm_grid_bad_input() -> None:
     )
     with pytest.raises(ValueError, match="rules overlap"):
         rfm_grid(data, overlapping)
+    with pytest.raises(ValueError, match="missing score bounds"):
+        rfm_grid(data, overlapping.assign(r_max=[5, np.nan]))
     # the chart gives the same errors, from the same analysis
     with pytest.raises(ValueError, match="rules used by rfm_segments"):
         plot_rfm_grid(data.assign(segment="lost"))

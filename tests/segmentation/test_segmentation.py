@@ -330,6 +330,13 @@ def test_rfm_scores_old_column_names_still_work_with_a_warning() -> None:
     ]
     assert all(w.category is DeprecationWarning for w in caught)
     pd.testing.assert_frame_equal(old, new)
+    with pytest.raises(TypeError, match="pass spend_col= only"):
+        rfm_scores(s, 3, spend_col="spend", monetary_col="spend")
+    # through rfm_segments the warning points at the caller's line, so it is shown
+    s5 = pd.DataFrame({"days": range(1, 11), "n": range(1, 11), "spend": range(1, 11)})
+    with pytest.warns(DeprecationWarning, match="recency_col= is now") as caught:
+        rfm_segments(s5, purchases_col="n", spend_col="spend", recency_col="days")
+    assert caught[0].filename == __file__
     assert new["r_score"].tolist() == [3, 2, 1] and new["f_score"].tolist() == [3, 1, 2]
 
 
