@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from research._validation import require_columns, require_frame
+from research._validation import nonnegative_values, require_columns, require_frame
 
 __all__ = ["CRMColumns"]
 
@@ -33,6 +33,10 @@ _ROLES = {
     "opportunities": ("lead_id", "status", "amount", "created_at", "closed_at"),
     "customers": ("start_at", "mrr", "churned_at"),
 }
+
+
+# roles that hold amounts or counts: numbers, never missing or negative
+_AMOUNTS = ("spend", "impressions", "clicks", "amount", "mrr")
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,9 @@ class CRMColumns:
             + ")."
         )
         require_columns(frame, own, name, fix)
+        for role, col in zip(roles, own, strict=True):
+            if role in _AMOUNTS:  # checked here, so that the error names the export's column
+                nonnegative_values(frame, col, name)
         out = pd.DataFrame({role: frame[col] for role, col in zip(roles, own, strict=True)})
         out.index = frame.index
         if "status" in roles:

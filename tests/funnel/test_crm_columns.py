@@ -104,6 +104,12 @@ def test_crm_columns_errors_name_the_exports_own_columns(crm) -> None:
             export["opportunities"],
             columns=HUBSPOT,
         )
+    negative = export["campaigns"].assign(Budget=-export["campaigns"]["Budget"])
+    with pytest.raises(ValueError, match="'Budget' of campaigns has 24 negative values"):
+        roi_by_channel(negative, export["leads"], export["opportunities"], columns=HUBSPOT)
+    as_text = export["campaigns"].assign(Views=export["campaigns"]["Views"].astype(str))
+    with pytest.raises(TypeError, match="'Views' of campaigns must be numeric"):
+        kpi_table(**{**export, "campaigns": as_text}, data_end=end, columns=HUBSPOT)
     odd = export["opportunities"].copy()
     odd.loc[odd.index[:2], "Deal Stage"] = "Closed Won"  # a stage the mapping does not list
     with pytest.raises(ValueError, match=r"neither won.*\{'Closed Won': 2\}"):

@@ -319,7 +319,7 @@ def test_kpi_and_roi_bad_input(crm) -> None:
     end = crm.truth["data_end"]
     bad = crm.campaigns.copy()
     bad.loc[0, "spend"] = -5.0
-    with pytest.raises(ValueError, match="negative 'spend'"):
+    with pytest.raises(ValueError, match="'spend' of campaigns has 1 negative values"):
         roi_by_channel(bad, crm.leads, crm.opportunities)
     dup = pd.concat([crm.leads, crm.leads.iloc[[0]]], ignore_index=True)
     with pytest.raises(ValueError, match="duplicated 'lead_id'"):
