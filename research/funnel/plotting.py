@@ -345,6 +345,20 @@ class _Conversion:
     group_name: str
 
 
+def _overall_line(ax: Axes, overall: float, *, horizontal: bool) -> None:
+    """The dashed line of the overall rate, under the groups' points."""
+    draw = ax.axhline if horizontal else ax.axvline
+    ref = draw(
+        overall,
+        color=COLORS["reference"],
+        linestyle="--",
+        linewidth=1.2,
+        label=f"overall: {_pct1(overall)}",
+        gid="overall",
+    )
+    ref.set_zorder(2)
+
+
 def _draw_cohort_conversion(ax: Axes | None, c: _Conversion) -> tuple[Figure, Axes, str, str, str]:
     """Cohorts: the rate in time order as a line, its interval as a band; labels and title."""
     rows, labels, entered, overall = c.rows, c.labels, c.entered, c.overall
@@ -374,15 +388,7 @@ def _draw_cohort_conversion(ax: Axes | None, c: _Conversion) -> tuple[Figure, Ax
         gid="conversion",
         zorder=3,
     )
-    ref = ax.axhline(
-        overall,
-        color=COLORS["reference"],
-        linestyle="--",
-        linewidth=1.2,
-        label=f"overall: {_pct1(overall)}",
-        gid="overall",
-    )
-    ref.set_zorder(2)
+    _overall_line(ax, overall, horizontal=True)
     step = max(1, math.ceil(k / 12))  # at most about 12 tick labels
     shown = np.arange(0, k, step)
     ax.set_xticks(
@@ -416,15 +422,7 @@ def _draw_group_conversion(ax: Axes | None, c: _Conversion) -> tuple[Figure, Axe
     fig, ax = _axes_or_new(ax, max(3.4, 1.7 + 0.45 * k))
     y = np.arange(k, dtype=np.float64)
     r, lo, hi = rate[order], low[order], high[order]
-    ref = ax.axvline(
-        overall,
-        color=COLORS["reference"],
-        linestyle="--",
-        linewidth=1.2,
-        label=f"overall: {_pct1(overall)}",
-        gid="overall",
-    )
-    ref.set_zorder(2)
+    _overall_line(ax, overall, horizontal=False)
     _estimates_with_intervals(
         ax,
         r,
