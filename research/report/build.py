@@ -32,7 +32,7 @@ from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html_mistune
 
-from research.report.record import inject_parameters
+from research.report.record import RECORD_MIME, inject_parameters
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -297,8 +297,9 @@ def sanitise_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     or HTML. Here, once for every output of every report, HTML outputs, and Markdown outputs
     rendered to HTML, are passed through bleach's allowlist: a ``<script>`` in the data shows
     as text, an ``onerror=`` handler or a ``javascript:`` link is dropped, JavaScript and SVG
-    outputs are removed, and tables and formatting stay as they were. The notebook's own
-    Markdown cells are the author's and are left alone.
+    outputs are removed, and tables and formatting stay as they were. The values recorded with
+    :func:`research.report.record` are removed: they are for programs, not readers. The
+    notebook's own Markdown cells are the author's and are left alone.
 
     Examples
     --------
@@ -320,7 +321,9 @@ def sanitise_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        for out in cell.get("outputs", []):
+        # the numbers a notebook records are for programs (read_records), not for readers
+        cell.outputs = [o for o in cell.get("outputs", []) if RECORD_MIME not in o.get("data", {})]
+        for out in cell.outputs:
             if out.output_type not in ("display_data", "execute_result"):
                 continue  # streams and errors are plain text, escaped by the exporter
             # metadata the exporter writes into attributes (an image's width and height) must

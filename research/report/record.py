@@ -102,8 +102,9 @@ def record(name: str, value: object) -> None:
     except ImportError:  # pragma: no cover - IPython comes with the package
         return
     if get_ipython() is not None:
-        # text/plain "" keeps JupyterLab from saying it has no renderer for the record
-        display({RECORD_MIME: {"name": name, "value": plain}, "text/plain": ""}, raw=True)
+        # no text/plain: JupyterLab shows nothing for a MIME type it has no renderer for, and
+        # the HTML export drops the record (research.report.sanitise_outputs)
+        display({RECORD_MIME: {"name": name, "value": plain}}, raw=True)
 
 
 def recorded() -> dict[str, Any]:

@@ -60,7 +60,7 @@ def test_record_bad_input() -> None:
 def test_read_records_from_outputs_last_value_wins() -> None:
     def out(name, value):
         return nbformat.v4.new_output(
-            "display_data", data={RECORD_MIME: {"name": name, "value": value}, "text/plain": ""}
+            "display_data", data={RECORD_MIME: {"name": name, "value": value}}
         )
 
     cells = [
@@ -114,3 +114,14 @@ def test_record_missing_values_of_nullable_types() -> None:
     record("nullable", pd.Series([1, None], dtype="Int64"))
     record("no_date", pd.NaT)
     assert recorded()["nullable"] == [1, None] and recorded()["no_date"] is None
+
+
+def test_records_leave_no_trace_in_the_html_report() -> None:
+    from research.report import sanitise_outputs
+
+    rec = nbformat.v4.new_output("display_data", data={RECORD_MIME: {"name": "n", "value": 1}})
+    text = nbformat.v4.new_output("stream", text="kept\n")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[rec, text])])
+    clean = sanitise_outputs(nb)
+    assert [o.output_type for o in clean.cells[0].outputs] == ["stream"]
+    assert read_records(nb) == {"n": 1}  # the input is not modified
