@@ -47,6 +47,7 @@ class CRMColumns:
     synthetic CRM's. ``won_status``, ``open_status`` and ``lost_status`` are the deal stages
     (one, or a tuple of several) that mean each outcome; a stage that is in none of them is an
     error, never silently counted as lost.
+
     Campaigns need ``campaign_id``, ``channel``, ``spend``, ``impressions``, ``clicks``; leads
     ``lead_id``, ``campaign_id``, ``channel``, ``is_mql``, ``is_sql`` (booleans), ``mql_at``
     and ``first_response_hours``; opportunities ``lead_id``, ``status``, ``amount`` (first-year
