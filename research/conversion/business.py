@@ -182,6 +182,8 @@ class ProfitCurve:
         every lead whose probability is above it.
     value_per_conversion, cost_per_contact : float
         The inputs.
+    ci : float
+        Level of the bootstrap intervals in ``best`` (the chart says it).
     """
 
     curve: pd.DataFrame
@@ -189,6 +191,7 @@ class ProfitCurve:
     breakeven: float
     value_per_conversion: float
     cost_per_contact: float
+    ci: float = 0.95
 
 
 def profit_curve(
@@ -294,6 +297,7 @@ def profit_curve(
         breakeven=cost_per_contact / value_per_conversion,
         value_per_conversion=float(value_per_conversion),
         cost_per_contact=float(cost_per_contact),
+        ci=float(ci),
     )
 
 

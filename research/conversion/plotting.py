@@ -539,7 +539,8 @@ def plot_profit_curve(
     interval = ""
     if "profit_low" in best and np.isfinite(best["profit_low"]):
         interval = (
-            f"\n95% interval {_signed(_money(best['profit_low'], currency))} to "
+            f"\n{getattr(result, 'ci', 0.95):.0%} interval "
+            f"{_signed(_money(best['profit_low'], currency))} to "
             f"{_signed(_money(best['profit_high'], currency))}"
         )
     # the note goes to the right-hand corner the curve leaves free: the bottom when calling

@@ -542,6 +542,12 @@ def test_plot_cumulative_gains(scored) -> None:
         plot_cumulative_gains(pd.DataFrame({"share_called": [0, 1]}))
 
 
+def _texts(fig) -> list[str]:
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+
+
 def test_plot_calibration_lift_and_profit(scored) -> None:
     y, s = scored
     table = calibration_table(y, s, n_bins=5)
@@ -561,6 +567,11 @@ def test_plot_calibration_lift_and_profit(scored) -> None:
     assert _gid(fig, "best").get_xdata()[0] == pytest.approx(pc.best["share_called"])
     assert _gid(fig, "best-point").get_ydata()[0] == pytest.approx(pc.best["profit"])
     assert "€50.00 per conversion, €10.00 per call" in _title(fig)
+    assert pc.ci == 0.95 and any("95% interval" in t for t in _texts(fig))
+    narrow = profit_curve(y, s, value_per_conversion=50, cost_per_contact=10, n_boot=20, ci=0.8)
+    texts = _texts(plot_profit_curve(narrow, currency="€"))
+    assert narrow.ci == 0.8 and any("80% interval" in t for t in texts)
+    assert not any("95%" in t for t in texts)  # an 80% interval is not drawn as 95%
     with pytest.raises(TypeError, match="ProfitCurve"):
         plot_profit_curve(pc.curve)
     with pytest.raises(ValueError, match="lift"):
