@@ -434,8 +434,8 @@ def kpi_table(
     if not isinstance(cols, CRMColumns):
         raise TypeError(f"columns must be a CRMColumns, got {type(cols).__name__}")
     campaigns = cols.read("campaigns", campaigns)
-    check_unique(cols.read("leads", leads, ("lead_id",)), "lead_id", id_name=cols.lead_id)
     leads = cols.read("leads", leads)
+    check_unique(leads, "lead_id", id_name=cols.lead_id)
     opportunities = cols.read("opportunities", opportunities)
     customers = cols.read("customers", customers)
     if leads.empty:

@@ -119,7 +119,7 @@ def read_records(nb: nbformat.NotebookNode) -> dict[str, Any]:
     --------
     >>> read_records(execute_notebook("notebooks/01_customer_segmentation.ipynb"))
     ... # doctest: +SKIP
-    {'n_transactions': 69659, 'n_customers': 23502, ...}
+    {'rows_in': 69659, 'rows_used': 69579, 'n_customers': 23502, ...}
     """
     out: dict[str, Any] = {}
     for cell in nb.cells:
@@ -219,7 +219,7 @@ def _literal(value: object) -> str | None:
         return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
     text = repr(value)
     try:
-        same = type(ast.literal_eval(text)) is type(value) and ast.literal_eval(text) == value
+        back = ast.literal_eval(text)
     except (ValueError, SyntaxError):
-        same = False
-    return text if same else None
+        return None
+    return text if type(back) is type(value) and back == value else None

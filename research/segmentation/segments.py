@@ -75,7 +75,7 @@ _SCORE_DEFAULTS = {
 
 
 def _renamed_score_columns(
-    old: dict[str, str], new: dict[str, str], defaults: dict[str, str], *, stacklevel: int
+    old: dict[str, str], new: dict[str, str], *, stacklevel: int
 ) -> dict[str, str]:
     """``new`` with the values passed under the old names, a DeprecationWarning for each."""
     unknown = sorted(set(old) - set(_OLD_SCORE_COLUMNS))
@@ -83,7 +83,7 @@ def _renamed_score_columns(
         raise TypeError(f"unexpected keyword argument(s) {', '.join(map(repr, unknown))}")
     for name, value in old.items():
         renamed = _OLD_SCORE_COLUMNS[name]
-        if new[renamed] != defaults[renamed]:
+        if new[renamed] != _SCORE_DEFAULTS[renamed]:
             raise TypeError(f"pass {renamed}= only: {name}= is its old name")
         warnings.warn(
             f"{name}= is now {renamed}= (in research.clv, {name} names the buy-till-you-die "
@@ -156,7 +156,6 @@ def rfm_scores(
             "purchases_col": purchases_col,
             "spend_col": spend_col,
         },
-        _SCORE_DEFAULTS,
         stacklevel=3,
     )
     recency_col, frequency_col, monetary_col = named.values()
@@ -378,9 +377,7 @@ def rfm_segments(
     if not set(_SCORE_COLS) <= set(frame.columns):
         new = {k: v for k, v in score_columns.items() if k in _SCORE_DEFAULTS}
         old = {k: v for k, v in score_columns.items() if k not in _SCORE_DEFAULTS}
-        named = _renamed_score_columns(
-            old, {**_SCORE_DEFAULTS, **new}, _SCORE_DEFAULTS, stacklevel=3
-        )
+        named = _renamed_score_columns(old, {**_SCORE_DEFAULTS, **new}, stacklevel=3)
         frame = rfm_scores(frame, bins, **named)
     else:
         frame = frame.copy()
