@@ -1,13 +1,15 @@
 """Interval statistics shared by the analyses, written once: Wilson, t, percentile bootstrap,
-Poisson rate. Each takes the interval level ``ci`` (0.95 for a 95% interval)."""
+Poisson rate, group means. Each takes the interval level ``ci`` (0.95 for a 95% interval)."""
 
 from __future__ import annotations
 
 import math
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.weightstats import DescrStatsW
 
 
 def wilson(
@@ -57,3 +59,26 @@ def poisson_rate_interval(events: int, exposure: float, ci: float = 0.95) -> tup
     low = float(stats.chi2.ppf(alpha / 2, 2 * events)) / 2 / exposure if events else 0.0
     high = float(stats.chi2.ppf(1 - alpha / 2, 2 * events + 2)) / 2 / exposure
     return low, high
+
+
+def group_means(values: pd.Series, groups: pd.Series, ci: float = 0.95) -> pd.DataFrame:
+    """Per group of ``groups``: ``n``, ``total``, ``mean`` and the t-interval of the mean
+    (``low``, ``high``: statsmodels' ``DescrStatsW.tconfint_mean``; NaN below 2 values).
+
+    Prior validation is assumed: ``values`` numeric and finite, ``groups`` without missing
+    values, both on the same index. A categorical keeps its category order and its empty
+    categories (n 0, total 0, mean NaN); other groups are sorted.
+    """
+    grouped = values.groupby(groups, observed=False, sort=True)
+    out = pd.DataFrame({"n": grouped.size().astype(np.int64), "total": grouped.sum()})
+    out["total"] = out["total"].fillna(0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["mean"] = out["total"] / out["n"].where(out["n"] > 0)
+    low = pd.Series(np.nan, index=out.index)
+    high = pd.Series(np.nan, index=out.index)
+    for label, vals in values.groupby(groups, observed=True, sort=False):
+        if len(vals) >= 2:
+            low[label], high[label] = DescrStatsW(vals.to_numpy()).tconfint_mean(alpha=1 - ci)
+    out["low"] = low
+    out["high"] = high
+    return out

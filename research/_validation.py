@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -75,3 +77,62 @@ def nonnegative_values(frame: pd.DataFrame, col: str, what: str, why: str = "") 
             f"{rows_repr(frame.index[neg])})" + (f"; {why}" if why else "")
         )
     return values
+
+
+# --------------------------------------------------------------------------------------------
+# parameters (in the spirit of scikit-learn's Interval / StrOptions): each returns the value,
+# converted, or raises an error that names the parameter and what it takes
+# --------------------------------------------------------------------------------------------
+
+
+def _is_real(value: object) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def check_ci(ci: object, name: str = "ci") -> float:
+    """An interval level strictly between 0 and 1 (0.95 for a 95% interval), as a float.
+
+    >>> check_ci(0.9)
+    0.9
+    """
+    if not (_is_real(ci) and 0 < float(ci) < 1):  # type: ignore[arg-type]
+        raise ValueError(f"{name} must be between 0 and 1 (exclusive), e.g. 0.95; got {ci!r}")
+    return float(ci)  # type: ignore[arg-type]
+
+
+def check_share(
+    value: object, name: str, *, low_open: bool = True, high_open: bool = True
+) -> float:
+    """A share between 0 and 1 (each end excluded unless ``low_open`` / ``high_open`` is
+    False), as a float."""
+    ok = _is_real(value) and math.isfinite(float(value))  # type: ignore[arg-type]
+    if ok:
+        v = float(value)  # type: ignore[arg-type]
+        ok = (v > 0 if low_open else v >= 0) and (v < 1 if high_open else v <= 1)
+    if not ok:
+        interval = f"{'(' if low_open else '['}0, 1{')' if high_open else ']'}"
+        raise ValueError(f"{name} must be a share in {interval}, got {value!r}")
+    return float(value)  # type: ignore[arg-type]
+
+
+def check_int(value: object, name: str, minimum: int = 1) -> int:
+    """A whole number (not a bool) of at least ``minimum``, as an int."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_number(value: object, name: str, *, minimum: float | None = None) -> float:
+    """A finite number (not a bool), at least ``minimum`` when given, as a float."""
+    ok = _is_real(value) and math.isfinite(float(value))  # type: ignore[arg-type]
+    if not ok or (minimum is not None and float(value) < minimum):  # type: ignore[arg-type]
+        bound = "" if minimum is None else f" >= {minimum:g}"
+        raise ValueError(f"{name} must be a finite number{bound}, got {value!r}")
+    return float(value)  # type: ignore[arg-type]
+
+
+def check_option(value: object, name: str, options: Sequence[object]) -> object:
+    """One of ``options``, else a ValueError listing them."""
+    if isinstance(value, list | dict | set) or value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")
+    return value

@@ -97,30 +97,6 @@ def _label_axes(fig: Figure, ax: Axes, own: bool, title: str, xlabel: str, ylabe
     ax.tick_params(labelsize=TICK_SIZE)
 
 
-def _pct(share: float) -> str:
-    """A share as a short percentage: 68%, 4.5%, 0.2%, 0%."""
-    if not np.isfinite(share):
-        return "n/a"
-    pct = 100 * share
-    if pct == 0 or abs(pct) >= 9.95:
-        return f"{pct:.0f}%"
-    return f"{pct:.1f}%"
-
-
-def _times(lift: float) -> str:
-    """A lift as a short multiplier: 2.5x, 1.0x, 0.23x, 12x."""
-    if not np.isfinite(lift):
-        return "-"
-    if lift == 0:
-        return "0×"
-    return f"{lift:#.2g}×" if abs(lift) < 9.95 else f"{lift:,.0f}×"
-
-
-def _signed(text: str) -> str:
-    """Minus signs as the typographic minus: "−4.5%", not "-4.5%"."""
-    return text.replace("-", "\u2212")
-
-
 def _estimates_with_intervals(
     ax: Axes,
     x: np.ndarray,
@@ -178,21 +154,6 @@ def _optional_values(frame: pd.DataFrame, col: str) -> np.ndarray:
     return series.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _money(value: float, currency: str) -> str:
-    """An amount: US$10.19, US$1,176, US$0.0012."""
-    if not np.isfinite(value):
-        return "n/a"
-    sign = "−" if value < 0 else ""
-    value = abs(value)
-    if value >= 99.5:
-        text = f"{value:,.0f}"
-    elif value >= 0.01 or value == 0:
-        text = f"{value:.2f}"
-    else:
-        text = f"{value:.2g}"
-    return f"{sign}{currency}{text}"
-
-
 def _log_tick(x: float, _pos: object = None) -> str:
     """Decade ticks as plain numbers between 0.01 and 100,000, powers of ten outside."""
     if x <= 0:
@@ -210,27 +171,6 @@ def _plain(*texts: Text | None) -> None:
     for text in texts:
         if text is not None:
             text.set_parse_math(False)
-
-
-def _pct1(share: float) -> str:
-    """A share with one decimal: 29.8%, 4.5%, 100.0% (two decimals below 0.1%)."""
-    if not np.isfinite(share):
-        return "n/a"
-    pct = 100 * share
-    return f"{pct:.2f}%" if 0 < abs(pct) < 0.1 else f"{pct:.1f}%"
-
-
-def _short_amount(value: float) -> str:
-    """An amount in few characters: 950, 93.5k, 1.33M."""
-    if not np.isfinite(value):
-        return "n/a"
-    sign = "−" if value < 0 else ""
-    value = abs(value)
-    if value >= 999_500:
-        return f"{sign}{value / 1e6:.3g}M"
-    if value >= 999.5:
-        return f"{sign}{value / 1e3:.3g}k"
-    return f"{sign}{value:,.0f}"
 
 
 def _interval_errors(est: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:

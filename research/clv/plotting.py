@@ -25,16 +25,19 @@ from matplotlib.ticker import (
     StrMethodFormatter,
 )
 
+from research._format import (
+    _money,
+    _number,
+    _pct,
+)
 from research._plotting.axes import (
     _axes_or_new,
     _estimates_with_intervals,
     _finish,
     _label_axes,
     _log_tick,
-    _money,
     _new_figure,
     _optional_values,
-    _pct,
     _plain,
     _require_frame,
     _wrap,
@@ -48,13 +51,6 @@ __all__ = [
     "plot_clv_distribution",
     "plot_parameter_intervals",
 ]
-
-
-def _number(value: float) -> str:
-    """A mean number of purchases: 0.83, 6.90, 12."""
-    if not np.isfinite(value):
-        return "n/a"
-    return f"{value:.2f}" if abs(value) < 9.95 else f"{value:,.0f}"
 
 
 def plot_holdout_check(

@@ -25,6 +25,14 @@ from matplotlib.ticker import (
     PercentFormatter,
 )
 
+from research._format import (
+    _money,
+    _pct,
+    _pct1,
+    _short_amount,
+    _signed,
+    _times,
+)
 from research._plotting.axes import (
     _axes_or_new,
     _clean_spines,
@@ -33,18 +41,12 @@ from research._plotting.axes import (
     _footnote,
     _interval_errors,
     _label_axes,
-    _money,
     _new_figure,
     _optional_values,
-    _pct,
-    _pct1,
     _percent_axis,
     _plain,
     _require_frame,
     _set_title,
-    _short_amount,
-    _signed,
-    _times,
 )
 from research._plotting.style import (
     _CB,

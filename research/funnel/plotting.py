@@ -33,6 +33,10 @@ from matplotlib.ticker import (
     StrMethodFormatter,
 )
 
+from research._format import (
+    _pct1,
+    _short_amount,
+)
 from research._plotting.axes import (
     _axes_or_new,
     _clean_spines,
@@ -42,11 +46,9 @@ from research._plotting.axes import (
     _interval_errors,
     _label_axes,
     _optional_values,
-    _pct1,
     _percent_axis,
     _plain,
     _require_frame,
-    _short_amount,
     _text_color,
 )
 from research._plotting.style import _CB, ANNOT_SIZE, COLORS

@@ -22,7 +22,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from research._results import Result
-from research._stats import wilson
+from research._stats import group_means, wilson
 from research._validation import (
     nonnegative_values,
     require_columns,
@@ -33,7 +33,6 @@ from research._validation import (
 from research.data.synthetic.phrases import CLAIM_KEYWORDS, DRIFT_KEYWORDS
 from research.messages.log import TEAMS, validate_messages
 from research.messages.text import Tokenizer
-from research.segmentation import segment_value_table
 
 __all__ = [
     "TRACKERS",
@@ -170,19 +169,19 @@ def alignment_summary(
         raise ValueError(
             f"no lead of aligned ({len(frame):,} rows) has a similarity: none heard from both teams"
         )
-    # the mean and t-interval per group are those of a segment's value
-    per_group = segment_value_table(
-        pd.DataFrame({"group": groups.reindex(sim.index).to_numpy(), "similarity": sim}),
-        "group",
-        "similarity",
-        ci=ci,
-    )
+    labels = pd.Series(groups.reindex(sim.index).to_numpy(), index=sim.index)
+    if labels.isna().any():
+        raise ValueError(
+            f"groups has {int(labels.isna().sum()):,} missing groups for the leads of aligned "
+            f"(e.g. {rows_repr(labels.index[labels.isna().to_numpy()], 5)})"
+        )
+    per_group = group_means(sim.astype(np.float64), labels, ci)
     out = pd.DataFrame(
         {
-            "leads": per_group["customers"],
-            "similarity": per_group["value_mean"],
-            "low": per_group["value_mean_low"],
-            "high": per_group["value_mean_high"],
+            "leads": per_group["n"],
+            "similarity": per_group["mean"],
+            "low": per_group["low"],
+            "high": per_group["high"],
         }
     )
     out = out.sort_values("similarity", ascending=False)

@@ -22,6 +22,10 @@ from matplotlib.ticker import (
     LogLocator,
 )
 
+from research._format import (
+    _pct,
+    _signed,
+)
 from research._plotting.axes import (
     _axes_or_new,
     _clean_spines,
@@ -32,11 +36,9 @@ from research._plotting.axes import (
     _label_axes,
     _log_tick,
     _optional_values,
-    _pct,
     _percent_axis,
     _plain,
     _require_frame,
-    _signed,
 )
 from research._plotting.labels import Z_CRITICAL, _pair_colors, _place_labels
 from research._plotting.style import ANNOT_SIZE, COLORS

@@ -1,48 +1,13 @@
 """Execute the analysis notebooks and export them as self-contained, sanitised HTML reports
 (:mod:`research.report.build`); ``python -m research.report`` runs it. A notebook records its
 headline numbers with :func:`record` (:mod:`research.report.record`), read back from the
-executed notebook by :func:`read_records`."""
+executed notebook by :func:`read_records`, and writes an estimate with its interval by
+:func:`format_interval` ("12.3% (95% CI 10.1%–14.5%)")."""
 
-from research.report.build import (
-    DEFAULT_TIMEOUT,
-    INDEX_TITLE,
-    ReportEntry,
-    ReportError,
-    build_reports,
-    execute_notebook,
-    export_html,
-    main,
-    notebook_summary,
-    notebook_title,
-    sanitise_outputs,
-    write_index,
-)
-from research.report.record import (
-    RECORD_MIME,
-    inject_parameters,
-    parameter_names,
-    read_records,
-    record,
-    recorded,
-)
+from research._format import format_interval
+from research.report.build import *  # noqa: F403 - the names of build.__all__
+from research.report.build import __all__ as _build_names
+from research.report.record import *  # noqa: F403 - the names of record.__all__
+from research.report.record import __all__ as _record_names
 
-__all__ = [
-    "DEFAULT_TIMEOUT",
-    "INDEX_TITLE",
-    "ReportEntry",
-    "ReportError",
-    "build_reports",
-    "execute_notebook",
-    "export_html",
-    "main",
-    "notebook_summary",
-    "notebook_title",
-    "sanitise_outputs",
-    "write_index",
-    "RECORD_MIME",
-    "record",
-    "recorded",
-    "read_records",
-    "parameter_names",
-    "inject_parameters",
-]
+__all__ = [*_build_names, *_record_names, "format_interval"]

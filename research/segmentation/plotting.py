@@ -29,17 +29,19 @@ from matplotlib.ticker import (
     StrMethodFormatter,
 )
 
+from research._format import (
+    _pct,
+    _times,
+)
 from research._plotting.axes import (
     _axes_or_new,
     _finish,
     _label_axes,
     _new_figure,
-    _pct,
     _require_frame,
     _segment_colors,
     _set_title,
     _text_color,
-    _times,
 )
 from research._plotting.style import ANNOT_SIZE, COLORS, LABEL_SIZE, PANEL_TITLE_SIZE, TICK_SIZE
 from research._validation import numeric_values, require_columns, require_rows

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.weightstats import DescrStatsW
 
 from research._results import Result
+from research._stats import group_means
 from research._validation import (
     numeric_values,
     require_columns,
@@ -590,20 +590,18 @@ def segment_value_table(
             f"of {len(frame):,} rows (rows {rows_repr(frame.index[missing.to_numpy()])})"
         )
     value = pd.Series(numeric_values(frame, value_col, "segmented"), index=frame.index)
-    groups = value.groupby(frame[segment_col], observed=False, sort=True)
-    out = pd.DataFrame({"customers": groups.size().astype(np.int64), "value_total": groups.sum()})
+    means = group_means(value, frame[segment_col], ci)
+    out = pd.DataFrame(
+        {
+            "customers": means["n"],
+            "share": means["n"] / len(frame),
+            "value_total": means["total"],
+        }
+    )
     out.index.name = segment_col
-    out["value_total"] = out["value_total"].fillna(0.0)
-    out.insert(1, "share", out["customers"] / len(frame))
     total = value.sum()
     out["value_share"] = out["value_total"] / total if total else np.nan
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["value_mean"] = out["value_total"] / out["customers"].where(out["customers"] > 0)
-    low = pd.Series(np.nan, index=out.index)
-    high = pd.Series(np.nan, index=out.index)
-    for label, vals in value.groupby(frame[segment_col], observed=True, sort=False):
-        if len(vals) >= 2:
-            low[label], high[label] = DescrStatsW(vals.to_numpy()).tconfint_mean(alpha=1 - ci)
-    out["value_mean_low"] = low
-    out["value_mean_high"] = high
+    out["value_mean"] = means["mean"]
+    out["value_mean_low"] = means["low"]
+    out["value_mean_high"] = means["high"]
     return out

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research._plotting.axes import _pct
+from research._format import _pct
 from research.clv import (
     TOP_SHARES,
     ValueConcentration,
