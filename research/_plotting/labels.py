@@ -88,49 +88,96 @@ def _label_places(
     box labels must stay in and ``fixed`` (m, 4) boxes they must not cover (the legend);
     ``scale`` is pixels per point. See :func:`_place_labels` for the search.
     """
-    n_labels = len(points)
-    r = marker_radius * scale
-    pad_x, pad_y = 2.5 * scale, 1.0 * scale
-    near = 4.0 * scale  # gap between a point and a label right beside it
-    markers = np.column_stack([points - r, points + r])
-    h_max = float(sizes[:, 1].max()) if n_labels else 0.0
-    # the places tried, the same for every label: side (1 right, -1 left), gap, shift up
-    side_, dx_, k_ = np.meshgrid(
-        [1.0, -1.0],
-        [near] + [d * scale for d in (16, 32, 52, 76)],
-        np.arange(-16, 17),
-        indexing="ij",
-    )
-    side_, dx_, k_ = side_.ravel(), dx_.ravel(), k_.ravel()
-    has_leader = (k_ != 0) | (dx_ != near)
+    search = _PlaceSearch(points, sizes, frame, fixed, scale, marker_radius)
+    # one by one in the given order, then each moved to its best place given all the others,
+    # a few times over: this undoes most crossings left by the first, greedy pass
+    for i in range(len(points)):
+        search.put(i, search.best_place(i))
+    for _ in range(3):
+        changed = False
+        for i in range(len(points)):
+            search.placed_box[i] = np.nan
+            j = search.best_place(i)
+            changed |= j != search.choice[i]
+            search.put(i, j)
+        if not changed:
+            break
+    return [
+        (
+            float(search.side[j]),
+            float(search.dx[j]),
+            float(search.k[j] * sizes[i, 1] / 2),
+            bool(search.has_leader[j]),
+        )
+        for i, j in enumerate(search.choice)
+    ]
 
-    def candidates(i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+
+class _PlaceSearch:
+    """The state of :func:`_label_places`' search: the places tried (the same for every
+    label: side, 1 right or -1 left; gap; shift up in half label heights), and where each
+    label is placed so far."""
+
+    def __init__(
+        self,
+        points: np.ndarray,
+        sizes: np.ndarray,
+        frame: np.ndarray,
+        fixed: np.ndarray,
+        scale: float,
+        marker_radius: float,
+    ) -> None:
+        n_labels = len(points)
+        self.points, self.sizes, self.frame, self.fixed = points, sizes, frame, fixed
+        r = marker_radius * scale
+        self.pad_x, self.pad_y = 2.5 * scale, 1.0 * scale
+        self.near = 4.0 * scale  # gap between a point and a label right beside it
+        self.markers = np.column_stack([points - r, points + r])
+        self.h_max = float(sizes[:, 1].max()) if n_labels else 0.0
+        side, dx, k = np.meshgrid(
+            [1.0, -1.0],
+            [self.near] + [d * scale for d in (16, 32, 52, 76)],
+            np.arange(-16, 17),
+            indexing="ij",
+        )
+        self.side, self.dx, self.k = side.ravel(), dx.ravel(), k.ravel()
+        self.has_leader = (self.k != 0) | (self.dx != self.near)
+        self.placed_box = np.full((n_labels, 4), np.nan)
+        self.placed_centre = np.full((n_labels, 2), np.nan)
+        self.choice = np.zeros(n_labels, dtype=np.int64)
+
+    def candidates(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Boxes and centres of every place for label i, and how near each is."""
-        (px, py), (w, h) = points[i], sizes[i]
-        dy = k_ * h / 2
-        x0 = np.where(side_ > 0, px + dx_, px - dx_ - w)
+        (px, py), (w, h) = self.points[i], self.sizes[i]
+        frame, side, dx, k = self.frame, self.side, self.dx, self.k
+        dy = k * h / 2
+        x0 = np.where(side > 0, px + dx, px - dx - w)
         boxes = np.column_stack(
-            [x0 - pad_x, py + dy - h / 2 - pad_y, x0 + w + pad_x, py + dy + h / 2 + pad_y]
+            [
+                x0 - self.pad_x,
+                py + dy - h / 2 - self.pad_y,
+                x0 + w + self.pad_x,
+                py + dy + h / 2 + self.pad_y,
+            ]
         )
         centres = np.column_stack([x0 + w / 2, py + dy])
         # nearest first; the side with more room, and moving away from the middle (z = 0)
         first = 1.0 if frame[2] - px >= px - frame[0] else -1.0
         away = 1.0 if py >= (frame[1] + frame[3]) / 2 else -1.0
-        base = np.hypot(dx_ - near, dy) + (side_ != first) * h + (np.sign(k_) == -away) * h / 4
+        base = np.hypot(dx - self.near, dy) + (side != first) * h + (np.sign(k) == -away) * h / 4
         return boxes, centres, base
 
-    placed_box = np.full((n_labels, 4), np.nan)
-    placed_centre = np.full((n_labels, 2), np.nan)
-    choice = np.zeros(n_labels, dtype=np.int64)
-
-    def best_place(i: int) -> int:
-        boxes, centres, base = candidates(i)
+    def best_place(self, i: int) -> int:
+        """The cheapest free place for label i given the others; right beside its point on the
+        side that fits when none is free."""
+        boxes, centres, base = self.candidates(i)
+        n_labels, frame = len(self.points), self.frame
         others = np.ones(n_labels, dtype=bool)
         others[i] = False
-        placed = others & ~np.isnan(placed_box[:, 0])
-        labels = np.vstack([placed_box[placed], fixed])
-        lines = placed & has_leader[choice]
-        marks = markers[others]
+        placed = others & ~np.isnan(self.placed_box[:, 0])
+        labels = np.vstack([self.placed_box[placed], self.fixed])
+        lines = placed & self.has_leader[self.choice]
+        marks = self.markers[others]
         ok = (
             (boxes[:, 0] >= frame[0])
             & (boxes[:, 2] <= frame[2])
@@ -139,25 +186,15 @@ def _label_places(
         )
         ok &= ~_boxes_overlap(boxes, np.vstack([labels, marks])).any(axis=1)
         if lines.any():
-            ok &= ~_segments_hit_boxes(placed_centre[lines], points[lines], boxes).any(axis=0)
-        cost = np.where(ok, base, np.inf)
-        # a leader line runs from the label's centre to its point: one that crosses another
-        # label or leader counts as far away, one over another labelled point a little further
-        ends = np.broadcast_to(points[i], centres.shape)
-        through = _segments_hit_boxes(centres, ends, labels).sum(axis=1)
-        crossed = np.zeros(len(centres))
-        if lines.any():
-            crossed = _segments_cross(centres, ends, placed_centre[lines], points[lines]).sum(
-                axis=1
+            ok &= ~_segments_hit_boxes(self.placed_centre[lines], self.points[lines], boxes).any(
+                axis=0
             )
-        over = _segments_hit_boxes(centres, ends, marks).sum(axis=1)
-        penalty = (12 * through + 6 * crossed + 2 * over) * h_max
-        cost += np.where(has_leader, penalty, 0.0)
+        cost = np.where(ok, base, np.inf)
+        cost += self._leader_penalty(i, centres, labels, lines, marks)
         best = int(np.argmin(cost))
         if np.isfinite(cost[best]):
             return best
-        # nowhere free: right beside the point, on the side that fits
-        beside = np.flatnonzero(~has_leader)
+        beside = np.flatnonzero(~self.has_leader)
         fits = [
             j
             for j in beside
@@ -165,28 +202,31 @@ def _label_places(
         ]
         return int(fits[0] if fits else beside[np.argmin(base[beside])])
 
-    def put(i: int, j: int) -> None:
-        boxes, centres, _ = candidates(i)
-        choice[i] = j
-        placed_box[i], placed_centre[i] = boxes[j], centres[j]
+    def _leader_penalty(
+        self,
+        i: int,
+        centres: np.ndarray,
+        labels: np.ndarray,
+        lines: np.ndarray,
+        marks: np.ndarray,
+    ) -> np.ndarray:
+        """A leader line runs from the label's centre to its point: one that crosses another
+        label or leader counts as far away, one over another labelled point a little further."""
+        ends = np.broadcast_to(self.points[i], centres.shape)
+        through = _segments_hit_boxes(centres, ends, labels).sum(axis=1)
+        crossed = np.zeros(len(centres))
+        if lines.any():
+            crossed = _segments_cross(
+                centres, ends, self.placed_centre[lines], self.points[lines]
+            ).sum(axis=1)
+        over = _segments_hit_boxes(centres, ends, marks).sum(axis=1)
+        penalty = (12 * through + 6 * crossed + 2 * over) * self.h_max
+        return np.where(self.has_leader, penalty, 0.0)
 
-    # one by one in the given order, then each moved to its best place given all the others,
-    # a few times over: this undoes most crossings left by the first, greedy pass
-    for i in range(n_labels):
-        put(i, best_place(i))
-    for _ in range(3):
-        changed = False
-        for i in range(n_labels):
-            placed_box[i] = np.nan
-            j = best_place(i)
-            changed |= j != choice[i]
-            put(i, j)
-        if not changed:
-            break
-    return [
-        (float(side_[j]), float(dx_[j]), float(k_[j] * sizes[i, 1] / 2), bool(has_leader[j]))
-        for i, j in enumerate(choice)
-    ]
+    def put(self, i: int, j: int) -> None:
+        boxes, centres, _ = self.candidates(i)
+        self.choice[i] = j
+        self.placed_box[i], self.placed_centre[i] = boxes[j], centres[j]
 
 
 class _LabelPlacer(Artist):

@@ -4,22 +4,7 @@ bank its messages are written from (:mod:`.phrases`), for what no public dataset
 Everything made here is labelled :data:`SYNTHETIC_LABEL` wherever it is shown.
 """
 
-from research.data.synthetic.generator import (
-    CHANNELS,
-    STAGES,
-    SYNTHETIC_LABEL,
-    Effects,
-    SyntheticCRM,
-    make_crm,
-    write_sample,
-)
+from research.data.synthetic.generator import *  # noqa: F403 - the names of generator.__all__
+from research.data.synthetic.generator import __all__ as _generator_names
 
-__all__ = [
-    "CHANNELS",
-    "STAGES",
-    "SYNTHETIC_LABEL",
-    "Effects",
-    "SyntheticCRM",
-    "make_crm",
-    "write_sample",
-]
+__all__ = [*_generator_names]

@@ -679,7 +679,23 @@ def _opportunities(
             "loss_reason": pd.array(np.where(status == "lost", reasons, None), dtype="string"),
         }
     )
-    # stage history: one row per stage entered before the end of the data, then the outcome
+    history = _stage_history(opp_ids, enter, current, closed, status, close, data_end)
+    customers = _customers(rng, eff, truth, consistency, idx, opps, status, close, data_end)
+    return opps, history, customers
+
+
+def _stage_history(
+    opp_ids: np.ndarray,
+    enter: np.ndarray,
+    current: np.ndarray,
+    closed: np.ndarray,
+    status: np.ndarray,
+    close: np.ndarray,
+    data_end: np.datetime64,
+) -> pd.DataFrame:
+    """One row per stage an opportunity entered before the end of the data, then its outcome
+    (won or lost) for the closed ones, in stage order."""
+    stages = len(STAGES)
     reached = (np.arange(stages)[None, :] <= current[:, None]) & (enter <= data_end)
     k, s = np.nonzero(reached)
     history = pd.DataFrame(
@@ -692,8 +708,22 @@ def _opportunities(
     history["entered_at"] = pd.to_datetime(history["entered_at"])
     order = pd.Categorical(history["stage"], categories=[*STAGES, "won", "lost"], ordered=True)
     history = history.assign(_o=order).sort_values(["opportunity_id", "_o"]).drop(columns="_o")
-    history = history.reset_index(drop=True)
+    return history.reset_index(drop=True)
 
+
+def _customers(
+    rng: np.random.Generator,
+    eff: Effects,
+    truth: pd.DataFrame,
+    consistency: np.ndarray,
+    idx: np.ndarray,
+    opps: pd.DataFrame,
+    status: np.ndarray,
+    close: np.ndarray,
+    data_end: np.datetime64,
+) -> pd.DataFrame:
+    """The won deals as customers with their MRR, and a churn date drawn from the planted
+    hazard (higher for deals whose messages were less consistent); ``truth`` gets the hazard."""
     won_rows = np.flatnonzero(status == "won")
     c = np.nan_to_num(consistency[idx[won_rows]], nan=0.5)
     hazard = eff.churn_monthly * eff.churn_inconsistency_hr ** (1 - c)
@@ -701,17 +731,16 @@ def _opportunities(
     churned = churn <= data_end
     truth["churn_hazard_monthly"] = np.nan
     truth.iloc[idx[won_rows], truth.columns.get_loc("churn_hazard_monthly")] = hazard
-    customers = pd.DataFrame(
+    return pd.DataFrame(
         {
             "customer_id": [f"C{k + 1:05d}" for k in range(len(won_rows))],
-            "opportunity_id": opp_ids[won_rows],
+            "opportunity_id": opps["opportunity_id"].to_numpy()[won_rows],
             "lead_id": opps["lead_id"].to_numpy()[won_rows],
             "start_at": pd.to_datetime(close[won_rows]),
-            "mrr": np.round(amount[won_rows] / 12, 2),
+            "mrr": np.round(opps["amount"].to_numpy()[won_rows] / 12, 2),
             "churned_at": pd.to_datetime(_nat_where(churned, churn)),
         }
     )
-    return opps, history, customers
 
 
 def _messages(
