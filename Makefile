@@ -1,5 +1,6 @@
 # Developer tasks. Needs GNU make and python >= 3.11; everything else goes into .venv.
-#   make test            ruff (lint and format check), unit tests, then every notebook by nbval
+#   make test            ruff (lint and format check), unit tests, the docstrings' examples,
+#                        then every notebook by nbval
 #   make report [CODE=1] execute the notebooks and export reports/*.html (CODE=1 keeps code)
 #   make lab             JupyterLab on notebooks/
 #   make bench           run benchmarks/bench_*.py (installs the bench extra, and
@@ -56,6 +57,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --doctest-modules research
 	@if [ -d notebooks ]; then \
 	    $(BIN)/python -m pytest --nbval-lax notebooks/; rc=$$?; \
 	    if [ $$rc -eq 5 ]; then echo "nbval: no notebooks to run"; exit 0; fi; exit $$rc; \

@@ -30,6 +30,7 @@ MONETARY_COL = "monetary_value"
 DAYS_SINCE_LAST_COL = "days_since_last"
 PURCHASES_COL = "n_purchases"
 SPEND_COL = "total_spend"
+AVG_SPEND_COL = "avg_spend"
 # what the CLV and segmentation steps add
 CLV_COL = "clv"
 P_ALIVE_COL = "p_alive"
@@ -44,6 +45,15 @@ MQL_COL = "mql_at"
 RESPONSE_COL = "first_response_hours"
 SOURCE_COL = "channel"
 OWNER_COL = "owner"
+# ... the rest of a CRM export (research.funnel.CRMColumns' defaults): lead flags, the outcome
+# a rep is ranked on, campaign spend (not a customer's total_spend), subscriptions
+IS_MQL_COL = "is_mql"
+IS_SQL_COL = "is_sql"
+WON_COL = "won"
+CAMPAIGN_SPEND_COL = "spend"
+START_COL = "start_at"
+MRR_COL = "mrr"
+CHURNED_COL = "churned_at"
 
 # message log
 TEAM_COL = "team"
@@ -51,6 +61,8 @@ TEXT_COL = "text"
 LANGUAGE_COL = "language"
 CAMPAIGN_COL = "campaign_id"
 CLAIMS_COL = "claims"
+# what research.messages adds per lead: TF-IDF similarity of the two teams (alignment)
+SIMILARITY_COL = "similarity"
 
 # headline tests (Upworthy)
 TEST_COL = "test_id"

@@ -22,6 +22,7 @@ __all__ = [
     "_money",
     "_short_amount",
     "_number",
+    "_bracket",
 ]
 
 
@@ -103,6 +104,21 @@ def _number(value: float) -> str:
     return f"{value:.2f}" if abs(value) < 9.95 else f"{value:,.0f}"
 
 
+def _bracket(
+    low: float, high: float, text: Callable[[float], str] = _number, unit: str = ""
+) -> str:
+    """An interval for a chart label, in brackets: "[28.9–30.7%]" (``unit`` written once, after
+    the upper bound), "[-1.2 to 3.4]" when a bound is negative; "" when a bound is missing.
+
+    >>> _bracket(0.289, 0.307, lambda v: f"{100 * v:.1f}", "%")
+    '[28.9–30.7%]'
+    """
+    if not (_finite(low) and _finite(high)):
+        return ""
+    between = " to " if min(float(low), float(high)) < 0 else "–"
+    return f"[{text(low)}{between}{text(high)}{unit}]"
+
+
 def _formatter(fmt: str | Callable[[float], str]) -> Callable[[float], str]:
     if callable(fmt):
         return fmt
@@ -129,7 +145,8 @@ def format_interval(
     ----------
     estimate, low, high : float
         The estimate and the bounds of its interval. A bound that is missing or not finite
-        gives "(95% CI not available)" instead of "nan".
+        gives "(95% CI not available)" instead of "nan"; with a negative bound the bounds are
+        joined by "to" rather than a dash.
     ci : float, default 0.95
         The interval's level, shown as a percentage (a result's ``ci``).
     fmt : str or callable, default ",.3g"
@@ -140,6 +157,8 @@ def format_interval(
     --------
     >>> format_interval(0.123, 0.101, 0.145, fmt=".1%")
     '12.3% (95% CI 10.1%–14.5%)'
+    >>> format_interval(-0.11, -0.127, -0.08, fmt=".1%")
+    '-11.0% (95% CI -12.7% to -8.0%)'
     >>> format_interval(1.8, 1.2, float("nan"), ci=0.9, fmt=".2f")
     '1.80 (90% CI not available)'
     """
@@ -149,7 +168,9 @@ def format_interval(
     value = text(estimate) if _finite(estimate) else "n/a"
     if not (_finite(low) and _finite(high)):
         return f"{value} ({ci_label(ci)} CI not available)"
-    return f"{value} ({ci_label(ci)} CI {text(low)}–{text(high)})"
+    # "to" between the bounds when one is negative: "-12.7% to -8.0%", not "-12.7%–-8.0%"
+    between = " to " if min(float(low), float(high)) < 0 else "–"
+    return f"{value} ({ci_label(ci)} CI {text(low)}{between}{text(high)})"
 
 
 def _finite(value: object) -> bool:

@@ -15,6 +15,11 @@ result gives
 * ``plot(ax=None, **kwargs)``, where the question has a chart of it: the chart draws what the
   result holds, computes nothing of its own, and labels its intervals with the result's ``ci``.
 
+A frozen dataclass only stops its attributes from being rebound: the arrays, Series and dicts
+a result holds are kept as read-only copies (:func:`read_only_array`, :func:`read_only_series`,
+:class:`FrozenMapping`), so writing into one raises instead of silently changing the result;
+its DataFrames cannot be frozen and are read through ``to_frame()``, a copy.
+
 Column labels of the tables are the analysis' own names (``rate``, ``low``, ``high``); the
 interval level is an attribute, not part of a column name, so ``to_frame()["low"]`` reads the
 same at 90% and at 95%.
@@ -23,11 +28,14 @@ same at 90% and at 95%.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["Result", "Summary"]
+__all__ = ["Result", "Summary", "FrozenMapping", "read_only_array", "read_only_series"]
 
 _FLOAT_FORMAT = "{:,.4g}".format
 
@@ -75,6 +83,12 @@ class Summary:
     tables: tuple[tuple[str, pd.DataFrame], ...] = ()
     notes: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # copies, so that changing a summary's table never changes the result it came from
+        copied = tuple((str(caption), frame.copy()) for caption, frame in self.tables)
+        object.__setattr__(self, "tables", copied)
+        object.__setattr__(self, "notes", tuple(str(note) for note in self.notes))
+
     def to_frame(self) -> pd.DataFrame:
         """The first table, as a new DataFrame (empty when there is none)."""
         return self.tables[0][1].copy() if self.tables else pd.DataFrame()
@@ -106,3 +120,55 @@ class Summary:
             parts.append(f"<p>{html.escape(caption)}</p>")
             parts.append(frame.to_html(escape=True, float_format=_FLOAT_FORMAT))
         return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# read-only copies of what a frozen result holds
+# --------------------------------------------------------------------------------------------
+
+
+def read_only_array(values: np.ndarray) -> np.ndarray:
+    """A read-only copy of ``values`` (writing into it raises a ValueError)."""
+    out = np.array(values, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+def read_only_series(series: pd.Series) -> pd.Series:
+    """A copy of ``series`` on a read-only array: ``series.iloc[0] = ...`` raises a
+    ValueError ("assignment destination is read-only"). A Series of an extension dtype
+    (which has no such flag) is copied only."""
+    if not isinstance(series.dtype, np.dtype):
+        return series.copy()
+    return pd.Series(
+        read_only_array(series.to_numpy()),
+        index=series.index,
+        name=series.name,
+        copy=False,
+    )
+
+
+class FrozenMapping(Mapping[Any, Any]):
+    """A read-only dict: compares equal to a dict with the same items, has no ``__setitem__``
+    (so ``mapping[key] = value`` raises a TypeError) and, unlike ``types.MappingProxyType``,
+    can be pickled with the result that holds it."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[Any, Any] | None = None) -> None:
+        self._data = dict(data or {})
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self) -> tuple[type[FrozenMapping], tuple[dict[Any, Any]]]:
+        return (type(self), (self._data,))

@@ -1,5 +1,6 @@
 """Interval statistics shared by the analyses, written once: Wilson, t, percentile bootstrap,
-Poisson rate, group means. Each takes the interval level ``ci`` (0.95 for a 95% interval)."""
+Poisson rate, group means, logistic odds ratios. Each takes the interval level ``ci`` (0.95
+for a 95% interval)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
@@ -82,3 +84,26 @@ def group_means(values: pd.Series, groups: pd.Series, ci: float = 0.95) -> pd.Da
     out["low"] = low
     out["high"] = high
     return out
+
+
+def logit_odds_ratios(
+    formula: str, data: pd.DataFrame, ci: float = 0.95
+) -> tuple[pd.DataFrame, int]:
+    """Odds ratios of a logistic model (statsmodels' ``logit`` of ``formula`` on ``data``) and
+    the number of rows it was fitted on.
+
+    The table has one row per term but the intercept: ``odds_ratio``, its Wald interval
+    ``low``, ``high`` at level ``ci`` and ``p_value``. Prior validation is assumed (a 0/1
+    outcome with both values, complete rows).
+    """
+    fit = smf.logit(formula, data).fit(disp=False)
+    conf = fit.conf_int(1 - ci)
+    table = pd.DataFrame(
+        {
+            "odds_ratio": np.exp(fit.params),
+            "low": np.exp(conf[0]),
+            "high": np.exp(conf[1]),
+            "p_value": fit.pvalues,
+        }
+    ).drop(index="Intercept")
+    return table, int(fit.nobs)

@@ -136,3 +136,40 @@ def check_option(value: object, name: str, options: Sequence[object]) -> object:
     if isinstance(value, list | dict | set) or value not in options:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")
     return value
+
+
+# the words a binary outcome may be written in (any case): one rule for the whole package
+_TRUE_WORDS = frozenset({"yes", "true", "1", "won", "y"})
+_FALSE_WORDS = frozenset({"no", "false", "0", "lost", "n"})
+
+
+def binary_values(values: pd.Series, what: str) -> np.ndarray:
+    """Binary outcomes as a bool array: bool, 0/1, or yes/no words (``yes``/``no``,
+    ``true``/``false``, ``won``/``lost``, ``y``/``n``, any case); anything else, missing values
+    included, is a ValueError that begins with ``what`` (e.g. "column 'won' of leads").
+
+    >>> binary_values(pd.Series(["Won", "lost", "won"]), "column 'status'").tolist()
+    [True, False, True]
+    """
+    if values.isna().any():
+        bad = values.isna().to_numpy()
+        raise ValueError(
+            f"{what} has {int(bad.sum()):,} missing values of {len(values):,} rows (rows "
+            f"{rows_repr(values.index[bad])}): an outcome must be known for every row"
+        )
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return values.to_numpy(dtype=bool)
+    levels = pd.unique(values.to_numpy(dtype=object))
+    if pd.api.types.is_numeric_dtype(dtype) and set(levels) <= {0, 1}:
+        return values.to_numpy(dtype=np.float64) == 1
+    words = {str(v).strip().lower() for v in levels}
+    if words <= _TRUE_WORDS | _FALSE_WORDS and not (
+        words & _TRUE_WORDS and words & _FALSE_WORDS and len(words) > 2
+    ):
+        return np.array([str(v).strip().lower() in _TRUE_WORDS for v in values], dtype=bool)
+    shown = ", ".join(map(repr, levels[:5])) + (" ..." if len(levels) > 5 else "")
+    raise ValueError(
+        f"{what} must be binary (bool, 0/1 or yes/no), but it has {len(levels):,} distinct "
+        f"values ({shown}) of dtype {dtype}: pass a boolean such as (status == 'won')"
+    )

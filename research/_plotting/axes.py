@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
+from typing import TypeVar
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -31,6 +32,8 @@ from research._plotting.style import (
 )
 from research._validation import require_frame
 
+_R = TypeVar("_R")
+
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
@@ -44,6 +47,19 @@ def _require_frame(obj: object, what: str) -> pd.DataFrame:
             "fit with n_segments='auto' to compare several k)"
         )
     return require_frame(obj, what, hint)
+
+
+def _require_result(obj: object, cls: type[_R] | tuple[type, ...], name: str, source: str) -> _R:
+    """``obj`` if it is a ``cls`` (the result object a chart draws), else a TypeError naming
+    the argument and the function that makes the result."""
+    if not isinstance(obj, cls):
+        kinds = cls if isinstance(cls, tuple) else (cls,)
+        names = " or ".join(k.__name__ for k in kinds)
+        article = "an" if names[0] in "AEIOU" else "a"
+        raise TypeError(
+            f"{name} must be {article} {names} (the result of {source}), got {type(obj).__name__}"
+        )
+    return obj  # type: ignore[return-value]
 
 
 def _new_figure(height: float) -> Figure:

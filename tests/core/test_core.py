@@ -11,11 +11,20 @@ import pytest
 
 from research._format import ci_label, format_interval
 from research._results import Result, Summary
-from research._validation import check_ci, check_int, check_number, check_option, check_share
+from research._validation import (
+    binary_values,
+    check_ci,
+    check_int,
+    check_number,
+    check_option,
+    check_share,
+)
+from research.report import ci_label as public_ci_label
 from research.report import format_interval as public_format_interval
 
 
 def test_ci_label() -> None:
+    assert public_ci_label is ci_label
     assert [ci_label(c) for c in (0.95, 0.9, 0.8, 0.975, 0.99)] == [
         "95%",
         "90%",
@@ -34,6 +43,15 @@ def test_format_interval_hand_checked() -> None:
     assert format_interval(2.0, 1.5, 2.5, fmt=lambda v: f"{v:.1f}x") == "2.0x (95% CI 1.5x–2.5x)"
     assert format_interval(0.5, math.nan, 0.7, fmt=".0%") == "50% (95% CI not available)"
     assert format_interval(np.nan, 0.1, 0.2, fmt=".0%") == "n/a (95% CI 10%–20%)"
+    assert format_interval(-0.2, -0.3, 0.1, fmt=".0%") == "-20% (95% CI -30% to 10%)"
+
+
+def test_bracket() -> None:
+    from research._format import _bracket, _pct1
+
+    assert _bracket(0.289, 0.307, lambda v: _pct1(v).rstrip("%"), "%") == "[28.9–30.7%]"
+    assert _bracket(-1.25, 3.4) == "[-1.25 to 3.40]"
+    assert _bracket(math.nan, 1.0) == ""
 
 
 @pytest.mark.parametrize("ci", [0, 1, 1.5, -0.1, "0.95", True, None])
@@ -112,3 +130,36 @@ def test_summary() -> None:
     with pytest.raises(KeyError, match="no table 'other'"):
         summary.table("other")
     assert Summary("empty").to_frame().empty
+    # a summary holds copies: changing its table leaves the caller's frame alone
+    summary.tables[0][1].loc["<script>", "estimate"] = 0.0
+    assert table.loc["<script>", "estimate"] == 1.5
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([True, False], [True, False]),
+        ([1, 0, 1], [True, False, True]),
+        ([1.0, 0.0], [True, False]),
+        (["Yes", " no ", "YES"], [True, False, True]),
+        (["won", "lost"], [True, False]),
+        (["y", "n"], [True, False]),
+        (["no", "no"], [False, False]),
+    ],
+)
+def test_binary_values_accepts(values, expected) -> None:
+    assert binary_values(pd.Series(values), "column 'won'").tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ([0, 1, 2], r"column 'won' must be binary \(bool, 0/1 or yes/no\), but it has 3"),
+        (["won", "lost", "open"], "must be binary"),
+        (["yes", "no", "won"], "must be binary"),  # two vocabularies mixed
+        ([1, None, 0], r"column 'won' has 1 missing values of 3 rows \(rows 1\)"),
+    ],
+)
+def test_binary_values_refuses(values, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        binary_values(pd.Series(values), "column 'won'")
