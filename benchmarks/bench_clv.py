@@ -101,24 +101,16 @@ def main(argv: list[str] | None = None) -> int:
     from research.clv import fit_bgnbd
     from research.clv.bgnbd import _bgnbd_loglik_terms
     from research.data import load_cdnow
-    from research.segmentation import rfm_summary
+    from research.segmentation import clean_transactions, rfm_summary
 
     # every purchase counts, $0 ones too, as in the paper's cohort (23,570 and 2,357 customers)
+    master = clean_transactions(load_cdnow("master"), zero_amounts="keep")
+    sample = clean_transactions(
+        load_cdnow("sample"), observation_end="1997-09-30", zero_amounts="keep"
+    )
     summaries = {
-        "cdnow_master": rfm_summary(
-            load_cdnow("master"),
-            time_unit="D",
-            time_scale=7,
-            zero_amounts="keep",
-            return_report=True,
-        )[0],
-        "cdnow_sample_calibration": rfm_summary(
-            load_cdnow("sample"),
-            observation_end="1997-09-30",
-            time_scale=7,
-            zero_amounts="keep",
-            return_report=True,
-        )[0],
+        "cdnow_master": rfm_summary(master, time_unit="D", time_scale=7),
+        "cdnow_sample_calibration": rfm_summary(sample, time_scale=7),
     }
 
     results = []

@@ -111,23 +111,22 @@ def _worker(args: argparse.Namespace) -> None:
 
         import numpy as np
 
-        from research.segmentation import rfm_summary
+        from research.segmentation import clean_transactions, rfm_summary
 
         versions |= {"numpy": np.__version__, "research": version("research")}
 
         def run() -> pd.DataFrame:
-            # zero_amounts="keep": lifetimes counts every row, $0 purchases too
-            summary, _report = rfm_summary(
+            # zero_amounts="keep": lifetimes counts every row, $0 purchases too; cleaning and
+            # aggregating, what rfm_summary(tx, ...) does, without its warning of the counts
+            cleaned = clean_transactions(
                 tx,
-                ID,
-                DATE,
-                AMOUNT,
+                customer_col=ID,
+                date_col=DATE,
+                amount_col=AMOUNT,
                 observation_end=end,
-                time_unit="D",
                 zero_amounts="keep",
-                return_report=True,
             )
-            return summary
+            return rfm_summary(cleaned, time_unit="D")
 
     else:
         import numpy as np

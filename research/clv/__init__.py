@@ -2,17 +2,20 @@
 
 * :func:`fit_bgnbd` fits the BG/NBD model of Fader, Hardie & Lee (2005, *Marketing Science*
   24(2)) by maximum likelihood on an RFM summary (``frequency``, ``recency``, ``T`` from
-  :func:`research.segmentation.rfm_summary`), with standard errors and 95% intervals.
+  :func:`research.segmentation.rfm_summary`), with standard errors and intervals (a
+  :class:`ModelFit`: ``to_frame()``, ``conf_int(ci=...)``, ``summary()``, ``plot()``).
 * :func:`fit_gamma_gamma` fits the Gamma-Gamma spend model (Fader, Hardie & Lee 2005,
   "RFM and CLV: using iso-value curves", *Journal of Marketing Research* 42(4)) on the repeat
   customers' mean spend, and reports how strongly spend and frequency are correlated (the model
   assumes they are independent).
 * :func:`customer_lifetime_value` combines both into the expected discounted value of each
-  customer over a horizon; :func:`clv_by_segment` sums it by segment and
-  :func:`value_concentration` gives the share of it held by the best customers;
-  :func:`segment_actions` says which team acts on each segment.
+  customer over a horizon; :func:`clv_by_segment` sums it by segment (a
+  :class:`~research.segmentation.SegmentValue`) and :func:`value_concentration` gives the share
+  of it held by the best customers (:class:`ValueConcentration`); :func:`segment_actions` says
+  which team acts on each segment.
 * :func:`holdout_check` compares the model's expected repeat purchases in a holdout period with
-  what customers really did, per number of calibration-period purchases.
+  what customers really did, per number of calibration-period purchases
+  (:class:`HoldoutCheck`).
 
 The likelihoods are written in log form with :func:`scipy.special.gammaln` / ``betaln`` and
 evaluated once per distinct (frequency, recency, T) triple, weighted by its count, which makes a
@@ -29,42 +32,21 @@ scale, so they stay positive.
 
 """
 
-from research.clv.bgnbd import (
-    expected_purchases,
-    expected_purchases_unconditional,
-    fit_bgnbd,
-    probability_alive,
-)
-from research.clv.fitting import BoundaryFitWarning, ConvergenceError, ModelFit
-from research.clv.gamma_gamma import expected_average_spend, fit_gamma_gamma
-from research.clv.holdout import holdout_check, holdout_purchases
-from research.clv.value import (
-    SEGMENT_ACTIONS,
-    TOP_SHARES,
-    ValueConcentration,
-    clv_by_segment,
-    customer_lifetime_value,
-    segment_actions,
-    value_concentration,
-)
+from research.clv.bgnbd import *  # noqa: F403 - the names of bgnbd.__all__
+from research.clv.bgnbd import __all__ as _bgnbd_names
+from research.clv.fitting import *  # noqa: F403 - the names of fitting.__all__
+from research.clv.fitting import __all__ as _fitting_names
+from research.clv.gamma_gamma import *  # noqa: F403 - the names of gamma_gamma.__all__
+from research.clv.gamma_gamma import __all__ as _gamma_gamma_names
+from research.clv.holdout import *  # noqa: F403 - the names of holdout.__all__
+from research.clv.holdout import __all__ as _holdout_names
+from research.clv.value import *  # noqa: F403 - the names of value.__all__
+from research.clv.value import __all__ as _value_names
 
 __all__ = [
-    "BoundaryFitWarning",
-    "ConvergenceError",
-    "ModelFit",
-    "fit_bgnbd",
-    "fit_gamma_gamma",
-    "expected_purchases",
-    "probability_alive",
-    "expected_purchases_unconditional",
-    "expected_average_spend",
-    "customer_lifetime_value",
-    "clv_by_segment",
-    "SEGMENT_ACTIONS",
-    "segment_actions",
-    "TOP_SHARES",
-    "ValueConcentration",
-    "value_concentration",
-    "holdout_purchases",
-    "holdout_check",
+    *_fitting_names,
+    *_bgnbd_names,
+    *_gamma_gamma_names,
+    *_value_names,
+    *_holdout_names,
 ]

@@ -2,7 +2,9 @@
 
 * :func:`fit_bgnbd` fits the BG/NBD model of Fader, Hardie & Lee (2005, *Marketing Science*
   24(2)) by maximum likelihood on an RFM summary (``frequency``, ``recency``, ``T`` from
-  :func:`research.segmentation.rfm_summary`), with standard errors and 95% intervals.
+  :func:`research.segmentation.rfm_summary`), with standard errors and intervals;
+* :func:`probability_alive`, :func:`expected_purchases` and
+  :func:`expected_purchases_unconditional` predict from the fit.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from research._columns import FREQUENCY_COL, RECENCY_COL, T_COL
+from research._validation import check_number
 from research.clv.fitting import (
     ModelFit,
     _Candidate,
-    _check_penalizer,
     _compress,
     _fit,
+    _negative_mean,
     _rfm_arrays,
 )
 
@@ -112,10 +116,7 @@ def _bgnbd_objective(
             + w2 * (special.digamma(b + xs) - dig_abx)[at]
             + w3 * np.where(xs > 0, special.digamma(b + xr - 1) - dig_abx, 0.0)[at]
         )
-        # (w * v).sum(), not np.dot: no BLAS, whose blocking depends on threads and processor
-        value = -float((w * (a1 + total)).sum()) / n
-        grad = np.array([(w * d).sum() for d in (d_r, d_alpha, d_a, d_b)]) / n
-        return value, -grad
+        return _negative_mean(w, n, a1 + total, d_r, d_alpha, d_a, d_b)
 
     return objective
 
@@ -133,8 +134,7 @@ def _nbd_objective(
         ll = _log_rising(r, xs)[at] - r * shrink - x * log_at
         d_r = _d_log_rising(r, xs)[at] - shrink
         d_alpha = (r * T / alpha - x) / (alpha + T)
-        grad = np.array([(w * d_r).sum(), (w * d_alpha).sum()]) / n
-        return -float((w * ll).sum()) / n, -grad
+        return _negative_mean(w, n, ll, d_r, d_alpha)
 
     return objective
 
@@ -195,10 +195,10 @@ def _bgnbd_coordinates(r: float, alpha: float, a: float, b: float) -> np.ndarray
 
 def fit_bgnbd(
     summary: pd.DataFrame,
-    frequency_col: str = "frequency",
-    recency_col: str = "recency",
-    T_col: str = "T",
     *,
+    frequency_col: str = FREQUENCY_COL,
+    recency_col: str = RECENCY_COL,
+    T_col: str = T_COL,
     penalizer: float = 0.0,
     start: tuple[float, float, float, float] | None = None,
 ) -> ModelFit:
@@ -230,8 +230,8 @@ def fit_bgnbd(
     -------
     ModelFit
         ``params`` holds ``r``, ``alpha``, ``a``, ``b`` (at the no-dropout limit ``a = 0`` and
-        ``b`` is NaN); ``summary()``, ``conf_int()``, ``loglik``, ``aic``, ``boundary``,
-        ``note``.
+        ``b`` is NaN); ``to_frame()``, ``summary()``, ``conf_int(ci=...)``, ``plot()``,
+        ``loglik``, ``aic``, ``boundary``, ``note``.
 
     Raises
     ------
@@ -251,7 +251,7 @@ def fit_bgnbd(
     a        0.793
     b        2.426
     """
-    penalizer = _check_penalizer(penalizer)
+    penalizer = check_number(penalizer, "penalizer", minimum=0)
     x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
     if not (x > 0).any():
         raise ValueError(
@@ -327,21 +327,50 @@ def _alive_odds(
 def probability_alive(
     fit: ModelFit,
     summary: pd.DataFrame,
-    frequency_col: str = "frequency",
-    recency_col: str = "recency",
-    T_col: str = "T",
+    *,
+    frequency_col: str = FREQUENCY_COL,
+    recency_col: str = RECENCY_COL,
+    T_col: str = T_COL,
 ) -> pd.Series:
     """Probability that each customer is still active at the end of the calibration period.
 
     Customers without repeat purchases are alive with probability 1 under BG/NBD (they can only
     drop out right after a purchase).
+
+    Parameters
+    ----------
+    fit : ModelFit
+        The result of :func:`fit_bgnbd`.
+    summary : pandas.DataFrame
+        The customers, with the columns the model was fitted on.
+    frequency_col, recency_col, T_col : str
+        Column names.
+
+    Returns
+    -------
+    pandas.Series
+        ``p_alive``, indexed like ``summary``.
+
+    Examples
+    --------
+    >>> probability_alive(fit_bgnbd(summary), summary).head(3)  # doctest: +SKIP
     """
-    r, alpha, a, b = _bgnbd_params(fit)
+    params = _bgnbd_params(fit)
     x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
-    if "no_dropout" in fit.limits:
-        return pd.Series(1.0, index=summary.index, name="p_alive")
-    p = 1.0 / (1.0 + _alive_odds(r, alpha, a, b, x, t_x, T))
-    return pd.Series(p, index=summary.index, name="p_alive")
+    return pd.Series(_p_alive(params, fit.limits, x, t_x, T), index=summary.index, name="p_alive")
+
+
+def _p_alive(
+    params: tuple[float, float, float, float],
+    limits: frozenset[str],
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+) -> np.ndarray:
+    """The kernel of :func:`probability_alive`; prior validation of the arrays is assumed."""
+    if "no_dropout" in limits:
+        return np.ones(len(x))
+    return 1.0 / (1.0 + _alive_odds(*params, x, t_x, T))
 
 
 # scipy's 2F1 loses its way for a first parameter of a few 1e4 (NaN): from 1e4 on, and
@@ -407,17 +436,37 @@ def expected_purchases(
     fit: ModelFit,
     summary: pd.DataFrame,
     t: float,
-    frequency_col: str = "frequency",
-    recency_col: str = "recency",
-    T_col: str = "T",
+    *,
+    frequency_col: str = FREQUENCY_COL,
+    recency_col: str = RECENCY_COL,
+    T_col: str = T_COL,
 ) -> pd.Series:
     """Expected number of purchases of each customer in the next ``t`` time units.
 
     Fader, Hardie & Lee (2005), equation 10: the conditional expectation given the customer's
     frequency, recency and T.
+
+    Parameters
+    ----------
+    fit : ModelFit
+        A BG/NBD fit (:func:`fit_bgnbd`).
+    summary : pandas.DataFrame
+        The customers to predict for: their frequency, recency and T, as in the fit.
+    t : float
+        Length of the period, in the summary's time unit (>= 0).
+    frequency_col, recency_col, T_col : str
+        Column names.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed like ``summary``, named ``expected_purchases_<t>``.
+
+    Examples
+    --------
+    >>> expected_purchases(fit_bgnbd(summary), summary, 39).head(3)  # doctest: +SKIP
     """
-    if not (isinstance(t, int | float) and t >= 0 and math.isfinite(t)):
-        raise ValueError(f"t must be a non-negative number of time units, got {t!r}")
+    t = check_number(t, "t", minimum=0)
     params = _bgnbd_params(fit)
     x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
     (value,) = _expected_purchases_at(params, fit.limits, x, t_x, T, [t])
@@ -452,6 +501,8 @@ def expected_purchases_unconditional(fit: ModelFit, t: float | np.ndarray) -> np
     """Expected purchases by a new customer in a period of length ``t`` (equation 9)."""
     r, alpha, a, b = _bgnbd_params(fit)
     t = np.asarray(t, dtype=float)
+    if not (np.isfinite(t) & (t >= 0)).all():
+        raise ValueError(f"t must be finite numbers >= 0 (time units), got {t!r}")
     if "no_dropout" in fit.limits:
         return r / alpha * t
     return (a + b - 1) / (a - 1) * _one_minus_power_hyp(r, b, a + b - 1, alpha, t)

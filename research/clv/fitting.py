@@ -3,17 +3,20 @@ the fit result."""
 
 from __future__ import annotations
 
-import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from research import _mle
+from research._format import ci_label
+from research._results import FrozenMapping, Result, Summary, read_only_series
 from research._validation import (
+    check_ci,
     nonnegative_values,
     require_columns,
     require_frame,
@@ -27,6 +30,10 @@ __all__ = [
     "ModelFit",
 ]
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
 
 class ConvergenceError(RuntimeError):
     """The maximum-likelihood fit found no proper maximum; the message says what to set."""
@@ -37,9 +44,20 @@ class BoundaryFitWarning(UserWarning):
     what that means for the predictions."""
 
 
-@dataclass
-class ModelFit:
+# the level of the parameter table a fit shows in JupyterLab and in repr() (the default of
+# ``to_frame()`` and the other methods), which its caption states: ``ModelFit.ci``
+_SHOWN_CI = 0.95
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ModelFit(Result):
     """A fitted model: parameters with standard errors, intervals and fit statistics.
+
+    The result of :func:`research.clv.fit_bgnbd` and :func:`research.clv.fit_gamma_gamma`.
+    ``to_frame()`` is the parameter table (estimates, standard errors, intervals at level
+    ``ci``, 95%; other levels with ``to_frame(ci=...)`` or ``conf_int(ci=...)``), ``summary()``
+    the readable summary, ``plot()`` the parameters with their intervals, and in JupyterLab it
+    shows as the table.
 
     Attributes
     ----------
@@ -63,8 +81,12 @@ class ModelFit:
         ``penalizer * sum(params ** 2)``, as in lifetimes.
     converged : bool
         Whether the search ended at a maximum (gradient zero in every free direction).
-    extra : dict
-        Model-specific diagnostics (for Gamma-Gamma: the spend-frequency correlation).
+    extra : Mapping
+        Model-specific diagnostics (for Gamma-Gamma: the spend-frequency correlation, its
+        interval and the interval's level ``spend_frequency_corr_ci``).
+
+    ``params``, ``bse`` and ``extra`` are the fit's own read-only copies: writing into them
+    raises instead of changing the fit (``fit.params.copy()`` gives one to change).
     boundary : str or None
         ``None`` for an interior maximum, else the limit the data support: ``"no_dropout"``
         (BG/NBD: no customer is seen to drop out), ``"constant_spend"`` (Gamma-Gamma: each
@@ -82,9 +104,22 @@ class ModelFit:
     n_obs: int
     penalizer: float
     converged: bool
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: Mapping[str, object] = field(default_factory=dict)
     boundary: str | None = None
     note: str = ""
+
+    def __post_init__(self) -> None:
+        # the fit's own read-only copies: writing into them raises instead of changing the fit
+        object.__setattr__(self, "params", read_only_series(self.params))
+        object.__setattr__(self, "bse", read_only_series(self.bse))
+        object.__setattr__(self, "extra", FrozenMapping(self.extra))
+
+    @property
+    def ci(self) -> float:
+        """Level of the intervals the fit shows by default: in ``to_frame()``, ``conf_int()``,
+        ``summary()``, ``plot()`` and its table in JupyterLab (0.95; other levels with
+        ``ci=``)."""
+        return _SHOWN_CI
 
     @property
     def limits(self) -> frozenset[str]:
@@ -97,9 +132,14 @@ class ModelFit:
         k = int(np.isfinite(self.bse).sum()) if self.boundary else len(self.params)
         return 2 * k - 2 * self.loglik
 
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Wald intervals on the log scale (so they stay positive), columns ``low``, ``high``."""
-        z = stats.norm.ppf(1 - alpha / 2)
+    def conf_int(self, *, ci: float = _SHOWN_CI) -> pd.DataFrame:
+        """Wald intervals on the log scale (so they stay positive) at level ``ci``: columns
+        ``low``, ``high``, one row per parameter.
+
+        ``ci`` is keyword-only (it replaced an ``alpha``, whose positional value, e.g. 0.05,
+        would otherwise silently give a 5% interval)."""
+        ci = check_ci(ci)
+        z = stats.norm.ppf((1 + ci) / 2)
         se_log = self.bse / self.params
         return pd.DataFrame(
             {
@@ -108,35 +148,55 @@ class ModelFit:
             }
         )
 
-    def summary(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Table of estimates, standard errors and intervals, with the fit statistics in attrs."""
-        ci = self.conf_int(alpha)
+    def to_frame(self, *, ci: float = _SHOWN_CI) -> pd.DataFrame:
+        """The parameter table: ``estimate``, ``std_err`` and the interval at level ``ci``
+        (``low``, ``high``), indexed by ``parameter``."""
+        bounds = self.conf_int(ci=ci)
         table = pd.DataFrame(
             {
                 "estimate": self.params,
                 "std_err": self.bse,
-                f"low_{1 - alpha:.0%}": ci["low"],
-                f"high_{1 - alpha:.0%}": ci["high"],
+                "low": bounds["low"],
+                "high": bounds["high"],
             }
         )
         table.index.name = "parameter"
-        table.attrs.update(
-            model=self.model,
-            loglik=self.loglik,
-            aic=self.aic,
-            n_obs=self.n_obs,
-            penalizer=self.penalizer,
-            converged=self.converged,
-        )
         return table
 
-    def __repr__(self) -> str:
-        lines = [
+    def _caption(self) -> str:
+        return (
             f"{self.model} fit on {self.n_obs:,} customers: log-likelihood {self.loglik:,.2f}, "
-            f"AIC {self.aic:,.1f}" + (f", penalizer {self.penalizer}" if self.penalizer else ""),
-            self.summary().to_string(float_format=lambda v: f"{v:.4f}"),
+            f"AIC {self.aic:,.1f}"
+            + (f", penalizer {self.penalizer:g}" if self.penalizer else "")
+            + (f", at the limit {self.boundary}" if self.boundary else "")
+            + f"; {ci_label(self.ci)} intervals"
+        )
+
+    def summary(self, *, ci: float = _SHOWN_CI) -> Summary:
+        """The fit as a :class:`~research._results.Summary`: the parameter table at level
+        ``ci`` and the fit statistics (log-likelihood, AIC, penalizer, convergence, the limit
+        and what it means, the model's diagnostics)."""
+        table = self.to_frame(ci=ci)
+        notes = [
+            f"log-likelihood {self.loglik:,.2f}, AIC {self.aic:,.1f}",
+            f"penalizer {self.penalizer:g}; "
+            + ("converged" if self.converged else "did not converge"),
         ]
-        return "\n".join(lines)
+        if self.boundary:
+            notes.append(f"at the limit {self.boundary}: {self.note}")
+        notes += [f"{key}: {value}" for key, value in self.extra.items()]
+        return Summary(
+            title=f"{self.model} fit on {self.n_obs:,} customers",
+            tables=((f"parameters ({ci_label(ci)} intervals)", table),),
+            notes=tuple(notes),
+        )
+
+    def plot(self, ax: Axes | None = None, *, ci: float = _SHOWN_CI, **kwargs: Any) -> Figure:
+        """:func:`research.clv.plotting.plot_parameter_intervals` of this fit, at level
+        ``ci``."""
+        from research.clv.plotting import plot_parameter_intervals
+
+        return plot_parameter_intervals(self, ci=ci, ax=ax, **kwargs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -192,11 +252,17 @@ def _compress(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     return [unique[:, i] for i in range(unique.shape[1])], counts.astype(np.float64)
 
 
-def _check_penalizer(penalizer: object) -> float:
-    ok = isinstance(penalizer, int | float) and not isinstance(penalizer, bool)
-    if not (ok and math.isfinite(penalizer) and penalizer >= 0):  # type: ignore[arg-type]
-        raise ValueError(f"penalizer must be a non-negative number, got {penalizer!r}")
-    return float(penalizer)  # type: ignore[arg-type]
+def _negative_mean(
+    w: np.ndarray, n: float, loglik: np.ndarray, *derivatives: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """Mean negative log-likelihood over the distinct rows (``w`` their counts, ``n`` the
+    customers) and its gradient from the per-row ``derivatives`` of the log-likelihood.
+
+    ``(w * v).sum()``, not ``np.dot``: no BLAS, whose blocking depends on the threads and the
+    processor, so the same data give the same fit everywhere.
+    """
+    grad = np.array([(w * d).sum() for d in derivatives]) / n
+    return -float((w * loglik).sum()) / n, -grad
 
 
 Kernel = Callable[[np.ndarray], tuple[float, np.ndarray]]

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 
@@ -15,14 +16,21 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from research._validation import nonnegative_values, require_columns, require_frame, require_rows
+from research._columns import FREQUENCY_COL, MONETARY_COL
+from research._validation import (
+    check_number,
+    nonnegative_values,
+    require_columns,
+    require_frame,
+    require_rows,
+)
 from research.clv.bgnbd import _describe
 from research.clv.fitting import (
     ModelFit,
     _Candidate,
-    _check_penalizer,
     _compress,
     _fit,
+    _negative_mean,
     _whole_counts,
 )
 
@@ -82,8 +90,7 @@ def _gg_objective(
         d_p = x * (dig - special.digamma(px)) + x * log_1s
         d_q = dig - special.digamma(q) + log_s
         d_g = q / g - (px + q) / (g + xm)
-        grad = np.array([(w * d).sum() for d in (d_p, d_q, d_g)]) / n
-        return -float((w * ll).sum()) / n, -grad
+        return _negative_mean(w, n, ll, d_p, d_q, d_g)
 
     return objective
 
@@ -100,8 +107,7 @@ def _inverse_gamma_objective(
         ll = q * np.log(scale) - special.gammaln(q) - (q + 1) * log_m - scale * inv_m
         d_q = np.log(scale) - special.digamma(q) - log_m
         d_s = q / scale - inv_m
-        grad = np.array([(w * d_q).sum(), (w * d_s).sum()]) / n
-        return -float((w * ll).sum()) / n, -grad
+        return _negative_mean(w, n, ll, d_q, d_s)
 
     return objective
 
@@ -119,8 +125,7 @@ def _common_rate_objective(
         ll = px * (np.log(nu) + log_xm) - log_m - nu * xm - special.gammaln(px)
         d_p = x * (np.log(nu) + log_xm - special.digamma(px))
         d_nu = px / nu - xm
-        grad = np.array([(w * d_p).sum(), (w * d_nu).sum()]) / n
-        return -float((w * ll).sum()) / n, -grad
+        return _negative_mean(w, n, ll, d_p, d_nu)
 
     return objective
 
@@ -145,11 +150,93 @@ def _check_gamma_gamma(fit: object, name: str) -> None:
         raise TypeError(f"{name}: expected the result of fit_gamma_gamma, got {_describe(fit)}")
 
 
+#: Level of the interval of the spend-frequency correlation in ``ModelFit.extra``.
+_CORR_CI = 0.95
+
+
+def _spend_correlation(x: np.ndarray, m: np.ndarray) -> dict[str, object]:
+    """Pearson correlation of frequency and mean spend among the repeat customers, with its
+    interval and a verdict on the model's independence assumption."""
+    corr = stats.pearsonr(x, m)
+    interval = corr.confidence_interval(_CORR_CI)
+    verdict = (
+        "weak: the independence assumption is reasonable"
+        if abs(corr.statistic) < 0.3
+        else "not weak: spend depends on frequency, so treat the spend model with care"
+    )
+    return {
+        "spend_frequency_corr": float(corr.statistic),
+        "spend_frequency_corr_low": float(interval.low),
+        "spend_frequency_corr_high": float(interval.high),
+        "spend_frequency_corr_ci": _CORR_CI,
+        "independence_check": verdict,
+    }
+
+
+def _gg_candidates(
+    x: np.ndarray, m: np.ndarray, unit: float, start: tuple[float, float, float] | None
+) -> list[_Candidate]:
+    """The full Gamma-Gamma model and its two limits, on spend in units of its mean ``unit``,
+    with starting values from the data (and ``start``, in currency)."""
+    (ux, um), w = _compress(x, m / unit)
+    # the spread of mean spend sets q (inverse-gamma moments), gamma follows from the mean for
+    # a few values of p
+    mean, var = float(np.mean(um * w) / np.mean(w)), float(np.var(m / unit))
+    q0 = 2.0 + mean**2 / var
+    level = mean * (q0 - 1) / q0  # p * gamma / q
+    starts = [np.log([p0, q0, level]) for p0 in (1.0, 5.0, 25.0)]
+    if start is not None:
+        p0, q0_, g0 = (float(v) for v in start)
+        starts.append(np.log([p0, q0_, p0 * g0 / unit / q0_]))
+    p_rate = max(mean**2 * float(np.mean(1 / x)) / var, 0.1)
+    order = ["p", "q", "gamma"]
+    return [
+        _Candidate(
+            order,
+            _gg_objective(ux, um, w),
+            starts,
+            _gg_transform,
+            edges={(0, 1): "constant_spend", (1, 1): "same_mean_spend"},
+        ),
+        _Candidate(
+            ["q", "scale"],
+            _inverse_gamma_objective(um, w),
+            [np.log([q0, mean * (q0 - 1)])],
+            boundary="constant_spend",
+            fixed={"p": np.inf, "gamma": np.nan},
+            order=[*order, "scale"],
+        ),
+        _Candidate(
+            ["p", "nu"],
+            _common_rate_objective(ux, um, w),
+            [np.log([p_rate, p_rate / mean])],
+            boundary="same_mean_spend",
+            fixed={"q": np.inf, "gamma": np.nan},
+            order=[*order, "nu"],
+        ),
+    ]
+
+
+def _in_currency(fit: ModelFit, unit: float) -> ModelFit:
+    """The fit with spend back in currency: gamma and scale are in spend units, nu in 1 /
+    spend; the density of spend in currency is that of spend in mean units divided by the
+    unit, per customer."""
+    factor = pd.Series({"gamma": unit, "scale": unit, "nu": 1 / unit}).reindex(
+        fit.params.index, fill_value=1.0
+    )
+    return dataclasses.replace(
+        fit,
+        params=fit.params * factor,
+        bse=fit.bse * factor,
+        loglik=fit.loglik - fit.n_obs * math.log(unit),
+    )
+
+
 def fit_gamma_gamma(
     summary: pd.DataFrame,
-    frequency_col: str = "frequency",
-    monetary_col: str = "monetary_value",
     *,
+    frequency_col: str = FREQUENCY_COL,
+    monetary_col: str = MONETARY_COL,
     penalizer: float = 0.0,
     start: tuple[float, float, float] | None = None,
 ) -> ModelFit:
@@ -180,9 +267,10 @@ def fit_gamma_gamma(
     ModelFit
         ``params`` holds ``p``, ``q``, ``gamma`` (plus ``scale`` = p * gamma at the
         ``constant_spend`` limit, or ``nu`` at the ``same_mean_spend`` limit). ``extra`` holds
-        the Pearson correlation of frequency and mean spend among repeat customers with its 95%
-        interval (``spend_frequency_corr``, ``..._low``, ``..._high``) and a plain-words verdict
-        (``independence_check``); the model assumes the two are independent.
+        the Pearson correlation of frequency and mean spend among repeat customers with its
+        interval (``spend_frequency_corr``, ``..._low``, ``..._high``, at the level
+        ``spend_frequency_corr_ci``, 95%), a plain-words verdict (``independence_check``; the
+        model assumes the two are independent) and ``zero_spend_customers_ignored``.
 
     Raises
     ------
@@ -190,9 +278,17 @@ def fit_gamma_gamma(
         Missing or negative values, fewer than 3 repeat customers with a positive spend.
     ConvergenceError
         The data do not identify the model (e.g. every customer has the same mean spend).
+
+    Examples
+    --------
+    >>> fit = fit_gamma_gamma(summary)  # doctest: +SKIP
+    >>> fit.params.round(2)  # doctest: +SKIP
+    p         6.25
+    q         3.74
+    gamma    15.44
     """
-    penalizer = _check_penalizer(penalizer)
-    x, m, index = _spend_arrays(summary, frequency_col, monetary_col)
+    penalizer = check_number(penalizer, "penalizer", minimum=0)
+    x, m, _ = _spend_arrays(summary, frequency_col, monetary_col)
     if start is not None and (
         len(start) != 3 or not all(math.isfinite(v) and v > 0 for v in start)
     ):
@@ -212,99 +308,64 @@ def fit_gamma_gamma(
             f"({ms[0]:g}): there is no spread of spend for the Gamma-Gamma model to describe; "
             "use that value as everyone's expected spend"
         )
-    corr = stats.pearsonr(xs, ms)
-    ci = corr.confidence_interval(0.95)
-    verdict = (
-        "weak: the independence assumption is reasonable"
-        if abs(corr.statistic) < 0.3
-        else "not weak: spend depends on frequency, so treat the spend model with care"
-    )
-    extra = {
-        "spend_frequency_corr": float(corr.statistic),
-        "spend_frequency_corr_low": float(ci.low),
-        "spend_frequency_corr_high": float(ci.high),
-        "independence_check": verdict,
-        "zero_spend_customers_ignored": int(zero.sum()),
-    }
+    extra = _spend_correlation(xs, ms) | {"zero_spend_customers_ignored": int(zero.sum())}
     # spend in units of its mean, so the parameters sit well inside the search box whatever
     # the currency (gamma, scale and nu are scaled back below)
     unit = float(np.mean(ms))
-    (ux, um), w = _compress(xs, ms / unit)
-    # starting values from the data: the spread of mean spend sets q (inverse-gamma moments),
-    # gamma follows from the mean for a few values of p
-    mean, var = float(np.mean(um * w) / np.mean(w)), float(np.var(ms / unit))
-    q0 = 2.0 + mean**2 / var
-    level = mean * (q0 - 1) / q0  # p * gamma / q
-    starts = [np.log([p0, q0, level]) for p0 in (1.0, 5.0, 25.0)]
-    if start is not None:
-        p0, q0_, g0 = (float(v) for v in start)
-        starts.append(np.log([p0, q0_, p0 * g0 / unit / q0_]))
-    p_rate = max(mean**2 * float(np.mean(1 / xs)) / var, 0.1)
-    order = ["p", "q", "gamma"]
-    candidates = [
-        _Candidate(
-            order,
-            _gg_objective(ux, um, w),
-            starts,
-            _gg_transform,
-            edges={(0, 1): "constant_spend", (1, 1): "same_mean_spend"},
-        ),
-        _Candidate(
-            ["q", "scale"],
-            _inverse_gamma_objective(um, w),
-            [np.log([q0, mean * (q0 - 1)])],
-            boundary="constant_spend",
-            fixed={"p": np.inf, "gamma": np.nan},
-            order=[*order, "scale"],
-        ),
-        _Candidate(
-            ["p", "nu"],
-            _common_rate_objective(ux, um, w),
-            [np.log([p_rate, p_rate / mean])],
-            boundary="same_mean_spend",
-            fixed={"q": np.inf, "gamma": np.nan},
-            order=[*order, "nu"],
-        ),
-    ]
     fit = _fit(
-        candidates,
+        _gg_candidates(xs, ms, unit, start),
         model="Gamma-Gamma",
         n_obs=int(use.sum()),
         penalizer=penalizer,
         notes=_GG_NOTES,
         extra=extra,
     )
-    # back to the currency: gamma and scale are in spend units, nu in 1 / spend; the density
-    # of spend in currency is that of spend in mean units divided by the unit, per customer
-    factor = pd.Series({"gamma": unit, "scale": unit, "nu": 1 / unit}).reindex(
-        fit.params.index, fill_value=1.0
-    )
-    fit.params, fit.bse = fit.params * factor, fit.bse * factor
-    fit.loglik -= fit.n_obs * math.log(unit)
-    return fit
+    return _in_currency(fit, unit)
 
 
 def expected_average_spend(
     fit: ModelFit,
     summary: pd.DataFrame,
-    frequency_col: str = "frequency",
-    monetary_col: str = "monetary_value",
+    *,
+    frequency_col: str = FREQUENCY_COL,
+    monetary_col: str = MONETARY_COL,
 ) -> pd.Series:
     """Expected mean spend per future purchase of each customer (Gamma-Gamma, equation 5).
 
     A customer without repeat purchases gets the population mean ``p * gamma / (q - 1)``. At the
     ``constant_spend`` limit a repeat customer gets their own mean; at ``same_mean_spend``
     everyone gets ``p / nu``.
+
+    Parameters
+    ----------
+    fit : ModelFit
+        The result of :func:`fit_gamma_gamma`.
+    summary : pandas.DataFrame
+        The customers, with the columns the model was fitted on.
+    frequency_col, monetary_col : str
+        Column names.
+
+    Returns
+    -------
+    pandas.Series
+        ``expected_average_spend``, indexed like ``summary``.
+
+    Examples
+    --------
+    >>> expected_average_spend(fit_gamma_gamma(summary), summary).head(3)  # doctest: +SKIP
     """
     _check_gamma_gamma(fit, "fit")
     x, m, index = _spend_arrays(summary, frequency_col, monetary_col)
+    return pd.Series(_average_spend(fit, x, m), index=index, name="expected_average_spend")
+
+
+def _average_spend(fit: ModelFit, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """The kernel of :func:`expected_average_spend`; prior validation is assumed."""
     if "constant_spend" in fit.limits:
         q, scale = float(fit.params["q"]), float(fit.params["scale"])
         population = scale / (q - 1) if q > 1 else np.nan
-        value = np.where(x > 0, m, population)
-    elif "same_mean_spend" in fit.limits:
-        value = np.full(len(x), float(fit.params["p"]) / float(fit.params["nu"]))
-    else:
-        p, q, g = (float(fit.params[k]) for k in ("p", "q", "gamma"))
-        value = (g + m * x) * p / (p * x + q - 1)
-    return pd.Series(value, index=index, name="expected_average_spend")
+        return np.where(x > 0, m, population)
+    if "same_mean_spend" in fit.limits:
+        return np.full(len(x), float(fit.params["p"]) / float(fit.params["nu"]))
+    p, q, g = (float(fit.params[k]) for k in ("p", "q", "gamma"))
+    return (g + m * x) * p / (p * x + q - 1)

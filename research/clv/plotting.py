@@ -1,11 +1,14 @@
-"""Charts of the lifetime-value analysis.
+"""Charts of the lifetime-value analysis; each draws a result of the analysis, computing nothing.
 
 * :func:`plot_holdout_check`: actual against BG/NBD-expected purchases in a holdout period,
-  per number of calibration-period purchases (:func:`research.clv.holdout_check`);
+  per number of calibration-period purchases (:class:`research.clv.HoldoutCheck`, from
+  :func:`research.clv.holdout_check`);
 * :func:`plot_clv_distribution`: the distribution of customer lifetime value and how much of
-  it the best customers hold (:func:`research.clv.customer_lifetime_value`);
-* :func:`plot_parameter_intervals`: a fitted model's parameters with their 95% intervals,
-  against published values (:func:`research.clv.fit_bgnbd`, ``fit_gamma_gamma``);
+  it the best customers hold (:class:`research.clv.ValueConcentration`, from
+  :func:`research.clv.value_concentration`);
+* :func:`plot_parameter_intervals`: a fitted model's parameters with their intervals, against
+  published values (:class:`research.clv.ModelFit`, from :func:`research.clv.fit_bgnbd` or
+  :func:`research.clv.fit_gamma_gamma`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.ticker import (
     LogLocator,
@@ -25,11 +29,7 @@ from matplotlib.ticker import (
     StrMethodFormatter,
 )
 
-from research._format import (
-    _money,
-    _number,
-    _pct,
-)
+from research._format import _bracket, _money, _number, _pct, ci_label, format_interval
 from research._plotting.axes import (
     _axes_or_new,
     _estimates_with_intervals,
@@ -37,14 +37,15 @@ from research._plotting.axes import (
     _label_axes,
     _log_tick,
     _new_figure,
-    _optional_values,
     _plain,
-    _require_frame,
+    _require_result,
     _wrap,
 )
 from research._plotting.style import ANNOT_SIZE, COLORS, LABEL_SIZE, PANEL_TITLE_SIZE, TICK_SIZE
-from research._validation import numeric_values, require_columns
-from research.clv.value import ValueConcentration, value_concentration
+from research._validation import check_ci
+from research.clv.fitting import ModelFit
+from research.clv.holdout import HoldoutCheck
+from research.clv.value import ValueConcentration
 
 __all__ = [
     "plot_holdout_check",
@@ -52,87 +53,29 @@ __all__ = [
     "plot_parameter_intervals",
 ]
 
+#: The box behind the corner texts of the charts.
+_CORNER_BOX = {"facecolor": "white", "alpha": 0.85, "edgecolor": "#cccccc", "pad": 4}
 
-def plot_holdout_check(
-    check: pd.DataFrame,
-    *,
-    title: str | None = None,
-    ax: Axes | None = None,
-) -> Figure:
-    """Actual against expected purchases in a holdout period, per calibration frequency.
+# --------------------------------------------------------------------------------------------
+# holdout check
+# --------------------------------------------------------------------------------------------
 
-    The usual check of a BG/NBD model (Fader, Hardie & Lee 2005, figure 3): customers are
-    grouped by their number of repeat purchases in the calibration period; for each group the
-    chart shows the mean number of purchases they really made in the holdout period (points
-    with 95% intervals) and the mean the model expected (line).
 
-    Parameters
-    ----------
-    check : pandas.DataFrame
-        Output of :func:`research.clv.holdout_check`: indexed by calibration frequency
-        (``"0"``, ``"1"``, ..., ``"7+"``, then ``"all"``) with columns ``customers``,
-        ``actual``, ``actual_low``, ``actual_high`` and ``expected``. The ``"all"`` row is not
-        drawn as a group but written in a corner; without it the totals are computed from the
-        groups. Missing interval bounds (a group of one customer) draw no error bar. Not
-        modified.
-    title : str, optional
-        Chart title. Default compares the expected and actual purchases per customer.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default a new figure.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The actual means are an error bar container whose line has gid ``"actual"``; the
-        expected means a line with gid ``"expected"``; the corner text has gid
-        ``"holdout-all"``.
-
-    Raises
-    ------
-    ValueError
-        A column is missing, there is no group besides ``"all"``, or a count or mean is missing.
-
-    Examples
-    --------
-    >>> check = holdout_check(fit, calibration, holdout_purchases, 39)  # doctest: +SKIP
-    >>> plot_holdout_check(check)  # doctest: +SKIP
-    """
-    frame = _require_frame(check, "check")
-    require_columns(
-        frame, ["customers", "actual", "actual_low", "actual_high", "expected"], "check"
-    )
-    is_all = np.asarray(frame.index.astype(str) == "all", dtype=bool)
-    groups = frame[~is_all]
-    if groups.empty:
-        raise ValueError(
-            f"check ({len(frame):,} rows) has no calibration-frequency group besides 'all'; "
-            "pass the output of research.clv.holdout_check"
-        )
+def _draw_holdout_groups(ax: Axes, check: HoldoutCheck) -> Legend:
+    """The groups' actual means with their intervals, the expected means as a line; the
+    legend."""
+    groups = check.table
     labels = groups.index.astype(str).tolist()
-    customers = numeric_values(groups, "customers", "check")
-    actual = numeric_values(groups, "actual", "check")
-    expected = numeric_values(groups, "expected", "check")
-    low = _optional_values(groups, "actual_low")
-    high = _optional_values(groups, "actual_high")
+    customers = groups["customers"].to_numpy(dtype=np.float64)
+    actual = groups["actual"].to_numpy(dtype=np.float64)
+    expected = groups["expected"].to_numpy(dtype=np.float64)
+    low = groups["actual_low"].to_numpy(dtype=np.float64, na_value=np.nan)
+    high = groups["actual_high"].to_numpy(dtype=np.float64, na_value=np.nan)
     err = np.vstack([actual - low, high - actual])
     err = np.where(np.isfinite(err), np.maximum(err, 0), 0)
-
-    if is_all.any():
-        row = frame[is_all].iloc[0]
-        n_all = float(row["customers"])
-        actual_all, expected_all = float(row["actual"]), float(row["expected"])
-        low_all, high_all = float(row["actual_low"]), float(row["actual_high"])
-    else:  # totals per customer from the groups, weighted by their sizes
-        n_all = float(customers.sum())
-        actual_all = float(np.dot(customers, actual) / n_all) if n_all else np.nan
-        expected_all = float(np.dot(customers, expected) / n_all) if n_all else np.nan
-        low_all = high_all = np.nan
-    gap = (expected_all - actual_all) / actual_all if actual_all else np.nan
-
-    own = ax is None
-    fig, ax = _axes_or_new(ax, 5.0)
     x = np.arange(len(labels))
-    _estimates_with_intervals(ax, x, actual, yerr=err, label="actual (95% CI)", gid="actual")
+    actual_label = f"actual ({ci_label(check.ci)} CI)"
+    _estimates_with_intervals(ax, x, actual, yerr=err, label=actual_label, gid="actual")
     ax.plot(
         x,
         expected,
@@ -153,8 +96,8 @@ def plot_holdout_check(
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     handles, names = ax.get_legend_handles_labels()
-    order = [names.index("actual (95% CI)"), names.index("BG/NBD expected")]
-    legend = ax.legend(
+    order = [names.index(actual_label), names.index("BG/NBD expected")]
+    return ax.legend(
         [handles[i] for i in order],
         [names[i] for i in order],
         loc="upper left",
@@ -162,21 +105,23 @@ def plot_holdout_check(
         frameon=False,
     )
 
+
+def _holdout_corner(ax: Axes, legend: Legend, check: HoldoutCheck) -> None:
+    """The figures over all customers, in the upper left corner just below the legend."""
+    gap = check.gap
     if not np.isfinite(gap):
         versus = ""
     elif round(100 * gap) == 0:
         versus = " (about the same)"
     else:
         versus = f" ({_pct(abs(gap))} {'below' if gap < 0 else 'above'} actual)"
-    interval = (
-        f" (95% CI {_number(low_all)}–{_number(high_all)})"
-        if np.isfinite(low_all) and np.isfinite(high_all)
-        else ""
+    actual = format_interval(
+        check.actual, check.actual_low, check.actual_high, ci=check.ci, fmt=_number
     )
-    ax.annotate(  # in the upper left corner, just below the legend
-        f"All {n_all:,.0f} customers, purchases per customer:\n"
-        f"actual {_number(actual_all)}{interval}\n"
-        f"expected {_number(expected_all)}{versus}",
+    ax.annotate(
+        f"All {check.n_customers:,} customers, purchases per customer:\n"
+        f"actual {actual}\n"
+        f"expected {_number(check.expected)}{versus}",
         xy=(0, 0),
         xycoords=legend,
         xytext=(8, -6),
@@ -185,14 +130,64 @@ def plot_holdout_check(
         va="top",
         fontsize=ANNOT_SIZE,
         gid="holdout-all",
-        bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#cccccc", "pad": 4},
+        bbox=_CORNER_BOX,
     )
+
+
+def plot_holdout_check(
+    check: HoldoutCheck,
+    *,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Actual against expected purchases in a holdout period, per calibration frequency.
+
+    The usual check of a BG/NBD model (Fader, Hardie & Lee 2005, figure 3): customers are
+    grouped by their number of repeat purchases in the calibration period; for each group the
+    chart shows the mean number of purchases they really made in the holdout period (points
+    with intervals at the result's level) and the mean the model expected (line). The figures
+    over all customers are written in a corner.
+
+    Parameters
+    ----------
+    check : HoldoutCheck
+        The result of :func:`research.clv.holdout_check` (``check.plot()`` draws it too). A
+        group of one customer has no interval and gets no error bar.
+    title : str, optional
+        Chart title. Default compares the expected and actual purchases per customer.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The actual means are an error bar container whose line has gid ``"actual"``; the
+        expected means a line with gid ``"expected"``; the corner text has gid
+        ``"holdout-all"``.
+
+    Raises
+    ------
+    TypeError
+        ``check`` is not a HoldoutCheck.
+
+    Examples
+    --------
+    >>> check = holdout_check(fit, calibration, holdout_purchases, 39)  # doctest: +SKIP
+    >>> plot_holdout_check(check)  # doctest: +SKIP
+    """
+    check = _require_result(check, HoldoutCheck, "check", "research.clv.holdout_check")
+    own = ax is None
+    fig, ax = _axes_or_new(ax, 5.0)
+    legend = _draw_holdout_groups(ax, check)
+    _holdout_corner(ax, legend, check)
+    gap = check.gap
     if title is None:
         title = "Holdout check: actual purchases against those expected by the BG/NBD model"
         if np.isfinite(gap):
             title += (
                 f"\nExpected {_pct(abs(gap))} {'fewer' if gap < 0 else 'more'} purchases than "
-                f"customers made: {_number(expected_all)} vs {_number(actual_all)} per customer"
+                f"customers made: {_number(check.expected)} vs {_number(check.actual)} per "
+                "customer"
             )
     _label_axes(
         fig,
@@ -206,7 +201,7 @@ def plot_holdout_check(
 
 
 # --------------------------------------------------------------------------------------------
-# 7. lifetime value: distribution and concentration
+# lifetime value: distribution and concentration
 # --------------------------------------------------------------------------------------------
 
 
@@ -283,85 +278,24 @@ def _clv_axes(ax: Axes | Sequence[Axes] | None) -> tuple[Figure, Axes, Axes | No
     return fig, hax, axes[1]
 
 
-def plot_clv_distribution(
-    clv: pd.DataFrame | pd.Series | ValueConcentration,
-    *,
-    value_col: str = "clv",
-    currency: str = "US$",
-    title: str | None = None,
-    ax: Axes | Sequence[Axes] | None = None,
-) -> Figure:
-    """Distribution of customer lifetime value, and how concentrated the value is.
-
-    Left: a histogram of the customers' CLV on a log axis (CLV is very skewed), with the
-    median and the mean marked. The axis starts at the power of ten below the 1st percentile
-    of the positive values; the few customers below it are counted in the first bar, and those
-    with a CLV of 0 or less, which a log axis cannot show, are counted in the corner text:
-    nobody is dropped silently. Right: the concentration curve, the share of the total CLV
-    held by the best customers, with the shares of the result's ``top`` table marked (by
-    default the top 10% and 20%, :data:`research.clv.TOP_SHARES`; the top 10% of ``n``
-    customers are the ``ceil(0.1 n)`` with the highest CLV). Every figure drawn comes from
-    :func:`research.clv.value_concentration`, so the chart and a sentence written from the
-    result give the same numbers.
-
-    Parameters
-    ----------
-    clv : pandas.DataFrame, Series or ValueConcentration
-        One row per customer, e.g. the output of :func:`research.clv.customer_lifetime_value`,
-        or a Series of values (not modified); or the result of
-        :func:`research.clv.value_concentration`, drawn as it is.
-    value_col : str, default "clv"
-        Column holding each customer's value (ignored for a Series or a result).
-    currency : str, default "US$"
-        Currency written before amounts and in the axis label.
-    title : str, optional
-        Chart title. Default gives the median, the mean and the top 10%'s share.
-    ax : matplotlib.axes.Axes or a pair of Axes, optional
-        Default a new figure with the histogram and the curve side by side. A pair draws the
-        histogram on the first and the curve on the second; a single Axes draws the histogram
-        only, with the top 10% and 20% shares in its corner text.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The median and mean lines have gid ``"median"`` and ``"mean"``; the corner text gid
-        ``"clv-annotation"``; the curve gid ``"concentration"`` and its labels gid
-        ``"top-10"`` and ``"top-20"``.
-
-    Raises
-    ------
-    ValueError
-        The column is missing, the frame is empty, a value is missing or infinite, or no value
-        (or the total) is positive.
-
-    Examples
-    --------
-    >>> clv = customer_lifetime_value(bgnbd, gamma_gamma, summary, unit_days=7)  # doctest: +SKIP
-    >>> plot_clv_distribution(clv)  # doctest: +SKIP
-    """
-    conc = (
-        clv
-        if isinstance(clv, ValueConcentration)
-        else value_concentration(clv, value_col=value_col)
-    )
-    values, total, n = conc.values, conc.total, conc.n_customers
-    positive = values[values > 0]
-    n_nonpos, median, mean = conc.n_nonpositive, conc.median, conc.mean
-
-    own = ax is None
-    fig, hax, cax = _clv_axes(ax)
-
-    # Bins: from the power of ten below the 1st percentile (a handful of customers with a
-    # near-zero CLV would otherwise stretch the axis over many empty decades) to the maximum.
+def _log_bins(positive: np.ndarray) -> np.ndarray:
+    """Log-spaced bin edges from the power of ten below the 1st percentile of the positive
+    values (a handful of customers with a near-zero CLV would otherwise stretch the axis over
+    many empty decades) to the maximum; one decade around the centre for a narrow range."""
     hi = float(positive.max())
     lo = 10 ** math.floor(math.log10(np.quantile(positive, 0.01)))
-    if hi / positive.min() < 10:  # a narrow range: one decade around its centre
+    if hi / positive.min() < 10:
         centre = math.sqrt(positive.min() * hi)
         lo, hi = centre / math.sqrt(10), centre * math.sqrt(10)
-    n_below = int((positive < lo).sum())
     n_bins = int(np.clip(round(8 * math.log10(hi / lo)), 10, 60))
     n_bins += 1 - n_bins % 2  # odd: a single value, at the centre, falls inside a bin
-    bins = np.geomspace(lo, hi, n_bins + 1)
+    return np.geomspace(lo, hi, n_bins + 1)
+
+
+def _draw_histogram(hax: Axes, positive: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    """The positive values on a log axis, those below the first bin counted in it; the
+    counts per bin."""
+    lo, hi = bins[0], bins[-1]
     counts, _, _ = hax.hist(
         np.clip(positive, lo, None),
         bins=bins,
@@ -380,13 +314,18 @@ def plot_clv_distribution(
     hax.set_axisbelow(True)
     for side in ("top", "right"):
         hax.spines[side].set_visible(False)
+    return counts
 
-    # median and mean, labels on the outer side of each line so that they do not overlap
+
+def _mark_median_mean(hax: Axes, conc: ValueConcentration, currency: str) -> None:
+    """Median and mean lines, labelled on the outer side of each so that they do not overlap;
+    a value of 0 or less is not on the log axis (the corner text gives it)."""
+    median, mean = conc.median, conc.mean
     marks = [("median", median, "#333333", "-"), ("mean", mean, COLORS["chosen"], "--")]
     left_name = "median" if median <= mean else "mean"
     for name, value, color, style in marks:
         if value <= 0:
-            continue  # not on the log axis; the corner text gives it
+            continue
         hax.axvline(value, color=color, linestyle=style, linewidth=1.5, gid=name)
         left = name == left_name
         _plain(
@@ -404,24 +343,34 @@ def plot_clv_distribution(
             )
         )
 
-    lines = [f"{n:,} customers", f"total {_money(total, currency)}"]
-    if n_nonpos:
+
+def _corner_lines(
+    conc: ValueConcentration, bins: np.ndarray, currency: str, *, with_curve: bool
+) -> list[str]:
+    """The corner text: counts, total, the customers not on the axis or in the first bar,
+    and the top shares when there is no panel for the curve."""
+    n, lo = conc.n_customers, bins[0]
+    lines = [f"{n:,} customers", f"total {_money(conc.total, currency)}"]
+    if conc.n_nonpositive:
         lines.append(
-            f"{n_nonpos:,} ({_pct(n_nonpos / n)}) with CLV ≤ 0:\nnot on the log axis, but in\n"
-            "the median, mean and shares"
+            f"{conc.n_nonpositive:,} ({_pct(conc.n_nonpositive / n)}) with CLV ≤ 0:\n"
+            "not on the log axis, but in\nthe median, mean and shares"
         )
     else:
         lines.append("none with CLV ≤ 0")
+    n_below = int(((conc.values > 0) & (conc.values < lo)).sum())
     if n_below:
         lines.append(f"{n_below:,} below {currency}{lo:,g}:\nin the first bar")
-    if cax is not None:
-        _draw_concentration(cax, conc)
-    else:  # no panel for the curve: its figures go in the corner text
+    if not with_curve:
         for share, held in conc.top[["share", "value_share"]].itertuples(index=False):
             lines.append(f"top {_pct(share)} hold {_pct(held)} of the CLV")
-    # the corner text goes on the side whose bars are lower, with the bars kept below it
+    return lines
+
+
+def _place_corner(hax: Axes, counts: np.ndarray, bins: np.ndarray, lines: list[str]) -> None:
+    """The corner text on the side whose bars are lower, with the bars kept below it."""
     centres = np.sqrt(bins[:-1] * bins[1:])
-    mid = math.sqrt(lo * hi)
+    mid = math.sqrt(bins[0] * bins[-1])
     left_max = counts[centres < mid].max(initial=0)
     right_max = counts[centres >= mid].max(initial=0)
     on_left = left_max <= right_max
@@ -436,14 +385,76 @@ def plot_clv_distribution(
             va="top",
             fontsize=ANNOT_SIZE,
             gid="clv-annotation",
-            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#cccccc", "pad": 4},
+            bbox=_CORNER_BOX,
         )
     )
 
+
+def plot_clv_distribution(
+    conc: ValueConcentration,
+    *,
+    currency: str = "US$",
+    title: str | None = None,
+    ax: Axes | Sequence[Axes] | None = None,
+) -> Figure:
+    """Distribution of customer lifetime value, and how concentrated the value is.
+
+    Left: a histogram of the customers' CLV on a log axis (CLV is very skewed), with the
+    median and the mean marked. The axis starts at the power of ten below the 1st percentile
+    of the positive values; the few customers below it are counted in the first bar, and those
+    with a CLV of 0 or less, which a log axis cannot show, are counted in the corner text:
+    nobody is dropped silently. Right: the concentration curve, the share of the total CLV
+    held by the best customers, with the shares of the result's ``top`` table marked (by
+    default the top 10% and 20%, :data:`research.clv.TOP_SHARES`; the top 10% of ``n``
+    customers are the ``ceil(0.1 n)`` with the highest CLV). Every figure drawn comes from the
+    result, so the chart and a sentence written from it give the same numbers.
+
+    Parameters
+    ----------
+    conc : ValueConcentration
+        The result of :func:`research.clv.value_concentration` (``conc.plot()`` draws it too).
+    currency : str, default "US$"
+        Currency written before amounts and in the axis label.
+    title : str, optional
+        Chart title. Default gives the median, the mean and the top 10%'s share.
+    ax : matplotlib.axes.Axes or a pair of Axes, optional
+        Default a new figure with the histogram and the curve side by side. A pair draws the
+        histogram on the first and the curve on the second; a single Axes draws the histogram
+        only, with the top shares in its corner text.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The median and mean lines have gid ``"median"`` and ``"mean"``; the corner text gid
+        ``"clv-annotation"``; the curve gid ``"concentration"`` and its labels gid
+        ``"top-10"`` and ``"top-20"``.
+
+    Raises
+    ------
+    TypeError
+        ``conc`` is not a ValueConcentration, or ``ax`` is neither an Axes nor a pair.
+
+    Examples
+    --------
+    >>> clv = customer_lifetime_value(bgnbd, gamma_gamma, summary, unit_days=7)  # doctest: +SKIP
+    >>> plot_clv_distribution(value_concentration(clv))  # doctest: +SKIP
+    """
+    conc = _require_result(conc, ValueConcentration, "conc", "research.clv.value_concentration")
+    own = ax is None
+    fig, hax, cax = _clv_axes(ax)
+    positive = conc.values[conc.values > 0]
+    bins = _log_bins(positive)
+    counts = _draw_histogram(hax, positive, bins)
+    _mark_median_mean(hax, conc, currency)
+    if cax is not None:
+        _draw_concentration(cax, conc)
+    _place_corner(
+        hax, counts, bins, _corner_lines(conc, bins, currency, with_curve=cax is not None)
+    )
     if title is None:
         title = (
-            f"Customer lifetime value: median {_money(median, currency)}, mean "
-            f"{_money(mean, currency)} per customer\n"
+            f"Customer lifetime value: median {_money(conc.median, currency)}, mean "
+            f"{_money(conc.mean, currency)} per customer\n"
             f"The top {_pct(conc.top['share'].iat[0])} of customers hold "
             f"{_pct(conc.top['value_share'].iat[0])} of the total lifetime value"
         )
@@ -457,7 +468,7 @@ def plot_clv_distribution(
 
 
 # --------------------------------------------------------------------------------------------
-# 8. lifetime value: model parameters
+# lifetime value: model parameters
 # --------------------------------------------------------------------------------------------
 
 
@@ -489,28 +500,15 @@ _PARAMETER_UNITS = {
 }
 
 
-def _fit_values(fit: object, ci: float) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Parameter names, estimates and interval bounds of a fitted model, checked."""
-    params = getattr(fit, "params", None)
-    if not isinstance(params, pd.Series) or not callable(getattr(fit, "conf_int", None)):
-        raise TypeError(
-            "fit must be a fitted model with a params Series and a conf_int() method (the "
-            f"result of research.clv.fit_bgnbd or fit_gamma_gamma), got {type(fit).__name__}"
-        )
-    if params.empty:
+def _fit_values(fit: ModelFit, ci: float) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Parameter names, estimates and interval bounds (``fit.conf_int(ci=ci)``) of a fit."""
+    if fit.params.empty:
         raise ValueError("fit.params is empty: there is no parameter to plot")
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must be between 0 and 1 (exclusive), got {ci!r}")
-    bounds = fit.conf_int() if ci == 0.95 else fit.conf_int(alpha=1 - ci)
-    bounds = _require_frame(bounds, "fit.conf_int()")
-    require_columns(bounds, ["low", "high"], "fit.conf_int()")
-    missing = params.index.difference(bounds.index)
-    if len(missing):
-        raise ValueError(f"fit.conf_int() has no row for parameter {', '.join(map(repr, missing))}")
-    bounds = bounds.loc[params.index]
-    est = numeric_values(params.to_frame("estimate"), "estimate", "fit.params")
-    names = [str(p) for p in params.index]
-    return names, est, _optional_values(bounds, "low"), _optional_values(bounds, "high")
+    bounds = fit.conf_int(ci=ci)
+    est = fit.params.to_numpy(dtype=np.float64, na_value=np.nan)
+    low = bounds["low"].to_numpy(dtype=np.float64, na_value=np.nan)
+    high = bounds["high"].to_numpy(dtype=np.float64, na_value=np.nan)
+    return [str(p) for p in fit.params.index], est, low, high
 
 
 def _reference_values(
@@ -553,7 +551,8 @@ def _label_estimates(
     ax.get_xlim()  # settles pending autoscaling before the limits are read
     to_axes = ax.transScale + ax.transLimits
     for xi, yi, lo, hi in zip(est, y, low, high, strict=True):
-        interval = f" [{_sig(lo)}–{_sig(hi)}]" if np.isfinite(lo) and np.isfinite(hi) else ""
+        interval = _bracket(lo, hi, _sig)
+        interval = f" {interval}" if interval else ""
         where = to_axes.transform((xi, 0.0))[0]
         ax.annotate(
             f"{_sig(xi)}{interval}",
@@ -586,10 +585,11 @@ def _estimate_legend(ax: Axes, own: bool) -> None:
         ax.legend(handles, names, loc="best", fontsize=ANNOT_SIZE + 1)
 
 
-def _parameter_title(fit: object, model: str, ci: float, ref: pd.Series | None, inside: int) -> str:
-    n_obs = getattr(fit, "n_obs", None)
-    fitted = f" (fitted on {n_obs:,} customers)" if isinstance(n_obs, int | np.integer) else ""
-    title = f"{model or 'Model'} parameters: estimates with {ci:.0%} intervals{fitted}"
+def _parameter_title(fit: ModelFit, ci: float, ref: pd.Series | None, inside: int) -> str:
+    title = (
+        f"{fit.model} parameters: estimates with {ci_label(ci)} intervals "
+        f"(fitted on {fit.n_obs:,} customers)"
+    )
     if ref is not None:
         n_ref = int(ref.notna().sum())
         title += (
@@ -599,8 +599,29 @@ def _parameter_title(fit: object, model: str, ci: float, ref: pd.Series | None, 
     return title
 
 
+def _draw_reference(
+    ax: Axes, r: np.ndarray, y: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> int:
+    """Published values as open diamonds; how many lie inside their intervals."""
+    shown = np.isfinite(r)
+    ax.plot(
+        r[shown],
+        y[shown],
+        linestyle="none",
+        marker="D",
+        markersize=8,
+        markerfacecolor="none",
+        markeredgecolor=COLORS["chosen"],
+        markeredgewidth=2,
+        label="published",
+        gid="published",
+        zorder=4,
+    )
+    return int(np.sum(shown & (r >= low) & (r <= high)))
+
+
 def plot_parameter_intervals(
-    fit: object,
+    fit: ModelFit,
     *,
     reference: Mapping[str, float] | pd.Series | None = None,
     ci: float = 0.95,
@@ -609,19 +630,20 @@ def plot_parameter_intervals(
 ) -> Figure:
     """Estimate and interval (95% by default) of each parameter of a fitted model, on a log axis.
 
+    The intervals are the fit's own (``fit.conf_int(ci=ci)``); the legend and the title give
+    their level.
+
     Parameters
     ----------
     fit : research.clv.ModelFit
         Result of :func:`research.clv.fit_bgnbd` or :func:`research.clv.fit_gamma_gamma`
-        (anything with ``params``, a Series, and ``conf_int()``, a frame with ``low`` and
-        ``high`` indexed like it). Not modified.
+        (``fit.plot()`` draws it too).
     reference : mapping or pandas.Series, optional
         Published values by parameter name, e.g. Fader, Hardie & Lee's (2005) CDNOW estimates
         ``{"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}``, drawn as diamonds; may name
         only some parameters.
     ci : float, default 0.95
-        Level of the intervals: ``fit.conf_int(alpha=1 - ci)`` (``fit.conf_int()`` at 0.95); the
-        legend and the title say it.
+        Level of the intervals, ``fit.conf_int(ci=ci)``; the legend and the title say it.
     title : str, optional
         Chart title. Default names the model and, with a reference, how many published values
         fall inside the intervals.
@@ -638,10 +660,10 @@ def plot_parameter_intervals(
     Raises
     ------
     TypeError
-        ``fit`` has no ``params`` Series or no ``conf_int`` method.
+        ``fit`` is not a ModelFit.
     ValueError
-        ``conf_int()`` lacks ``low`` or ``high``, a value is missing, or ``reference`` names a
-        parameter the model does not have.
+        ``ci`` is not between 0 and 1, or ``reference`` names a parameter the model does not
+        have.
 
     Examples
     --------
@@ -649,9 +671,10 @@ def plot_parameter_intervals(
     >>> plot_parameter_intervals(fit, reference={"r": 0.243, "alpha": 4.414,
     ...                                          "a": 0.793, "b": 2.426})  # doctest: +SKIP
     """
-    model = str(getattr(fit, "model", ""))
+    fit = _require_result(fit, ModelFit, "fit", "research.clv.fit_bgnbd or fit_gamma_gamma")
+    ci = check_ci(ci)
     names, est, low, high = _fit_values(fit, ci)
-    ref = None if reference is None else _reference_values(reference, names, model)
+    ref = None if reference is None else _reference_values(reference, names, fit.model)
     all_values = np.concatenate([est, low, high] + ([ref.to_numpy()] if ref is not None else []))
     all_values = all_values[np.isfinite(all_values)]
     log = bool((all_values > 0).all())
@@ -662,29 +685,12 @@ def plot_parameter_intervals(
     err = np.vstack([est - low, high - est])
     err = np.where(np.isfinite(err), np.maximum(err, 0), 0)
     _estimates_with_intervals(
-        ax, est, y, xerr=err, label=f"estimate ({ci:.0%} CI)", gid="estimate", size=8
+        ax, est, y, xerr=err, label=f"estimate ({ci_label(ci)} CI)", gid="estimate", size=8
     )
-    inside = 0
-    if ref is not None:
-        r = ref.to_numpy()
-        shown = np.isfinite(r)
-        ax.plot(
-            r[shown],
-            y[shown],
-            linestyle="none",
-            marker="D",
-            markersize=8,
-            markerfacecolor="none",
-            markeredgecolor=COLORS["chosen"],
-            markeredgewidth=2,
-            label="published",
-            gid="published",
-            zorder=4,
-        )
-        inside = int(np.sum(shown & (r >= low) & (r <= high)))
+    inside = 0 if ref is None else _draw_reference(ax, ref.to_numpy(), y, low, high)
     _parameter_axis(ax, all_values, log)
     _label_estimates(ax, est, y, low, high)
-    labels = _PARAMETER_LABELS.get(model, {})
+    labels = _PARAMETER_LABELS.get(fit.model, {})
     ax.set_yticks(y, [labels.get(p, p) for p in names])
     ax.set_ylim(len(names) - 0.4, -0.9)  # first parameter on top, room for its label
     ax.grid(axis="x", which="both", alpha=0.25)
@@ -693,8 +699,8 @@ def plot_parameter_intervals(
         ax.spines[side].set_visible(False)
     _estimate_legend(ax, own)
     if title is None:
-        title = _parameter_title(fit, model, ci, ref, inside)
-    units = _PARAMETER_UNITS.get(model)
+        title = _parameter_title(fit, ci, ref, inside)
+    units = _PARAMETER_UNITS.get(fit.model)
     scale = "log scale" if log else "linear scale: some values are not positive"
     xlabel = f"parameter value ({scale}{'; ' + units if units else ''})"
     _label_axes(fig, ax, own, title, xlabel, "parameter")

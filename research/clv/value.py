@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,17 +16,32 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from research._results import Result
+from research._columns import (
+    CLV_COL,
+    FREQUENCY_COL,
+    MONETARY_COL,
+    P_ALIVE_COL,
+    RECENCY_COL,
+    SEGMENT_COL,
+    T_COL,
+)
+from research._results import Result, read_only_array
 from research._validation import (
+    check_ci,
+    check_int,
+    check_number,
+    check_share,
+    nonnegative_values,
     numeric_values,
     require_columns,
     require_frame,
     require_rows,
     rows_repr,
 )
-from research.clv.bgnbd import _bgnbd_params, _expected_purchases_at, probability_alive
+from research.clv.bgnbd import _bgnbd_params, _expected_purchases_at, _p_alive
 from research.clv.fitting import ModelFit, _rfm_arrays
-from research.clv.gamma_gamma import _check_gamma_gamma, expected_average_spend
+from research.clv.gamma_gamma import _average_spend, _check_gamma_gamma
+from research.segmentation.value import SegmentValue, _check_segments, _segment_value
 
 __all__ = [
     "customer_lifetime_value",
@@ -45,6 +61,25 @@ if TYPE_CHECKING:
 # lifetime value
 # --------------------------------------------------------------------------------------------
 
+#: Days in a month (365.25 / 12).
+_MONTH_DAYS = 30.4375
+
+
+def _check_value_settings(
+    horizon_months: object, monthly_discount_rate: object, unit_days: object
+) -> tuple[int, float, float]:
+    """The horizon, discount rate and time unit of :func:`customer_lifetime_value`, checked."""
+    horizon = check_int(horizon_months, "horizon_months", minimum=1)
+    rate = check_share(
+        monthly_discount_rate,
+        "monthly_discount_rate (a rate per month, e.g. 0.01)",
+        low_open=False,
+    )
+    days = check_number(unit_days, "unit_days")
+    if days <= 0:
+        raise ValueError(f"unit_days must be a positive number of days, got {unit_days!r}")
+    return horizon, rate, days
+
 
 def customer_lifetime_value(
     bgnbd: ModelFit,
@@ -54,16 +89,18 @@ def customer_lifetime_value(
     horizon_months: int = 12,
     monthly_discount_rate: float = 0.01,
     unit_days: float = 1.0,
-    frequency_col: str = "frequency",
-    recency_col: str = "recency",
-    T_col: str = "T",
-    monetary_col: str = "monetary_value",
+    frequency_col: str = FREQUENCY_COL,
+    recency_col: str = RECENCY_COL,
+    T_col: str = T_COL,
+    monetary_col: str = MONETARY_COL,
 ) -> pd.DataFrame:
     """Expected discounted value of each customer over the next ``horizon_months`` months.
 
     ``CLV = sum over months m of (E[purchases in month m]) * E[spend per purchase] / (1 + d)^m``,
     with the purchases from the BG/NBD model (conditional on each customer's history) and the
-    spend from the Gamma-Gamma model; a month is 30.4375 days.
+    spend from the Gamma-Gamma model; a month is 30.4375 days. The summary is validated once,
+    whatever the horizon, and the parts of the expectation that do not depend on the month are
+    computed once.
 
     Parameters
     ----------
@@ -72,51 +109,47 @@ def customer_lifetime_value(
     summary : pandas.DataFrame
         The customers to value, with the columns the models were fitted on.
     horizon_months : int, default 12
-        Horizon in months.
+        Horizon in months (>= 1).
     monthly_discount_rate : float, default 0.01
-        Discount rate per month (0.01 is about 12.7% a year).
+        Discount rate per month, in [0, 1) (0.01 is about 12.7% a year).
     unit_days : float, default 1.0
         Length of the summary's time unit in days: 1 for ``rfm_summary(time_unit="D")``, 7 for
         weeks (``time_scale=7``).
+    frequency_col, recency_col, T_col, monetary_col : str
+        Column names.
 
     Returns
     -------
     pandas.DataFrame
         Indexed like ``summary``: ``p_alive``, ``expected_purchases`` (over the horizon),
         ``expected_average_spend`` and ``clv``.
+
+    Examples
+    --------
+    >>> clv = customer_lifetime_value(fit_bgnbd(s), fit_gamma_gamma(s), s, unit_days=7)
+    ... # doctest: +SKIP
     """
-    if isinstance(horizon_months, bool) or not isinstance(horizon_months, int | np.integer):
-        raise ValueError(f"horizon_months must be a positive integer, got {horizon_months!r}")
-    if horizon_months < 1:
-        raise ValueError(f"horizon_months must be a positive integer, got {horizon_months!r}")
-    if not (0 <= monthly_discount_rate < 1):
-        raise ValueError(
-            f"monthly_discount_rate must be in [0, 1), got {monthly_discount_rate!r} "
-            "(a rate per month, e.g. 0.01)"
-        )
-    if not (unit_days > 0 and math.isfinite(unit_days)):
-        raise ValueError(f"unit_days must be a positive number of days, got {unit_days!r}")
+    horizon, rate, days = _check_value_settings(horizon_months, monthly_discount_rate, unit_days)
     params = _bgnbd_params(bgnbd, "bgnbd")
     _check_gamma_gamma(gamma_gamma, "gamma_gamma")
-    cols = dict(frequency_col=frequency_col, recency_col=recency_col, T_col=T_col)
-    month = 30.4375 / unit_days
-    spend = expected_average_spend(gamma_gamma, summary, frequency_col, monetary_col)
-    # the summary is checked once; the months reuse the same arrays (and the parts of the
-    # expectation that do not depend on the horizon)
     x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
-    months = [m * month for m in range(1, horizon_months + 1)]
+    require_columns(summary, [monetary_col], "summary")
+    m = nonnegative_values(summary, monetary_col, "summary", "spend cannot be negative")
+    spend = _average_spend(gamma_gamma, x, m)
+    month = _MONTH_DAYS / days
+    months = [k * month for k in range(1, horizon + 1)]
     previous = np.zeros(len(summary))
     value = np.zeros(len(summary))
     cumulatives = _expected_purchases_at(params, bgnbd.limits, x, t_x, T, months)
-    for m, cumulative in enumerate(cumulatives, start=1):
-        value += (cumulative - previous) / (1 + monthly_discount_rate) ** m
+    for k, cumulative in enumerate(cumulatives, start=1):
+        value += (cumulative - previous) / (1 + rate) ** k
         previous = cumulative
     return pd.DataFrame(
         {
-            "p_alive": probability_alive(bgnbd, summary, **cols).to_numpy(),
+            P_ALIVE_COL: _p_alive(params, bgnbd.limits, x, t_x, T),
             "expected_purchases": previous,
-            "expected_average_spend": spend.to_numpy(),
-            "clv": value * spend.to_numpy(),
+            "expected_average_spend": spend,
+            CLV_COL: value * spend,
         },
         index=summary.index,
     )
@@ -126,41 +159,72 @@ def clv_by_segment(
     clv: pd.DataFrame | pd.Series,
     segments: pd.Series,
     *,
-    value_col: str = "clv",
+    value_col: str = CLV_COL,
+    alive_col: str | None = P_ALIVE_COL,
     ci: float = 0.95,
-) -> pd.DataFrame:
+) -> SegmentValue:
     """Lifetime value per segment: customers, mean (with interval), total and share of total.
 
     Parameters
     ----------
     clv : pandas.DataFrame or Series
         Output of :func:`customer_lifetime_value` (or a Series of values), indexed by customer.
+        Not modified.
     segments : pandas.Series
         Segment of each customer, indexed like ``clv`` (e.g. ``rfm_segments(...)["segment"]``
         or ``CustomerSegmenter.labels_``).
     value_col : str, default "clv"
-        Column of ``clv`` to sum.
+        Column of ``clv`` to sum (ignored for a Series).
+    alive_col : str or None, default "p_alive"
+        Column of ``clv`` with each customer's probability of being active: when ``clv`` has
+        it, the table gets ``p_alive``, the segment's mean (what :func:`segment_actions`
+        reads). None leaves it out.
     ci : float, default 0.95
         Level of the t-interval of the mean.
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed by segment: ``customers``, ``share``, ``value_total``, ``value_share``,
-        ``value_mean``, ``value_mean_low``, ``value_mean_high``.
-    """
-    from research.segmentation import segment_value_table
+    SegmentValue
+        Its ``table`` is indexed by segment: ``customers``, ``share``, ``value_total``,
+        ``value_share``, ``value_mean``, ``value_mean_low``, ``value_mean_high`` (and
+        ``p_alive``); ``plot()`` draws the shares of customers and of value.
 
-    values = clv if isinstance(clv, pd.Series) else require_frame(clv, "clv")[value_col]
+    Raises
+    ------
+    TypeError
+        ``clv`` is not a DataFrame or Series, ``segments`` not a Series, or a value is not
+        numeric.
+    ValueError
+        A column is missing, there are no rows, a customer has no segment, or a value is
+        missing.
+
+    Examples
+    --------
+    >>> by_segment = clv_by_segment(clv, rfm_segments(summary)["segment"])  # doctest: +SKIP
+    >>> by_segment.plot()  # doctest: +SKIP
+    """
+    ci = check_ci(ci)
+    frame = (
+        clv.to_frame(name=value_col) if isinstance(clv, pd.Series) else require_frame(clv, "clv")
+    )
+    require_columns(frame, [value_col], "clv")
+    require_rows(frame, "clv")
     if not isinstance(segments, pd.Series):
         raise TypeError(f"segments must be a pandas Series, got {type(segments).__name__}")
-    missing = values.index.difference(segments.index)
+    missing = frame.index.difference(segments.index)
     if len(missing):
         raise ValueError(
             f"{len(missing):,} customers of clv have no segment (e.g. {rows_repr(missing)})"
         )
-    frame = pd.DataFrame({"segment": segments.reindex(values.index), "clv": values})
-    return segment_value_table(frame, value_col="clv", ci=ci)
+    groups = segments.reindex(frame.index)
+    _check_segments(groups, "segments")
+    values = pd.Series(numeric_values(frame, value_col, "clv"), index=frame.index)
+    value = _segment_value(values, groups, ci=ci, value_col=value_col, segment_col=SEGMENT_COL)
+    if alive_col is not None and alive_col in frame.columns:
+        alive = pd.Series(numeric_values(frame, alive_col, "clv"), index=frame.index)
+        mean_alive = alive.groupby(groups, observed=False).mean().reindex(value.table.index)
+        value = dataclasses.replace(value, table=value.table.assign(**{P_ALIVE_COL: mean_alive}))
+    return value
 
 
 #: What :func:`segment_actions` says each kind of segment calls for.
@@ -171,70 +235,73 @@ SEGMENT_ACTIONS = {
 }
 
 
-def segment_actions(
-    by_segment: pd.DataFrame,
-    *,
-    share_col: str = "value_share",
-    alive_col: str = "p_alive",
-    customers_col: str = "customers",
-    alive_threshold: float = 0.5,
-) -> pd.Series:
+def segment_actions(by_segment: SegmentValue, *, alive_threshold: float = 0.5) -> pd.Series:
     """Which team acts on each segment, from its share of the future value and P(alive).
 
     A segment is *valuable* when it holds more than an equal share of the value (more than
-    1 / the number of segments with customers) and *active* when its customers' mean P(alive)
-    is at least ``alive_threshold``. Valuable and active: marketing invests to grow it;
-    valuable but slipping away: sales calls first; the rest: automation only (the texts are
-    :data:`SEGMENT_ACTIONS`). Segments without customers get no action (missing).
+    ``by_segment.equal_share``: 1 / the number of segments with customers, see
+    :attr:`~research.segmentation.SegmentValue.equal_share`) and *active* when its
+    customers' mean P(alive) is at least ``alive_threshold``. Valuable and active: marketing
+    invests to grow it; valuable but slipping away: sales calls first; the rest: automation
+    only (the texts are :data:`SEGMENT_ACTIONS`). Segments without customers get no action
+    (missing).
 
     Parameters
     ----------
-    by_segment : pandas.DataFrame
-        One row per segment, e.g. :func:`clv_by_segment` with a ``p_alive`` column of the
-        segment's mean probability of being alive. Not modified.
-    share_col, alive_col, customers_col : str
-        Columns of the share of value, the mean P(alive) and the number of customers.
+    by_segment : SegmentValue
+        The result of :func:`clv_by_segment` on the output of :func:`customer_lifetime_value`,
+        whose table has the segments' mean P(alive) (``p_alive``) beside their
+        ``value_share``.
     alive_threshold : float, default 0.5
         The mean P(alive) from which a segment counts as active, in (0, 1).
 
     Returns
     -------
     pandas.Series
-        The action per segment, indexed like ``by_segment``, named ``"who acts"``.
+        The action per segment, indexed like ``by_segment.table``, named ``"who acts"``.
 
     Raises
     ------
     TypeError
-        ``by_segment`` is not a DataFrame or a column is not numeric.
+        ``by_segment`` is not a SegmentValue.
     ValueError
-        A column is missing, the table is empty, a value is missing where there are customers,
-        or ``alive_threshold`` is outside (0, 1).
+        Its table has no ``p_alive`` (the values were not the output of
+        :func:`customer_lifetime_value`), a mean P(alive) is missing where there are
+        customers, or ``alive_threshold`` is outside (0, 1).
 
     Examples
     --------
-    >>> table = pd.DataFrame({"customers": [10, 30, 60], "value_share": [0.6, 0.3, 0.1],
-    ...                       "p_alive": [0.8, 0.3, 0.9]}, index=["top", "fading", "rest"])
-    >>> segment_actions(table).tolist()
-    ['marketing: invest to grow', 'automation only', 'automation only']
+    >>> clv = pd.DataFrame({"clv": [50.0, 40.0, 5.0, 3.0, 2.0],
+    ...                     "p_alive": [0.9, 0.7, 0.2, 0.9, 0.8]})
+    >>> segments = pd.Series(["top", "top", "fading", "rest", "rest"])
+    >>> segment_actions(clv_by_segment(clv, segments)).to_dict()
+    {'fading': 'automation only', 'rest': 'automation only', 'top': 'marketing: invest to grow'}
     """
-    frame = require_frame(by_segment, "by_segment")
-    require_columns(frame, [share_col, alive_col, customers_col], "by_segment")
-    require_rows(frame, "by_segment")
-    if not 0 < alive_threshold < 1:
-        raise ValueError(f"alive_threshold must be between 0 and 1, got {alive_threshold!r}")
-    customers = numeric_values(frame, customers_col, "by_segment")
-    present = frame[customers > 0]
-    share = numeric_values(present, share_col, "by_segment")
-    alive = numeric_values(present, alive_col, "by_segment")
-    valuable = share > 1 / len(present) if len(present) else share > 1
-    active = alive >= alive_threshold
+    if not isinstance(by_segment, SegmentValue):
+        raise TypeError(
+            "by_segment must be a SegmentValue (the result of clv_by_segment), got "
+            f"{type(by_segment).__name__}"
+        )
+    threshold = check_share(alive_threshold, "alive_threshold")
+    frame = by_segment.table
+    require_columns(
+        frame,
+        [P_ALIVE_COL],
+        "by_segment.table",
+        "Pass clv_by_segment the output of customer_lifetime_value, which has p_alive.",
+    )
+    present = frame[frame["customers"] > 0]
+    share = present["value_share"].to_numpy(dtype=np.float64)
+    alive = numeric_values(present, P_ALIVE_COL, "by_segment.table")
+    valuable = share > by_segment.equal_share
+    active = alive >= threshold
     actions = np.select(
         [valuable & active, valuable & ~active],
         [SEGMENT_ACTIONS["grow"], SEGMENT_ACTIONS["save"]],
         default=SEGMENT_ACTIONS["automate"],
     )
     out = pd.Series(pd.NA, index=frame.index, dtype="string", name="who acts")
-    out[customers > 0] = actions
+    out[frame["customers"].to_numpy() > 0] = actions
     return out
 
 
@@ -253,7 +320,7 @@ def _top_count(share: float, n: int) -> int:
     return max(1, math.ceil(round(share * n, 9)))
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class ValueConcentration(Result):
     """How a value is spread over customers: the result of :func:`value_concentration`.
 
@@ -265,7 +332,7 @@ class ValueConcentration(Result):
     value_col : str
         The column the values came from.
     values : numpy.ndarray
-        Every customer's value, highest first.
+        Every customer's value, highest first (a read-only copy).
     total, median, mean : float
         Sum, median and mean of the values (values of 0 or less included).
     n_nonpositive : int
@@ -284,6 +351,9 @@ class ValueConcentration(Result):
     n_nonpositive: int
     top: pd.DataFrame
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", read_only_array(self.values))
+
     @property
     def n_customers(self) -> int:
         """Number of customers."""
@@ -296,8 +366,7 @@ class ValueConcentration(Result):
 
     def share_held(self, share: float) -> float:
         """Share of the total held by the top ``share`` of customers (``ceil(share * n)``)."""
-        if not 0 < share <= 1:
-            raise ValueError(f"share must be in (0, 1], got {share!r}")
+        share = check_share(share, "share", high_open=False)
         k = _top_count(share, self.n_customers)
         return float(self.values[:k].sum() / self.total)
 
@@ -321,7 +390,7 @@ class ValueConcentration(Result):
 def value_concentration(
     clv: pd.DataFrame | pd.Series,
     *,
-    value_col: str = "clv",
+    value_col: str = CLV_COL,
     shares: Sequence[float] = TOP_SHARES,
 ) -> ValueConcentration:
     """Share of the total value held by the best customers (the concentration of value).
@@ -361,10 +430,9 @@ def value_concentration(
         frame = require_frame(clv, "clv")
         require_columns(frame, [value_col], "clv")
     require_rows(frame, "clv")
-    shares = [float(s) for s in shares]
-    bad = [s for s in shares if not 0 < s <= 1]
-    if bad or not shares:
+    if isinstance(shares, str) or not isinstance(shares, Sequence | np.ndarray) or not len(shares):
         raise ValueError(f"shares must be one or more numbers in (0, 1], got {shares!r}")
+    shares = [check_share(s, "each of shares", high_open=False) for s in shares]
     values = numeric_values(frame, value_col, "clv")
     n = len(values)
     n_positive = int((values > 0).sum())

@@ -1,18 +1,31 @@
-"""Cleaning a transaction export: the counted rules."""
+"""Cleaning a transaction export: the counted rules, and the purchase lines they leave.
+
+:func:`clean_transactions` applies the rules (returns and cancellations netted against the
+purchases they undo, rows without a customer, lines worth nothing, duplicates, rows after the
+end of the observation window), each counted in a report, and returns a
+:class:`CleanedTransactions`: the report as a table, its counts, and the purchase lines that
+:func:`research.segmentation.rfm_summary` aggregates and every later step (a holdout count, a
+per-period chart) reads instead of the raw export.
+"""
 
 from __future__ import annotations
 
 import datetime
 import re
+import sys
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from research._validation import require_columns, require_frame, rows_repr
+from research._columns import AMOUNT_COL, CUSTOMER_COL, DATE_COL
+from research._results import Result
+from research._validation import check_option, require_columns, require_frame, rows_repr
 
 __all__ = [
     "CleanedTransactions",
@@ -24,7 +37,74 @@ _TIME_UNITS = ("D", "W", "M")
 
 
 class RFMDataWarning(UserWarning):
-    """Rows of a transaction log were excluded or flagged by :func:`rfm_summary`'s rules."""
+    """Rows of a transaction log were excluded or flagged by the cleaning rules of
+    :func:`clean_transactions` (and so of :func:`rfm_summary`)."""
+
+
+_PACKAGE = str(Path(__file__).resolve().parents[1])
+
+
+def _user_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning point at the first caller outside the package.
+
+    Called by the function that warns: the same warning is reached from
+    :func:`clean_transactions` and, one call deeper, from :func:`rfm_summary`, and it must
+    name the user's line in both cases.
+    """
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+_RETURN_RULES = ("net", "exclude", "error")
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The arguments of :func:`clean_transactions`, checked (private): which columns hold
+    what, the window and the rule for each kind of dirty row."""
+
+    customer_col: str = CUSTOMER_COL
+    date_col: str = DATE_COL
+    amount_col: str | None = AMOUNT_COL
+    observation_end: object = None
+    quantity_col: str | None = None
+    price_col: str | None = None
+    invoice_col: str | None = None
+    product_col: str | None = None
+    cancel_prefix: str | None = "C"
+    returns: str = "net"
+    duplicates: str = "keep"
+    zero_amounts: str = "exclude"
+    date_format: str | None = None
+
+    def __post_init__(self) -> None:
+        check_option(self.returns, "returns", _RETURN_RULES)
+        check_option(self.duplicates, "duplicates", ("keep", "drop"))
+        check_option(self.zero_amounts, "zero_amounts", ("exclude", "keep"))
+
+    def changed(self) -> list[str]:
+        """The arguments not at their default, in signature order (for a message)."""
+        out = []
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if (value is not None) if item.default is None else (value != item.default):
+                out.append(item.name)
+        return out
+
+    @property
+    def value_name(self) -> str:
+        """How the line value is read, for messages: a column, or quantity x price."""
+        if self.price_col is None:
+            return str(self.amount_col)
+        return f"{self.quantity_col} x {self.price_col}"
+
+    @property
+    def columns(self) -> dict[str, str | None]:
+        """The column arguments, by name (None: not mapped)."""
+        names = ("customer_col", "date_col", "amount_col", "quantity_col", "price_col")
+        return {name: getattr(self, name) for name in (*names, "invoice_col", "product_col")}
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,13 +267,12 @@ def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
     return values
 
 
-_RETURN_RULES = ("net", "exclude", "error")
-
-
-@dataclass
+@dataclass(frozen=True)
 class _Lines:
-    """Transaction lines after the cleaning rules (private): what the aggregation needs."""
+    """Transaction lines after the cleaning rules (private): what the aggregation needs, as
+    arrays over the rows of the export."""
 
+    index: pd.Index  # the export's row labels
     codes: np.ndarray  # customer code per row, -1 for no customer
     uniques: pd.Index  # customer ids, sorted
     dates: pd.Series
@@ -201,9 +280,9 @@ class _Lines:
     purchase: np.ndarray  # rows that are purchases
     returned: np.ndarray  # rows that are returns or cancellations inside the window
     zero: np.ndarray  # rows of value 0 (excluded or kept by the zero_amounts rule)
+    invoices: np.ndarray | None  # the invoice column, when mapped (purchases count invoices)
     obs_end: pd.Timestamp
     report: list[dict[str, object]]
-    n_in: int
 
 
 def _line_value(
@@ -249,7 +328,7 @@ def _warn_if_unit_price(
             "proportion, power 1). If it is a unit price, pass price_col="
             f"{amount_col!r} and amount_col=None, so the value is quantity x price.",
             RFMDataWarning,
-            stacklevel=4,
+            stacklevel=_user_stacklevel(),
         )
 
 
@@ -344,28 +423,13 @@ class _Notes:
         self.add(rule, np.zeros(len(self.amount), dtype=bool), action, value=np.nan)
 
 
-def _check_rules(returns: str, duplicates: str, zero_amounts: str) -> None:
-    if returns not in _RETURN_RULES:
-        raise ValueError(f"returns must be one of {_RETURN_RULES}, got {returns!r}")
-    if duplicates not in ("keep", "drop"):
-        raise ValueError(f"duplicates must be 'keep' or 'drop', got {duplicates!r}")
-    if zero_amounts not in ("exclude", "keep"):
-        raise ValueError(f"zero_amounts must be 'exclude' or 'keep', got {zero_amounts!r}")
-
-
-def _mapped_columns(
-    frame: pd.DataFrame,
-    customer_col: str,
-    date_col: str,
-    amount_col: str | None,
-    price_col: str | None,
-    optional: Sequence[str | None],
-) -> list[str]:
+def _mapped_columns(frame: pd.DataFrame, rules: _Rules) -> list[str]:
     """The columns the arguments map, checked: customer, date, value, then the optional ones."""
-    value_cols = [price_col] if price_col is not None else [amount_col]
-    used = [customer_col, date_col, *value_cols] + [c for c in optional if c is not None]
-    if price_col is None and amount_col is None:
+    if rules.price_col is None and rules.amount_col is None:
         raise ValueError("pass amount_col (the line total) or price_col with quantity_col")
+    value_col = rules.price_col if rules.price_col is not None else rules.amount_col
+    optional = (rules.quantity_col, rules.invoice_col, rules.product_col)
+    used = [rules.customer_col, rules.date_col, value_col] + [c for c in optional if c is not None]
     require_columns(frame, used, "transactions")
     if len(used) != len(set(used)):
         raise ValueError(f"the column arguments must name different columns, got {used}")
@@ -390,30 +454,23 @@ def _zone_action(parsed: _Dates) -> str:
 
 
 def _return_rows(
-    frame: pd.DataFrame,
-    amount: np.ndarray,
-    keep: np.ndarray,
-    *,
-    rule: str,
-    value_name: str,
-    quantity_col: str | None,
-    invoice_col: str | None,
-    cancel_prefix: str | None,
+    frame: pd.DataFrame, amount: np.ndarray, keep: np.ndarray, rules: _Rules
 ) -> np.ndarray:
     """Rows that are returns or cancellations (negative value or quantity, cancelled invoice)."""
+    quantity_col, invoice_col, prefix = rules.quantity_col, rules.invoice_col, rules.cancel_prefix
     is_return = amount < 0
     if quantity_col is not None:
         is_return |= _numeric(frame, quantity_col) < 0
-    if invoice_col is not None and cancel_prefix:
+    if invoice_col is not None and prefix:
         invoice = frame[invoice_col].astype("string")
-        is_return |= invoice.str.startswith(cancel_prefix).fillna(False).to_numpy(dtype=bool)
+        is_return |= invoice.str.startswith(prefix).fillna(False).to_numpy(dtype=bool)
     is_return &= keep
-    if is_return.any() and rule == "error":
+    if is_return.any() and rules.returns == "error":
         raise ValueError(
             f"{int(is_return.sum()):,} of {len(frame):,} rows are returns or cancellations "
-            f"(negative {value_name!r}"
+            f"(negative {rules.value_name!r}"
             + (f" or {quantity_col!r}" if quantity_col else "")
-            + (f", or {invoice_col!r} starting with {cancel_prefix!r}" if invoice_col else "")
+            + (f", or {invoice_col!r} starting with {prefix!r}" if invoice_col else "")
             + f"; rows {rows_repr(frame.index[is_return])}). "
             "Use returns='net' to net them against the purchases they return."
         )
@@ -475,42 +532,16 @@ _ZERO_ACTIONS = {
 }
 
 
-def _clean_lines(
-    frame: pd.DataFrame,
-    *,
-    customer_col: str,
-    date_col: str,
-    amount_col: str | None,
-    observation_end: str | pd.Timestamp | None,
-    quantity_col: str | None,
-    price_col: str | None,
-    invoice_col: str | None,
-    product_col: str | None,
-    cancel_prefix: str | None,
-    returns: str,
-    duplicates: str,
-    zero_amounts: str,
-    date_format: str | None,
-) -> _Lines:
-    """The cleaning rules of :func:`rfm_summary`, in order, each counted in the report."""
-    _check_rules(returns, duplicates, zero_amounts)
-    optional = (quantity_col, invoice_col, product_col)
-    compared = _mapped_columns(frame, customer_col, date_col, amount_col, price_col, optional)
-    n_in = len(frame)
-    parsed = _parse_dates(frame, date_col, date_format)
-    dates = parsed.values
-    amount = _line_value(frame, amount_col, quantity_col, price_col)
-    value_name = amount_col if price_col is None else f"{quantity_col} x {price_col}"
-    notes = _Notes(amount)
-    as_text = _text_columns(
-        frame, (amount_col if price_col is None else None, quantity_col, price_col)
-    )
+def _read_ids(notes: _Notes, frame: pd.DataFrame, rules: _Rules) -> tuple[np.ndarray, pd.Index]:
+    """Customer codes (-1: missing or blank) and ids; notes the numbers stored as text, the
+    rows without a customer and ids of mixed types."""
+    value_col = rules.amount_col if rules.price_col is None else None
+    as_text = _text_columns(frame, (value_col, rules.quantity_col, rules.price_col))
     if as_text:
         notes.info("numbers stored as text", f"read as numbers: {', '.join(map(repr, as_text))}")
-    codes, uniques, mixed = _codes(frame[customer_col])
-    missing_id = codes < 0
+    codes, uniques, mixed = _codes(frame[rules.customer_col])
     notes.add(
-        "missing customer id", missing_id, "excluded: a purchase without a customer (or blank)"
+        "missing customer id", codes < 0, "excluded: a purchase without a customer (or blank)"
     )
     if mixed:
         notes.info(
@@ -518,108 +549,231 @@ def _clean_lines(
             f"{mixed:,} ids are numbers, the others text: all compared as text, so 12346 and "
             "'12346' are one customer",
         )
-    keep = ~missing_id
-    is_return = _return_rows(
-        frame,
-        amount,
-        keep,
-        rule=returns,
-        value_name=value_name,
-        quantity_col=quantity_col,
-        invoice_col=invoice_col,
-        cancel_prefix=cancel_prefix,
-    )
-    if parsed.zone is not None:
-        notes.info("dates with time zones", _zone_action(parsed))
-    obs_end = (
-        dates[keep].max() if observation_end is None else _observation_end(observation_end, parsed)
-    )
+    return codes, uniques
+
+
+def _window(
+    notes: _Notes, parsed: _Dates, keep: np.ndarray, rules: _Rules
+) -> tuple[pd.Timestamp, np.ndarray]:
+    """The end of the observation window, and the rows kept once those after it are out."""
+    dates = parsed.values
+    if rules.observation_end is None:
+        obs_end = dates[keep].max()
+    else:
+        obs_end = _observation_end(rules.observation_end, parsed)
     if pd.isna(obs_end):
         raise ValueError(
-            f"none of the {n_in:,} rows is a purchase with a customer id "
-            f"({int(missing_id.sum()):,} rows have no {customer_col!r})"
+            f"none of the {len(keep):,} rows is a purchase with a customer id "
+            f"({int((~keep).sum()):,} rows have no {rules.customer_col!r})"
         )
     after_end = (dates > obs_end).to_numpy() & keep
     notes.add("after observation_end", after_end, f"excluded: later than {obs_end:%Y-%m-%d %H:%M}")
-    keep &= ~after_end
-    returned = is_return & keep
-    notes.add(
-        "return or cancellation",
-        returned,
-        _RETURN_ACTIONS["net" if returns == "net" else "exclude"],
-    )
-    zero = keep & ~is_return & (amount == 0)
-    notes.add("zero-value line", zero, _ZERO_ACTIONS[zero_amounts])
-    if zero_amounts == "exclude":
-        keep &= ~zero
+    return pd.Timestamp(obs_end), keep & ~after_end
 
-    when = dates.to_numpy(dtype="datetime64[ns]").view(np.int64)
-    candidates = keep & ~is_return
-    columns = [codes, when, amount] + [frame[c].to_numpy() for c in compared[3:]]
-    dup = np.zeros(n_in, dtype=bool)
+
+def _duplicate_rows(
+    notes: _Notes,
+    frame: pd.DataFrame,
+    compared: list[str],
+    values: tuple[np.ndarray, np.ndarray, np.ndarray],
+    candidates: np.ndarray,
+    rule: str,
+) -> np.ndarray:
+    """Rows among ``candidates`` that repeat an earlier one in every mapped column (customer
+    code, time, value, then the optional columns), counted; the rows to drop by ``rule``."""
+    columns = [*values] + [frame[c].to_numpy() for c in compared[3:]]
+    dup = np.zeros(len(frame), dtype=bool)
     dup[candidates] = _duplicated(columns, candidates)
     notes.add(
         "duplicate row",
         dup,
-        ("dropped" if duplicates == "drop" else "kept (can be two real purchases)")
+        ("dropped" if rule == "drop" else "kept (can be two real purchases)")
         + f"; rows compared on every mapped column: {', '.join(compared)}",
     )
-    if duplicates == "drop":
-        keep &= ~dup
+    return dup if rule == "drop" else np.zeros(len(frame), dtype=bool)
 
-    purchase = keep & ~is_return
+
+def _settle_returns(
+    notes: _Notes,
+    frame: pd.DataFrame,
+    rules: _Rules,
+    lines: tuple[np.ndarray, np.ndarray, np.ndarray],
+    purchase: np.ndarray,
+    returned: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The purchases left and the line values, once the returns are netted (rule "net") or
+    left aside (the other rules)."""
+    codes, when, amount = lines
     value = amount.copy()
-    if returns == "net":
+    if rules.returns == "net":
+        product_col = rules.product_col
         product_codes = _codes(frame[product_col])[0] if product_col is not None else None
         value, cancelled = _net_against_purchases(
             notes, codes, product_codes, when, value, purchase, returned, product_col
         )
-        purchase &= ~cancelled
+        purchase = purchase & ~cancelled
+    return purchase, value
+
+
+def _clean_lines(frame: pd.DataFrame, rules: _Rules) -> _Lines:
+    """The cleaning rules of :func:`clean_transactions`, in order, each counted in the report.
+
+    Prior validation is assumed of ``frame`` (a DataFrame) and of the rule names (``_Rules``);
+    the columns are checked here, where they are read.
+    """
+    compared = _mapped_columns(frame, rules)
+    parsed = _parse_dates(frame, rules.date_col, rules.date_format)
+    amount = _line_value(frame, rules.amount_col, rules.quantity_col, rules.price_col)
+    notes = _Notes(amount)
+    codes, uniques = _read_ids(notes, frame, rules)
+    keep = codes >= 0
+    is_return = _return_rows(frame, amount, keep, rules)
+    if parsed.zone is not None:
+        notes.info("dates with time zones", _zone_action(parsed))
+    obs_end, keep = _window(notes, parsed, keep, rules)
+    returned = is_return & keep
+    action = _RETURN_ACTIONS["net" if rules.returns == "net" else "exclude"]
+    notes.add("return or cancellation", returned, action)
+    zero = keep & ~is_return & (amount == 0)
+    notes.add("zero-value line", zero, _ZERO_ACTIONS[rules.zero_amounts])
+    if rules.zero_amounts == "exclude":
+        keep &= ~zero
+    when = parsed.values.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    values = (codes, when, amount)
+    keep &= ~_duplicate_rows(notes, frame, compared, values, keep & ~is_return, rules.duplicates)
+    purchase, value = _settle_returns(notes, frame, rules, values, keep & ~is_return, returned)
     if not purchase.any():
         raise ValueError(
-            f"none of the {n_in:,} rows is a purchase on or before {obs_end:%Y-%m-%d}; "
-            f"check observation_end and the sign of {value_name!r}"
+            f"none of the {len(frame):,} rows is a purchase on or before {obs_end:%Y-%m-%d}; "
+            f"check observation_end and the sign of {rules.value_name!r}"
         )
+    invoices = None if rules.invoice_col is None else frame[rules.invoice_col].to_numpy()
     return _Lines(
+        index=frame.index,
         codes=codes,
         uniques=uniques,
-        dates=dates,
+        dates=parsed.values,
         value=value,
         purchase=purchase,
         returned=returned,
         zero=zero,
-        obs_end=pd.Timestamp(obs_end),
+        invoices=invoices,
+        obs_end=obs_end,
         report=notes.rows,
-        n_in=n_in,
     )
 
 
-@dataclass(frozen=True)
-class CleanedTransactions:
-    """The purchase lines left by :func:`rfm_summary`'s cleaning rules, and their report.
+_NOT_IN_SUMMARY = "not in the summary (counted in customers, not rows)"
+
+
+def _customer_rows(lines: _Lines, zero_amounts: str) -> tuple[list[dict[str, object]], int]:
+    """The report's two rows counted in customers (returns but no purchase; only zero-value
+    lines), and the number of customers with a purchase."""
+    n_ids = len(lines.uniques)
+
+    def customers_with(rows: np.ndarray) -> np.ndarray:
+        return np.bincount(lines.codes[rows], minlength=n_ids) > 0
+
+    bought = customers_with(lines.purchase)
+    zero_action = (
+        _NOT_IN_SUMMARY
+        if zero_amounts == "exclude"
+        else "none: zero-value lines are kept as purchases"
+    )
+    counted = (
+        ("customers with returns but no purchase", lines.returned, _NOT_IN_SUMMARY),
+        ("customers with only zero-value lines", lines.zero, zero_action),
+    )
+    rows = [
+        {
+            "rule": rule,
+            "rows": int((customers_with(mask) & ~bought).sum()),
+            "share_of_rows": np.nan,
+            "amount": np.nan,
+            "action": action,
+        }
+        for rule, mask, action in counted
+    ]
+    return rows, int(bought.sum())
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class CleanedTransactions(Result):
+    """The purchase lines left by the cleaning rules, and what each rule did: the result of
+    :func:`clean_transactions`.
+
+    Shown in JupyterLab as the report under a caption with its counts; pass it to
+    :func:`research.segmentation.rfm_summary` to aggregate these lines (without cleaning
+    again), and read :attr:`purchases` for any later step.
 
     Attributes
     ----------
-    purchases : pandas.DataFrame
-        One row per purchase line used (index of the input rows), with the customer id, the
-        timestamp and ``amount``, the line value net of the returns netted against it.
-    report : pandas.DataFrame
-        One row per rule: rows, share of rows, amount and action, as :func:`rfm_summary`.
+    table : pandas.DataFrame
+        The report (``to_frame()``): one row per rule with ``rule``, ``rows`` (the rows it
+        touched; customers for the last two rules, which count customers), ``share_of_rows``,
+        ``amount`` (the value involved) and ``action`` (what was done with them).
+    rows_in : int
+        Rows of the export.
+    rows_used : int
+        Rows left as purchases.
+    customers : int
+        Customers with at least one purchase (the rows of ``rfm_summary``).
     observation_end : pandas.Timestamp
         End of the window the rules were applied to.
+    customer_col, date_col : str
+        The columns of the customer id and of the date, in the export and in
+        :attr:`purchases`.
     """
 
-    purchases: pd.DataFrame
-    report: pd.DataFrame
+    table: pd.DataFrame
+    rows_in: int
+    rows_used: int
+    customers: int
     observation_end: pd.Timestamp
+    customer_col: str
+    date_col: str
+    _rules: _Rules = field(repr=False)
+    _lines: _Lines = field(repr=False)
+
+    @property
+    def columns(self) -> dict[str, str | None]:
+        """The column arguments it was cleaned with (``customer_col``, ``date_col``,
+        ``amount_col``, ``quantity_col``, ``price_col``, ``invoice_col``, ``product_col``;
+        None where not mapped)."""
+        return self._rules.columns
+
+    @cached_property
+    def _purchases(self) -> pd.DataFrame:
+        lines, rows = self._lines, self._lines.purchase
+        return pd.DataFrame(
+            {
+                self.customer_col: lines.uniques.take(lines.codes[rows]),
+                self.date_col: lines.dates.to_numpy()[rows],
+                "amount": lines.value[rows],
+            },
+            index=lines.index[rows],
+        )
+
+    @property
+    def purchases(self) -> pd.DataFrame:
+        """One row per purchase line used (labelled as in the export), with the customer id,
+        the timestamp and ``amount``, the line value net of the returns netted against it; a
+        new DataFrame (built once, copied on each access)."""
+        return self._purchases.copy()
+
+    def _caption(self) -> str:
+        return (
+            f"Cleaning: {self.rows_used:,} of {self.rows_in:,} rows used as purchases, by "
+            f"{self.customers:,} customers; observation end {self.observation_end:%Y-%m-%d}"
+        )
 
 
 def clean_transactions(
     transactions: pd.DataFrame,
-    customer_col: str = "customer_id",
-    date_col: str = "date",
-    amount_col: str | None = "amount",
     *,
+    customer_col: str = CUSTOMER_COL,
+    date_col: str = DATE_COL,
+    amount_col: str | None = AMOUNT_COL,
     observation_end: str | pd.Timestamp | None = None,
     quantity_col: str | None = None,
     price_col: str | None = None,
@@ -631,29 +785,98 @@ def clean_transactions(
     zero_amounts: Literal["exclude", "keep"] = "exclude",
     date_format: str | None = None,
 ) -> CleanedTransactions:
-    """Apply :func:`rfm_summary`'s cleaning rules and return the purchase lines they leave.
+    """Apply the cleaning rules to a transaction export: the purchase lines they leave, and a
+    report of the rows each rule touched.
 
-    Every step after cleaning (a holdout count, a per-period chart) should read these lines,
-    not the raw export, so that cancellations, returns, zero-value lines and rows without a
-    customer are treated the same everywhere. The arguments are those of :func:`rfm_summary`.
+    Every step after cleaning (the RFM summary, a holdout count, a per-period chart) should
+    read these lines, not the raw export, so that cancellations, returns, zero-value lines
+    and rows without a customer are treated the same everywhere.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        One row per purchase (or per purchase line). It is not modified.
+    customer_col, date_col : str
+        Column names of the customer id and the purchase timestamp. Missing and blank ids are
+        excluded and counted; ids of mixed types (numbers and text) are compared as text.
+    amount_col : str or None, default "amount"
+        Column of the **line total** (quantity x unit price), not the unit price. With
+        ``quantity_col`` given, a warning says when it looks like a unit price (it hardly grows
+        with the quantity). ``None`` with ``price_col``.
+    observation_end : str or Timestamp, optional
+        End of the observation (calibration) period. Default: the last date in the data (of any
+        row with a customer id, returns included). Rows after it are excluded and counted.
+    quantity_col : str, optional
+        Quantity column; a negative quantity marks a return.
+    price_col : str, optional
+        Unit price column: with ``quantity_col``, the line value is quantity x price (pass
+        ``amount_col=None`` if the export also has an ``"amount"`` column).
+    invoice_col : str, optional
+        Invoice / order id. When given, ``rfm_summary``'s ``n_purchases`` counts distinct
+        invoices (not lines), and invoices starting with ``cancel_prefix`` are cancellations.
+    product_col : str, optional
+        Product id (e.g. a stock code): returns are netted against purchases of the same
+        product, and duplicates are judged with it.
+    cancel_prefix : str or None, default "C"
+        Prefix of cancelled invoice ids (the Online Retail convention); ``None`` to disable.
+    returns : {"net", "exclude", "error"}, default "net"
+        Rule for returns and cancellations (negative amount, negative quantity or cancelled
+        invoice), which are never purchases themselves. ``"net"``: each return, in time order,
+        is taken off the same customer's (and, with ``product_col``, the same product's) latest
+        purchases made on or before it that still have value left (last in, first out), never
+        below zero; a purchase line returned in full is no longer a purchase, so an order
+        cancelled in full lowers the purchase count, and a return larger than what it can net
+        against is counted as unmatched. ``"exclude"``: spend stays gross (the purchases are not
+        reduced). ``"error"``: raise. Either way the customer's returned value is in
+        ``rfm_summary``'s ``returned_amount``.
+    duplicates : {"keep", "drop"}, default "keep"
+        Rule for rows identical in every mapped column (customer, date, value, and quantity,
+        price, invoice and product when given; the report names them). Without an invoice id
+        two identical rows can be two real purchases, so they are kept by default; either way
+        they are counted.
+    zero_amounts : {"exclude", "keep"}, default "exclude"
+        Rule for lines of value 0 (free items, or prices missing in the export): excluded, so a
+        customer whose only line is worth 0 is not a customer with a purchase; ``"keep"`` counts
+        them as purchase occasions (as Fader, Hardie & Lee's CDNOW cohort does). Counted either
+        way.
+    date_format : str, optional
+        ``strftime`` format of the dates when they are strings (e.g. ``"%Y%m%d"``).
 
     Returns
     -------
     CleanedTransactions
-        ``purchases`` (customer, date, net ``amount``), ``report`` and ``observation_end``.
+        The report (``to_frame()``, and its HTML table in JupyterLab), the counts
+        (``rows_in``, ``rows_used``, ``customers``), ``observation_end`` and the
+        ``purchases`` lines (customer, date, net ``amount``).
+
+    Raises
+    ------
+    TypeError
+        ``transactions`` is not a DataFrame, or a value column holds true/false values.
+    ValueError
+        A column is missing, the frame is empty, a date cannot be parsed or is missing, an amount
+        is missing or not numeric, a rule name is unknown, a return was found with
+        ``returns="error"``, or no purchase is left before ``observation_end``.
+
+    Warns
+    -----
+    RFMDataWarning
+        ``amount_col`` looks like a unit price.
 
     Examples
     --------
     >>> tx = pd.DataFrame({"customer_id": ["a", "a", "a"],
     ...                    "date": ["2024-01-01", "2024-01-05", "2024-01-06"],
     ...                    "amount": [10.0, 20.0, -20.0]})
-    >>> clean_transactions(tx).purchases  # doctest: +NORMALIZE_WHITESPACE
+    >>> cleaned = clean_transactions(tx)
+    >>> cleaned.rows_used, cleaned.customers
+    (1, 1)
+    >>> cleaned.purchases  # doctest: +NORMALIZE_WHITESPACE
       customer_id       date  amount
     0           a 2024-01-01    10.0
     """
     frame = require_frame(transactions, "transactions")
-    lines = _clean_lines(
-        frame,
+    rules = _Rules(
         customer_col=customer_col,
         date_col=date_col,
         amount_col=amount_col,
@@ -668,16 +891,25 @@ def clean_transactions(
         zero_amounts=zero_amounts,
         date_format=date_format,
     )
-    rows = lines.purchase
-    purchases = pd.DataFrame(
-        {
-            customer_col: lines.uniques.take(lines.codes[rows]),
-            date_col: lines.dates.to_numpy()[rows],
-            "amount": lines.value[rows],
-        },
-        index=frame.index[rows],
+    return _clean(frame, rules)
+
+
+def _clean(frame: pd.DataFrame, rules: _Rules) -> CleanedTransactions:
+    """:func:`clean_transactions` of a DataFrame with checked rules (also what
+    :func:`research.segmentation.rfm_summary` runs on a raw export)."""
+    lines = _clean_lines(frame, rules)
+    customer_rows, customers = _customer_rows(lines, rules.zero_amounts)
+    return CleanedTransactions(
+        table=pd.DataFrame([*lines.report, *customer_rows]),
+        rows_in=len(frame),
+        rows_used=int(lines.purchase.sum()),
+        customers=customers,
+        observation_end=lines.obs_end,
+        customer_col=rules.customer_col,
+        date_col=rules.date_col,
+        _rules=rules,
+        _lines=lines,
     )
-    return CleanedTransactions(purchases, pd.DataFrame(lines.report), lines.obs_end)
 
 
 def _id_text(value: object) -> str:

@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -24,16 +25,31 @@ from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
 from tqdm import tqdm
 
-from research._validation import require_columns, require_frame, rows_repr
-from research.segmentation.segments import segment_value_table
+from research._columns import AVG_SPEND_COL, DAYS_SINCE_LAST_COL, PURCHASES_COL, SPEND_COL
+from research._format import ci_label
+from research._results import FrozenMapping, Result
+from research._stats import percentile_interval
+from research._validation import (
+    check_ci,
+    check_int,
+    check_option,
+    numeric_values,
+    require_columns,
+    require_frame,
+    rows_repr,
+)
+from research.segmentation.value import SegmentValue, _segment_value
 
 __all__ = [
     "CustomerSegmenter",
+    "SegmentProfile",
+    "SegmentStability",
+    "STABILITY_THRESHOLDS",
 ]
 
-# --------------------------------------------------------------------------------------------
-# CustomerSegmenter
-# --------------------------------------------------------------------------------------------
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 _CRITERIA = {
     # name: (higher is better?)
@@ -42,6 +58,137 @@ _CRITERIA = {
     "davies_bouldin": False,
     "bic": False,
 }
+
+#: Hennig (2007): a segment whose mean Jaccard similarity with its best match in bootstrap
+#: refits is below 0.6 has "dissolved"; at 0.75 or above it is stable. The thresholds are for
+#: the Jaccard similarity of a segment only, not for the adjusted Rand index of a partition.
+STABILITY_THRESHOLDS = (0.6, 0.75)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SegmentProfile(Result):
+    """How each segment of a clustering differs from the average customer, and what it is
+    worth: the result of :meth:`CustomerSegmenter.profile`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per segment (index ``segment``, 1 = most valuable): ``name``, ``customers``,
+        ``share``, for each feature its mean and ``<feature>_lift`` (segment mean / mean of
+        all customers), then the value columns of :class:`SegmentValue`.
+    features : tuple of str
+        The clustering features.
+    value : SegmentValue
+        Customers and value per segment (with the segment names), what
+        :func:`~research.segmentation.plotting.plot_segment_value` draws.
+    """
+
+    table: pd.DataFrame
+    features: tuple[str, ...]
+    value: SegmentValue
+
+    @property
+    def ci(self) -> float:
+        """Level of the intervals of the mean value."""
+        return self.value.ci
+
+    @property
+    def n_customers(self) -> int:
+        """Customers profiled."""
+        return self.value.n_customers
+
+    def _caption(self) -> str:
+        return (
+            f"Segment profiles: {self.n_customers:,} customers in {len(self.table)} segments; "
+            "lift = segment mean / mean of all customers; mean value with "
+            f"{ci_label(self.ci)} t-intervals"
+        )
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Figure:
+        """:func:`research.segmentation.plotting.plot_segment_profile` of this result."""
+        from research.segmentation.plotting import plot_segment_profile
+
+        return plot_segment_profile(self, ax=ax, **kwargs)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SegmentStability(Result):
+    """How well the segments survive bootstrap refits: the result of
+    :meth:`CustomerSegmenter.stability`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per segment (``metric`` "jaccard": its best overlap with a segment of each
+        refit) and one for the whole partition (``segment`` "all", ``metric``
+        "adjusted_rand"): ``estimate`` (mean over the refits), ``low``, ``high`` (percentile
+        interval) and ``verdict``: for a segment's Jaccard similarity "stable" at 0.75 or
+        above, "dissolved" below 0.6, else "unclear" (:data:`STABILITY_THRESHOLDS`, Hennig
+        2007); none (missing) for the adjusted Rand index, which these thresholds are not
+        made for.
+    ci : float
+        Level of the percentile intervals.
+    n_boot : int
+        Bootstrap refits.
+    draws : pandas.DataFrame
+        One row per refit: the adjusted Rand index and each segment's Jaccard similarity.
+    segment_names : Mapping
+        Segment number -> name, for the chart's labels (a read-only copy).
+    """
+
+    table: pd.DataFrame
+    ci: float
+    n_boot: int
+    draws: pd.DataFrame
+    segment_names: Mapping[int, str]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "segment_names", FrozenMapping(self.segment_names))
+
+    @property
+    def adjusted_rand(self) -> float:
+        """Mean adjusted Rand index of the refits' partitions with the fitted one."""
+        return float(self.table.loc[self.table["metric"] == "adjusted_rand", "estimate"].iloc[0])
+
+    @property
+    def unstable(self) -> list[str]:
+        """The segments whose mean Jaccard similarity is below the stable threshold (0.75)."""
+        rows = self.table[(self.table["metric"] == "jaccard") & (self.table["verdict"] != "stable")]
+        return rows["segment"].tolist()
+
+    def _caption(self) -> str:
+        return (
+            f"Segment stability over {self.n_boot:,} bootstrap refits; "
+            f"{ci_label(self.ci)} percentile intervals"
+        )
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Figure:
+        """:func:`research.segmentation.plotting.plot_stability` of this result."""
+        from research.segmentation.plotting import plot_stability
+
+        return plot_stability(self, ax=ax, **kwargs)
+
+
+def _verdicts(estimates: np.ndarray) -> np.ndarray:
+    """ "stable", "unclear" or "dissolved" by :data:`STABILITY_THRESHOLDS` (for Jaccard
+    similarities)."""
+    dissolved, stable = STABILITY_THRESHOLDS
+    return np.where(
+        estimates >= stable, "stable", np.where(estimates >= dissolved, "unclear", "dissolved")
+    )
+
+
+def _best_jaccard(base: np.ndarray, boot: np.ndarray, k: int) -> dict[int, float]:
+    """For each fitted segment 1..k, its best Jaccard overlap with a segment of ``boot``."""
+    best = {}
+    for seg in range(1, k + 1):
+        in_seg = base == seg
+        best[seg] = 0.0
+        for other in np.unique(boot):
+            in_other = boot == other
+            union = np.logical_or(in_seg, in_other).sum()
+            best[seg] = max(best[seg], np.logical_and(in_seg, in_other).sum() / union)
+    return best
 
 
 class CustomerSegmenter(BaseEstimator):
@@ -102,8 +249,8 @@ class CustomerSegmenter(BaseEstimator):
         n_segments: int | Literal["auto"] = "auto",
         *,
         method: Literal["kmeans", "gmm"] = "kmeans",
-        features: Sequence[str] = ("days_since_last", "n_purchases", "avg_spend"),
-        value_col: str = "total_spend",
+        features: Sequence[str] = (DAYS_SINCE_LAST_COL, PURCHASES_COL, AVG_SPEND_COL),
+        value_col: str = SPEND_COL,
         log_transform: bool = True,
         k_range: tuple[int, int] = (3, 8),
         silhouette_sample: int = 5_000,
@@ -123,16 +270,9 @@ class CustomerSegmenter(BaseEstimator):
     # -- helpers ----------------------------------------------------------------------------
 
     def _check_params(self) -> None:
-        if self.method not in ("kmeans", "gmm"):
-            raise ValueError(f"method must be 'kmeans' or 'gmm', got {self.method!r}")
-        if self.n_segments != "auto" and not (
-            isinstance(self.n_segments, int | np.integer)
-            and not isinstance(self.n_segments, bool)
-            and self.n_segments >= 2
-        ):
-            raise ValueError(
-                f"n_segments must be 'auto' or an integer >= 2, got {self.n_segments!r}"
-            )
+        check_option(self.method, "method", ("kmeans", "gmm"))
+        if self.n_segments != "auto":
+            check_int(self.n_segments, "n_segments (or 'auto')", minimum=2)
         lo, hi = self.k_range
         if not (2 <= lo <= hi):
             raise ValueError(
@@ -262,6 +402,7 @@ class CustomerSegmenter(BaseEstimator):
         self._check_params()
         feats = self._features(X, "X")
         require_columns(X, [self.value_col], "X")
+        value = numeric_values(X, self.value_col, "X")
         if len(feats) < 3:
             raise ValueError(f"X has {len(feats)} customers; at least 3 are needed to segment")
         distinct = len(np.unique(feats.to_numpy(), axis=0))
@@ -291,7 +432,6 @@ class CustomerSegmenter(BaseEstimator):
         self.model_ = self._new_model(k, self.random_state).fit(Z)
         raw = self.model_.predict(Z)
         # Order segments by mean value, most valuable first, so numbering is stable and useful.
-        value = X[self.value_col].to_numpy(dtype=np.float64)
         means = pd.Series(value).groupby(raw).mean().reindex(range(k), fill_value=-np.inf)
         order = np.argsort(-means.to_numpy(), kind="stable")
         self._relabel = np.empty(k, dtype=np.int64)
@@ -336,72 +476,82 @@ class CustomerSegmenter(BaseEstimator):
         """Fit on ``X`` and return its segments (``labels_``)."""
         return self.fit(X).labels_
 
-    def profile(self, X: pd.DataFrame | None = None) -> pd.DataFrame:
+    def profile(self, X: pd.DataFrame | None = None, *, ci: float = 0.95) -> SegmentProfile:
         """Describe each segment: size, feature means, lift against the whole base, value.
 
         Parameters
         ----------
         X : pandas.DataFrame, optional
             Customers to profile (assigned with :meth:`predict`); default the training table.
+        ci : float, default 0.95
+            Level of the t-interval of the mean value per customer.
 
         Returns
         -------
-        pandas.DataFrame
-            One row per segment: ``name``, ``customers``, ``share`` of customers, the mean of each
-            feature and its ``lift`` (segment mean / mean of all customers), ``value_total``,
-            ``value_share`` (share of all value), ``value_mean`` with a 95% t-interval
-            (``value_mean_low``, ``value_mean_high``).
+        SegmentProfile
+            Its ``table`` has one row per segment: ``name``, ``customers``, ``share`` of
+            customers, the mean of each feature and its ``lift`` (segment mean / mean of all
+            customers), ``value_total``, ``value_share`` (share of all value), ``value_mean``
+            with its t-interval (``value_mean_low``, ``value_mean_high``); its ``value`` is the
+            :class:`SegmentValue` of the segments.
         """
         self._check_fitted()
+        ci = check_ci(ci)
         if X is None:
             frame, labels = self._train[0], self.labels_
         else:
-            require_columns(X, [self.value_col], "X")
-            frame, labels = X, self.predict(X)
+            frame = require_frame(X, "X")
+            require_columns(frame, [self.value_col], "X")
+            labels = self.predict(frame)
+        values = numeric_values(frame, self.value_col, "X")
         feats = frame[list(self.features)].astype(np.float64)
         labels = pd.Categorical(labels.to_numpy(), categories=range(1, self.n_segments_ + 1))
         means = feats.groupby(labels, observed=False).mean()
-        out = pd.DataFrame({"name": pd.Series(self.segment_names_)}, index=means.index)
+        table = pd.DataFrame({"name": pd.Series(self.segment_names_)}, index=means.index)
         for col in feats.columns:
-            out[col] = means[col]
+            table[col] = means[col]
             base = feats[col].mean()
-            out[f"{col}_lift"] = means[col] / base if base else np.nan
-        value = segment_value_table(
-            pd.DataFrame({"segment": labels, "value": frame[self.value_col].to_numpy()}),
-            value_col="value",
+            table[f"{col}_lift"] = means[col] / base if base else np.nan
+        value = _segment_value(
+            pd.Series(values),
+            pd.Series(labels),
+            ci=ci,
+            value_col=self.value_col,
+            segment_names=self.segment_names_,
         )
-        out = out.join(value)
-        out.index.name = "segment"
+        table = table.join(value.table)
+        table.index.name = "segment"
         ordered = ["name", "customers", "share"]
-        return out[ordered + [c for c in out.columns if c not in ordered]]
+        table = table[ordered + [c for c in table.columns if c not in ordered]]
+        return SegmentProfile(table=table, features=tuple(self.features), value=value)
 
-    def stability(self, n_boot: int = 30, *, ci: float = 0.95) -> pd.DataFrame:
+    def stability(self, n_boot: int = 30, *, ci: float = 0.95) -> SegmentStability:
         """How stable are the segments? Refit on bootstrap resamples of the customers.
 
         Each resample refits the model with the same k; its segments are then predicted for all
         training customers and compared with the fitted ones: the adjusted Rand index (ARI) for
         the whole partition, and for each segment the best Jaccard overlap with a bootstrap
-        segment (Hennig 2007: below 0.6 a segment is not really there, above 0.75 it is stable).
+        segment (Hennig 2007: below 0.6 a segment is not really there, at 0.75 or above it is
+        stable; the adjusted Rand index gets no verdict, these thresholds are for the Jaccard).
 
         Parameters
         ----------
         n_boot : int, default 30
-            Number of bootstrap refits.
+            Number of bootstrap refits (at least 2).
         ci : float, default 0.95
             Level of the percentile intervals.
 
         Returns
         -------
-        pandas.DataFrame
-            Columns ``segment`` ("all" for the ARI), ``metric`` ("adjusted_rand" or "jaccard"),
-            ``estimate`` (mean over resamples), ``low``, ``high``, ``n_boot``. The raw values are
-            kept in ``stability_draws_``.
+        SegmentStability
+            Its ``table`` has columns ``segment`` ("all" for the ARI), ``metric``
+            ("adjusted_rand" or "jaccard"), ``estimate`` (mean over resamples), ``low``,
+            ``high`` and ``verdict`` (missing for the ARI); ``draws`` holds the value of each
+            refit, ``unstable`` the segments below 0.75 and ``adjusted_rand`` the mean ARI.
         """
         self._check_fitted()
-        if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 2:
-            raise ValueError(f"n_boot must be an integer >= 2, got {n_boot!r}")
-        if not 0 < ci < 1:
-            raise ValueError(f"ci must be between 0 and 1, got {ci!r}")
+        n_boot = check_int(n_boot, "n_boot", minimum=2)
+        ci = check_ci(ci)
         Z = self._train[1]
         base = self.labels_.to_numpy()
         rng = np.random.default_rng(self.random_state)
@@ -411,28 +561,31 @@ class CustomerSegmenter(BaseEstimator):
             model = self._new_model(self.n_segments_, self.random_state + b + 1).fit(Z[idx])
             boot = model.predict(Z)
             row = {"draw": b, "adjusted_rand": adjusted_rand_score(base, boot)}
-            for seg in range(1, self.n_segments_ + 1):
-                in_seg = base == seg
-                best = 0.0
-                for other in np.unique(boot):
-                    in_other = boot == other
-                    union = np.logical_or(in_seg, in_other).sum()
-                    best = max(best, np.logical_and(in_seg, in_other).sum() / union)
-                row[seg] = best
-            draws.append(row)
-        self.stability_draws_ = pd.DataFrame(draws).set_index("draw")
-        alpha = (1 - ci) / 2
-        out = []
-        for col in self.stability_draws_.columns:
-            vals = self.stability_draws_[col]
-            out.append(
+            draws.append(row | _best_jaccard(base, boot, self.n_segments_))
+        frame = pd.DataFrame(draws).set_index("draw")
+        rows = []
+        for col in frame.columns:
+            vals = frame[col].to_numpy(dtype=np.float64)
+            low, high = percentile_interval(vals, ci)
+            ari = col == "adjusted_rand"
+            rows.append(
                 {
-                    "segment": "all" if col == "adjusted_rand" else str(col),
-                    "metric": "adjusted_rand" if col == "adjusted_rand" else "jaccard",
-                    "estimate": vals.mean(),
-                    "low": vals.quantile(alpha),
-                    "high": vals.quantile(1 - alpha),
-                    "n_boot": n_boot,
+                    "segment": "all" if ari else str(col),
+                    "metric": "adjusted_rand" if ari else "jaccard",
+                    "estimate": float(vals.mean()),
+                    "low": low,
+                    "high": high,
                 }
             )
-        return pd.DataFrame(out)
+        table = pd.DataFrame(rows)
+        # Hennig's thresholds are for a segment's Jaccard similarity: the ARI gets no verdict
+        jaccard = (table["metric"] == "jaccard").to_numpy()
+        verdicts = _verdicts(table["estimate"].to_numpy()).astype(object)
+        table["verdict"] = np.where(jaccard, verdicts, None)
+        return SegmentStability(
+            table=table,
+            ci=ci,
+            n_boot=n_boot,
+            draws=frame,
+            segment_names=self.segment_names_,
+        )

@@ -1,12 +1,17 @@
-"""Charts of the segmentation analysis.
+"""Charts of the segmentation analysis; each draws a result of the analysis, computing nothing.
 
-* :func:`plot_k_selection`: the criteria used to choose the number of segments;
-* :func:`plot_rfm_grid`: customers per cell of the R x FM score grid, coloured by segment;
-* :func:`plot_segment_profile`: how each segment differs from the average customer (lift);
+* :func:`plot_k_selection`: the criteria used to choose the number of segments
+  (``CustomerSegmenter.selection_scores_``);
+* :func:`plot_rfm_grid`: customers per cell of the R x FM score grid, coloured by segment
+  (:class:`~research.segmentation.RfmGrid`, from :func:`~research.segmentation.rfm_grid`);
+* :func:`plot_segment_profile`: how each segment differs from the average customer (lift)
+  (:class:`~research.segmentation.SegmentProfile`, from ``CustomerSegmenter.profile()``);
 * :func:`plot_segment_value`: share of customers against share of value per segment
-  (:func:`research.segmentation.segment_value_table` builds its input from
-  :func:`~research.segmentation.rfm_segments`);
-* :func:`plot_stability`: how well the segments survive bootstrap refits;
+  (:class:`~research.segmentation.SegmentValue`, from
+  :func:`~research.segmentation.segment_value_table`, :func:`research.clv.clv_by_segment` or
+  ``CustomerSegmenter.profile().value``);
+* :func:`plot_stability`: how well the segments survive bootstrap refits
+  (:class:`~research.segmentation.SegmentStability`, from ``CustomerSegmenter.stability()``).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,23 +35,23 @@ from matplotlib.ticker import (
     StrMethodFormatter,
 )
 
-from research._format import (
-    _pct,
-    _times,
-)
+from research._format import _bracket, _pct, _times, ci_label
 from research._plotting.axes import (
     _axes_or_new,
     _finish,
     _label_axes,
     _new_figure,
     _require_frame,
+    _require_result,
     _segment_colors,
     _set_title,
     _text_color,
 )
 from research._plotting.style import ANNOT_SIZE, COLORS, LABEL_SIZE, PANEL_TITLE_SIZE, TICK_SIZE
 from research._validation import numeric_values, require_columns, require_rows
-from research.segmentation.segments import RfmGrid, rfm_grid
+from research.segmentation.clusters import STABILITY_THRESHOLDS, SegmentProfile, SegmentStability
+from research.segmentation.segments import RfmGrid
+from research.segmentation.value import SegmentValue
 
 __all__ = [
     "plot_k_selection",
@@ -54,11 +60,6 @@ __all__ = [
     "plot_segment_value",
     "plot_stability",
 ]
-
-#: Hennig (2007): a segment whose mean Jaccard similarity with its best match in bootstrap refits
-#: is below 0.6 has "dissolved"; above 0.75 it is stable.
-STABILITY_THRESHOLDS = (0.6, 0.75)
-
 
 _CRITERIA = {
     # name: (panel title, higher is better, y label)
@@ -85,6 +86,52 @@ _FEATURE_LABELS = {
 # --------------------------------------------------------------------------------------------
 # 1. choosing k
 # --------------------------------------------------------------------------------------------
+
+
+def _draw_criterion(ax: Axes, x: np.ndarray, y: np.ndarray, chosen_k: float, crit: str) -> None:
+    """One criterion against k, the chosen k circled and marked by a dashed line."""
+    name, higher, ylabel = _CRITERIA[crit]
+    ax.plot(x, y, marker="o", color=COLORS["main"], linewidth=2, markersize=6)
+    ax.plot(
+        [chosen_k],
+        y[x == chosen_k],
+        marker="o",
+        markersize=11,
+        markerfacecolor="none",
+        markeredgecolor=COLORS["chosen"],
+        markeredgewidth=2,
+        linestyle="none",
+        clip_on=False,
+    )
+    line = ax.axvline(chosen_k, color=COLORS["chosen"], linestyle="--", linewidth=1.5)
+    line.set_gid("chosen-k")
+    # text left of the line when the chosen k is the largest tried, else right of it
+    right = chosen_k < x.max()
+    ax.annotate(
+        f"chosen\nk = {chosen_k:g}",
+        xy=(chosen_k, 0.97),
+        xycoords=ax.get_xaxis_transform(),
+        xytext=(6 if right else -6, 0),
+        textcoords="offset points",
+        ha="left" if right else "right",
+        va="top",
+        fontsize=ANNOT_SIZE,
+        color=COLORS["chosen"],
+    )
+    better = "higher is better" if higher else "lower is better"
+    ax.set_title(f"{name}\n({better})", fontsize=PANEL_TITLE_SIZE)
+    ax.set_xlabel("number of segments k", fontsize=LABEL_SIZE)
+    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
+    ax.tick_params(labelsize=TICK_SIZE)
+    ax.xaxis.set_major_locator(FixedLocator(np.unique(x)))
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
+    if np.nanmax(np.abs(y)) >= 1000:
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    else:
+        ax.yaxis.set_major_formatter(ScalarFormatter(useOffset=False))
+    span = np.nanmax(y) - np.nanmin(y) or abs(np.nanmax(y)) or 1.0
+    ax.set_ylim(np.nanmin(y) - 0.12 * span, np.nanmax(y) + 0.3 * span)  # room for the text
+    ax.grid(alpha=0.3)
 
 
 def plot_k_selection(selection_scores: pd.DataFrame, *, title: str | None = None) -> Figure:
@@ -142,55 +189,12 @@ def plot_k_selection(selection_scores: pd.DataFrame, *, title: str | None = None
     nrows = math.ceil(n / ncols)
     fig = _new_figure(3.3 * nrows + 0.6)
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    k_fmt = f"{chosen_k:g}"
     for ax, crit in zip(axes, criteria, strict=False):
-        name, higher, ylabel = _CRITERIA[crit]
         y = numeric_values(frame, crit, "selection_scores")[order]
-        x = k[order]
-        ax.plot(x, y, marker="o", color=COLORS["main"], linewidth=2, markersize=6)
-        ax.plot(
-            [chosen_k],
-            y[x == chosen_k],
-            marker="o",
-            markersize=11,
-            markerfacecolor="none",
-            markeredgecolor=COLORS["chosen"],
-            markeredgewidth=2,
-            linestyle="none",
-            clip_on=False,
-        )
-        line = ax.axvline(chosen_k, color=COLORS["chosen"], linestyle="--", linewidth=1.5)
-        line.set_gid("chosen-k")
-        # text left of the line when the chosen k is the largest tried, else right of it
-        right = chosen_k < x.max()
-        ax.annotate(
-            f"chosen\nk = {k_fmt}",
-            xy=(chosen_k, 0.97),
-            xycoords=ax.get_xaxis_transform(),
-            xytext=(6 if right else -6, 0),
-            textcoords="offset points",
-            ha="left" if right else "right",
-            va="top",
-            fontsize=ANNOT_SIZE,
-            color=COLORS["chosen"],
-        )
-        better = "higher is better" if higher else "lower is better"
-        ax.set_title(f"{name}\n({better})", fontsize=PANEL_TITLE_SIZE)
-        ax.set_xlabel("number of segments k", fontsize=LABEL_SIZE)
-        ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
-        ax.tick_params(labelsize=TICK_SIZE)
-        ax.xaxis.set_major_locator(FixedLocator(np.unique(x)))
-        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
-        if np.nanmax(np.abs(y)) >= 1000:
-            ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-        else:
-            ax.yaxis.set_major_formatter(ScalarFormatter(useOffset=False))
-        span = np.nanmax(y) - np.nanmin(y) or abs(np.nanmax(y)) or 1.0
-        ax.set_ylim(np.nanmin(y) - 0.12 * span, np.nanmax(y) + 0.3 * span)  # room for the text
-        ax.grid(alpha=0.3)
+        _draw_criterion(ax, k[order], y, chosen_k, crit)
     for ax in axes[n:]:
         ax.set_visible(False)
-    default = f"Choosing the number of segments: {k_fmt} segments chosen"
+    default = f"Choosing the number of segments: {chosen_k:g} segments chosen"
     _set_title(fig, None, title if title is not None else default)
     return _finish(fig)
 
@@ -200,9 +204,93 @@ def plot_k_selection(selection_scores: pd.DataFrame, *, title: str | None = None
 # --------------------------------------------------------------------------------------------
 
 
+def _draw_grid_cells(ax: Axes, grid: RfmGrid, colors: Mapping[str, str]) -> None:
+    """Each cell filled with its segment's colour (grey without customers), its segment's
+    name and its number of customers written in it."""
+    bins = grid.bins
+    cell = grid.cell_segments.to_numpy()  # [row, col]: R = bins - row, FM = col + 1
+    counts = grid.counts.to_numpy()
+    img = np.ones((bins, bins, 3))
+    for row in range(bins):
+        for col in range(bins):
+            seg, n = cell[row, col], counts[row, col]
+            fill = COLORS["empty"] if n == 0 else colors.get(seg, "#ffffff")
+            img[row, col] = to_rgb(fill)
+            text_color = COLORS["muted"] if n == 0 else _text_color(fill)
+            where = f"R{bins - row}-FM{col + 1}"
+            ax.text(
+                col,
+                row - 0.08,
+                "\n".join(textwrap.wrap(seg or "no rule", 11)),
+                ha="center",
+                va="bottom",
+                fontsize=ANNOT_SIZE - 0.5,
+                color=text_color,
+                gid=f"segment-{where}",
+            )
+            ax.text(
+                col,
+                row + 0.02,
+                f"{n:,}",
+                ha="center",
+                va="top",
+                fontsize=ANNOT_SIZE + 2,
+                fontweight="bold",
+                color=text_color,
+                gid=f"count-{where}",
+            )
+    ax.imshow(img, aspect="auto", interpolation="nearest")
+
+
+def _draw_segment_borders(ax: Axes, cell: np.ndarray) -> None:
+    """Thin white lines between cells, dark lines where the segment changes."""
+    bins = len(cell)
+    for k in range(bins + 1):
+        ax.axhline(k - 0.5, color="white", linewidth=1.5)
+        ax.axvline(k - 0.5, color="white", linewidth=1.5)
+    for row in range(bins):
+        for col in range(bins):
+            seg = cell[row, col]
+            if col + 1 < bins and cell[row, col + 1] != seg:
+                ax.plot([col + 0.5] * 2, [row - 0.5, row + 0.5], color="#333333", linewidth=1.5)
+            if row + 1 < bins and cell[row + 1, col] != seg:
+                ax.plot([col - 0.5, col + 0.5], [row + 0.5] * 2, color="#333333", linewidth=1.5)
+
+
+def _grid_legend(ax: Axes, grid: RfmGrid, names: list[str], colors: Mapping[str, str]) -> None:
+    """Segments and their customers, beside the grid."""
+    totals = grid.segment_customers
+    handles = [
+        Patch(
+            facecolor=colors[s] if totals.get(s, 0) else COLORS["empty"],
+            edgecolor="#333333",
+            linewidth=0.5,
+            label=f"{s} ({int(totals.get(s, 0)):,})",
+        )
+        for s in names
+    ]
+    if totals.get("unclassified", 0):
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor="#333333",
+                linewidth=0.5,
+                label=f"unclassified ({int(totals['unclassified']):,})",
+            )
+        )
+    ax.legend(
+        handles=handles,
+        title="segment (customers)",
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        fontsize=ANNOT_SIZE,
+        title_fontsize=ANNOT_SIZE + 1,
+        frameon=False,
+    )
+
+
 def plot_rfm_grid(
-    segmented: pd.DataFrame | RfmGrid,
-    rules: pd.DataFrame | None = None,
+    grid: RfmGrid,
     *,
     title: str | None = None,
     ax: Axes | None = None,
@@ -211,18 +299,14 @@ def plot_rfm_grid(
 
     Each cell shows the segment the rule table gives it and its number of customers; cells are
     coloured by segment, and a cell without customers shows its segment in grey. The chart
-    draws :func:`~research.segmentation.rfm_grid`, whose counts a notebook or a test can read.
+    draws the counts of :func:`~research.segmentation.rfm_grid`, which a notebook or a test
+    reads too.
 
     Parameters
     ----------
-    segmented : pandas.DataFrame or RfmGrid
-        Output of :func:`~research.segmentation.rfm_segments` (one row per customer with
-        ``r_score``, ``fm_score`` and ``segment``; not modified), counted here by
-        :func:`~research.segmentation.rfm_grid`; or that function's result, drawn as it is.
-    rules : pandas.DataFrame, optional
-        The rule table used by ``rfm_segments`` (columns ``segment, r_min, r_max, fm_min,
-        fm_max``). Default :data:`~research.segmentation.RFM_SEGMENT_RULES`. Ignored for an
-        ``RfmGrid``.
+    grid : RfmGrid
+        The result of :func:`~research.segmentation.rfm_grid` (``rfm_grid(segmented).plot()``
+        draws it too).
     title : str, optional
         Chart title.
     ax : matplotlib.axes.Axes, optional
@@ -236,70 +320,21 @@ def plot_rfm_grid(
 
     Raises
     ------
-    ValueError
-        A column is missing, a score is not an integer >= 1, or ``segmented`` has segments
-        that disagree with ``rules`` (it was made with another rule table).
+    TypeError
+        ``grid`` is not an RfmGrid.
 
     Examples
     --------
-    >>> plot_rfm_grid(rfm_segments(summary))  # doctest: +SKIP
+    >>> plot_rfm_grid(rfm_grid(rfm_segments(summary)))  # doctest: +SKIP
     """
-    grid = segmented if isinstance(segmented, RfmGrid) else rfm_grid(segmented, rules)
+    grid = _require_result(grid, RfmGrid, "grid", "research.segmentation.rfm_grid")
     bins = grid.bins
     names = [str(n) for n in grid.segment_customers.index if n != "unclassified"]
-    cell = grid.cell_segments.to_numpy()  # [row, col]: R = bins - row, FM = col + 1
-    counts = grid.counts.to_numpy()
     colors = _segment_colors(names)
-
     own = ax is None
     fig, ax = _axes_or_new(ax, 6.2)
-    img = np.ones((bins, bins, 3))
-    for row in range(bins):
-        score_r = bins - row  # R = bins at the top
-        for col in range(bins):
-            score_fm = col + 1
-            seg = cell[row, col]
-            n = counts[row, col]
-            if n == 0:
-                fill = COLORS["empty"]
-            else:
-                fill = colors.get(seg, "#ffffff")
-            img[row, col] = to_rgb(fill)
-            text_color = COLORS["muted"] if n == 0 else _text_color(fill)
-            label = "\n".join(textwrap.wrap(seg or "no rule", 11))
-            ax.text(
-                col,
-                row - 0.08,
-                label,
-                ha="center",
-                va="bottom",
-                fontsize=ANNOT_SIZE - 0.5,
-                color=text_color,
-                gid=f"segment-R{score_r}-FM{score_fm}",
-            )
-            ax.text(
-                col,
-                row + 0.02,
-                f"{n:,}",
-                ha="center",
-                va="top",
-                fontsize=ANNOT_SIZE + 2,
-                fontweight="bold",
-                color=text_color,
-                gid=f"count-R{score_r}-FM{score_fm}",
-            )
-    ax.imshow(img, aspect="auto", interpolation="nearest")
-    # thin white lines between cells, dark lines where the segment changes
-    for k in range(bins + 1):
-        ax.axhline(k - 0.5, color="white", linewidth=1.5)
-        ax.axvline(k - 0.5, color="white", linewidth=1.5)
-    for row in range(bins):
-        for col in range(bins):
-            seg = cell[row, col]
-            if col + 1 < bins and cell[row, col + 1] != seg:
-                ax.plot([col + 0.5] * 2, [row - 0.5, row + 0.5], color="#333333", linewidth=1.5)
-            if row + 1 < bins and cell[row + 1, col] != seg:
-                ax.plot([col - 0.5, col + 0.5], [row + 0.5] * 2, color="#333333", linewidth=1.5)
+    _draw_grid_cells(ax, grid, colors)
+    _draw_segment_borders(ax, grid.cell_segments.to_numpy())
     ax.set_xlim(-0.5, bins - 0.5)
     ax.set_ylim(bins - 0.5, -0.5)
     ax.set_xticks(range(bins), [str(s) for s in range(1, bins + 1)])
@@ -307,35 +342,7 @@ def plot_rfm_grid(
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-
-    seg_totals = grid.segment_customers
-    handles = [
-        Patch(
-            facecolor=colors[s] if seg_totals.get(s, 0) else COLORS["empty"],
-            edgecolor="#333333",
-            linewidth=0.5,
-            label=f"{s} ({int(seg_totals.get(s, 0)):,})",
-        )
-        for s in names
-    ]
-    if seg_totals.get("unclassified", 0):
-        handles.append(
-            Patch(
-                facecolor="white",
-                edgecolor="#333333",
-                linewidth=0.5,
-                label=f"unclassified ({int(seg_totals['unclassified']):,})",
-            )
-        )
-    ax.legend(
-        handles=handles,
-        title="segment (customers)",
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
-        fontsize=ANNOT_SIZE,
-        title_fontsize=ANNOT_SIZE + 1,
-        frameon=False,
-    )
+    _grid_legend(ax, grid, names, colors)
     default = f"Customers by RFM score and segment ({grid.n_customers:,} customers)"
     _label_axes(
         fig,
@@ -353,21 +360,30 @@ def plot_rfm_grid(
 # --------------------------------------------------------------------------------------------
 
 
-def _segment_labels(frame: pd.DataFrame) -> list[str]:
-    """'1 · name' from the index and a ``name`` column (just the index when no name)."""
+def _segment_labels(index: pd.Index, names: Mapping[Any, str] | None) -> list[str]:
+    """'1 · name' for numbered segments with a name, the segment itself otherwise."""
     labels = []
-    names = frame["name"] if "name" in frame.columns else None
-    for i, idx in enumerate(frame.index):
+    for idx in index:
         label = str(idx)
-        if names is not None:
-            name = str(names.iloc[i])
-            label = name if name == label else f"{label} · {name}"
+        name = None if names is None else names.get(idx)
+        if name is not None:
+            label = name if str(name) == label else f"{label} · {name}"
         labels.append(label)
     return labels
 
 
+def _lift_columns(profile: SegmentProfile, features: Sequence[str] | None) -> list[str]:
+    """The features to show, checked against the profile's lift columns."""
+    if features is None:
+        features = list(profile.features)
+    elif isinstance(features, str) or len(features) == 0:
+        raise ValueError(f"features must be a non-empty list of names, got {features!r}")
+    require_columns(profile.table, [f"{f}_lift" for f in features], "profile.table")
+    return list(features)
+
+
 def plot_segment_profile(
-    profile: pd.DataFrame,
+    profile: SegmentProfile,
     features: Sequence[str] | None = None,
     *,
     title: str | None = None,
@@ -377,16 +393,15 @@ def plot_segment_profile(
 
     Parameters
     ----------
-    profile : pandas.DataFrame
-        ``CustomerSegmenter.profile()``: one row per segment (index = segment number) with
-        ``<feature>_lift`` columns, and optionally ``name`` and ``share`` for the row labels
-        ("1 · recent, frequent (22%)"). Not modified.
+    profile : SegmentProfile
+        The result of ``CustomerSegmenter.profile()``: the rows are labelled with the
+        segment's number, name and share of customers ("1 · recent, frequent (22%)").
     features : sequence of str, optional
-        Features to show (without the ``_lift`` suffix). Default every ``*_lift`` column.
+        Features to show. Default every clustering feature of the profile.
     title : str, optional
-        Chart title.
+        Chart title; default says what the colours compare.
     ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default a new figure.
+        Axes to draw the heatmap on (its colour bar beside it); default a new figure.
 
     Returns
     -------
@@ -396,47 +411,36 @@ def plot_segment_profile(
 
     Raises
     ------
+    TypeError
+        ``profile`` is not a SegmentProfile.
     ValueError
-        A ``<feature>_lift`` column is missing (or there is none).
+        A feature has no ``<feature>_lift`` column.
 
     Examples
     --------
     >>> plot_segment_profile(seg.profile())  # doctest: +SKIP
     """
-    frame = _require_frame(profile, "profile")
-    if features is None:
-        lift_cols = [c for c in frame.columns if isinstance(c, str) and c.endswith("_lift")]
-        if not lift_cols:
-            raise ValueError(
-                f"profile ({len(frame):,} rows) has no '<feature>_lift' column; its columns are "
-                f"{list(map(str, frame.columns))}"
-            )
-        features = [c.removesuffix("_lift") for c in lift_cols]
-    else:
-        if isinstance(features, str) or len(features) == 0:
-            raise ValueError(f"features must be a non-empty list of names, got {features!r}")
-        features = list(features)
-        lift_cols = [f"{f}_lift" for f in features]
-        require_columns(frame, lift_cols, "profile")
-    require_rows(frame, "profile")
-
+    profile = _require_result(
+        profile, SegmentProfile, "profile", "research.segmentation.CustomerSegmenter.profile"
+    )
+    features = _lift_columns(profile, features)
+    frame = profile.table
     lift = np.column_stack(
-        [frame[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in lift_cols]
+        [frame[f"{f}_lift"].to_numpy(dtype=np.float64, na_value=np.nan) for f in features]
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         log_lift = np.log2(np.where(lift >= 0, lift, np.nan))  # 0 -> -inf, clipped below
     finite = np.abs(log_lift[np.isfinite(log_lift)])
     lim = max(1.0, float(finite.max()) if finite.size else 1.0)  # at least 0.5x .. 2x
-    colour_values = np.clip(log_lift, -lim, lim)
     annot = np.vectorize(_times, otypes=[object])(lift)
-
-    rows = _segment_labels(frame)
-    if "share" in frame.columns:
-        shares = frame["share"].to_numpy(dtype=np.float64, na_value=np.nan)
-        rows = [f"{label} ({_pct(s)})" for label, s in zip(rows, shares, strict=True)]
-    rows = [textwrap.fill(label, 30) for label in rows]
+    names = frame["name"].to_dict() if "name" in frame.columns else None
+    shares = frame["share"].to_numpy(dtype=np.float64, na_value=np.nan)
+    rows = [
+        textwrap.fill(f"{label} ({_pct(s)})", 30)
+        for label, s in zip(_segment_labels(frame.index, names), shares, strict=True)
+    ]
     columns = [textwrap.fill(_FEATURE_LABELS.get(f, f.replace("_", " ")), 13) for f in features]
-    data = pd.DataFrame(colour_values, index=rows, columns=columns)
+    data = pd.DataFrame(np.clip(log_lift, -lim, lim), index=rows, columns=columns)
 
     own = ax is None
     fig, ax = _axes_or_new(ax, max(3.6, 1.9 + 0.55 * len(rows)))
@@ -459,9 +463,7 @@ def plot_segment_profile(
     cbar.set_ticks(ticks, labels=[f"{2.0**t:g}×" for t in ticks])
     cbar.ax.tick_params(labelsize=TICK_SIZE)
     cbar.ax.yaxis.label.set_size(LABEL_SIZE - 1)
-    ax.tick_params(axis="y", rotation=0)
-    ax.tick_params(axis="x", rotation=0)
-    ax.tick_params(length=0)
+    ax.tick_params(axis="both", rotation=0, length=0)
     default = "Segment profiles: each segment against the average customer"
     _label_axes(
         fig,
@@ -480,11 +482,8 @@ def plot_segment_profile(
 
 
 def plot_segment_value(
-    table: pd.DataFrame,
+    value: SegmentValue,
     *,
-    segment_col: str | None = None,
-    customers_col: str = "customers",
-    value_col: str = "value_total",
     title: str | None = None,
     ax: Axes | None = None,
 ) -> Figure:
@@ -494,18 +493,11 @@ def plot_segment_value(
 
     Parameters
     ----------
-    table : pandas.DataFrame
-        One row per segment with a customer count and a total value: the output of
-        ``CustomerSegmenter.profile()`` (segment number as index, ``name`` column) or of
-        :func:`research.segmentation.segment_value_table` (segment names as index). Shares
-        are computed here from the counts and totals. Not modified.
-    segment_col : str, optional
-        Column with the segment labels; default the index (with the ``name`` column when
-        present, as in "1 · recent, frequent").
-    customers_col : str, default "customers"
-        Number of customers per segment.
-    value_col : str, default "value_total"
-        Total value per segment.
+    value : SegmentValue
+        The result of :func:`research.segmentation.segment_value_table`,
+        :func:`research.clv.clv_by_segment` or ``CustomerSegmenter.profile().value``: the
+        shares drawn are its ``share`` and ``value_share``, the counts its ``customers``.
+        Numbered segments with names are labelled "1 · recent, frequent".
     title : str, optional
         Chart title. Default says what the most valuable segment brings.
     ax : matplotlib.axes.Axes, optional
@@ -518,33 +510,29 @@ def plot_segment_value(
 
     Raises
     ------
+    TypeError
+        ``value`` is not a SegmentValue.
     ValueError
-        A column is missing, the table is empty, a count or value is missing, or the totals
-        are not positive.
+        The value shares are missing: the total value is 0.
 
     Examples
     --------
-    >>> plot_segment_value(seg.profile())  # doctest: +SKIP
-    >>> plot_segment_value(segment_value_table(rfm_segments(summary)))  # doctest: +SKIP
+    >>> segment_value_table(rfm_segments(summary)).plot()  # doctest: +SKIP
+    >>> plot_segment_value(seg.profile().value)  # doctest: +SKIP
     """
-    frame = _require_frame(table, "table")
-    needed = [customers_col, value_col] + ([segment_col] if segment_col is not None else [])
-    require_columns(frame, needed, "table")
-    require_rows(frame, "table")
-    customers = numeric_values(frame, customers_col, "table")
-    value = numeric_values(frame, value_col, "table")
-    if customers.sum() <= 0 or value.sum() <= 0:
+    value = _require_result(
+        value, SegmentValue, "value", "research.segmentation.segment_value_table"
+    )
+    table = value.table
+    customers = table["customers"].to_numpy(dtype=np.float64)
+    cust_share = table["share"].to_numpy(dtype=np.float64)
+    value_share = table["value_share"].to_numpy(dtype=np.float64, na_value=np.nan)
+    if not np.isfinite(value_share).all():
         raise ValueError(
-            f"columns {customers_col!r} and {value_col!r} of table must have positive totals, "
-            f"got {customers.sum():,g} and {value.sum():,g}"
+            f"the shares of {value.value_col!r} are not defined (its total is 0): there is no "
+            "value to share out"
         )
-    if segment_col is None:
-        labels = _segment_labels(frame)
-    else:
-        labels = frame[segment_col].astype(str).tolist()
-    labels = [textwrap.fill(label, 30) for label in labels]
-    cust_share = customers / customers.sum()
-    value_share = value / value.sum()
+    labels = [textwrap.fill(t, 30) for t in _segment_labels(table.index, value.segment_names)]
 
     n = len(labels)
     own = ax is None
@@ -598,98 +586,53 @@ def plot_segment_value(
 # 5. stability
 # --------------------------------------------------------------------------------------------
 
+_VERDICT_WORDS = {"stable": "stable", "unclear": "in between", "dissolved": "dissolved"}
 
-def plot_stability(
-    stability: pd.DataFrame,
-    *,
-    segment_names: Mapping[int | str, str] | None = None,
-    title: str | None = None,
-    ax: Axes | None = None,
-) -> Figure:
-    """Bootstrap stability of each segment (Jaccard) and of the whole partition (ARI).
 
-    Points are the mean over bootstrap refits, bars the interval; reference lines mark
-    Hennig's (2007) thresholds: a segment is "dissolved" below a Jaccard similarity of 0.6 and
-    stable above 0.75. The same lines are drawn for reading the adjusted Rand index.
+def _stability_label(segment: str, names: Mapping[Any, str]) -> str:
+    """'1 · name' for a segment with a name, 'segment 3' for one without."""
+    name = names.get(segment)
+    if name is None and segment.lstrip("-").isdigit():
+        name = names.get(int(segment))
+    return f"segment {segment}" if name is None else f"{segment} · {name}"
 
-    Parameters
-    ----------
-    stability : pandas.DataFrame
-        ``CustomerSegmenter.stability()``: columns ``segment`` ("all" for the ARI row),
-        ``metric`` ("jaccard" or "adjusted_rand"), ``estimate``, ``low``, ``high`` and
-        optionally ``n_boot``. Not modified.
-    segment_names : mapping, optional
-        Segment -> name (e.g. ``CustomerSegmenter.segment_names_``) for the row labels.
-    title : str, optional
-        Chart title.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default a new figure.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Points coloured green (stable), yellow (in between) or red (dissolved), each
-        labelled with its estimate, interval and verdict.
-
-    Raises
-    ------
-    ValueError
-        A column is missing or no row has metric "jaccard" or "adjusted_rand".
-
-    Examples
-    --------
-    >>> plot_stability(seg.stability(n_boot=30), segment_names=seg.segment_names_)  # doctest: +SKIP
-    """
-    frame = _require_frame(stability, "stability")
-    require_columns(frame, ["segment", "metric", "estimate", "low", "high"], "stability")
-    require_rows(frame, "stability")
-    metric = frame["metric"].astype(str).to_numpy()
-    jac = frame[metric == "jaccard"]
-    ari = frame[metric == "adjusted_rand"]
-    if jac.empty and ari.empty:
-        raise ValueError(
-            f"stability ({len(frame):,} rows) has no row with metric 'jaccard' or "
-            f"'adjusted_rand'; its metrics are {sorted(set(metric))}"
-        )
-    names = dict(segment_names or {})
-
-    def seg_label(seg: object) -> str:
-        name = names.get(seg, names.get(str(seg)))
-        if name is None and str(seg).lstrip("-").isdigit():
-            name = names.get(int(str(seg)))
-        return f"segment {seg}" if name is None else f"{seg} · {name}"
-
-    labels = [textwrap.fill(seg_label(s), 30) for s in jac["segment"]]
-    labels += ["all segments (adjusted Rand)"] * len(ari)
-    rows = pd.concat([jac, ari])
-    est = rows["estimate"].to_numpy(dtype=np.float64, na_value=np.nan)
-    low = rows["low"].to_numpy(dtype=np.float64, na_value=np.nan)
-    high = rows["high"].to_numpy(dtype=np.float64, na_value=np.nan)
-    y = np.arange(len(rows), dtype=np.float64)
-    y[len(jac) :] += 0.5  # a gap before the ARI row
-
-    own = ax is None
-    fig, ax = _axes_or_new(ax, max(3.4, 1.9 + 0.5 * len(rows)))
+def _draw_stability_bands(ax: Axes, top: float) -> None:
+    """Shaded dissolved / in-between / stable bands, their thresholds and captions."""
     dissolved, stable = STABILITY_THRESHOLDS
     ax.axvspan(0, dissolved, color=COLORS["dissolved"], alpha=0.07, linewidth=0)
     ax.axvspan(dissolved, stable, color=COLORS["unclear"], alpha=0.07, linewidth=0)
     ax.axvspan(stable, 1.0, color=COLORS["stable"], alpha=0.07, linewidth=0)
     for x in STABILITY_THRESHOLDS:
         ax.axvline(x, color=COLORS["reference"], linestyle="--", linewidth=1.2, gid=f"ref-{x}")
-    if len(jac) and len(ari):
-        ax.axhline(len(jac) - 0.25, color="#bbbbbb", linewidth=0.8)
+    for x, text, ha, color in (
+        (dissolved - 0.01, f"← dissolved below {dissolved:g}", "right", COLORS["dissolved"]),
+        (stable + 0.01, f"stable at {stable:g} or above →", "left", COLORS["stable"]),
+    ):
+        ax.text(x, top + 0.1, text, ha=ha, va="top", fontsize=ANNOT_SIZE, color=color)
 
-    verdict = np.where(est >= stable, "stable", np.where(est >= dissolved, "unclear", "dissolved"))
-    point_colors = [COLORS[v] for v in verdict]
+
+def _has_verdict(verdict: object) -> bool:
+    return isinstance(verdict, str) and verdict in _VERDICT_WORDS
+
+
+def _draw_stability_points(ax: Axes, rows: pd.DataFrame, y: np.ndarray) -> None:
+    """Each estimate, coloured by its verdict (grey without one: the adjusted Rand index),
+    with its interval and a label."""
+    est = rows["estimate"].to_numpy(dtype=np.float64, na_value=np.nan)
+    low = rows["low"].to_numpy(dtype=np.float64, na_value=np.nan)
+    high = rows["high"].to_numpy(dtype=np.float64, na_value=np.nan)
+    verdict = rows["verdict"].to_numpy()
     err = np.vstack([est - low, high - est])
     err = np.where(np.isfinite(err), np.maximum(err, 0), 0)
     ax.errorbar(est, y, xerr=err, fmt="none", ecolor="#444444", elinewidth=1.5, capsize=4)
-    ax.scatter(est, y, s=70, c=point_colors, edgecolors="#222222", zorder=3)
-    words = {"stable": "stable", "unclear": "in between", "dissolved": "dissolved"}
+    colours = [COLORS[v] if _has_verdict(v) else COLORS["reference"] for v in verdict]
+    ax.scatter(est, y, s=70, c=colours, edgecolors="#222222", zorder=3)
     for xi, yi, lo, hi, v in zip(est, y, low, high, verdict, strict=True):
-        interval = f" [{lo:.2f}–{hi:.2f}]" if np.isfinite(lo) and np.isfinite(hi) else ""
+        interval = _bracket(lo, hi, lambda value: f"{value:.2f}")
+        words = f" · {_VERDICT_WORDS[v]}" if _has_verdict(v) else ""
         ax.annotate(
-            f"{xi:.2f}{interval} · {words[v]}",
+            f"{xi:.2f}{' ' if interval else ''}{interval}{words}",
             (xi, yi),
             xytext=(0, 7),
             textcoords="offset points",
@@ -699,37 +642,82 @@ def plot_stability(
             bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5},
         )
 
+
+def plot_stability(
+    stability: SegmentStability,
+    *,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Bootstrap stability of each segment (Jaccard) and of the whole partition (ARI).
+
+    Points are the mean over bootstrap refits, bars the interval (at the result's level);
+    reference lines mark Hennig's (2007) thresholds: a segment is "dissolved" below a Jaccard
+    similarity of 0.6 and stable at 0.75 or above. The thresholds are for the Jaccard
+    similarity: the adjusted Rand index of the whole partition is drawn in grey, without a
+    verdict.
+
+    Parameters
+    ----------
+    stability : SegmentStability
+        The result of ``CustomerSegmenter.stability()``; its segment names label the rows.
+    title : str, optional
+        Chart title. Default says the number of refits and the interval level.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Points coloured green (stable), yellow (in between) or red (dissolved) by the
+        result's verdict, each labelled with its estimate, interval and verdict; grey and
+        without a verdict for a row that has none (the adjusted Rand index).
+
+    Raises
+    ------
+    TypeError
+        ``stability`` is not a SegmentStability.
+
+    Examples
+    --------
+    >>> seg.stability(n_boot=30).plot()  # doctest: +SKIP
+    """
+    stability = _require_result(
+        stability,
+        SegmentStability,
+        "stability",
+        "research.segmentation.CustomerSegmenter.stability",
+    )
+    table = stability.table
+    jac = table[table["metric"] == "jaccard"]
+    ari = table[table["metric"] == "adjusted_rand"]
+    names = stability.segment_names
+    labels = [textwrap.fill(_stability_label(str(s), names), 30) for s in jac["segment"]]
+    labels += ["all segments (adjusted Rand)"] * len(ari)
+    rows = pd.concat([jac, ari])
+    y = np.arange(len(rows), dtype=np.float64)
+    y[len(jac) :] += 0.5  # a gap before the ARI row
+
+    own = ax is None
+    fig, ax = _axes_or_new(ax, max(3.4, 1.9 + 0.5 * len(rows)))
     top = -1.1
+    _draw_stability_bands(ax, top)
+    if len(jac) and len(ari):
+        ax.axhline(len(jac) - 0.25, color="#bbbbbb", linewidth=0.8)
+    _draw_stability_points(ax, rows, y)
     ax.set_ylim(y.max() + 0.6, top)
-    ax.set_xlim(0, 1.04)
+    # the adjusted Rand index can fall below 0 (agreement below chance): keep its interval in
+    lowest = np.nanmin(rows["low"].to_numpy(dtype=np.float64, na_value=np.nan), initial=0.0)
+    ax.set_xlim(min(0.0, lowest - 0.02), 1.04)
     ax.set_xticks(np.linspace(0, 1, 6))
     ax.set_yticks(y, labels)
-    ax.text(
-        dissolved - 0.01,
-        top + 0.1,
-        f"← dissolved below {dissolved:g}",
-        ha="right",
-        va="top",
-        fontsize=ANNOT_SIZE,
-        color=COLORS["dissolved"],
-    )
-    ax.text(
-        stable + 0.01,
-        top + 0.1,
-        f"stable above {stable:g} →",
-        ha="left",
-        va="top",
-        fontsize=ANNOT_SIZE,
-        color=COLORS["stable"],
-    )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-
     if title is None:
-        refits = "bootstrap refits"
-        if "n_boot" in frame.columns and frame["n_boot"].notna().any():
-            refits = f"{int(frame['n_boot'].max()):,} {refits}"
-        title = f"How stable are the segments?\nAgreement of each segment with {refits}"
+        title = (
+            "How stable are the segments?\nAgreement of each segment with "
+            f"{stability.n_boot:,} bootstrap refits ({ci_label(stability.ci)} intervals)"
+        )
     _label_axes(
         fig,
         ax,

@@ -1,23 +1,42 @@
 """RFM summary: recency, frequency and monetary value per customer.
 
-* :func:`rfm_summary` turns a transaction log into one row per customer, with recency,
-  frequency and monetary value both in the sense of the buy-till-you-die models (lifetimes,
-  pymc-marketing, BG/NBD) and in the plain marketing sense (days since last purchase, number of
-  purchases, spend). Dirty rows (returns, missing ids, duplicates, rows past the observation end)
-  are handled by documented rules and counted in a report.
+:func:`rfm_summary` turns cleaned purchase lines (a :class:`CleanedTransactions`, or a raw
+export that it cleans first with :func:`clean_transactions`) into one row per customer, with
+recency, frequency and monetary value both in the sense of the buy-till-you-die models
+(lifetimes, pymc-marketing, BG/NBD) and in the plain marketing sense (days since last purchase,
+number of purchases, spend).
 """
 
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from research._validation import require_frame
-from research.segmentation.cleaning import _TIME_UNITS, RFMDataWarning, _clean_lines, _period_codes
+from research._columns import (
+    AMOUNT_COL,
+    AVG_SPEND_COL,
+    CUSTOMER_COL,
+    DATE_COL,
+    DAYS_SINCE_LAST_COL,
+    FREQUENCY_COL,
+    MONETARY_COL,
+    PURCHASES_COL,
+    RECENCY_COL,
+    SPEND_COL,
+    T_COL,
+)
+from research._validation import check_number, check_option, require_frame
+from research.segmentation.cleaning import (
+    _TIME_UNITS,
+    CleanedTransactions,
+    RFMDataWarning,
+    _clean,
+    _period_codes,
+    _Rules,
+)
 
 __all__ = [
     "rfm_summary",
@@ -25,14 +44,12 @@ __all__ = [
 
 
 def rfm_summary(
-    transactions: pd.DataFrame,
-    customer_col: str = "customer_id",
-    date_col: str = "date",
-    amount_col: str | None = "amount",
+    transactions: pd.DataFrame | CleanedTransactions,
     *,
+    customer_col: str = CUSTOMER_COL,
+    date_col: str = DATE_COL,
+    amount_col: str | None = AMOUNT_COL,
     observation_end: str | pd.Timestamp | None = None,
-    time_unit: Literal["D", "W", "M"] = "D",
-    time_scale: float = 1.0,
     quantity_col: str | None = None,
     price_col: str | None = None,
     invoice_col: str | None = None,
@@ -42,24 +59,29 @@ def rfm_summary(
     duplicates: Literal["keep", "drop"] = "keep",
     zero_amounts: Literal["exclude", "keep"] = "exclude",
     date_format: str | None = None,
-    return_report: bool = False,
-) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
-    """Summarise a transaction log into one row per customer: recency, frequency, monetary value.
+    time_unit: Literal["D", "W", "M"] = "D",
+    time_scale: float = 1.0,
+) -> pd.DataFrame:
+    """Summarise purchases into one row per customer: recency, frequency, monetary value.
 
     Parameters
     ----------
-    transactions : pandas.DataFrame
-        One row per purchase (or per purchase line). It is not modified.
-    customer_col, date_col : str
-        Column names of the customer id and the purchase timestamp. Missing and blank ids are
-        excluded and counted; ids of mixed types (numbers and text) are compared as text.
-    amount_col : str or None, default "amount"
-        Column of the **line total** (quantity x unit price), not the unit price. With
-        ``quantity_col`` given, a warning says when it looks like a unit price (it hardly grows
-        with the quantity). ``None`` with ``price_col``.
-    observation_end : str or Timestamp, optional
-        End of the observation (calibration) period. Default: the last date in the data (of any
-        row with a customer id, returns included). Rows after it are excluded and counted.
+    transactions : CleanedTransactions or pandas.DataFrame
+        The result of :func:`clean_transactions`, whose purchase lines are aggregated as they
+        are; or a raw export (one row per purchase or purchase line, not modified), which is
+        first cleaned by :func:`clean_transactions` with the arguments below.
+    customer_col, date_col, amount_col, quantity_col, price_col, invoice_col, product_col
+        For a raw export only: the columns, as in :func:`clean_transactions` (default
+        ``"customer_id"``, ``"date"``, ``"amount"`` and no quantity, price, invoice or product
+        column).
+    observation_end, cancel_prefix, returns, duplicates, zero_amounts, date_format
+        For a raw export only: the end of the window and the cleaning rules, as in
+        :func:`clean_transactions` (default: the last date in the data, cancelled invoices
+        starting with ``"C"``, returns netted, duplicates kept, zero-value lines excluded,
+        dates parsed without a format).
+
+        A :class:`CleanedTransactions` was cleaned with its own columns and rules: setting any
+        of these to another value than its default beside one is an error.
     time_unit : {"D", "W", "M"}, default "D"
         Clock of the model-sense columns: purchases in the same day (week, month) are one
         purchase occasion, and durations are counted in whole days (weeks, months), exactly as
@@ -68,49 +90,12 @@ def rfm_summary(
         Divide the model-sense durations by this, e.g. ``time_unit="D", time_scale=7`` gives weeks
         measured at daily resolution, as in Fader, Hardie & Lee (2005) (lifetimes'
         ``freq_multiplier``).
-    quantity_col : str, optional
-        Quantity column; a negative quantity marks a return.
-    price_col : str, optional
-        Unit price column: with ``quantity_col``, the line value is quantity x price (pass
-        ``amount_col=None`` if the export also has an ``"amount"`` column).
-    invoice_col : str, optional
-        Invoice / order id. When given, ``n_purchases`` counts distinct invoices (not lines), and
-        invoices starting with ``cancel_prefix`` are cancellations.
-    product_col : str, optional
-        Product id (e.g. a stock code): returns are netted against purchases of the same
-        product, and duplicates are judged with it.
-    cancel_prefix : str or None, default "C"
-        Prefix of cancelled invoice ids (the Online Retail convention); ``None`` to disable.
-    returns : {"net", "exclude", "error"}, default "net"
-        Rule for returns and cancellations (negative amount, negative quantity or cancelled
-        invoice), which are never purchases themselves. ``"net"``: each return, in time order,
-        is taken off the same customer's (and, with ``product_col``, the same product's) latest
-        purchases made on or before it that still have value left (last in, first out), never
-        below zero; a purchase line returned in full is no longer a purchase, so an order
-        cancelled in full lowers the purchase count, and a return larger than what it can net
-        against is counted as unmatched. ``"exclude"``: spend stays gross (the purchases are not
-        reduced). ``"error"``: raise. Either way the customer's returned value is in
-        ``returned_amount``.
-    duplicates : {"keep", "drop"}, default "keep"
-        Rule for rows identical in every mapped column (customer, date, value, and quantity,
-        price, invoice and product when given; the report names them). Without an invoice id
-        two identical rows can be two real purchases, so they are kept by default; either way
-        they are counted.
-    zero_amounts : {"exclude", "keep"}, default "exclude"
-        Rule for lines of value 0 (free items, or prices missing in the export): excluded, so a
-        customer whose only line is worth 0 is not a customer with a purchase; ``"keep"`` counts
-        them as purchase occasions (as Fader, Hardie & Lee's CDNOW cohort does). Counted either
-        way.
-    date_format : str, optional
-        ``strftime`` format of the dates when they are strings (e.g. ``"%Y%m%d"``).
-    return_report : bool, default False
-        Also return the cleaning report. When False and rows were excluded or flagged, the
-        report is shown as an :class:`RFMDataWarning` instead, so nothing is dropped silently.
 
     Returns
     -------
-    summary : pandas.DataFrame
-        Indexed by customer id (sorted), with columns:
+    pandas.DataFrame
+        One row per customer with a purchase, indexed by customer id (sorted; the index is
+        named after the customer column), with columns:
 
         model sense (lifetimes / pymc-marketing / BG/NBD), in ``time_unit / time_scale`` units:
 
@@ -127,46 +112,44 @@ def rfm_summary(
         - ``first_purchase`` and ``last_purchase`` timestamps;
         - ``returned_amount``: value of the customer's returns and cancellations (positive
           number), netted or not.
-    report : pandas.DataFrame
-        Only with ``return_report=True``: one row per rule with the rows (and customers) it
-        affected, the value involved and what was done.
 
     Raises
     ------
     TypeError
-        ``transactions`` is not a DataFrame.
+        ``transactions`` is neither a DataFrame nor a CleanedTransactions, or cleaning
+        arguments other than their defaults are passed with a CleanedTransactions.
     ValueError
-        A column is missing, the frame is empty, a date cannot be parsed or is missing, an amount
-        is missing or not numeric, a return was found with ``returns="error"``, or no purchase is
-        left before ``observation_end``.
+        ``time_unit`` or ``time_scale`` is invalid, or a rule name is unknown; for a raw
+        export, as :func:`clean_transactions`.
 
     Warns
     -----
     RFMDataWarning
-        ``amount_col`` looks like a unit price; or, without ``return_report``, rows were
-        excluded or flagged (the report as text).
+        For a raw export: when rows were excluded or flagged by the cleaning rules (their
+        counts, so nothing is dropped silently; :func:`clean_transactions` gives them as a
+        table), or ``amount_col`` looks like a unit price.
 
     Examples
     --------
+    >>> from research.segmentation import clean_transactions
     >>> tx = pd.DataFrame({
     ...     "customer_id": ["a", "a", "a", "b"],
     ...     "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-11", "2024-01-05"]),
     ...     "amount": [10.0, 5.0, 20.0, 8.0],
     ... })
-    >>> rfm_summary(tx, observation_end="2024-01-31")[["frequency", "recency", "T",
-    ...     "monetary_value", "n_purchases"]]  # doctest: +NORMALIZE_WHITESPACE
+    >>> cleaned = clean_transactions(tx, observation_end="2024-01-31")
+    >>> rfm_summary(cleaned)[["frequency", "recency", "T", "monetary_value", "n_purchases"]]
+    ... # doctest: +NORMALIZE_WHITESPACE
                  frequency  recency     T  monetary_value  n_purchases
     customer_id
     a                  1.0     10.0  30.0            20.0            3
     b                  0.0      0.0  26.0             0.0            1
     """
-    frame = require_frame(transactions, "transactions")
-    if time_unit not in _TIME_UNITS:
-        raise ValueError(f"time_unit must be one of {_TIME_UNITS}, got {time_unit!r}")
-    if not (isinstance(time_scale, int | float) and time_scale > 0 and math.isfinite(time_scale)):
+    time_unit = check_option(time_unit, "time_unit", _TIME_UNITS)  # type: ignore[assignment]
+    scale = check_number(time_scale, "time_scale")
+    if scale <= 0:
         raise ValueError(f"time_scale must be a positive number, got {time_scale!r}")
-    lines = _clean_lines(
-        frame,
+    rules = _Rules(
         customer_col=customer_col,
         date_col=date_col,
         amount_col=amount_col,
@@ -181,87 +164,52 @@ def rfm_summary(
         zero_amounts=zero_amounts,
         date_format=date_format,
     )
-    report, n_in, purchase, obs_end = lines.report, lines.n_in, lines.purchase, lines.obs_end
-    summary, only_returns = _aggregate(
-        codes=lines.codes,
-        uniques=lines.uniques,
-        dates=lines.dates,
-        amount=lines.value,
-        purchase=purchase,
-        returned=lines.returned,
-        invoices=frame[invoice_col] if invoice_col is not None else None,
-        obs_end=pd.Timestamp(obs_end),
-        time_unit=time_unit,
-        time_scale=float(time_scale),
+    if isinstance(transactions, CleanedTransactions):
+        changed = rules.changed()
+        if changed:
+            raise TypeError(
+                f"rfm_summary got {', '.join(map(repr, changed))} beside a CleanedTransactions,"
+                " which was cleaned with its own rules: pass them to clean_transactions instead"
+            )
+        return _aggregate(transactions, time_unit, scale)
+    frame = require_frame(
+        transactions,
+        "transactions",
+        ": pass the export, or the result of clean_transactions",
     )
-    summary.index.name = customer_col
-
-    report.append(
-        {
-            "rule": "customers with returns but no purchase",
-            "rows": only_returns,
-            "share_of_rows": np.nan,
-            "amount": np.nan,
-            "action": "not in the summary (counted in customers, not rows)",
-        }
-    )
-    n_ids = len(lines.uniques)
-    zero_only = (np.bincount(lines.codes[lines.zero], minlength=n_ids) > 0) & (
-        np.bincount(lines.codes[purchase], minlength=n_ids) == 0
-    )
-    report.append(
-        {
-            "rule": "customers with only zero-value lines",
-            "rows": int(zero_only.sum()),
-            "share_of_rows": np.nan,
-            "amount": np.nan,
-            "action": "not in the summary (counted in customers, not rows)"
-            if zero_amounts == "exclude"
-            else "none: zero-value lines are kept as purchases",
-        }
-    )
-    report_frame = pd.DataFrame(report)
-    report_frame.attrs["rows_in"] = n_in
-    report_frame.attrs["rows_used"] = int(purchase.sum())
-    report_frame.attrs["customers"] = len(summary)
-    report_frame.attrs["observation_end"] = pd.Timestamp(obs_end)
-    if return_report:
-        return summary, report_frame
-    flagged = report_frame[report_frame["rows"] > 0]
-    if len(flagged):
-        lines = "; ".join(f"{r.rule}: {r.rows:,} ({r.action})" for r in flagged.itertuples())
-        warnings.warn(
-            f"rfm_summary used {int(purchase.sum()):,} of {n_in:,} rows. {lines}. "
-            "Pass return_report=True to get these counts as a table.",
-            RFMDataWarning,
-            stacklevel=2,
-        )
+    cleaned = _clean(frame, rules)
+    summary = _aggregate(cleaned, time_unit, scale)
+    _warn_flagged(cleaned)
     return summary
 
 
-def _aggregate(
-    *,
-    codes: np.ndarray,
-    uniques: pd.Index,
-    dates: pd.Series,
-    amount: np.ndarray,
-    purchase: np.ndarray,
-    returned: np.ndarray,
-    invoices: pd.Series | None,
-    obs_end: pd.Timestamp,
-    time_unit: str,
-    time_scale: float,
-) -> tuple[pd.DataFrame, int]:
-    """The two GROUP BY steps of :func:`rfm_summary`, on clean rows.
+def _warn_flagged(cleaned: CleanedTransactions) -> None:
+    """An RFMDataWarning with the counts of every rule that touched a row or a customer."""
+    report = cleaned.table
+    flagged = report[report["rows"] > 0]
+    if len(flagged):
+        lines = "; ".join(f"{r.rule}: {r.rows:,} ({r.action})" for r in flagged.itertuples())
+        warnings.warn(
+            f"rfm_summary used {cleaned.rows_used:,} of {cleaned.rows_in:,} rows. {lines}. "
+            "Clean with clean_transactions(...) first to get these counts as a table, and pass "
+            "its result to rfm_summary.",
+            RFMDataWarning,
+            stacklevel=3,
+        )
+
+
+def _aggregate(cleaned: CleanedTransactions, time_unit: str, time_scale: float) -> pd.DataFrame:
+    """The two GROUP BY steps of :func:`rfm_summary`, on the cleaned lines.
 
     Step 1, per (customer, period): ``SUM(amount)``. Step 2, per customer: ``MIN/MAX(period)``,
     ``COUNT(*)`` of periods, ``SUM(amount)``, the amount of the first period, ``MIN/MAX(date)``
     and the number of purchases. Both are plain aggregations that a SQL engine can run; here
     they are one sort of the purchase rows by (customer, period) and segment-wise reductions.
-
-    Returns the summary of the customers with at least one purchase, and the number of
-    customers who only have returns.
+    Prior validation is assumed (the lines come from :func:`clean_transactions`).
     """
+    lines = cleaned._lines
+    codes, uniques, amount, purchase = lines.codes, lines.uniques, lines.value, lines.purchase
+    dates, returned, invoices, obs_end = lines.dates, lines.returned, lines.invoices, lines.obs_end
     n_customers = len(uniques)
     p_codes = codes[purchase]
     p_amt = amount[purchase]
@@ -277,8 +225,6 @@ def _aggregate(
     returned_amount = np.bincount(
         codes[returned], weights=np.abs(amount[returned]), minlength=n_customers
     )
-    has_return = np.bincount(codes[returned], minlength=n_customers) > 0
-    only_returns = int(((n_purchases == 0) & has_return).sum())
 
     # step 1: purchase occasions = distinct (customer, period), with their summed value
     period = _period_codes(pd.Series(p_when.view("datetime64[ns]")), time_unit)
@@ -315,18 +261,18 @@ def _aggregate(
 
     summary = pd.DataFrame(
         {
-            "frequency": frequency,
-            "recency": (last_period - first_period) / time_scale,
-            "T": (end_period - first_period) / time_scale,
-            "monetary_value": monetary,
-            "days_since_last": days_since,
-            "n_purchases": n_buy.astype(np.int64),
-            "total_spend": spend,
-            "avg_spend": spend / n_buy,
+            FREQUENCY_COL: frequency,
+            RECENCY_COL: (last_period - first_period) / time_scale,
+            T_COL: (end_period - first_period) / time_scale,
+            MONETARY_COL: monetary,
+            DAYS_SINCE_LAST_COL: days_since,
+            PURCHASES_COL: n_buy.astype(np.int64),
+            SPEND_COL: spend,
+            AVG_SPEND_COL: spend / n_buy,
             "first_purchase": first_ns.view("datetime64[ns]"),
             "last_purchase": last_ns.view("datetime64[ns]"),
             "returned_amount": returned_amount[cust],
         },
-        index=uniques.take(cust),
+        index=uniques.take(cust).rename(cleaned.customer_col),
     )
-    return summary, only_returns
+    return summary

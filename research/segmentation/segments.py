@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from research._results import Result
-from research._stats import group_means
+from research._columns import DAYS_SINCE_LAST_COL, PURCHASES_COL, SEGMENT_COL, SPEND_COL
+from research._results import Result, read_only_series
 from research._validation import (
+    check_int,
     numeric_values,
     require_columns,
     require_frame,
     require_rows,
-    rows_repr,
 )
 from research.segmentation.cleaning import RFMDataWarning
 
@@ -32,7 +32,6 @@ __all__ = [
     "rfm_segments",
     "RfmGrid",
     "rfm_grid",
-    "segment_value_table",
 ]
 
 if TYPE_CHECKING:
@@ -58,51 +57,13 @@ def _quantile_score(values: pd.Series, bins: int, *, higher_is_better: bool) -> 
     return (1 + np.floor(bins * (rank_min - 1) / len(values))).astype(np.int64)
 
 
-#: The old names of :func:`rfm_scores`' column arguments, which the CLV models use for other
-#: quantities (``recency`` there is the age at the last purchase, not the days since it).
-_OLD_SCORE_COLUMNS = {
-    "recency_col": "days_since_last_col",
-    "frequency_col": "purchases_col",
-    "monetary_col": "spend_col",
-}
-
-
-_SCORE_DEFAULTS = {
-    "days_since_last_col": "days_since_last",
-    "purchases_col": "n_purchases",
-    "spend_col": "total_spend",
-}
-
-
-def _renamed_score_columns(
-    old: dict[str, str], new: dict[str, str], *, stacklevel: int
-) -> dict[str, str]:
-    """``new`` with the values passed under the old names, a DeprecationWarning for each."""
-    unknown = sorted(set(old) - set(_OLD_SCORE_COLUMNS))
-    if unknown:
-        raise TypeError(f"unexpected keyword argument(s) {', '.join(map(repr, unknown))}")
-    for name, value in old.items():
-        renamed = _OLD_SCORE_COLUMNS[name]
-        if new[renamed] != _SCORE_DEFAULTS[renamed]:
-            raise TypeError(f"pass {renamed}= only: {name}= is its old name")
-        warnings.warn(
-            f"{name}= is now {renamed}= (in research.clv, {name} names the buy-till-you-die "
-            "quantity, which is another column)",
-            DeprecationWarning,
-            stacklevel=stacklevel,
-        )
-        new[renamed] = value
-    return new
-
-
 def rfm_scores(
     summary: pd.DataFrame,
     bins: int = 5,
     *,
-    days_since_last_col: str = "days_since_last",
-    purchases_col: str = "n_purchases",
-    spend_col: str = "total_spend",
-    **old_names: str,
+    days_since_last_col: str = DAYS_SINCE_LAST_COL,
+    purchases_col: str = PURCHASES_COL,
+    spend_col: str = SPEND_COL,
 ) -> pd.DataFrame:
     """Quantile scores 1..``bins`` for recency, frequency and monetary value.
 
@@ -118,9 +79,8 @@ def rfm_scores(
         Number of score levels (2..10).
     days_since_last_col, purchases_col, spend_col : str
         Columns scored for R, F and M; the defaults are the plain-marketing columns of
-        :func:`rfm_summary`. (The old names ``recency_col``, ``frequency_col`` and
-        ``monetary_col`` still work, with a DeprecationWarning: in :mod:`research.clv` they
-        name the buy-till-you-die columns, which hold other quantities.)
+        :func:`rfm_summary` (in :mod:`research.clv`, ``recency_col`` and ``frequency_col``
+        name the buy-till-you-die columns, which hold other quantities).
 
     Returns
     -------
@@ -147,20 +107,22 @@ def rfm_scores(
     3        2        3        3      233
     """
     frame = require_frame(summary, "summary")
-    if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or not 2 <= bins <= 10:
+    bins = _check_bins(bins)
+    return _scored(frame, bins, (days_since_last_col, purchases_col, spend_col))
+
+
+def _check_bins(bins: object) -> int:
+    value = check_int(bins, "bins", minimum=2)
+    if value > 10:
         raise ValueError(f"bins must be an integer from 2 to 10, got {bins!r}")
-    named = _renamed_score_columns(
-        old_names,
-        {
-            "days_since_last_col": days_since_last_col,
-            "purchases_col": purchases_col,
-            "spend_col": spend_col,
-        },
-        stacklevel=3,
-    )
-    recency_col, frequency_col, monetary_col = named.values()
-    cols = [recency_col, frequency_col, monetary_col]
-    require_columns(frame, cols, "summary")
+    return value
+
+
+def _scored(frame: pd.DataFrame, bins: int, cols: tuple[str, str, str]) -> pd.DataFrame:
+    """The scores of :func:`rfm_scores` on a DataFrame, its columns checked here; ``bins``
+    is assumed checked."""
+    recency_col, frequency_col, monetary_col = cols
+    require_columns(frame, list(cols), "summary")
     if frame.empty:
         raise ValueError("summary is empty (0 customers): there is nothing to score")
     for col in cols:
@@ -341,7 +303,9 @@ def rfm_segments(
     rules: pd.DataFrame | None = None,
     *,
     bins: int = 5,
-    **score_columns: str,
+    days_since_last_col: str = DAYS_SINCE_LAST_COL,
+    purchases_col: str = PURCHASES_COL,
+    spend_col: str = SPEND_COL,
 ) -> pd.DataFrame:
     """Name each customer's action segment (champions, loyal, at risk, ...) from RFM scores.
 
@@ -356,8 +320,8 @@ def rfm_segments(
         overlap. Default :data:`RFM_SEGMENT_RULES`, which covers every cell of the 5 x 5 grid.
     bins : int, default 5
         Score levels, when the scores are computed here.
-    **score_columns : str
-        ``days_since_last_col``, ``purchases_col``, ``spend_col`` passed to :func:`rfm_scores`.
+    days_since_last_col, purchases_col, spend_col : str
+        The columns scored, when the scores are computed here (see :func:`rfm_scores`).
 
     Returns
     -------
@@ -374,11 +338,9 @@ def rfm_segments(
     ['champions', 'need attention', 'lost', 'at risk', 'potential loyalist']
     """
     frame = require_frame(summary, "summary")
+    bins = _check_bins(bins)
     if not set(_SCORE_COLS) <= set(frame.columns):
-        new = {k: v for k, v in score_columns.items() if k in _SCORE_DEFAULTS}
-        old = {k: v for k, v in score_columns.items() if k not in _SCORE_DEFAULTS}
-        named = _renamed_score_columns(old, {**_SCORE_DEFAULTS, **new}, stacklevel=3)
-        frame = rfm_scores(frame, bins, **named)
+        frame = _scored(frame, bins, (days_since_last_col, purchases_col, spend_col))
     else:
         frame = frame.copy()
         bins = int(max(frame["r_score"].max(), frame["fm_score"].max(), bins))
@@ -388,7 +350,7 @@ def rfm_segments(
     names = list(rules["segment"].astype(str))
     categories = names + (["unclassified"] if (which < 0).any() else [])
     labels = np.where(which >= 0, np.array(names, dtype=object)[which], "unclassified")
-    frame["segment"] = pd.Categorical(labels, categories=categories, ordered=True)
+    frame[SEGMENT_COL] = pd.Categorical(labels, categories=categories, ordered=True)
     if (which < 0).any():
         warnings.warn(
             f"{int((which < 0).sum()):,} of {len(frame):,} customers fall in no rule's cells "
@@ -406,7 +368,7 @@ def _score_values(frame: pd.DataFrame, col: str) -> np.ndarray:
     return values.astype(np.int64)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class RfmGrid(Result):
     """Customers per (R score, FM score) cell and each cell's segment: the result of
     :func:`rfm_grid`.
@@ -425,13 +387,16 @@ class RfmGrid(Result):
         rule covers it).
     segment_customers : pandas.Series
         Customers per segment, in the rule table's order, with ``"unclassified"`` last when
-        some customers fall in no rule's cells.
+        some customers fall in no rule's cells (read-only: a copy to change with ``.copy()``).
     """
 
     bins: int
     counts: pd.DataFrame
     cell_segments: pd.DataFrame
     segment_customers: pd.Series
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "segment_customers", read_only_series(self.segment_customers))
 
     @property
     def n_customers(self) -> int:
@@ -526,82 +491,3 @@ def rfm_grid(segmented: pd.DataFrame, rules: pd.DataFrame | None = None) -> RfmG
         cell_segments=pd.DataFrame(cell_segment[bins:0:-1, 1:], index=r_index, columns=fm_index),
         segment_customers=totals.reindex(order, fill_value=0).astype(np.int64).rename("customers"),
     )
-
-
-def segment_value_table(
-    segmented: pd.DataFrame,
-    segment_col: str = "segment",
-    value_col: str = "total_spend",
-    *,
-    ci: float = 0.95,
-) -> pd.DataFrame:
-    """Customers and value per segment, with a confidence interval for the mean value.
-
-    Parameters
-    ----------
-    segmented : pandas.DataFrame
-        One row per customer, e.g. the output of :func:`rfm_segments`.
-        Not modified.
-    segment_col : str, default "segment"
-        Segment column. A categorical keeps its category order and its empty categories
-        (with 0 customers); other columns are sorted.
-    value_col : str, default "total_spend"
-        Column holding each customer's value.
-    ci : float, default 0.95
-        Level of the t-interval for the mean value.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by segment, with ``customers``, ``share`` (of all customers), ``value_total``,
-        ``value_share`` (of all value), ``value_mean``, ``value_mean_low`` and
-        ``value_mean_high`` (t-interval from statsmodels' ``DescrStatsW.tconfint_mean``; NaN
-        for segments of fewer than 2 customers). The columns match
-        ``CustomerSegmenter.profile()``, so
-        :func:`research.segmentation.plotting.plot_segment_value` draws either.
-
-    Raises
-    ------
-    ValueError
-        A column is missing, the frame is empty, a segment or value is missing, or ``ci`` is
-        not between 0 and 1.
-
-    Examples
-    --------
-    >>> seg = pd.DataFrame({"segment": pd.Categorical(["a", "a", "b"], categories=["a", "b", "c"]),
-    ...                     "total_spend": [10.0, 30.0, 5.0]})
-    >>> segment_value_table(seg)[["customers", "share", "value_total", "value_share"]]
-    ... # doctest: +NORMALIZE_WHITESPACE
-             customers     share  value_total  value_share
-    segment
-    a                2  0.666667         40.0     0.888889
-    b                1  0.333333          5.0     0.111111
-    c                0  0.000000          0.0     0.000000
-    """
-    frame = require_frame(segmented, "segmented")
-    require_columns(frame, [segment_col, value_col], "segmented")
-    require_rows(frame, "segmented")
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must be between 0 and 1, got {ci!r}")
-    missing = frame[segment_col].isna()
-    if missing.any():
-        raise ValueError(
-            f"column {segment_col!r} of segmented has {int(missing.sum()):,} missing segments "
-            f"of {len(frame):,} rows (rows {rows_repr(frame.index[missing.to_numpy()])})"
-        )
-    value = pd.Series(numeric_values(frame, value_col, "segmented"), index=frame.index)
-    means = group_means(value, frame[segment_col], ci)
-    out = pd.DataFrame(
-        {
-            "customers": means["n"],
-            "share": means["n"] / len(frame),
-            "value_total": means["total"],
-        }
-    )
-    out.index.name = segment_col
-    total = value.sum()
-    out["value_share"] = out["value_total"] / total if total else np.nan
-    out["value_mean"] = means["mean"]
-    out["value_mean_low"] = means["low"]
-    out["value_mean_high"] = means["high"]
-    return out

@@ -13,6 +13,8 @@ from scipy import special
 from research.clv import (
     BoundaryFitWarning,
     ConvergenceError,
+    HoldoutCheck,
+    ModelFit,
     clv_by_segment,
     customer_lifetime_value,
     expected_average_spend,
@@ -25,6 +27,7 @@ from research.clv import (
     probability_alive,
 )
 from research.clv.bgnbd import _bgnbd_loglik_terms
+from research.segmentation import SegmentValue
 
 PUBLISHED_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}  # FHL 2005, table 1
 PUBLISHED_GG = {"p": 6.25, "q": 3.74, "gamma": 15.44}  # FHL 2005, iso-value curves
@@ -106,9 +109,9 @@ def test_bgnbd_reproduces_fader_hardie_lee_2005(calibration: pd.DataFrame) -> No
     ci = fit.conf_int()
     assert (ci["low"] < fit.params).all() and (fit.params < ci["high"]).all()
     assert (fit.bse > 0).all()
-    table = fit.summary()
-    assert list(table.columns) == ["estimate", "std_err", "low_95%", "high_95%"]
-    assert table.attrs["n_obs"] == 2_357
+    table = fit.to_frame()
+    assert list(table.columns) == ["estimate", "std_err", "low", "high"]
+    pd.testing.assert_frame_equal(table[["low", "high"]], ci, check_names=False)
     assert "BG/NBD fit on 2,357 customers" in repr(fit)
 
 
@@ -128,17 +131,27 @@ def test_conditional_expectation_of_the_papers_example_customer(calibration) -> 
 def test_holdout_check_on_cdnow(cdnow_sample: pd.DataFrame, calibration: pd.DataFrame) -> None:
     fit = fit_bgnbd(calibration)
     holdout = holdout_purchases(cdnow_sample, "1997-09-30", "1998-06-30")
-    check = holdout_check(fit, calibration, holdout, 39)
+    result = holdout_check(fit, calibration, holdout, 39)
+    assert isinstance(result, HoldoutCheck) and result.ci == 0.95
+    check = result.to_frame()
     assert list(check.index) == ["0", "1", "2", "3", "4", "5", "6", "7+", "all"]
-    assert check.loc["all", "customers"] == 2_357
+    assert check.loc["all", "customers"] == result.n_customers == 2_357
     assert check.loc["0", "customers"] == 1_411
     assert check.loc["all", "actual"] == pytest.approx(holdout.sum() / 2_357)
+    assert result.actual_purchases == pytest.approx(holdout.sum())
+    expected = expected_purchases(fit, calibration, 39)
+    assert result.expected_purchases == pytest.approx(expected.sum())
+    assert result.gap == pytest.approx(expected.sum() / holdout.sum() - 1)
     # the model tracks the holdout: expected rises with calibration frequency like actual,
     # and the 1,411 customers without a repeat purchase are predicted within their interval
-    assert check["expected"].iloc[:8].is_monotonic_increasing
+    assert check["expected"].iloc[:8].is_monotonic_increasing and result.ranks_right
     zero = check.loc["0"]
     assert zero["actual_low"] <= zero["expected"] <= zero["actual_high"]
     assert abs(check.loc["all", "difference"]) / check.loc["all", "actual"] < 0.15
+    # the interval of the mean over all customers, at another level
+    narrow = holdout_check(fit, calibration, holdout, 39, ci=0.5)
+    assert result.actual_low < narrow.actual_low < narrow.actual < narrow.actual_high
+    assert narrow.actual == result.actual and "50% t-intervals" in repr(narrow)
 
 
 def test_gamma_gamma_reproduces_the_published_fit(calibration: pd.DataFrame) -> None:
@@ -162,7 +175,7 @@ def test_bgnbd_recovers_planted_parameters() -> None:
     planted = {"r": 0.8, "alpha": 5.0, "a": 0.6, "b": 2.0}
     data = simulate_bgnbd(4_000, 52, **planted, seed=11)
     fit = fit_bgnbd(data)
-    ci = fit.conf_int(alpha=0.01)
+    ci = fit.conf_int(ci=0.99)
     for name, value in planted.items():
         assert ci.loc[name, "low"] < value < ci.loc[name, "high"], (name, fit.params[name])
     # and the unconditional forecast matches simulated new customers
@@ -180,7 +193,7 @@ def test_gamma_gamma_recovers_planted_parameters() -> None:
     nu = rng.gamma(q, 1 / g, n)
     spend = np.array([rng.gamma(p, 1 / v, int(k)).mean() for v, k in zip(nu, x, strict=True)])
     fit = fit_gamma_gamma(pd.DataFrame({"frequency": x, "monetary_value": spend}))
-    ci = fit.conf_int(alpha=0.01)
+    ci = fit.conf_int(ci=0.99)
     for name, value in {"p": p, "q": q, "gamma": g}.items():
         assert ci.loc[name, "low"] < value < ci.loc[name, "high"], name
 
@@ -212,11 +225,18 @@ def test_clv_by_segment(calibration: pd.DataFrame) -> None:
     groups = pd.Series(
         np.where(calibration["frequency"] > 0, "repeat", "one-time"), index=calibration.index
     )
-    table = clv_by_segment(clv, groups)
+    by_segment = clv_by_segment(clv, groups)
+    assert isinstance(by_segment, SegmentValue) and by_segment.value_col == "clv"
+    table = by_segment.to_frame()
     assert table["customers"].sum() == 2_357
     assert table["value_total"].sum() == pytest.approx(clv["clv"].sum())
     assert table["value_share"].sum() == pytest.approx(1)
     assert table.loc["repeat", "value_mean"] > table.loc["one-time", "value_mean"]
+    # each segment's mean P(alive), what segment_actions reads
+    mean_alive = clv["p_alive"].groupby(groups).mean()
+    np.testing.assert_allclose(table["p_alive"], mean_alive[table.index])
+    assert "p_alive" not in clv_by_segment(clv, groups, alive_col=None).table
+    assert "p_alive" not in clv_by_segment(clv["clv"], groups).table
     with pytest.raises(ValueError, match="have no segment"):
         clv_by_segment(clv, groups.iloc[:10])
 
@@ -345,6 +365,17 @@ def test_holdout_purchases_hand_checked() -> None:
     # a: Jan 31 is calibration, two rows on Feb 1 are one purchase day, plus Feb 10;
     # b: Mar 1 is the last day of the holdout; c: after it
     assert got.to_dict() == {"a": 2, "b": 1}
+    monthly = holdout_purchases(tx, "2024-01-31", "2024-03-01", time_unit="M")
+    assert monthly.to_dict() == {"a": 1, "b": 1}  # a's three February rows are one month
+    renamed = tx.rename(columns={"customer_id": "who", "date": "when"})
+    got = holdout_purchases(
+        renamed, "2024-01-31", "2024-03-01", customer_col="who", date_col="when"
+    )
+    assert got.to_dict() == {"a": 2, "b": 1}
+    with pytest.raises(ValueError, match="time_unit must be one of"):
+        holdout_purchases(tx, "2024-01-31", "2024-03-01", time_unit="Y")
+    with pytest.raises(TypeError, match="positional"):
+        holdout_purchases(tx, "2024-01-31", "2024-03-01", "customer_id")  # type: ignore[misc]
 
 
 def test_alike_purchase_rates_with_dropout_keep_the_dropout() -> None:
@@ -376,3 +407,124 @@ def test_expected_purchases_of_very_frequent_buyers_are_finite_and_smooth(calibr
     assert np.all(np.abs(steps - steps.mean()) < 1e-6), steps  # one smooth slope across
     gone = heavy.assign(recency=30.0)  # 10,000 purchases, then nine silent weeks: gone
     assert (expected_purchases(fit, gone, 39) >= 0).all()
+
+
+# -- the fit as a result -------------------------------------------------------------------------
+
+
+def test_model_fit_is_a_frozen_result_with_its_summary(calibration: pd.DataFrame) -> None:
+    from research._results import Summary
+
+    fit = fit_bgnbd(calibration)
+    with pytest.raises(AttributeError):
+        fit.loglik = 0.0  # type: ignore[misc]
+    # intervals at any level: Wald on the log scale, z from the level
+    z = {0.95: 1.959964, 0.8: 1.281552}
+    for ci, zz in z.items():
+        bounds = fit.conf_int(ci=ci)
+        want = fit.params * np.exp(-zz * fit.bse / fit.params)
+        np.testing.assert_allclose(bounds["low"], want, rtol=1e-6)
+    table = fit.to_frame(ci=0.8)
+    pd.testing.assert_frame_equal(table[["low", "high"]], fit.conf_int(ci=0.8), check_names=False)
+    summary = fit.summary(ci=0.8)
+    assert isinstance(summary, Summary)
+    assert summary.title == "BG/NBD fit on 2,357 customers"
+    pd.testing.assert_frame_equal(summary.to_frame(), table)
+    assert summary.tables[0][0] == "parameters (80% intervals)"
+    assert any("log-likelihood -9,582.43" in note for note in summary.notes)
+    assert "<table" in fit._repr_html_() and "BG/NBD fit on 2,357 customers" in fit._repr_html_()
+    spend = fit_gamma_gamma(calibration)
+    notes = " ".join(spend.summary().notes)
+    assert "spend_frequency_corr_ci: 0.95" in notes and "independence_check: weak" in notes
+    for bad in (0, 1, 95, "0.9"):
+        with pytest.raises(ValueError, match="ci must be between 0 and 1"):
+            fit.conf_int(ci=bad)  # type: ignore[arg-type]
+
+
+def test_model_fit_parameters_and_diagnostics_cannot_change_the_fit(
+    calibration: pd.DataFrame,
+) -> None:
+    fit = fit_gamma_gamma(calibration)
+    before = fit.to_frame()
+    for series in (fit.params, fit.bse):
+        with pytest.raises(ValueError, match="read-only"):
+            series.iloc[0] = 1.0
+    with pytest.raises(TypeError):
+        fit.extra["independence_check"] = "fine"  # type: ignore[index]
+    pd.testing.assert_frame_equal(fit.to_frame(), before)
+    # a fit built from the caller's objects keeps its own copies of them
+    params, extra = pd.Series({"r": 0.25, "alpha": 4.0}), {"note": "x"}
+    own = ModelFit("BG/NBD", params, params / 10, -1.0, 10, 0.0, True, extra=extra)
+    params["r"], extra["note"] = 9.0, "y"
+    assert own.params["r"] == 0.25 and own.extra == {"note": "x"}
+    assert dict(own.extra) == {"note": "x"} and "note" in repr(own.extra)
+
+
+def test_documented_constants_are_public() -> None:
+    import research.clv
+    from research.clv import holdout
+
+    # referenced as :data: in the docs, so importable from the module and the package
+    assert "RANK_CORRELATION" in holdout.__all__ and "RANK_CORRELATION" in research.clv.__all__
+    assert research.clv.RANK_CORRELATION == 0.9
+
+
+def test_model_fit_levels_are_keyword_only(calibration: pd.DataFrame) -> None:
+    # ci replaced an alpha: an old positional call conf_int(0.05) must not give a 5% interval
+    fit = fit_bgnbd(calibration)
+    for method in (fit.conf_int, fit.to_frame, fit.summary):
+        with pytest.raises(TypeError, match="positional argument"):
+            method(0.05)  # type: ignore[misc]
+    # the caption states the level of the table it shows (to_frame()'s default): fit.ci
+    assert fit.ci == 0.95 and fit._caption().endswith("; 95% intervals")
+    assert fit.to_frame().equals(fit.to_frame(ci=fit.ci))
+
+
+def test_columns_are_keyword_only(calibration: pd.DataFrame) -> None:
+    renamed = calibration.rename(columns={"frequency": "x", "recency": "t_x", "T": "age"})
+    cols = dict(frequency_col="x", recency_col="t_x", T_col="age")
+    fit = fit_bgnbd(renamed, **cols)
+    pd.testing.assert_series_equal(fit.params, fit_bgnbd(calibration).params)
+    for call in (
+        lambda: fit_bgnbd(renamed, "x", "t_x", "age"),
+        lambda: probability_alive(fit, renamed, "x"),
+        lambda: expected_purchases(fit, renamed, 10, "x"),
+        lambda: fit_gamma_gamma(calibration, "frequency"),
+    ):
+        with pytest.raises(TypeError, match="positional"):
+            call()
+
+
+def test_lifetime_value_validates_its_input_once(calibration, monkeypatch) -> None:
+    """The summary is checked once, whatever the horizon, not once per month."""
+    import research.clv.value as value
+
+    bg, gg = fit_bgnbd(calibration), fit_gamma_gamma(calibration)
+    calls = {"arrays": 0, "spend": 0}
+    arrays, spend = value._rfm_arrays, value.nonnegative_values
+
+    def counted_arrays(*args, **kwargs):
+        calls["arrays"] += 1
+        return arrays(*args, **kwargs)
+
+    def counted_spend(*args, **kwargs):
+        calls["spend"] += 1
+        return spend(*args, **kwargs)
+
+    monkeypatch.setattr(value, "_rfm_arrays", counted_arrays)
+    monkeypatch.setattr(value, "nonnegative_values", counted_spend)
+    clv = customer_lifetime_value(bg, gg, calibration, horizon_months=36, unit_days=7)
+    assert calls == {"arrays": 1, "spend": 1}
+    np.testing.assert_allclose(clv["p_alive"], probability_alive(bg, calibration))
+    np.testing.assert_allclose(
+        clv["expected_average_spend"], expected_average_spend(gg, calibration)
+    )
+
+
+def test_lifetime_value_names_a_missing_spend_column(calibration: pd.DataFrame) -> None:
+    bg, gg = fit_bgnbd(calibration), fit_gamma_gamma(calibration)
+    with pytest.raises(ValueError, match="no column 'monetary_value'"):
+        customer_lifetime_value(bg, gg, calibration.drop(columns="monetary_value"))
+    with pytest.raises(ValueError, match="'monetary_value' of summary has 1 negative"):
+        bad = calibration.assign(monetary_value=[-1.0] + [1.0] * (len(calibration) - 1))
+        customer_lifetime_value(bg, gg, bad)

@@ -38,6 +38,20 @@ def test_value_concentration_hand_checked() -> None:
     assert conc.share_held(1.0) == pytest.approx(1.0)
 
 
+def test_value_concentration_values_cannot_change_the_result() -> None:
+    values = np.array([5.0, 50.0, 10.0, 30.0, 5.0])
+    conc = value_concentration(pd.Series(values))
+    with pytest.raises(ValueError, match="read-only"):
+        conc.values[0] = 0.0
+    # the result holds its own copy: neither the caller's array nor one passed in directly
+    # can change it later
+    given = np.array([3.0, 1.0, 2.0])
+    direct = ValueConcentration("clv", given, 6.0, 2.0, 2.0, 0, pd.DataFrame())
+    given[0] = 100.0
+    assert direct.values.tolist() == [3.0, 1.0, 2.0] and not direct.values.flags.writeable
+    assert conc.share_held(0.2) == 0.5 and values[1] == 50.0
+
+
 def test_value_concentration_counts_ceil_of_the_share_not_fooled_by_rounding() -> None:
     conc = value_concentration(pd.Series(np.arange(30, 0, -1, dtype=float)))
     assert [float(s) for s in conc.top["share"]] == list(TOP_SHARES)
@@ -61,8 +75,8 @@ def test_value_concentration_chart_writes_the_result() -> None:
         text = _by_gid(fig, f"top-{round(100 * share)}").get_text()
         assert text.endswith(_pct(conc.share_held(share)))
     assert _pct(conc.share_held(0.1)) in fig.get_suptitle()
-    # a frame gives the same chart as its result
-    again = plot_clv_distribution(pd.DataFrame({"clv": conc.values[::-1]}))
+    # the result draws itself the same way
+    again = conc.plot()
     assert _by_gid(again, "top-10").get_text() == _by_gid(fig, "top-10").get_text()
 
 
@@ -86,6 +100,7 @@ def test_value_concentration_html_is_escaped() -> None:
     conc = value_concentration(pd.DataFrame({"<b>v</b>": [1.0, 2.0]}), value_col="<b>v</b>")
     out = conc._repr_html_()
     assert html.escape("'<b>v</b>'") in out and "<b>v</b>" not in out
+    assert repr(conc).startswith("Concentration of '<b>v</b>' over 2 customers")
 
 
 def test_value_concentration_bad_input() -> None:

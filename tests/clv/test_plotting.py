@@ -4,6 +4,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import dataclasses
 import os
 
 import matplotlib.pyplot as plt
@@ -13,27 +14,30 @@ import pytest
 from matplotlib.figure import Figure
 
 from research.clv import (
+    HoldoutCheck,
     ModelFit,
+    ValueConcentration,
     customer_lifetime_value,
     fit_bgnbd,
     fit_gamma_gamma,
     holdout_check,
+    value_concentration,
 )
 from research.clv.plotting import (
     plot_clv_distribution,
     plot_holdout_check,
     plot_parameter_intervals,
 )
-from research.segmentation import (
-    rfm_summary,
-)
 from tests._charts import (
     _assert_labelled,
     _assert_readable,
+    _assert_unchanged,
     _by_gid,
+    _deep_copy,
     _texts,
     _title,
 )
+from tests.segmentation._helpers import summarise
 
 # --------------------------------------------------------------------------------------------
 # 6-8. lifetime value: plot_holdout_check, plot_clv_distribution, plot_parameter_intervals
@@ -43,22 +47,24 @@ from tests._charts import (
 PUBLISHED_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 
 
-def _holdout() -> pd.DataFrame:
-    """Four calibration-frequency groups (one of a single customer, without interval) + all."""
-    return pd.DataFrame(
+def _holdout(ci: float = 0.95) -> HoldoutCheck:
+    """Four calibration-frequency groups (one of a single customer, without interval), and
+    the figures over all 75 customers."""
+    table = pd.DataFrame(
         {
-            "customers": [50, 20, 1, 4, 75],
-            "actual": [0.2, 0.9, 3.0, 5.0, 0.68],
-            "actual_low": [0.1, 0.5, np.nan, 3.0, 0.4],
-            "actual_high": [0.3, 1.3, np.nan, 7.0, 0.96],
-            "expected": [0.25, 0.8, 2.1, 4.5, 0.6],
-            "difference": [0.05, -0.1, -0.9, -0.5, -0.08],
+            "customers": [50, 20, 1, 4],
+            "actual": [0.2, 0.9, 3.0, 5.0],
+            "actual_low": [0.1, 0.5, np.nan, 3.0],
+            "actual_high": [0.3, 1.3, np.nan, 7.0],
+            "expected": [0.25, 0.8, 2.1, 4.5],
+            "difference": [0.05, -0.1, -0.9, -0.5],
         },
-        index=pd.Index(["0", "1", "2", "3+", "all"], name="calibration_frequency"),
+        index=pd.Index(["0", "1", "2", "3+"], name="calibration_frequency"),
     )
+    return HoldoutCheck(table, ci, 75, 39.0, 0.68, 0.4, 0.96, 0.6)
 
 
-def _clv() -> pd.DataFrame:
+def _clv_frame() -> pd.DataFrame:
     """Ten customers: two with CLV 0 and one negative (a refund-heavy customer)."""
     return pd.DataFrame(
         {
@@ -67,6 +73,10 @@ def _clv() -> pd.DataFrame:
         },
         index=pd.Index([f"c{i}" for i in range(10)], name="customer_id"),
     )
+
+
+def _clv() -> ValueConcentration:
+    return value_concentration(_clv_frame())
 
 
 def _fit() -> ModelFit:
@@ -79,16 +89,6 @@ def _fit() -> ModelFit:
         penalizer=0.0,
         converged=True,
     )
-
-
-class _FitWithoutHigh:
-    """A fitted-model look-alike whose conf_int() lacks the 'high' column."""
-
-    model = "BG/NBD"
-    params = pd.Series({"r": 0.25, "alpha": 4.0})
-
-    def conf_int(self) -> pd.DataFrame:
-        return pd.DataFrame({"low": [0.2, 3.0]}, index=["r", "alpha"])
 
 
 def _by_gid_artist(fig: Figure, gid: str):
@@ -116,17 +116,17 @@ def test_clv_chart_closed_titled_labelled_input_unchanged(name, plot, make, monk
 
     monkeypatch.setattr(plt, "show", no_show)
     data = make()
-    before = data.copy(deep=True) if isinstance(data, pd.DataFrame) else _fit()
+    before = _deep_copy(data)
     fig = plot(data)
     assert isinstance(fig, Figure)
     assert plt.get_fignums() == []
     assert _title(fig).strip()
     for ax in fig.axes:
         _assert_labelled(ax)
-    if isinstance(data, pd.DataFrame):
-        pd.testing.assert_frame_equal(data, before)
+    if isinstance(data, ModelFit):
+        _fit_unchanged(data, _fit())
     else:
-        _fit_unchanged(data, before)
+        _assert_unchanged(data, before)
     _assert_readable(fig)
     assert plot(make(), title="My title").get_suptitle() == "My title"
 
@@ -144,26 +144,24 @@ def test_clv_chart_draws_on_a_given_axes(name, plot, make):
 
 
 @pytest.mark.parametrize(
-    ("plot", "make", "column"),
+    ("plot", "make", "result"),
     [
-        (plot_holdout_check, _holdout, "customers"),
-        (plot_holdout_check, _holdout, "actual"),
-        (plot_holdout_check, _holdout, "actual_low"),
-        (plot_holdout_check, _holdout, "actual_high"),
-        (plot_holdout_check, _holdout, "expected"),
-        (plot_clv_distribution, _clv, "clv"),
+        (plot_holdout_check, lambda: _holdout().to_frame(), "HoldoutCheck"),
+        (plot_clv_distribution, _clv_frame, "ValueConcentration"),
+        (plot_parameter_intervals, lambda: _fit().to_frame(), "ModelFit"),
     ],
 )
-def test_clv_chart_missing_column_raises_value_error_naming_it(plot, make, column):
-    with pytest.raises(ValueError, match=f"'{column}'"):
-        plot(make().drop(columns=column))
+def test_clv_charts_draw_results_not_frames(plot, make, result):
+    """A chart draws what an analysis computed: given a table, it says which result it takes."""
+    with pytest.raises(TypeError, match=rf"must be a {result} \(the result of research\.clv"):
+        plot(make())
 
 
 def test_holdout_check_one_point_per_group_and_all_row_in_the_corner():
     check = _holdout()
     fig = plot_holdout_check(check)
     ax = fig.axes[0]
-    groups = check.drop(index="all")
+    groups = check.table
     n = len(groups)
     actual = _by_gid_artist(fig, "actual")
     np.testing.assert_allclose(actual.get_ydata(), groups["actual"])
@@ -191,21 +189,22 @@ def test_holdout_check_one_point_per_group_and_all_row_in_the_corner():
     assert "12% fewer purchases" in _title(fig)
 
 
-def test_holdout_check_without_all_row_uses_the_groups():
-    check = _holdout().drop(index="all")
-    fig = plot_holdout_check(check)
+def test_holdout_check_chart_says_the_level_of_its_intervals():
+    fig = _holdout(ci=0.9).plot()
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[0] == "actual (90% CI)"
     corner = _by_gid(fig, "holdout-all").get_text()
-    # weighted by the group sizes: (50*0.2 + 20*0.9 + 3.0 + 4*5.0) / 75 = 0.68
-    assert "All 75 customers" in corner
-    assert "actual 0.68\n" in corner
-    assert "expected 0.65 (4.7% below actual)" in corner  # (12.5 + 16 + 2.1 + 18) / 75
-    with pytest.raises(ValueError, match="besides 'all'"):
-        plot_holdout_check(_holdout().loc[["all"]])
+    assert "actual 0.68 (90% CI 0.40–0.96)" in corner and "95%" not in corner
+    no_interval = dataclasses.replace(_holdout(), actual_low=np.nan, actual_high=np.nan)
+    assert (
+        "actual 0.68 (95% CI not available)"
+        in _by_gid(no_interval.plot(), "holdout-all").get_text()
+    )
 
 
 def test_clv_distribution_reports_non_positive_values_and_keeps_the_rest():
-    clv = _clv()
-    fig = plot_clv_distribution(clv)
+    clv = _clv_frame()
+    fig = plot_clv_distribution(value_concentration(clv))
     hist_ax = fig.axes[0]
     assert hist_ax.get_xscale() == "log"
     heights = [p.get_height() for p in hist_ax.patches]
@@ -241,7 +240,7 @@ def test_clv_distribution_concentration_matches_a_hand_computation():
 def test_clv_distribution_top_count_is_not_fooled_by_rounding():
     # 0.1 * 30 = 3.0000000000000004: the top 10% of 30 customers are 3, not 4
     values = pd.Series(np.arange(30, 0, -1, dtype=float))
-    fig = plot_clv_distribution(values.to_frame("value"), value_col="value", currency="€")
+    fig = value_concentration(values).plot(currency="€")
     assert _by_gid(fig, "top-10").get_text() == f"top 10% of customers: {87 / 465:.0%}"
     assert "€" in fig.axes[0].get_xlabel()
 
@@ -249,7 +248,7 @@ def test_clv_distribution_top_count_is_not_fooled_by_rounding():
 def test_clv_distribution_series_single_axes_and_pair():
     fig = Figure()
     ax = fig.subplots()
-    plot_clv_distribution(_clv()["clv"], ax=ax)
+    plot_clv_distribution(_clv(), ax=ax)
     corner = _by_gid(fig, "clv-annotation").get_text()
     assert "top 10% hold 80% of the CLV" in corner  # no panel for the curve: in the text
     assert "top 20% hold 95% of the CLV" in corner
@@ -263,9 +262,9 @@ def test_clv_distribution_series_single_axes_and_pair():
 
 def test_clv_distribution_bad_values():
     with pytest.raises(ValueError, match="positive"):
-        plot_clv_distribution(_clv().assign(clv=0.0))
+        value_concentration(_clv_frame().assign(clv=0.0))
     with pytest.raises(ValueError, match="missing or infinite"):
-        plot_clv_distribution(_clv().assign(clv=np.nan))
+        value_concentration(_clv_frame().assign(clv=np.nan))
 
 
 def test_parameter_intervals_one_row_per_parameter_with_its_interval():
@@ -312,7 +311,7 @@ def test_parameter_intervals_at_another_level_say_so():
     ax = fig.axes[0]
     (bars,) = ax.containers[0].lines[2]
     segments = bars.get_segments()
-    narrow = fit.conf_int(alpha=0.2)
+    narrow = fit.conf_int(ci=0.8)
     np.testing.assert_allclose([s[:, 0].min() for s in segments], narrow["low"])
     np.testing.assert_allclose([s[:, 0].max() for s in segments], narrow["high"])
     assert (narrow["high"] - narrow["low"] < fit.conf_int()["high"] - fit.conf_int()["low"]).all()
@@ -326,17 +325,15 @@ def test_parameter_intervals_at_another_level_say_so():
 def test_parameter_intervals_bad_input():
     with pytest.raises(ValueError, match="'gamma'"):
         plot_parameter_intervals(_fit(), reference={"gamma": 1.0})
-    with pytest.raises(ValueError, match="'high'"):
-        plot_parameter_intervals(_FitWithoutHigh())
     with pytest.raises(TypeError, match="fit_bgnbd"):
         plot_parameter_intervals(pd.Series({"r": 1.0}))
 
 
 def test_parameter_intervals_linear_axis_for_non_positive_values():
     fit = _fit()
-    fit.params = fit.params.copy()
-    fit.params["r"] = 0.0  # not plottable on a log axis
-    fig = plot_parameter_intervals(fit)
+    params = fit.params.copy()
+    params["r"] = 0.0  # not plottable on a log axis
+    fig = plot_parameter_intervals(dataclasses.replace(fit, params=params))
     assert fig.axes[0].get_xscale() == "linear"
     assert "linear scale" in fig.axes[0].get_xlabel()
 
@@ -349,7 +346,7 @@ def cdnow_clv():
     from research.data import load_cdnow
 
     tx = load_cdnow("sample")
-    s = rfm_summary(tx, observation_end="1997-09-30", time_scale=7, return_report=True)[0]
+    s = summarise(tx, observation_end="1997-09-30", time_scale=7)[0]
     fit = fit_bgnbd(s)
     return tx, s, fit
 
@@ -360,14 +357,14 @@ def test_holdout_check_real_data(cdnow_clv):
     holdout = after.groupby("customer_id")["date"].nunique()
     weeks = (after["date"].max() - pd.Timestamp("1997-09-30")).days / 7
     check = holdout_check(fit, s, holdout, weeks)
-    before = check.copy(deep=True)
+    before = _deep_copy(check)
     fig = plot_holdout_check(check)
-    pd.testing.assert_frame_equal(check, before)
+    _assert_unchanged(check, before)
     ax = fig.axes[0]
-    n_groups = len(check) - 1
+    n_groups = len(check.table)
     assert len(_by_gid_artist(fig, "actual").get_xdata()) == n_groups
     assert len(ax.containers[0].lines[2][0].get_segments()) == n_groups
-    assert [t.get_text().split("\n")[0] for t in ax.get_xticklabels()] == list(check.index[:-1])
+    assert [t.get_text().split("\n")[0] for t in ax.get_xticklabels()] == list(check.table.index)
     assert f"All {len(s):,} customers" in _by_gid(fig, "holdout-all").get_text()
     _assert_readable(fig)
 
@@ -376,7 +373,7 @@ def test_clv_distribution_real_data(cdnow_clv):
     _, s, fit = cdnow_clv
     clv = customer_lifetime_value(fit, fit_gamma_gamma(s), s, unit_days=7)
     before = clv.copy(deep=True)
-    fig = plot_clv_distribution(clv)
+    fig = plot_clv_distribution(value_concentration(clv))
     pd.testing.assert_frame_equal(clv, before)
     values = np.sort(clv["clv"].to_numpy())[::-1]
     positive = int((values > 0).sum())

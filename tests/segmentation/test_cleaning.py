@@ -5,6 +5,7 @@ mutation, recency within T, customer counts) checked on generated exports."""
 
 from __future__ import annotations
 
+import html
 import warnings
 
 import numpy as np
@@ -20,6 +21,7 @@ from research.segmentation import (
     rfm_segments,
     rfm_summary,
 )
+from tests.segmentation._helpers import summarise
 
 COLS = dict(
     customer_col="KundeNr",
@@ -63,9 +65,7 @@ def retailer() -> pd.DataFrame:
 
 def test_cancellations_net_against_the_orders_they_cancel(retailer: pd.DataFrame) -> None:
     before = retailer.copy()
-    summary, report = rfm_summary(
-        retailer, observation_end="2011-12-10", return_report=True, **COLS
-    )
+    summary, cleaned = summarise(retailer, observation_end="2011-12-10", **COLS)
     pd.testing.assert_frame_equal(retailer, before)
     # K1 is worth 2.90, not 168,472.50; their cancelled order is not a purchase
     assert summary.loc["K1", "total_spend"] == pytest.approx(2.90)
@@ -81,7 +81,7 @@ def test_cancellations_net_against_the_orders_they_cancel(retailer: pd.DataFrame
     # K5's two lines differ in product: two lines, not a duplicate
     assert summary.loc["K5", "total_spend"] == pytest.approx(30.60)
 
-    rows = report.set_index("rule")
+    rows = cleaned.to_frame().set_index("rule")
     assert rows.loc["return or cancellation", "rows"] == 3
     assert rows.loc["return netted against an earlier purchase", "rows"] == 3
     assert rows.loc["return netted against an earlier purchase", "amount"] == pytest.approx(
@@ -104,13 +104,11 @@ def test_cancellations_net_against_the_orders_they_cancel(retailer: pd.DataFrame
 
 
 def test_gross_rule_is_still_there_and_says_so(retailer: pd.DataFrame) -> None:
-    summary, report = rfm_summary(
-        retailer, observation_end="2011-12-10", returns="exclude", return_report=True, **COLS
-    )
+    summary, cleaned = summarise(retailer, observation_end="2011-12-10", returns="exclude", **COLS)
     assert summary.loc["K1", "total_spend"] == pytest.approx(168_469.60 + 2.90)
     assert (
         "spend not reduced (gross)"
-        in report.set_index("rule").loc["return or cancellation", "action"]
+        in cleaned.table.set_index("rule").loc["return or cancellation", "action"]
     )
 
 
@@ -143,7 +141,7 @@ def test_a_return_larger_than_the_purchases_is_counted_as_unmatched() -> None:
         }
     )
     out = clean_transactions(tx, customer_col="c", date_col="d", amount_col="v")
-    rows = out.report.set_index("rule")
+    rows = out.to_frame().set_index("rule")
     assert rows.loc["return without an earlier purchase to net", "rows"] == 1
     assert rows.loc["return without an earlier purchase to net", "amount"] == -15.0
     assert rows.loc["purchase cancelled in full", "rows"] == 1
@@ -155,7 +153,7 @@ def test_a_return_larger_than_the_purchases_is_counted_as_unmatched() -> None:
 def test_clean_transactions_returns_the_lines_rfm_summary_uses(retailer) -> None:
     cleaned = clean_transactions(retailer, observation_end="2011-12-10", **COLS)
     assert isinstance(cleaned, CleanedTransactions)
-    summary = rfm_summary(retailer, observation_end="2011-12-10", return_report=True, **COLS)[0]
+    summary = rfm_summary(cleaned)
     by_customer = cleaned.purchases.groupby("KundeNr")["amount"].sum()
     pd.testing.assert_series_equal(
         by_customer, summary["total_spend"], check_names=False, check_index_type=False
@@ -178,13 +176,18 @@ def test_unit_price_as_amount_is_warned_and_price_col_computes_the_total() -> No
             "line": qty * price,
         }
     )
-    kw = dict(customer_col="cust", date_col="day", quantity_col="qty", return_report=True)
-    with pytest.warns(RFMDataWarning, match=r"'unit' looks like a unit price.*price_col='unit'"):
+    kw = dict(customer_col="cust", date_col="day", quantity_col="qty")
+    unit_price = r"'unit' looks like a unit price.*price_col='unit'"
+    with pytest.warns(RFMDataWarning, match=unit_price) as w:
+        clean_transactions(tx, amount_col="unit", **kw)
+    assert w[0].filename == __file__  # the warning names the caller's line ...
+    with pytest.warns(RFMDataWarning, match=r"'unit' looks like a unit price") as w:
         rfm_summary(tx, amount_col="unit", **kw)
+    assert w[0].filename == __file__  # ... through rfm_summary too
     with warnings.catch_warnings():
         warnings.simplefilter("error", RFMDataWarning)
-        by_total = rfm_summary(tx, amount_col="line", **kw)[0]
-        by_price = rfm_summary(tx, amount_col=None, price_col="unit", **kw)[0]
+        by_total = summarise(tx, amount_col="line", **kw)[0]
+        by_price = summarise(tx, amount_col=None, price_col="unit", **kw)[0]
     pd.testing.assert_frame_equal(by_total, by_price)
     assert by_price["total_spend"].sum() == pytest.approx((qty * price).sum())
     with pytest.raises(ValueError, match="not both: pass amount_col=None"):
@@ -196,7 +199,7 @@ def test_unit_price_as_amount_is_warned_and_price_col_computes_the_total() -> No
 def test_cdnow_line_totals_are_not_taken_for_unit_prices(cdnow_master) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", RFMDataWarning)
-        rfm_summary(cdnow_master, quantity_col="quantity", return_report=True)
+        clean_transactions(cdnow_master, quantity_col="quantity")
 
 
 def test_blank_ids_are_missing_and_mixed_type_ids_are_one_customer() -> None:
@@ -207,12 +210,10 @@ def test_blank_ids_are_missing_and_mixed_type_ids_are_one_customer() -> None:
             "value": [5.0, 6.0, 7.0, 8.0, 9.0, 1.0],
         }
     )
-    summary, report = rfm_summary(
-        tx, customer_col="id", date_col="when", amount_col="value", return_report=True
-    )
+    summary, cleaned = summarise(tx, customer_col="id", date_col="when", amount_col="value")
     assert sorted(summary.index) == ["12346", "12347", "a"]
     assert summary.loc["12346", "n_purchases"] == 2
-    rows = report.set_index("rule")
+    rows = cleaned.to_frame().set_index("rule")
     assert rows.loc["missing customer id", "rows"] == 2
     assert "2 ids are numbers" in rows.loc["customer ids of mixed types", "action"]
 
@@ -255,26 +256,25 @@ def test_properties_of_the_summary(rows: list[tuple], seed: int) -> None:
         price_col="price",
         product_col="sku",
         observation_end="2024-03-01",
-        return_report=True,
     )
     before = tx.copy()
     try:
-        summary, report = rfm_summary(tx, **kw)
+        summary, lines = summarise(tx, **kw)
     except ValueError as err:
         assert "is a purchase" in str(err)
         return
     pd.testing.assert_frame_equal(tx, before)  # never mutated
-    shuffled = rfm_summary(tx.sample(frac=1, random_state=seed), **kw)[0]
+    shuffled = summarise(tx.sample(frac=1, random_state=seed), **kw)[0]
     pd.testing.assert_frame_equal(summary, shuffled, check_exact=False, rtol=1e-12)
     assert ((summary["recency"] >= 0) & (summary["recency"] <= summary["T"])).all()
     assert (summary["total_spend"] > 0).all() and (summary["n_purchases"] >= 1).all()
     # customers: the distinct valid ids with a purchase left after netting
-    lines = clean_transactions(tx, **{k: v for k, v in kw.items() if k != "return_report"})
-    assert set(summary.index) == set(lines.purchases["cust"])
+    assert set(summary.index) == set(lines.purchases["cust"]) and lines.customers == len(summary)
     assert (lines.purchases["amount"] > 0).all()
     # netting never creates value: net spend <= gross spend, and they differ by the netted sum
-    gross = rfm_summary(tx, returns="exclude", **kw)[0]
-    netted = -report.set_index("rule").loc["return netted against an earlier purchase", "amount"]
+    gross = summarise(tx, returns="exclude", **kw)[0]
+    rows = lines.table.set_index("rule")
+    netted = -rows.loc["return netted against an earlier purchase", "amount"]
     assert gross["total_spend"].sum() - summary["total_spend"].sum() == pytest.approx(
         netted, abs=1e-9
     )
@@ -359,25 +359,25 @@ def test_time_zones_compare_instants_on_the_exports_clock() -> None:
     # 20:00 in London on Jul 1 (BST, +01:00) is 04:00 on Jul 2 in Tokyo
     london = pd.to_datetime(["2024-06-01 20:00", "2024-07-01 20:00"]).tz_localize("Europe/London")
     tx = pd.DataFrame({"c": ["x", "x"], "d": london, "v": [5.0, 7.0]})
-    kw = dict(customer_col="c", date_col="d", amount_col="v", return_report=True)
-    summary, report = rfm_summary(
+    kw = dict(customer_col="c", date_col="d", amount_col="v")
+    summary, cleaned = summarise(
         tx, observation_end=pd.Timestamp("2024-07-02 04:00", tz="Asia/Tokyo"), **kw
     )
     assert summary.loc["x", "n_purchases"] == 2  # the end is the very instant of the purchase
-    before = rfm_summary(
-        tx, observation_end=pd.Timestamp("2024-07-02 03:59", tz="Asia/Tokyo"), **kw
-    )[0]
+    before = summarise(tx, observation_end=pd.Timestamp("2024-07-02 03:59", tz="Asia/Tokyo"), **kw)[
+        0
+    ]
     assert before.loc["x", "n_purchases"] == 1
     assert (
         "read on the export's clock (Europe/London)"
-        in report.set_index("rule").loc["dates with time zones", "action"]
+        in cleaned.table.set_index("rule").loc["dates with time zones", "action"]
     )
     # an end without a zone is on London's clock (in summer, an hour off UTC)
-    assert rfm_summary(tx, observation_end="2024-07-01 19:59", **kw)[0].loc["x", "n_purchases"] == 1
-    assert rfm_summary(tx, observation_end="2024-07-01 20:00", **kw)[0].loc["x", "n_purchases"] == 2
+    assert summarise(tx, observation_end="2024-07-01 19:59", **kw)[0].loc["x", "n_purchases"] == 1
+    assert summarise(tx, observation_end="2024-07-01 20:00", **kw)[0].loc["x", "n_purchases"] == 2
     # days are the export's days: two Tokyo purchases on one Tokyo day are one occasion
     tokyo = pd.to_datetime(["2024-01-05 08:00", "2024-01-05 10:00"]).tz_localize("Asia/Tokyo")
-    one_day = rfm_summary(tx.assign(d=tokyo), observation_end="2024-01-15", **kw)[0].loc["x"]
+    one_day = summarise(tx.assign(d=tokyo), observation_end="2024-01-15", **kw)[0].loc["x"]
     assert (one_day["frequency"], one_day["T"]) == (0.0, 10.0)
     # offsets that differ, and a date without one: on the clock of the most common offset
     mixed = pd.DataFrame(
@@ -392,23 +392,20 @@ def test_time_zones_compare_instants_on_the_exports_clock() -> None:
             "v": [1.0, 2.0, 3.0, 4.0],
         }
     )
-    summary, report = rfm_summary(mixed, **kw)
+    summary, cleaned = summarise(mixed, **kw)
     assert summary.loc["x", "first_purchase"] == pd.Timestamp("2024-01-01 23:30")  # +09:00
     assert summary.loc["x", "last_purchase"] == pd.Timestamp("2024-01-02 09:00")
-    action = report.set_index("rule").loc["dates with time zones", "action"]
+    action = cleaned.table.set_index("rule").loc["dates with time zones", "action"]
     assert "1 dates with another offset converted to it" in action
     assert "1 dates without an offset taken as on it" in action
 
 
 def test_numbers_stored_as_text_are_read_and_counted() -> None:
     tx = pd.DataFrame({"c": ["x", "x"], "d": ["2024-01-01", "2024-01-05"], "v": ["5.5", "7"]})
-    summary, report = rfm_summary(
-        tx, customer_col="c", date_col="d", amount_col="v", return_report=True
-    )
+    summary, cleaned = summarise(tx, customer_col="c", date_col="d", amount_col="v")
     assert summary.loc["x", "total_spend"] == 12.5
-    assert (
-        report.set_index("rule").loc["numbers stored as text", "action"] == "read as numbers: 'v'"
-    )
+    rows = cleaned.table.set_index("rule")
+    assert rows.loc["numbers stored as text", "action"] == "read as numbers: 'v'"
 
 
 def test_netting_stays_exact_on_a_long_file() -> None:
@@ -429,10 +426,146 @@ def test_netting_stays_exact_on_a_long_file() -> None:
             "v": np.r_[amount, -amount, [5.0]],
         }
     )
-    summary, report = rfm_summary(
-        tx, customer_col="c", date_col="d", amount_col="v", return_report=True
-    )
+    summary, cleaned = summarise(tx, customer_col="c", date_col="d", amount_col="v")
     assert list(summary.index) == [n]
-    rows = report.set_index("rule")
+    rows = cleaned.table.set_index("rule")
     assert rows.loc["purchase cancelled in full", "rows"] == n
     assert rows.loc["return without an earlier purchase to net", "rows"] == 0
+
+
+# -- CleanedTransactions: the result, and rfm_summary on it ------------------------------------
+
+
+def _summary_by_groupby(cleaned: CleanedTransactions) -> pd.DataFrame:
+    """rfm_summary's daily columns built the plain way: pandas groupbys over the purchase
+    lines (one occasion per customer and day)."""
+    cust, date = cleaned.customer_col, cleaned.date_col
+    lines = cleaned.purchases
+    lines["day"] = lines[date].dt.normalize()
+    days = lines.groupby([cust, "day"])["amount"].sum().reset_index()
+    by = days.groupby(cust)
+    first, last = by["day"].min(), by["day"].max()
+    n_days = by.size()
+    first_value = days.sort_values([cust, "day"]).groupby(cust)["amount"].first()
+    spend = lines.groupby(cust)["amount"].sum()
+    repeat = (n_days - 1).astype(float)
+    end = cleaned.observation_end.normalize()
+    return pd.DataFrame(
+        {
+            "frequency": repeat,
+            "recency": (last - first).dt.days.astype(float),
+            "T": (end - first).dt.days.astype(float),
+            "monetary_value": ((spend - first_value) / repeat).where(repeat > 0, 0.0),
+            "days_since_last": (end - last).dt.days,
+            "n_purchases": lines.groupby(cust).size(),
+            "total_spend": spend,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["retailer", "retailer-gross-dropped", "dirty", "cdnow", "cdnow-zero-kept"],
+)
+def test_rfm_summary_of_cleaned_lines_is_the_raw_path_and_the_plain_groupby(
+    case: str, retailer: pd.DataFrame, request: pytest.FixtureRequest
+) -> None:
+    if case.startswith("cdnow"):
+        tx = request.getfixturevalue("cdnow_master")
+        rules = dict(quantity_col="quantity", zero_amounts="keep" if "zero" in case else "exclude")
+    elif case == "dirty":
+        tx = pd.DataFrame(
+            {
+                "customer_id": ["a", "a", "a", "a", "b", "c", None, "a"],
+                "date": pd.date_range("2024-01-01", periods=8, freq="5D"),
+                "amount": [10.0, 5.0, 20.0, -20.0, 8.0, -5.0, 7.0, 30.0],
+            }
+        )
+        rules = dict(observation_end="2024-01-31")
+    else:
+        tx = retailer
+        rules = dict(COLS, invoice_col=None, observation_end="2011-12-10")
+        if case == "retailer-gross-dropped":
+            rules |= dict(returns="exclude", duplicates="drop")
+    cleaned = clean_transactions(tx, **rules)
+    ours = rfm_summary(cleaned)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RFMDataWarning)
+        raw = rfm_summary(tx, **rules)
+    pd.testing.assert_frame_equal(ours, raw, check_exact=True)  # one code path
+    plain = _summary_by_groupby(cleaned)
+    pd.testing.assert_frame_equal(
+        ours[plain.columns], plain, check_names=False, check_index_type=False, rtol=1e-9
+    )
+    assert len(ours) == cleaned.customers and ours.index.name == cleaned.customer_col
+    assert ours["n_purchases"].sum() == cleaned.rows_used
+
+
+def test_cleaned_transactions_is_a_result_with_its_counts(retailer: pd.DataFrame) -> None:
+    cleaned = clean_transactions(retailer, observation_end="2011-12-10", **COLS)
+    # used: K1's 2.90 line, K3's three purchase lines, K5's two
+    assert (cleaned.rows_in, cleaned.rows_used, cleaned.customers) == (12, 6, 3)
+    assert cleaned.observation_end == pd.Timestamp("2011-12-10")
+    assert cleaned.columns["invoice_col"] == "Rechnung" and cleaned.columns["amount_col"] is None
+    report = cleaned.to_frame()
+    assert list(report.columns) == ["rule", "rows", "share_of_rows", "amount", "action"]
+    # the customer-level rows come from the cleaning, not from the summary
+    assert report["rule"].tolist()[-2:] == [
+        "customers with returns but no purchase",
+        "customers with only zero-value lines",
+    ]
+    report.loc[0, "rows"] = -1  # a new frame each time: the result is not changed
+    assert cleaned.to_frame().loc[0, "rows"] != -1
+    lines = cleaned.purchases
+    lines["amount"] = 0.0
+    assert (cleaned.purchases["amount"] > 0).all()
+    with pytest.raises(AttributeError):
+        cleaned.rows_used = 0  # type: ignore[misc]
+    caption = "Cleaning: 6 of 12 rows used as purchases, by 3 customers; observation end 2011-12-10"
+    assert repr(cleaned).startswith(caption)
+    assert html.escape(caption) in cleaned._repr_html_()
+
+
+def test_cleaned_transactions_html_escapes_the_data() -> None:
+    tx = pd.DataFrame({"<b>id</b>": ["x", "x"], "d": ["2024-01-01", "2024-01-02"], "v": [1.0, 2]})
+    cleaned = clean_transactions(tx, customer_col="<b>id</b>", date_col="d", amount_col="v")
+    out = cleaned._repr_html_()
+    assert "<b>id</b>" not in out and "&lt;b&gt;id&lt;/b&gt;" in out
+
+
+def test_rfm_summary_of_cleaned_lines_takes_no_cleaning_arguments(retailer) -> None:
+    cleaned = clean_transactions(retailer, observation_end="2011-12-10", **COLS)
+    with pytest.raises(TypeError, match=r"'observation_end', 'returns' beside a Cleaned"):
+        rfm_summary(cleaned, observation_end="2011-12-10", returns="exclude")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RFMDataWarning: the counts are in the result
+        rfm_summary(cleaned, time_unit="W")
+    with pytest.warns(RFMDataWarning, match="pass its result to rfm_summary") as caught:
+        rfm_summary(retailer, observation_end="2011-12-10", **COLS)
+    assert caught[0].filename == __file__
+    with pytest.raises(TypeError, match="unexpected keyword argument 'recency_col'"):
+        rfm_summary(retailer, recency_col="x")
+    with pytest.raises(TypeError, match="or the result of clean_transactions"):
+        rfm_summary([1, 2])  # type: ignore[arg-type]
+
+
+def test_rfm_summary_shows_the_cleaning_arguments_in_its_signature(retailer) -> None:
+    import inspect
+
+    # the column and rule arguments are rfm_summary's own (help(), tab completion), keyword-
+    # only, with clean_transactions' names and defaults
+    ours = inspect.signature(rfm_summary).parameters
+    theirs = inspect.signature(clean_transactions).parameters
+    for name, param in list(theirs.items())[1:]:
+        assert ours[name].kind is inspect.Parameter.KEYWORD_ONLY, name
+        assert ours[name].default == param.default, name
+    assert {"time_unit", "time_scale"} < set(ours)
+    assert not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in ours.values())
+    # beside a CleanedTransactions, a cleaning argument at its default is no conflict, one at
+    # another value is a TypeError naming every such argument
+    cleaned = clean_transactions(retailer, observation_end="2011-12-10", **COLS)
+    pd.testing.assert_frame_equal(
+        rfm_summary(cleaned, returns="net", customer_col="customer_id"), rfm_summary(cleaned)
+    )
+    with pytest.raises(TypeError, match=r"'customer_col', 'duplicates', 'date_format' beside"):
+        rfm_summary(cleaned, customer_col="KundeNr", duplicates="drop", date_format="%Y")

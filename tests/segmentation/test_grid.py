@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research.segmentation import RFM_SEGMENT_RULES, RfmGrid, rfm_grid, rfm_segments, rfm_summary
+from research.segmentation import RFM_SEGMENT_RULES, RfmGrid, rfm_grid, rfm_segments
 from research.segmentation.plotting import plot_rfm_grid
 from tests._charts import _by_gid
+from tests.segmentation._helpers import summarise
 
 
 def _segmented() -> pd.DataFrame:
@@ -58,7 +59,7 @@ def test_rfm_grid_chart_draws_the_result() -> None:
 
 
 def test_rfm_grid_cdnow(cdnow_master: pd.DataFrame) -> None:
-    summary, _ = rfm_summary(cdnow_master, return_report=True)
+    summary, _ = summarise(cdnow_master)
     segmented = rfm_segments(summary)
     grid = rfm_grid(segmented)
     expected = pd.crosstab(segmented["r_score"], segmented["fm_score"])
@@ -70,6 +71,7 @@ def test_rfm_grid_cdnow(cdnow_master: pd.DataFrame) -> None:
     for name, n in grid.segment_customers.items():
         assert n == counts.get(name, 0)
     assert "<table" in grid._repr_html_() and "23,502 customers" in grid._repr_html_()
+    assert repr(grid).startswith("RFM grid: 23,502 customers in 5 x 5 cells")
 
 
 def test_rfm_grid_bad_input() -> None:
@@ -97,6 +99,6 @@ def test_rfm_grid_bad_input() -> None:
         rfm_grid(data, overlapping)
     with pytest.raises(ValueError, match="missing score bounds"):
         rfm_grid(data, overlapping.assign(r_max=[5, np.nan]))
-    # the chart gives the same errors, from the same analysis
-    with pytest.raises(ValueError, match="rules used by rfm_segments"):
-        plot_rfm_grid(data.assign(segment="lost"))
+    # the chart draws the analysis' result, and nothing else
+    with pytest.raises(TypeError, match=r"grid must be a RfmGrid \(the result of .*rfm_grid"):
+        plot_rfm_grid(data)

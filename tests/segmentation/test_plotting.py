@@ -16,8 +16,11 @@ from scipy import stats
 from research.segmentation import (
     RFM_SEGMENT_RULES,
     CustomerSegmenter,
+    SegmentProfile,
+    SegmentStability,
+    SegmentValue,
+    rfm_grid,
     rfm_segments,
-    rfm_summary,
     segment_value_table,
 )
 from research.segmentation.plotting import (
@@ -30,10 +33,13 @@ from research.segmentation.plotting import (
 from tests._charts import (
     _assert_labelled,
     _assert_readable,
+    _assert_unchanged,
     _by_gid,
+    _deep_copy,
     _texts,
     _title,
 )
+from tests.segmentation._helpers import summarise
 
 # --------------------------------------------------------------------------------------------
 # inputs: small hand-made frames, and the real CDNOW data
@@ -67,34 +73,60 @@ def _segmented() -> pd.DataFrame:
     return frame
 
 
-def _profile() -> pd.DataFrame:
-    return pd.DataFrame(
+def _grid():
+    return rfm_grid(_segmented())
+
+
+_NAMES = {1: "recent, frequent", 2: "rare, high spend", 3: "rare, low spend"}
+
+
+def _value(ci: float = 0.95) -> SegmentValue:
+    """The value part of a three-segment clustering's profile, by hand."""
+    table = pd.DataFrame(
         {
-            "name": ["recent, frequent", "rare, high spend", "rare, low spend"],
+            "customers": [25, 35, 40],
+            "share": [0.25, 0.35, 0.40],
+            "value_total": [680.0, 220.0, 100.0],
+            "value_share": [0.68, 0.22, 0.10],
+            "value_mean": [27.2, 6.29, 2.5],
+            "value_mean_low": [20.0, 5.0, 2.0],
+            "value_mean_high": [34.0, 7.5, 3.0],
+        },
+        index=pd.Index([1, 2, 3], name="segment"),
+    )
+    return SegmentValue(table, ci, 100, "total_spend", _NAMES)
+
+
+def _profile() -> SegmentProfile:
+    value = _value()
+    lifts = pd.DataFrame(
+        {
+            "name": list(_NAMES.values()),
             "customers": [25, 35, 40],
             "share": [0.25, 0.35, 0.40],
             "days_since_last": [80.0, 430.0, 455.0],
             "days_since_last_lift": [0.23, 1.2, 1.25],
             "n_purchases": [7.9, 1.7, 1.5],
             "n_purchases_lift": [2.5, 0.58, 0.5],
-            "value_total": [680.0, 220.0, 100.0],
-            "value_share": [0.68, 0.22, 0.10],
         },
-        index=pd.Index([1, 2, 3], name="segment"),
+        index=value.table.index,
     )
+    table = lifts.join(value.table.drop(columns=["customers", "share"]))
+    return SegmentProfile(table, ("days_since_last", "n_purchases"), value)
 
 
-def _stability() -> pd.DataFrame:
-    return pd.DataFrame(
+def _stability(ci: float = 0.95) -> SegmentStability:
+    table = pd.DataFrame(
         {
             "segment": ["all", "1", "2", "3"],
             "metric": ["adjusted_rand", "jaccard", "jaccard", "jaccard"],
             "estimate": [0.7, 0.9, 0.65, 0.4],
             "low": [0.6, 0.85, 0.5, 0.2],
             "high": [0.8, 0.95, 0.8, 0.6],
-            "n_boot": 20,
+            "verdict": [None, "stable", "unclear", "dissolved"],
         }
     )
+    return SegmentStability(table, ci, 20, pd.DataFrame(), {1: "recent", 2: "rare"})
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +135,7 @@ def cdnow_summary() -> pd.DataFrame:
         pytest.skip("RESEARCH_DATA_HOME is not set: the real CDNOW data is not available")
     from research.data import load_cdnow
 
-    return rfm_summary(load_cdnow(), return_report=True)[0]
+    return summarise(load_cdnow())[0]
 
 
 @pytest.fixture(scope="module")
@@ -123,9 +155,9 @@ def cdnow_segmenter(cdnow_summary) -> CustomerSegmenter:
 
 CHARTS = [
     ("k_selection", plot_k_selection, _selection_scores),
-    ("rfm_grid", plot_rfm_grid, _segmented),
+    ("rfm_grid", plot_rfm_grid, _grid),
     ("profile", plot_segment_profile, _profile),
-    ("value", plot_segment_value, _profile),
+    ("value", plot_segment_value, _value),
     ("stability", plot_stability, _stability),
 ]
 
@@ -137,10 +169,10 @@ def test_chart_returns_closed_figure_and_leaves_input_unchanged(name, plot, make
 
     monkeypatch.setattr(plt, "show", no_show)
     data = make()
-    before = data.copy(deep=True)
+    before = _deep_copy(data)
     fig = plot(data)
     assert isinstance(fig, Figure)
-    pd.testing.assert_frame_equal(data, before)
+    _assert_unchanged(data, before)
     assert plt.get_fignums() == []  # closed in pyplot: a notebook shows it once
     for ax in fig.axes:
         if ax.get_label() != "<colorbar>":
@@ -154,31 +186,33 @@ def test_chart_custom_title(name, plot, make):
     assert _title(fig).startswith("My title")
 
 
+@pytest.mark.parametrize("column", ["k", "chosen"])
+def test_missing_column_raises_value_error_naming_it(column):
+    with pytest.raises(ValueError, match=f"'{column}'"):
+        plot_k_selection(_selection_scores().drop(columns=column))
+
+
 @pytest.mark.parametrize(
-    ("plot", "make", "column"),
+    ("plot", "make", "result"),
     [
-        (plot_k_selection, _selection_scores, "k"),
-        (plot_k_selection, _selection_scores, "chosen"),
-        (plot_rfm_grid, _segmented, "fm_score"),
-        (plot_rfm_grid, _segmented, "segment"),
-        (plot_segment_value, _profile, "customers"),
-        (plot_segment_value, _profile, "value_total"),
-        (plot_stability, _stability, "high"),
-        (plot_stability, _stability, "metric"),
+        (plot_rfm_grid, _segmented, "RfmGrid"),
+        (plot_segment_profile, lambda: _profile().table, "SegmentProfile"),
+        (plot_segment_value, lambda: _value().table, "SegmentValue"),
+        (plot_stability, lambda: _stability().table, "SegmentStability"),
     ],
 )
-def test_missing_column_raises_value_error_naming_it(plot, make, column):
-    data = make().drop(columns=column)
-    with pytest.raises(ValueError, match=f"'{column}'"):
-        plot(data)
+def test_charts_draw_results_not_frames(plot, make, result):
+    """A chart draws what an analysis computed: given a table, it says which result it takes."""
+    with pytest.raises(TypeError, match=rf"must be a {result} \(the result of research\."):
+        plot(make())
 
 
 @pytest.mark.parametrize(
     ("plot", "make"),
     [
-        (plot_rfm_grid, _segmented),
+        (plot_rfm_grid, _grid),
         (plot_segment_profile, _profile),
-        (plot_segment_value, _profile),
+        (plot_segment_value, _value),
         (plot_stability, _stability),
     ],
 )
@@ -264,7 +298,7 @@ def test_k_selection_real_data(cdnow_segmenter):
 
 def test_rfm_grid_counts_and_segments_in_cells():
     data = _segmented()
-    fig = plot_rfm_grid(data)
+    fig = plot_rfm_grid(rfm_grid(data))
     assert _by_gid(fig, "count-R5-FM5").get_text() == "3"
     assert _by_gid(fig, "count-R1-FM1").get_text() == "2"
     assert _by_gid(fig, "count-R3-FM3").get_text() == "1"
@@ -280,7 +314,7 @@ def test_rfm_grid_counts_and_segments_in_cells():
 
 
 def test_rfm_grid_empty_cell_shows_its_segment_in_grey():
-    fig = plot_rfm_grid(_segmented())
+    fig = _grid().plot()
     label = _by_gid(fig, "segment-R5-FM1")  # the "new" cell of the default rules
     count = _by_gid(fig, "count-R5-FM1")
     assert label.get_text() == "new"
@@ -294,7 +328,7 @@ def test_rfm_grid_empty_cell_shows_its_segment_in_grey():
 def test_rfm_grid_thousands_separator_and_legend_totals():
     data = pd.DataFrame({"r_score": [5] * 1_234 + [1], "fm_score": [5] * 1_234 + [1]})
     data["segment"] = ["champions"] * 1_234 + ["lost"]
-    fig = plot_rfm_grid(data)
+    fig = plot_rfm_grid(rfm_grid(data))
     assert _by_gid(fig, "count-R5-FM5").get_text() == "1,234"
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "champions (1,234)" in legend
@@ -319,16 +353,16 @@ def test_rfm_grid_custom_rules_and_mismatch():
         }
     )
     seg = rfm_segments(summary, rules)
-    fig = plot_rfm_grid(seg, rules)
+    fig = plot_rfm_grid(rfm_grid(seg, rules))
     assert {_by_gid(fig, f"segment-R{r}-FM1").get_text() for r in (4, 5)} == {"top"}
     with pytest.raises(ValueError, match="rules used by rfm_segments"):
-        plot_rfm_grid(seg)  # default rules: the segments disagree
+        rfm_grid(seg)  # default rules: the segments disagree
 
 
 def test_rfm_grid_real_data(cdnow_segmented):
     seg = cdnow_segmented
     before = seg.copy(deep=True)
-    fig = plot_rfm_grid(seg)
+    fig = plot_rfm_grid(rfm_grid(seg))
     pd.testing.assert_frame_equal(seg, before)
     n55 = int(((seg["r_score"] == 5) & (seg["fm_score"] == 5)).sum())
     assert _by_gid(fig, "count-R5-FM5").get_text() == f"{n55:,}"
@@ -377,8 +411,8 @@ def test_segment_profile_features_and_missing():
     assert len(fig.axes[0].texts) == 3
     with pytest.raises(ValueError, match="'avg_spend_lift'"):
         plot_segment_profile(_profile(), features=["avg_spend"])
-    with pytest.raises(ValueError, match="_lift"):
-        plot_segment_profile(_profile()[["name", "share"]])
+    with pytest.raises(ValueError, match="features must be a non-empty list"):
+        plot_segment_profile(_profile(), features=[])
 
 
 def test_segment_profile_real_data(cdnow_segmenter):
@@ -389,7 +423,7 @@ def test_segment_profile_real_data(cdnow_segmenter):
     assert len(ax.texts) == k * 3
     rows = [t.get_text() for t in ax.get_yticklabels()]
     assert rows[0].startswith(f"1 · {cdnow_segmenter.segment_names_[1]} (")
-    expected = f"{profile['n_purchases_lift'].iloc[0]:#.2g}×"
+    expected = f"{profile.table['n_purchases_lift'].iloc[0]:#.2g}×"
     assert expected in [t.get_text() for t in ax.texts]
     _assert_readable(fig)
 
@@ -414,8 +448,11 @@ def _five_customers() -> pd.DataFrame:
 def test_segment_value_table_hand_checked():
     data = _five_customers()
     before = data.copy()
-    table = segment_value_table(data)
+    value = segment_value_table(data)
     pd.testing.assert_frame_equal(data, before)
+    assert isinstance(value, SegmentValue)
+    assert (value.ci, value.n_customers, value.value_col) == (0.95, 5, "total_spend")
+    table = value.to_frame()
     assert list(table.index) == ["a", "b", "c"]  # categorical order, empty category kept
     assert table.index.name == "segment"
     assert list(table.columns) == [
@@ -441,16 +478,27 @@ def test_segment_value_table_hand_checked():
         row = table.loc[seg]
         assert row["value_mean_low"] < row["value_mean"] < row["value_mean_high"]
     assert np.isnan(table.loc["c", "value_mean_low"])
+    # the interval as text, at the result's level
+    # (a negative bound: "to", not a dash, between the bounds)
+    assert value.mean_text(".1f")["a"] == f"20.0 (95% CI {20 - half:.1f} to {20 + half:.1f})"
+    assert value.mean_text()["c"] == "n/a (95% CI not available)"
+    caption = "'total_spend' by segment: 5 customers in 2 segments; mean per customer with 95%"
+    assert repr(value).startswith(caption)
 
 
 def test_segment_value_table_options_and_errors():
     data = _five_customers().assign(
         group=["x", "y", "x", "y", "y"], spend=[1.0, 2.0, 3.0, 4.0, 5.0]
     )
-    table = segment_value_table(data, segment_col="group", value_col="spend", ci=0.9)
-    assert list(table.index) == ["x", "y"]
+    value = segment_value_table(data, segment_col="group", value_col="spend", ci=0.9)
+    table = value.table
+    assert list(table.index) == ["x", "y"] and table.index.name == "group"
     assert table["customers"].tolist() == [2, 3]
     np.testing.assert_allclose(table["value_share"], [4 / 15, 11 / 15])
+    half = stats.t.ppf(0.95, 2) * 1.0 / np.sqrt(3)  # y: 2, 4, 5 -> mean 11/3, sd 1.5275
+    sd = np.std([2.0, 4.0, 5.0], ddof=1)
+    assert table.loc["y", "value_mean_high"] == pytest.approx(11 / 3 + half * sd)
+    assert value.ci == 0.9 and "(90% CI" in value.mean_text()["y"]
     with pytest.raises(ValueError, match="'total_spend'"):
         segment_value_table(data.drop(columns="total_spend"))
     with pytest.raises(ValueError, match="missing segments"):
@@ -459,11 +507,18 @@ def test_segment_value_table_options_and_errors():
         )
     with pytest.raises(ValueError, match="ci"):
         segment_value_table(data, ci=95)
+    with pytest.raises(TypeError, match="positional"):
+        segment_value_table(data, "group")  # type: ignore[misc]
+
+
+def test_segment_value_html_is_escaped():
+    data = pd.DataFrame({"segment": ["<i>a</i>", "b"], "<b>v</b>": [1.0, 2.0]})
+    out = segment_value_table(data, value_col="<b>v</b>")._repr_html_()
+    assert "<b>v</b>" not in out and "<i>a</i>" not in out and "&lt;i&gt;a&lt;/i&gt;" in out
 
 
 def test_segment_value_bars_and_labels():
-    table = segment_value_table(_five_customers())
-    fig = plot_segment_value(table)
+    fig = plot_segment_value(segment_value_table(_five_customers()))
     ax = fig.axes[0]
     widths = [p.get_width() for p in ax.patches]
     np.testing.assert_allclose(widths, [0.6, 0.4, 0.0, 0.3, 0.7, 0.0])
@@ -474,25 +529,21 @@ def test_segment_value_bars_and_labels():
     assert "%" in ax.get_xlabel()
 
 
-def test_segment_value_on_profile_and_segment_col():
-    fig = plot_segment_value(_profile())
+def test_segment_value_of_a_profile_is_labelled_with_names():
+    fig = _profile().value.plot()
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[0] == "1 · recent, frequent"
     assert "25% of customers bring 68% of the value" in _title(fig)
-    table = _profile().reset_index().assign(label=["A", "B", "C"])
-    fig = plot_segment_value(table, segment_col="label")
-    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["A", "B", "C"]
-    with pytest.raises(ValueError, match="'label'"):
-        plot_segment_value(_profile(), segment_col="label")
-    with pytest.raises(ValueError, match="positive"):
-        plot_segment_value(_profile().assign(value_total=0.0))
+    nothing = segment_value_table(_five_customers().assign(total_spend=0.0))
+    with pytest.raises(ValueError, match="not defined"):
+        plot_segment_value(nothing)
 
 
 def test_segment_value_table_and_chart_real_data(cdnow_segmented, cdnow_segmenter):
     seg = cdnow_segmented
     before = seg.copy(deep=True)
-    table = segment_value_table(seg)
+    table = segment_value_table(seg).to_frame()
     pd.testing.assert_frame_equal(seg, before)
     assert list(table.index) == list(seg["segment"].cat.categories)
     counts = seg["segment"].value_counts()
@@ -511,10 +562,10 @@ def test_segment_value_table_and_chart_real_data(cdnow_segmented, cdnow_segmente
     assert (table.loc[ok, "value_mean_low"] <= table.loc[ok, "value_mean"]).all()
     assert (table.loc[ok, "value_mean"] <= table.loc[ok, "value_mean_high"]).all()
 
-    for data in (table, agg, cdnow_segmenter.profile()):
-        fig = plot_segment_value(data)
+    for value in (segment_value_table(seg), cdnow_segmenter.profile().value):
+        fig = plot_segment_value(value)
         ax = fig.axes[0]
-        n = len(data)
+        n = len(value.table)
         widths = np.array([p.get_width() for p in ax.patches])
         assert widths[:n].sum() == pytest.approx(1.0)  # customers
         assert widths[n:].sum() == pytest.approx(1.0)  # value
@@ -527,7 +578,7 @@ def test_segment_value_table_and_chart_real_data(cdnow_segmented, cdnow_segmente
 
 
 def test_stability_points_intervals_and_reference_lines():
-    fig = plot_stability(_stability(), segment_names={1: "recent", "2": "rare"})
+    fig = plot_stability(_stability())
     ax = fig.axes[0]
     points = ax.collections[-1].get_offsets()
     np.testing.assert_allclose(np.asarray(points)[:, 0], [0.9, 0.65, 0.4, 0.7])  # Jaccard, ARI
@@ -537,20 +588,48 @@ def test_stability_points_intervals_and_reference_lines():
     assert refs == {"ref-0.6": 0.6, "ref-0.75": 0.75}
     texts = _texts(fig)
     assert any("dissolved below 0.6" in t for t in texts)
-    assert any("stable above 0.75" in t for t in texts)
+    # the verdict is stable from 0.75 on (>=), and the band's caption says so
+    assert any("stable at 0.75 or above" in t for t in texts)
+    assert not any("above 0.75" in t and "or above" not in t for t in texts)
     assert "0.40 [0.20–0.60] · dissolved" in texts
     assert "0.90 [0.85–0.95] · stable" in texts
-    assert "20 bootstrap refits" in _title(fig)
+    # the adjusted Rand index has no verdict: Hennig's thresholds are for the Jaccard
+    assert "0.70 [0.60–0.80]" in texts
+    assert "20 bootstrap refits (95% intervals)" in _title(fig)
 
 
-def test_stability_bad_metrics():
-    with pytest.raises(ValueError, match="jaccard"):
-        plot_stability(_stability().assign(metric="other"))
+def test_stability_chart_says_the_level_of_its_intervals():
+    assert "20 bootstrap refits (90% intervals)" in _title(plot_stability(_stability(0.9)))
+    assert "95%" not in _title(plot_stability(_stability(0.9)))
+
+
+def test_stability_colours_follow_the_results_verdict():
+    from research._plotting.style import COLORS
+
+    # the chart reads the verdict: one that disagrees with the estimate is drawn as given
+    stab = _stability()
+    table = stab.table.copy()
+    table.loc[table["segment"] == "3", "verdict"] = "stable"
+    stab = SegmentStability(table, 0.95, 20, pd.DataFrame(), {})
+    colours = stab.plot().axes[0].collections[-1].get_facecolors()
+    # segments 1, 2, 3, then all (the adjusted Rand index, without a verdict: neutral)
+    verdicts = ["stable", "unclear", "stable", "reference"]
+    expected = [matplotlib.colors.to_rgba(COLORS[v]) for v in verdicts]
+    np.testing.assert_allclose(colours, expected)
+
+
+def test_stability_intervals_with_a_negative_bound_are_written_with_to():
+    # the adjusted Rand index can fall below 0: "[-0.05–0.20]" would read as a range of dashes
+    table = _stability().table.copy()
+    table.loc[table["segment"] == "all", ["estimate", "low", "high"]] = [0.08, -0.05, 0.2]
+    fig = plot_stability(SegmentStability(table, 0.95, 20, pd.DataFrame(), {}))
+    assert "0.08 [-0.05 to 0.20]" in _texts(fig)
+    assert fig.axes[0].get_xlim()[0] < -0.05  # and the interval is inside the axes
 
 
 def test_stability_real_data(cdnow_segmenter):
     stab = cdnow_segmenter.stability(n_boot=3)
-    fig = plot_stability(stab, segment_names=cdnow_segmenter.segment_names_)
+    fig = plot_stability(stab)
     ax = fig.axes[0]
     k = cdnow_segmenter.n_segments_
     assert len(ax.get_yticklabels()) == k + 1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,10 +12,14 @@ from research.segmentation import (
     RFM_SEGMENT_RULES,
     CustomerSegmenter,
     RFMDataWarning,
+    SegmentProfile,
+    SegmentStability,
+    SegmentValue,
     rfm_scores,
     rfm_segments,
     rfm_summary,
 )
+from tests.segmentation._helpers import summarise
 
 
 @pytest.fixture
@@ -46,7 +48,8 @@ def dirty() -> pd.DataFrame:
 
 def test_rfm_summary_hand_checked(dirty: pd.DataFrame) -> None:
     before = dirty.copy()
-    summary, report = rfm_summary(dirty, observation_end="2024-01-31", return_report=True)
+    summary, cleaned = summarise(dirty, observation_end="2024-01-31")
+    report = cleaned.to_frame()
     pd.testing.assert_frame_equal(dirty, before)  # the caller's frame is untouched
     assert list(summary.index) == ["a", "b"]  # c has only a return
     a, b = summary.loc["a"], summary.loc["b"]
@@ -80,25 +83,25 @@ def test_rfm_summary_hand_checked(dirty: pd.DataFrame) -> None:
     ]
     assert rows.loc["duplicate row", "rows"] == 0
     assert rows.loc["customers with returns but no purchase", "rows"] == 1
-    assert report.attrs["rows_in"] == 8
-    assert report.attrs["rows_used"] == 3
+    assert (cleaned.rows_in, cleaned.rows_used, cleaned.customers) == (8, 3, 2)
 
     # the gross rule leaves the purchases as they were
-    gross = rfm_summary(dirty, observation_end="2024-01-31", returns="exclude", return_report=True)
+    gross = summarise(dirty, observation_end="2024-01-31", returns="exclude")
     a = gross[0].loc["a"]
     assert (a.frequency, a.recency, a["T"], a.monetary_value) == (1.0, 10.0, 30.0, 20.0)
     assert (a.n_purchases, a.total_spend, a.days_since_last) == (3, 35.0, 20)
     assert a.returned_amount == 20.0
-    assert gross[1].attrs["rows_used"] == 4
+    assert gross[1].rows_used == 4
 
 
 def test_rfm_summary_warns_instead_of_dropping_silently(dirty: pd.DataFrame) -> None:
-    with pytest.warns(RFMDataWarning, match="used 3 of 8 rows.*missing customer id: 1"):
+    with pytest.warns(RFMDataWarning, match="used 3 of 8 rows.*missing customer id: 1") as caught:
         rfm_summary(dirty, observation_end="2024-01-31")
+    assert "clean_transactions" in str(caught[0].message) and caught[0].filename == __file__
 
 
 def test_rfm_summary_default_observation_end_is_last_purchase(dirty: pd.DataFrame) -> None:
-    summary = rfm_summary(dirty, return_report=True)[0]
+    summary = summarise(dirty)[0]
     assert summary.loc["a", "T"] == 40.0  # Jan 1 -> Feb 10
     assert summary.loc["a", "frequency"] == 1.0  # Jan 1 and Feb 10; Jan 11 was returned
 
@@ -112,13 +115,13 @@ def test_rfm_summary_weekly_and_scaled_units() -> None:
             "amount": [1.0, 2.0, 4.0],
         }
     )
-    weekly = rfm_summary(tx, observation_end="2024-01-31", time_unit="W").loc["x"]
+    weekly = summarise(tx, observation_end="2024-01-31", time_unit="W")[0].loc["x"]
     # pandas' weekly periods agree: Jan 31 is in the 5th week from Jan 1
     assert (weekly.frequency, weekly.recency, weekly["T"]) == (1.0, 1.0, 4.0)
     assert weekly.monetary_value == 4.0  # the repeat week's value; the first week held 1 + 2
-    scaled = rfm_summary(tx, observation_end="2024-01-31", time_scale=7).loc["x"]
+    scaled = summarise(tx, observation_end="2024-01-31", time_scale=7)[0].loc["x"]
     assert (scaled.frequency, scaled.recency, scaled["T"]) == (2.0, 1.0, 30 / 7)
-    monthly = rfm_summary(tx, observation_end="2024-03-15", time_unit="M").loc["x"]
+    monthly = summarise(tx, observation_end="2024-03-15", time_unit="M")[0].loc["x"]
     assert (monthly.frequency, monthly.recency, monthly["T"]) == (0.0, 0.0, 2.0)
 
 
@@ -133,7 +136,8 @@ def test_rfm_summary_invoices_cancellations_and_duplicates() -> None:
         }
     )
     kw = dict(customer_col="cust", date_col="when", amount_col="value", quantity_col="qty")
-    kept, report = rfm_summary(tx, invoice_col="invoice", return_report=True, **kw)
+    kept, cleaned = summarise(tx, invoice_col="invoice", **kw)
+    report = cleaned.to_frame()
     k = kept.loc["k"]
     # C3 (6) nets invoice 2 of Mar 5 (5 + 5): one line in full, 1 off the other
     assert k.n_purchases == 2  # invoices 1 and 2; C3 is a cancellation
@@ -146,14 +150,11 @@ def test_rfm_summary_invoices_cancellations_and_duplicates() -> None:
     )
     assert rows.loc["purchase cancelled in full", "rows"] == 1
     assert rows.loc["return netted against an earlier purchase", "amount"] == -6.0
-    dropped = rfm_summary(tx, invoice_col="invoice", duplicates="drop", return_report=True, **kw)[
-        0
-    ].loc["k"]
+    dropped = summarise(tx, invoice_col="invoice", duplicates="drop", **kw)[0].loc["k"]
     # one Mar 5 line is a duplicate: C3 cancels the other (5), then takes 1 off Mar 1's 4
     assert (dropped.total_spend, dropped.n_purchases, dropped.frequency) == (6.0, 1, 0.0)
-    gross = rfm_summary(
-        tx, invoice_col="invoice", duplicates="drop", returns="exclude", return_report=True, **kw
-    )[0].loc["k"]
+    gross = summarise(tx, invoice_col="invoice", duplicates="drop", returns="exclude", **kw)[0]
+    gross = gross.loc["k"]
     assert gross.total_spend == 12.0
     assert gross.monetary_value == 5.0
     assert kept.index.name == "cust"
@@ -168,12 +169,12 @@ def test_rfm_summary_negative_quantity_is_a_return() -> None:
             "quantity": [1, -1, 1],
         }
     )
-    summary = rfm_summary(tx, quantity_col="quantity", return_report=True)[0]
+    summary = summarise(tx, quantity_col="quantity")[0]
     # the Jan 2 return cancels the Jan 1 purchase: the Jan 3 one is left
     assert summary.loc[1, "n_purchases"] == 1
     assert summary.loc[1, "total_spend"] == 4.0
     assert summary.loc[1, "returned_amount"] == 10.0
-    gross = rfm_summary(tx, quantity_col="quantity", returns="exclude", return_report=True)[0]
+    gross = summarise(tx, quantity_col="quantity", returns="exclude")[0]
     assert gross.loc[1, "n_purchases"] == 2 and gross.loc[1, "total_spend"] == 14.0
 
 
@@ -181,7 +182,8 @@ def test_rfm_summary_negative_quantity_is_a_return() -> None:
 
 
 def test_rfm_summary_cdnow_master(cdnow_master: pd.DataFrame) -> None:
-    summary, report = rfm_summary(cdnow_master, return_report=True)
+    summary, cleaned = summarise(cdnow_master)
+    report = cleaned.to_frame()
     # 80 lines of $0 are not purchases; 68 customers had nothing else
     rows = report.set_index("rule")
     assert rows.loc["zero-value line", "rows"] == 80
@@ -189,9 +191,10 @@ def test_rfm_summary_cdnow_master(cdnow_master: pd.DataFrame) -> None:
     assert len(summary) == 23_570 - 68
     assert summary["n_purchases"].sum() == 69_659 - 80
     assert summary["total_spend"].sum() == pytest.approx(2_500_315.63, abs=0.01)
-    everyone = rfm_summary(cdnow_master, zero_amounts="keep", return_report=True)[0]
+    everyone = summarise(cdnow_master, zero_amounts="keep")[0]
     assert len(everyone) == 23_570 and everyone["n_purchases"].sum() == 69_659
-    assert report.attrs["observation_end"] == pd.Timestamp("1998-06-30")
+    assert cleaned.observation_end == pd.Timestamp("1998-06-30")
+    assert cleaned.customers == len(summary) and cleaned.rows_used == 69_659 - 80
     assert (summary["recency"] <= summary["T"]).all()
     assert (summary["frequency"] < summary["n_purchases"]).all()
 
@@ -201,13 +204,9 @@ def test_rfm_summary_matches_lifetimes_on_the_cdnow_sample(
 ) -> None:
     """Lifetimes' published summary of the sample (39 weeks to 1997-09-30, days / 7)."""
     # lifetimes and the paper count the 8 purchases of $0 too
-    ours = rfm_summary(
-        cdnow_sample,
-        observation_end="1997-09-30",
-        time_scale=7,
-        zero_amounts="keep",
-        return_report=True,
-    )[0]
+    ours = summarise(cdnow_sample, observation_end="1997-09-30", time_scale=7, zero_amounts="keep")[
+        0
+    ]
     ours.index = ours.index.astype(int)
     ref = pd.read_csv(mirror / "cdnow" / "cdnow_customers_summary_with_transactions.csv")
     ref = ref.set_index("ID").loc[ours.index]
@@ -226,6 +225,8 @@ def test_rfm_summary_matches_lifetimes_on_the_cdnow_sample(
 def test_rfm_summary_rejects_what_it_cannot_read(dirty: pd.DataFrame) -> None:
     with pytest.raises(TypeError, match="DataFrame"):
         rfm_summary(dirty.to_dict())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="positional"):
+        rfm_summary(dirty, "customer_id")  # type: ignore[misc]
     with pytest.raises(ValueError, match="no column 'customer'.*_col argument"):
         rfm_summary(dirty, customer_col="customer")
     with pytest.raises(ValueError, match="empty"):
@@ -235,13 +236,13 @@ def test_rfm_summary_rejects_what_it_cannot_read(dirty: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="time_scale"):
         rfm_summary(dirty, time_scale=0)
     with pytest.raises(ValueError, match="none of the 8 rows is a purchase"):
-        rfm_summary(dirty, observation_end="2023-12-31", return_report=True)
+        rfm_summary(dirty, observation_end="2023-12-31")
 
 
 def test_rfm_summary_renamed_columns_work(dirty: pd.DataFrame) -> None:
     renamed = dirty.rename(columns={"customer_id": "Kunde", "date": "Datum", "amount": "Wert"})
-    got = rfm_summary(renamed, "Kunde", "Datum", "Wert", return_report=True)[0]
-    want = rfm_summary(dirty, return_report=True)[0]
+    got = summarise(renamed, customer_col="Kunde", date_col="Datum", amount_col="Wert")[0]
+    want = summarise(dirty)[0]
     np.testing.assert_array_equal(got.to_numpy(), want.to_numpy())
     assert got.index.name == "Kunde"
 
@@ -271,7 +272,7 @@ def test_rfm_summary_nan_ids_only_are_reported(dirty: pd.DataFrame) -> None:
     ids = dirty.copy()
     ids["customer_id"] = None
     with pytest.raises(ValueError, match="none of the 8 rows.*8 rows have no 'customer_id'"):
-        rfm_summary(ids, return_report=True)
+        rfm_summary(ids)
 
 
 # -- scores ---------------------------------------------------------------------------------------
@@ -315,29 +316,27 @@ def test_rfm_scores_properties(values: list[int], bins: int) -> None:
     assert np.all(np.diff(scored["r_score"].to_numpy()[order]) <= 0)
 
 
-def test_rfm_scores_old_column_names_still_work_with_a_warning() -> None:
-    """recency_col / frequency_col / monetary_col name other quantities in research.clv."""
+def test_rfm_scores_take_the_marketing_columns_only() -> None:
+    """recency_col / frequency_col / monetary_col name other quantities in research.clv: the
+    scores have their own names, and the old ones are refused."""
     s = pd.DataFrame({"days": [5, 50, 500], "n": [4, 1, 2], "spend": [400.0, 20, 80]})
     new = rfm_scores(s, 3, days_since_last_col="days", purchases_col="n", spend_col="spend")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        old = rfm_scores(s, 3, recency_col="days", frequency_col="n", monetary_col="spend")
-    messages = sorted(str(w.message).split(" (")[0] for w in caught)
-    assert messages == [
-        "frequency_col= is now purchases_col=",
-        "monetary_col= is now spend_col=",
-        "recency_col= is now days_since_last_col=",
-    ]
-    assert all(w.category is DeprecationWarning for w in caught)
-    pd.testing.assert_frame_equal(old, new)
-    with pytest.raises(TypeError, match="pass spend_col= only"):
-        rfm_scores(s, 3, spend_col="spend", monetary_col="spend")
-    # through rfm_segments the warning points at the caller's line, so it is shown
-    s5 = pd.DataFrame({"days": range(1, 11), "n": range(1, 11), "spend": range(1, 11)})
-    with pytest.warns(DeprecationWarning, match="recency_col= is now") as caught:
-        rfm_segments(s5, purchases_col="n", spend_col="spend", recency_col="days")
-    assert caught[0].filename == __file__
     assert new["r_score"].tolist() == [3, 2, 1] and new["f_score"].tolist() == [3, 1, 2]
+    for old in ("recency_col", "frequency_col", "monetary_col"):
+        with pytest.raises(TypeError, match=f"unexpected keyword argument '{old}'"):
+            rfm_scores(s, 3, **{old: "days"})
+        with pytest.raises(TypeError, match=f"unexpected keyword argument '{old}'"):
+            rfm_segments(s, **{old: "days"})
+    s5 = pd.DataFrame({"days": range(1, 11), "n": range(1, 11), "spend": range(1, 11)})
+    named = rfm_segments(s5, days_since_last_col="days", purchases_col="n", spend_col="spend")
+    assert (
+        named["r_score"].tolist()
+        == rfm_scores(
+            s5.rename(
+                columns={"days": "days_since_last", "n": "n_purchases", "spend": "total_spend"}
+            )
+        )["r_score"].tolist()
+    )
 
 
 def test_rfm_scores_bad_input() -> None:
@@ -347,7 +346,9 @@ def test_rfm_scores_bad_input() -> None:
     with pytest.raises(ValueError, match="no column 'spend'"):
         rfm_scores(s, spend_col="spend")
     with pytest.raises(TypeError, match="unexpected keyword argument.*'recency'"):
-        rfm_scores(s, recency="days_since_last")
+        rfm_scores(s, recency="days_since_last")  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="bins must be an integer from 2 to 10"):
+        rfm_scores(s, bins=11)
     with pytest.raises(ValueError, match=r"'n_purchases' of summary has 1 missing"):
         rfm_scores(s.assign(n_purchases=[1, np.nan]))
     with pytest.raises(TypeError, match="numeric"):
@@ -430,7 +431,7 @@ def test_rfm_segments_custom_rules() -> None:
 
 
 def test_rfm_segments_cdnow(cdnow_master: pd.DataFrame) -> None:
-    seg = rfm_segments(rfm_summary(cdnow_master, return_report=True)[0])
+    seg = rfm_segments(summarise(cdnow_master)[0])
     counts = seg["segment"].value_counts()
     assert counts.sum() == 23_502  # the customers with a purchase of more than $0
     assert "unclassified" not in seg["segment"].cat.categories
@@ -491,7 +492,10 @@ def test_segmenter_finds_planted_groups() -> None:
 def test_segmenter_profile_and_stability() -> None:
     data = _blobs()
     seg = CustomerSegmenter(n_segments=3, random_state=0).fit(data)
-    prof = seg.profile()
+    profile = seg.profile()
+    assert isinstance(profile, SegmentProfile) and profile.ci == 0.95
+    assert profile.n_customers == 900 and profile.features == seg.features
+    prof = profile.to_frame()
     assert prof["customers"].tolist() == [300, 300, 300]
     assert prof["share"].sum() == pytest.approx(1)
     assert prof["value_share"].sum() == pytest.approx(1)
@@ -499,11 +503,76 @@ def test_segmenter_profile_and_stability() -> None:
     assert (prof["value_mean_low"] < prof["value_mean"]).all()
     assert (prof["value_mean"] < prof["value_mean_high"]).all()
     assert prof.loc[1, "n_purchases_lift"] > 2
+    # the value part is a SegmentValue of the same numbers, with the segments' names
+    value = profile.value
+    assert isinstance(value, SegmentValue) and value.value_col == "total_spend"
+    pd.testing.assert_frame_equal(value.to_frame(), prof[value.table.columns])
+    assert value.segment_names == seg.segment_names_
+    narrow = seg.profile(ci=0.5).to_frame()
+    assert (narrow["value_mean_high"] < prof["value_mean_high"]).all()
+    assert "customers in 3 segments" in repr(profile) and "50% t-intervals" in repr(
+        seg.profile(ci=0.5)
+    )
     stab = seg.stability(n_boot=8)
-    assert set(stab["segment"]) == {"all", "1", "2", "3"}
-    assert (stab["estimate"] > 0.95).all()
-    assert (stab["low"] <= stab["estimate"]).all() and (stab["estimate"] <= stab["high"]).all()
-    assert seg.stability_draws_.shape == (8, 4)
+    assert isinstance(stab, SegmentStability) and (stab.n_boot, stab.ci) == (8, 0.95)
+    table = stab.to_frame()
+    assert set(table["segment"]) == {"all", "1", "2", "3"}
+    assert (table["estimate"] > 0.95).all()
+    # Hennig's thresholds judge the segments' Jaccard similarity, not the adjusted Rand index
+    jaccard = table["metric"] == "jaccard"
+    assert (table.loc[jaccard, "verdict"] == "stable").all()
+    assert table.loc[~jaccard, "verdict"].isna().all()
+    assert (table["low"] <= table["estimate"]).all() and (table["estimate"] <= table["high"]).all()
+    assert stab.draws.shape == (8, 4) and stab.unstable == []
+    assert stab.adjusted_rand == pytest.approx(stab.draws["adjusted_rand"].mean())
+    # percentile intervals of the draws, at the level asked
+    low, high = np.quantile(stab.draws[1], [0.05, 0.95])
+    wide = seg.stability(n_boot=8, ci=0.9).to_frame().set_index("segment")
+    assert (wide.loc["1", "low"], wide.loc["1", "high"]) == pytest.approx((low, high))
+
+
+def test_segmentation_results_hold_their_own_read_only_names_and_counts() -> None:
+    from research.segmentation import rfm_grid, segment_value_table
+
+    names = {1: "recent", 2: "rare"}
+    table = pd.DataFrame({"segment": ["1"], "metric": ["jaccard"], "estimate": [0.9]})
+    stab = SegmentStability(table, 0.95, 10, pd.DataFrame(), names)
+    seg = pd.DataFrame({"segment": [1, 1, 2], "total_spend": [10.0, 20.0, 5.0]})
+    value = SegmentValue(segment_value_table(seg).table, 0.95, 3, "total_spend", names)
+    names[1] = "changed"  # the caller's dict, changed later, does not change the results
+    for result in (stab, value):
+        assert result.segment_names == {1: "recent", 2: "rare"}
+        with pytest.raises(TypeError):
+            result.segment_names[1] = "x"  # type: ignore[index]
+    cells = pd.DataFrame({"r_score": [5, 1], "fm_score": [5, 1], "segment": ["champions", "lost"]})
+    grid = rfm_grid(cells)
+    with pytest.raises(ValueError, match="read-only"):
+        grid.segment_customers.iloc[0] = 99
+    assert grid.segment_customers["champions"] == 1
+
+
+def test_stability_verdicts_and_unstable_segments_hand_checked() -> None:
+    from research.segmentation.clusters import _verdicts
+
+    assert _verdicts(np.array([0.59, 0.6, 0.74, 0.75, 0.9])).tolist() == [
+        "dissolved",
+        "unclear",
+        "unclear",
+        "stable",
+        "stable",
+    ]
+    table = pd.DataFrame(
+        {
+            "segment": ["all", "1", "2", "3"],
+            "metric": ["adjusted_rand", "jaccard", "jaccard", "jaccard"],
+            "estimate": [0.7, 0.9, 0.65, 0.4],
+            "low": 0.0,
+            "high": 1.0,
+            "verdict": ["unclear", "stable", "unclear", "dissolved"],
+        }
+    )
+    stab = SegmentStability(table, 0.95, 10, pd.DataFrame(), {1: "a"})
+    assert stab.unstable == ["2", "3"] and stab.adjusted_rand == 0.7
 
 
 def test_segmenter_is_deterministic_and_gmm_works() -> None:
@@ -534,13 +603,22 @@ def test_segmenter_bad_input() -> None:
     fitted = CustomerSegmenter(n_segments=2).fit(data)
     with pytest.raises(ValueError, match="n_boot"):
         fitted.stability(n_boot=1)
+    for ci in (0, 1, 95):
+        with pytest.raises(ValueError, match="ci must be between 0 and 1"):
+            fitted.stability(n_boot=2, ci=ci)
+        with pytest.raises(ValueError, match="ci must be between 0 and 1"):
+            fitted.profile(ci=ci)
+    with pytest.raises(TypeError, match="X must be a pandas DataFrame"):
+        fitted.profile(data.to_numpy())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="'total_spend' of X must be numeric"):
+        CustomerSegmenter(n_segments=2).fit(data.assign(total_spend="x"))
 
 
 def test_segmenter_cdnow(cdnow_master: pd.DataFrame) -> None:
-    summary = rfm_summary(cdnow_master, return_report=True)[0]
+    summary = summarise(cdnow_master)[0]
     seg = CustomerSegmenter(k_range=(3, 5), silhouette_sample=2_000, n_init=3).fit(summary)
     assert 3 <= seg.n_segments_ <= 5
-    prof = seg.profile()
+    prof = seg.profile().to_frame()
     assert prof["customers"].sum() == 23_502
     # segments are numbered by mean value, most valuable first
     assert prof["value_mean"].is_monotonic_decreasing
