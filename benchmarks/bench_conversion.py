@@ -48,12 +48,14 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from research._format import ci_label
 from research.conversion import LeadScorer, alift, evaluate, gains_at
 from research.conversion._inputs import ROLLING_STEP, ROLLING_TEST_SIZE
 from research.data import load_bank_marketing
 
 RESULTS = Path(__file__).resolve().parent / "results" / "bench_conversion.json"
 TARGET_AUC, TARGET_FIT_SECONDS = 0.80, 10.0
+CI = 0.95  # level of our AUC's bootstrap interval
 
 
 def _peers(X) -> dict:
@@ -116,16 +118,17 @@ def main(argv: list[str] | None = None) -> int:
         scorer = LeadScorer(model, post_outcome=["duration"])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            table = evaluate(
-                scorer, X_all, y, scheme="rolling", n_boot=args.n_boot, progress=False
-            ).set_index("metric")
+            result = evaluate(
+                scorer, X_all, y, scheme="rolling", n_boot=args.n_boot, ci=CI, progress=False
+            )
+        auc = result.metric("auc")
         rows.append(
             {
                 "pipeline": name,
-                "auc": table.loc["auc", "estimate"],
-                "auc_interval": [table.loc["auc", "low"], table.loc["auc", "high"]],
-                "alift": table.loc["alift", "estimate"],
-                "gain_at_50": table.loc["gain_at_50", "estimate"],
+                "auc": auc["estimate"],
+                "auc_interval": [auc["low"], auc["high"]],
+                "alift": result.metric("alift")["estimate"],
+                "gain_at_50": result.metric("gain_at_50")["estimate"],
                 "fit_seconds": _fit_seconds(scorer, X_all, y, args.repeat),
             }
         )
@@ -143,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
 
-    print(f"{'pipeline':<42} {'AUC':>6} {'95% CI':>15} {'ALIFT':>6} {'top 50%':>8} {'fit s':>6}")
+    level = f"{ci_label(CI)} CI"
+    print(f"{'pipeline':<42} {'AUC':>6} {level:>15} {'ALIFT':>6} {'top 50%':>8} {'fit s':>6}")
     for r in rows:
         ci = "" if r["auc_interval"] is None else "{:.3f}-{:.3f}".format(*r["auc_interval"])
         print(

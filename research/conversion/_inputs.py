@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from research._validation import rows_repr
+from research._validation import binary_values, rows_repr
 
 #: Level that rare categorical levels are grouped into (and unseen levels scored as).
 OTHER = "(other)"
@@ -28,23 +27,26 @@ ROLLING_TEST_SIZE = 1293
 ROLLING_STEP = 100
 
 
-_Z95 = stats.norm.ppf(0.975)
-
-
 # --------------------------------------------------------------------------------------------
 # input checks
 # --------------------------------------------------------------------------------------------
 
-_TRUE_WORDS = {"yes", "true", "1", "won", "y"}
 
+def _target(
+    y: object,
+    X: pd.DataFrame,
+    what: str = "y",
+    rows: str = "X has",
+    *,
+    both_classes: bool = True,
+) -> np.ndarray:
+    """The outcomes as a bool array, with clear errors for anything that is not binary.
 
-_FALSE_WORDS = {"no", "false", "0", "lost", "n"}
-
-
-def _target(y: object, X: pd.DataFrame, what: str = "y", rows: str = "X has") -> np.ndarray:
-    """The target as a bool array, with clear errors for anything that is not binary.
-
-    Matched to the rows of ``X`` by position (a Series' index is not aligned).
+    One check for every function of the subpackage that reads outcomes, so each accepts the
+    same encodings: bool, 0/1, or yes/no words (``yes``/``no``, ``true``/``false``,
+    ``won``/``lost``, ``y``/``n``, any case). Matched to the rows of ``X`` by position (a
+    Series' index is not aligned). ``both_classes`` refuses outcomes of one class only (a
+    score needs both); a tier table may describe leads none of which converted yet.
     """
     if y is None:
         raise ValueError(
@@ -67,26 +69,8 @@ def _target(y: object, X: pd.DataFrame, what: str = "y", rows: str = "X has") ->
             f"the target {what} has {int(values.isna().sum()):,} missing values of "
             f"{len(values):,} (positions {rows_repr(bad)}): drop those leads or fill the outcome"
         )
-    dtype = values.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        out = values.to_numpy(dtype=bool)
-    else:
-        levels = pd.unique(values.to_numpy(dtype=object))
-        words = {str(v).strip().lower() for v in levels}
-        if pd.api.types.is_numeric_dtype(dtype) and set(levels) <= {0, 1}:
-            out = values.to_numpy(dtype=np.float64) == 1
-        elif words <= _TRUE_WORDS | _FALSE_WORDS and not (
-            words & _TRUE_WORDS and words & _FALSE_WORDS and len(words) > 2
-        ):
-            out = np.array([str(v).strip().lower() in _TRUE_WORDS for v in values], dtype=bool)
-        else:
-            shown = ", ".join(map(repr, levels[:5])) + (" ..." if len(levels) > 5 else "")
-            raise ValueError(
-                f"the target {what} must be binary (bool, 0/1 or yes/no), but it has "
-                f"{len(levels):,} distinct values ({shown}) of dtype {dtype}: pass a boolean "
-                "such as (y == 'won')"
-            )
-    if out.all() or not out.any():
+    out = binary_values(values.reset_index(drop=True), f"the target {what}")
+    if both_classes and (out.all() or not out.any()):
         raise ValueError(
             f"the target {what} has one class only ({len(out):,} rows, all "
             f"{'positive' if out.all() else 'negative'}): a score needs both converted and "
@@ -97,7 +81,13 @@ def _target(y: object, X: pd.DataFrame, what: str = "y", rows: str = "X has") ->
 
 def _check_scores(y_true: object, scores: object, what: str = "scores") -> tuple[np.ndarray, ...]:
     """Outcomes (bool) and scores (float in [0, 1]) of the same length, without missing."""
-    s = np.asarray(scores, dtype=np.float64).ravel()
+    try:
+        s = np.asarray(scores, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{what} must be numbers (probabilities to convert), got {type(scores).__name__} "
+            "holding other values"
+        ) from None
     if s.ndim != 1 or s.size == 0:
         raise ValueError(f"{what} is empty: there is nothing to rank")
     frame = pd.DataFrame(index=pd.RangeIndex(len(s)))
@@ -114,15 +104,3 @@ def _check_scores(y_true: object, scores: object, what: str = "scores") -> tuple
             f"{s.max():.4g} (pass predict_proba(X)[:, 1], not a log-odds)"
         )
     return y, s
-
-
-def _check_positive_int(value: object, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_ci(ci: float) -> float:
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must be between 0 and 1, got {ci!r}")
-    return float(ci)

@@ -7,7 +7,7 @@ import pandas as pd
 from scipy import stats
 from sklearn.model_selection import StratifiedKFold
 
-from research._validation import require_frame
+from research._validation import check_int, require_frame
 from research.conversion._inputs import MISSING, _target
 
 __all__ = [
@@ -87,60 +87,77 @@ def single_column_auc(
     Examples
     --------
     >>> X = pd.DataFrame({"x": [1, 2, 3, 4], "c": ["a", "a", "b", "b"]})
-    >>> single_column_auc(X, [0, 0, 1, 1])[["column", "auc"]].iloc[0].tolist()
-    ['x', 1.0]
+    >>> screen = single_column_auc(X, [0, 0, 1, 1])
+    >>> screen["column"].tolist(), screen["auc"].tolist()
+    (['x', 'c'], [1.0, 1.0])
     """
     frame = require_frame(X, "X")
     target = _target(y, frame)
+    n_splits = check_int(n_splits, "n_splits", 2)
+    return _column_aucs(frame, target, n_splits=n_splits, random_state=random_state)
+
+
+_SCREEN_COLUMNS = ["column", "kind", "auc", "direction", "levels", "n"]
+
+
+def _column_aucs(
+    frame: pd.DataFrame, target: np.ndarray, *, n_splits: int = 5, random_state: int = 0
+) -> pd.DataFrame:
+    """:func:`single_column_auc` on a checked frame and bool target (prior validation is
+    assumed); columns entirely missing and date columns are skipped."""
     rows = []
     for col in frame.columns:
         series = frame[col]
-        if series.isna().all():
+        if series.isna().all() or pd.api.types.is_datetime64_any_dtype(series.dtype):
             continue
         if _is_numeric(series):
-            raw = series.to_numpy(dtype=np.float64, na_value=np.nan)
-            missing = np.isnan(raw)
-            # missing values at the median, and, when there are any, below the smallest and
-            # above the largest value: a column filled in only for converters is caught
-            fills = [np.nanmedian(raw)]
-            if missing.any():
-                fills += [np.nanmin(raw) - 1, np.nanmax(raw) + 1]
-            aucs = [_rank_auc(target, np.where(missing, f, raw)) for f in fills]
-            auc = max(aucs, key=lambda a: abs(a - 0.5))
-            rows.append(
-                {
-                    "column": str(col),
-                    "kind": "numeric",
-                    "auc": max(auc, 1 - auc),
-                    "direction": "higher converts more" if auc >= 0.5 else "lower converts more",
-                    "levels": np.nan,
-                    "n": len(raw),
-                }
-            )
-        elif pd.api.types.is_datetime64_any_dtype(series.dtype):
-            continue
+            auc = _numeric_auc(series.to_numpy(dtype=np.float64, na_value=np.nan), target)
+            kind, levels = "numeric", np.nan
+            direction = "higher converts more" if auc >= 0.5 else "lower converts more"
+            auc = max(auc, 1 - auc)
         else:
-            codes, uniques = pd.factorize(_as_text(series))
-            n_levels = len(uniques)
-            k = min(n_splits, int(target.sum()), int((~target).sum()))
-            oof = np.full(len(codes), target.mean())
-            if k >= 2:
-                folds = StratifiedKFold(k, shuffle=True, random_state=random_state)
-                for train, test in folds.split(codes, target):
-                    prior = target[train].mean()
-                    hits = np.bincount(codes[train], weights=target[train], minlength=n_levels)
-                    size = np.bincount(codes[train], minlength=n_levels)
-                    oof[test] = ((hits + prior) / (size + 1))[codes[test]]
-            auc = _rank_auc(target, oof)
-            rows.append(
-                {
-                    "column": str(col),
-                    "kind": "categorical",
-                    "auc": auc,
-                    "direction": "by level",
-                    "levels": n_levels,
-                    "n": len(codes),
-                }
-            )
-    out = pd.DataFrame(rows, columns=["column", "kind", "auc", "direction", "levels", "n"])
+            auc, levels = _categorical_auc(_as_text(series), target, n_splits, random_state)
+            kind, direction = "categorical", "by level"
+        rows.append(
+            {
+                "column": str(col),
+                "kind": kind,
+                "auc": auc,
+                "direction": direction,
+                "levels": levels,
+                "n": len(series),
+            }
+        )
+    out = pd.DataFrame(rows, columns=_SCREEN_COLUMNS)
     return out.sort_values("auc", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _numeric_auc(raw: np.ndarray, target: np.ndarray) -> float:
+    """AUC of a numeric column as it ranks (not turned around), its missing values placed
+    where they rank best: at the median, or, when there are any, below the smallest or above
+    the largest value (so that a column filled in only for converters is caught)."""
+    missing = np.isnan(raw)
+    fills = [np.nanmedian(raw)]
+    if missing.any():
+        fills += [np.nanmin(raw) - 1, np.nanmax(raw) + 1]
+    aucs = [_rank_auc(target, np.where(missing, f, raw)) for f in fills]
+    return max(aucs, key=lambda a: abs(a - 0.5))
+
+
+def _categorical_auc(
+    text: np.ndarray, target: np.ndarray, n_splits: int, random_state: int
+) -> tuple[float, int]:
+    """AUC of the out-of-fold conversion rate of each lead's level (shrunk towards the overall
+    rate by one lead's weight), and the number of levels."""
+    codes, uniques = pd.factorize(text)
+    n_levels = len(uniques)
+    k = min(n_splits, int(target.sum()), int((~target).sum()))
+    oof = np.full(len(codes), target.mean())
+    if k >= 2:
+        folds = StratifiedKFold(k, shuffle=True, random_state=random_state)
+        for train, test in folds.split(codes, target):
+            prior = target[train].mean()
+            hits = np.bincount(codes[train], weights=target[train], minlength=n_levels)
+            size = np.bincount(codes[train], minlength=n_levels)
+            oof[test] = ((hits + prior) / (size + 1))[codes[test]]
+    return _rank_auc(target, oof), n_levels

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm  # plain text bars: tqdm.auto warns in a kernel without ipywidgets
 
+from research._stats import percentile_interval
+from research._validation import check_share
 from research.conversion._inputs import _check_scores
 from research.conversion.leakage import _rank_auc
 
@@ -46,7 +48,11 @@ def cumulative_gains(y_true: object, scores: object) -> pd.DataFrame:
     >>> cumulative_gains([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1])["share_reached"].tolist()
     [0.0, 0.5, 0.5, 1.0, 1.0]
     """
-    y, s = _check_scores(y_true, scores)
+    return _gains(*_check_scores(y_true, scores))
+
+
+def _gains(y: np.ndarray, s: np.ndarray) -> pd.DataFrame:
+    """:func:`cumulative_gains` of bool outcomes and scores (prior validation is assumed)."""
     order = np.argsort(-s, kind="stable")
     s_sorted, y_sorted = s[order], y[order]
     last = np.r_[s_sorted[1:] != s_sorted[:-1], True]  # last lead of each tie group
@@ -87,7 +93,7 @@ def alift(y_true: object, scores: object) -> float:
     >>> alift([1, 0, 0, 0], [0.9, 0.1, 0.1, 0.1])  # perfect: 1 - 0.25 / 2
     0.875
     """
-    curve = cumulative_gains(y_true, scores)
+    curve = _gains(*_check_scores(y_true, scores))
     return float(np.trapezoid(curve["share_reached"], curve["share_called"]))
 
 
@@ -102,13 +108,18 @@ def gains_at(y_true: object, scores: object, share: float = 0.5) -> float:
     >>> gains_at([1, 1, 0, 0], [0.9, 0.8, 0.3, 0.1], share=0.5)
     1.0
     """
-    if not 0 <= share <= 1:
-        raise ValueError(f"share must be between 0 and 1, got {share!r}")
-    curve = cumulative_gains(y_true, scores)
+    share = check_share(share, "share", low_open=False, high_open=False)
+    return _reach_at(_gains(*_check_scores(y_true, scores)), share)
+
+
+def _reach_at(curve: pd.DataFrame, share: float) -> float:
+    """Share of the converters reached at ``share`` of the leads called, on a gains curve
+    (linear between its points); what :func:`gains_at` returns and the gains chart marks."""
     return float(np.interp(share, curve["share_called"], curve["share_reached"]))
 
 
 def _metric_values(y: np.ndarray, s: np.ndarray, gain_share: float) -> dict[str, float]:
+    """The metrics of bool outcomes and scores (prior validation is assumed)."""
     p = y.mean()
     auc = _rank_auc(y, s)
     clipped = np.clip(s, 1e-15, 1 - 1e-15)
@@ -117,16 +128,8 @@ def _metric_values(y: np.ndarray, s: np.ndarray, gain_share: float) -> dict[str,
         "alift": p / 2 + (1 - p) * auc,
         "brier": float(np.mean((s - y) ** 2)),
         "log_loss": float(-np.mean(np.where(y, np.log(clipped), np.log1p(-clipped)))),
-        f"gain_at_{round(100 * gain_share):d}": gains_at(y, s, gain_share),
+        f"gain_at_{round(100 * gain_share):d}": _reach_at(_gains(y, s), gain_share),
     }
-
-
-METRIC_NAMES = {
-    "auc": "AUC (area under the ROC curve; 0.5 = random)",
-    "alift": "ALIFT (area under the cumulative gains curve; 0.5 = random)",
-    "brier": "Brier score (mean squared error of the probability; lower is better)",
-    "log_loss": "log-loss (lower is better)",
-}
 
 
 def _bootstrap_metrics(
@@ -140,6 +143,9 @@ def _bootstrap_metrics(
     progress: bool,
     label: str,
 ) -> pd.DataFrame:
+    """Each metric of bool outcomes and scores with its percentile interval over ``n_boot``
+    resamples of the leads (a resample of one class is skipped; prior validation is
+    assumed)."""
     point = _metric_values(y, s, gain_share)
     draws = []
     for _ in tqdm(range(n_boot), desc=f"bootstrap ({label})", leave=False, disable=not progress):
@@ -149,12 +155,12 @@ def _bootstrap_metrics(
             continue
         draws.append(_metric_values(yb, s[idx], gain_share))
     table = pd.DataFrame(draws, columns=list(point))
-    alpha = (1 - ci) / 2
+    bounds = [percentile_interval(table[m].to_numpy(), ci) for m in point]
     return pd.DataFrame(
         {
             "metric": list(point),
             "estimate": list(point.values()),
-            "low": [table[m].quantile(alpha) if len(table) else np.nan for m in point],
-            "high": [table[m].quantile(1 - alpha) if len(table) else np.nan for m in point],
+            "low": [low for low, _ in bounds],
+            "high": [high for _, high in bounds],
         }
     )

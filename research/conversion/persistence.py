@@ -57,6 +57,11 @@ def save_scorer(scorer: LeadScorer, path: str | os.PathLike[str]) -> None:
         name); loading it needs that function importable and passed in ``trusted=``.
     path : path-like
         File to write (``.skops`` by convention).
+
+    Examples
+    --------
+    >>> save_scorer(LeadScorer("gbm").fit(X, y), "scorer.skops")  # doctest: +SKIP
+    >>> load_scorer("scorer.skops").predict_proba(new_leads)[:, 1]  # doctest: +SKIP
     """
     import skops.io as sio
 
@@ -92,6 +97,11 @@ def load_scorer(path: str | os.PathLike[str], *, trusted: Sequence[str] = ()) ->
         file, is corrupted, or does not hold a LeadScorer.
     FileNotFoundError
         There is no such file.
+
+    Examples
+    --------
+    >>> scorer = load_scorer("scorer.skops", trusted=["my_project.features.engineer"])
+    ... # doctest: +SKIP
     """
     import skops.io as sio
 

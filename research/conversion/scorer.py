@@ -1,19 +1,15 @@
-"""LeadScorer: a scikit-learn style lead-scoring model built from any lead export.
-
-* :class:`LeadScorer`: a scikit-learn style lead-scoring model built from any lead export
-  (a frame and a target): an interpretable logistic model (odds ratios with 95% intervals,
-  :meth:`~LeadScorer.odds_ratios`, :meth:`~LeadScorer.summary`) or gradient boosting
-  (scikit-learn's ``HistGradientBoostingClassifier``). Preprocessing follows the column types.
-  A leakage guard drops columns declared as known only after the outcome
-  (``post_outcome=["duration"]``) and warns (:class:`LeakageWarning`) about columns that
-  predict the outcome suspiciously well on their own.
-"""
+"""The lead-scoring model: :class:`LeadScorer` learns its preprocessing from the column types,
+keeps post-outcome columns out, screens the rest for leakage, and fits a logistic model
+(statsmodels; its :class:`OddsRatios` and :meth:`~LeadScorer.summary` read the same
+coefficients that score) or gradient boosting (scikit-learn); :meth:`~LeadScorer.reason_codes`
+explains each lead's score."""
 
 from __future__ import annotations
 
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -25,13 +21,24 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from research._validation import require_frame, require_rows, rows_repr
-from research.conversion._inputs import _check_ci, _check_positive_int, _target
+from research._format import ci_label
+from research._results import Summary
+from research._validation import (
+    check_ci,
+    check_int,
+    check_number,
+    require_frame,
+    require_rows,
+    rows_repr,
+)
+from research.conversion._counted import _Counted
+from research.conversion._inputs import _target
 from research.conversion.design import _Design, _independent_columns
-from research.conversion.leakage import LeakageWarning, single_column_auc
+from research.conversion.leakage import _SCREEN_COLUMNS, LeakageWarning, _column_aucs
 
 __all__ = [
     "LeadScorer",
+    "OddsRatios",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -48,6 +55,30 @@ _GBM_DEFAULTS: dict[str, Any] = {
     "validation_fraction": 0.1,
     "n_iter_no_change": 20,
 }
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class OddsRatios(_Counted):
+    """The logistic model's odds ratios with their Wald intervals: the result of
+    :meth:`LeadScorer.odds_ratios`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per design term (indexed by it): ``column``, ``level``, ``per`` (what one unit
+        of the term is), ``log_odds``, ``se``, ``odds_ratio``, ``low``, ``high``,
+        ``p_value``.
+    ci : float
+        Level of the intervals ``low`` and ``high``.
+    n, n_converted : int
+        Training leads and converters the model was fitted on.
+    """
+
+    def _caption(self) -> str:
+        return (
+            f"Odds ratios of the logistic lead score ({self.n:,} leads, {self.n_converted:,} "
+            f"converted; {ci_label(self.ci)} Wald intervals)"
+        )
 
 
 class LeadScorer(ClassifierMixin, BaseEstimator):
@@ -178,15 +209,16 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
                 f"post_outcome must be a list of column names, got the string "
                 f"{self.post_outcome!r} (write [{self.post_outcome!r}])"
             )
-        if self.leakage_auc is not None and not 0.5 < self.leakage_auc <= 1:
+        if self.leakage_auc is not None and not (
+            check_number(self.leakage_auc, "leakage_auc") > 0.5 and self.leakage_auc <= 1
+        ):
             raise ValueError(f"leakage_auc must be in (0.5, 1] or None, got {self.leakage_auc!r}")
-        if not self.min_frequency >= 0:
-            raise ValueError(f"min_frequency must be >= 0, got {self.min_frequency!r}")
-        _check_positive_int(self.max_levels, "max_levels", 1)
+        check_number(self.min_frequency, "min_frequency", minimum=0)
+        check_int(self.max_levels, "max_levels", 1)
         if self.model == "gbm" and self.max_levels > 254:
             raise ValueError("max_levels must be at most 254 for the gbm model")
         if self.n_threads is not None:
-            _check_positive_int(self.n_threads, "n_threads", 1)
+            check_int(self.n_threads, "n_threads", 1)
         if self.features is not None and not (
             callable(self.features) or hasattr(self.features, "transform")
         ):
@@ -247,87 +279,17 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
             return self._fit(X, y)
 
     def _fit(self, X: pd.DataFrame, y: object) -> LeadScorer:
-        """:meth:`fit` without the thread limit."""
+        """:meth:`fit` without the thread limit: the steps in order, each adding the rows of
+        what it did to the fit report."""
         start = time.perf_counter()
         self._check_settings()
-        frame = require_frame(X, "X")
-        require_rows(frame, "X")
-        target = _target(y, frame)
-        nonstr = [c for c in frame.columns if not isinstance(c, str)]
-        if nonstr:
-            raise TypeError(f"the columns of X must be named by strings, got {nonstr[:5]}")
+        frame, target = self._checked_input(X, y)
         self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
         self.n_features_in_ = len(frame.columns)
-        report: list[tuple[str, str, str]] = []
-        self.excluded_ = [c for c in self.post_outcome if c in frame.columns]
-        for c in self.post_outcome:
-            if c in frame.columns:
-                report.append((c, "excluded", "declared post-outcome (known only after it)"))
-            else:
-                report.append((c, "not present", "declared post-outcome, not a column of X"))
-        if self.excluded_:
-            warnings.warn(
-                f"left out of the model, known only after the outcome (post_outcome): "
-                f"{', '.join(self.excluded_)}",
-                UserWarning,
-                stacklevel=3,
-            )
-        data = self._engineer(frame, target)
-        empty = [c for c in data.columns if data[c].isna().all()]
-        if empty:
-            raise ValueError(
-                f"column(s) {', '.join(map(repr, empty))} of X are missing in all "
-                f"{len(data):,} rows: drop them before fitting"
-            )
-        dates = [
-            c
-            for c in data.columns
-            if pd.api.types.is_datetime64_any_dtype(data[c].dtype)
-            or pd.api.types.is_timedelta64_dtype(data[c].dtype)
-        ]
-        if dates:
-            for c in dates:
-                report.append(
-                    (
-                        c,
-                        "dropped",
-                        "a date or duration: turn it into numbers "
-                        "(days since the first contact, weekday) with features=",
-                    )
-                )
-            warnings.warn(
-                f"left out of the model, dates or durations: {', '.join(dates)}; turn them into "
-                "numbers with features= to use them",
-                UserWarning,
-                stacklevel=3,
-            )
-            data = data.drop(columns=dates)
-
-        # the single-column leakage screen
-        if self.leakage_auc is not None:
-            screen = single_column_auc(data, target, random_state=self.random_state)
-        else:
-            screen = pd.DataFrame(columns=["column", "kind", "auc", "direction", "levels", "n"])
-        self._screen = screen.to_dict(orient="list")
-        flagged = screen.loc[screen["auc"] >= (self.leakage_auc or np.inf), "column"].tolist()
-        self.flagged_ = [str(c) for c in flagged]
-        for c in self.flagged_:
-            auc = float(screen.loc[screen["column"] == c, "auc"].iloc[0])
-            report.append((c, "flagged", f"single-column AUC {auc:.3f} >= {self.leakage_auc}"))
-        if self.flagged_:
-            shown = ", ".join(
-                f"{c} (AUC {a:.2f})"
-                for c, a in zip(screen["column"], screen["auc"], strict=True)
-                if c in self.flagged_
-            )
-            warnings.warn(
-                f"possible leakage: on its own, each of these columns ranks converters "
-                f"suspiciously well: {shown}. Is it known before the outcome? If not, pass it "
-                "in post_outcome=.",
-                LeakageWarning,
-                stacklevel=3,
-            )
-
+        report = self._exclude_post_outcome(frame)
+        data, dropped = self._usable_columns(self._engineer(frame, target))
+        report += dropped
+        report += self._screen_leakage(data, target)
         design = _Design()
         report += design.fit(data, list(data.columns), self.min_frequency, self.max_levels)
         if not design.columns:
@@ -340,22 +302,111 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array([False, True])
         self.n_train_ = len(data)
         self.n_converted_ = int(target.sum())
-
         if self.model == "logistic":
             report += self._fit_logistic(data, target)
         else:
-            params = {**_GBM_DEFAULTS, **(self.gbm_params or {})}
-            mask = [False] * len(design.numeric) + [True] * len(design.categorical)
-            gbm = HistGradientBoostingClassifier(
-                categorical_features=mask if any(mask) else None,
-                random_state=self.random_state,
-                **params,
-            )
-            gbm.fit(design.gbm_matrix(data), target)
-            self.model_ = gbm
+            self.model_ = self._fit_gbm(data, target)
         self._report = report
         self.fit_seconds_ = time.perf_counter() - start
         return self
+
+    @staticmethod
+    def _checked_input(X: object, y: object) -> tuple[pd.DataFrame, np.ndarray]:
+        """The training frame and its outcomes as bool, or a clear error."""
+        frame = require_frame(X, "X")
+        require_rows(frame, "X")
+        target = _target(y, frame)
+        nonstr = [c for c in frame.columns if not isinstance(c, str)]
+        if nonstr:
+            raise TypeError(f"the columns of X must be named by strings, got {nonstr[:5]}")
+        return frame, target
+
+    def _exclude_post_outcome(self, frame: pd.DataFrame) -> list[tuple[str, str, str]]:
+        """Set ``excluded_`` (the post-outcome columns present) and warn about them."""
+        self.excluded_ = [c for c in self.post_outcome if c in frame.columns]
+        report = [
+            (c, "excluded", "declared post-outcome (known only after it)")
+            if c in frame.columns
+            else (c, "not present", "declared post-outcome, not a column of X")
+            for c in self.post_outcome
+        ]
+        if self.excluded_:
+            warnings.warn(
+                f"left out of the model, known only after the outcome (post_outcome): "
+                f"{', '.join(self.excluded_)}",
+                UserWarning,
+                stacklevel=4,
+            )
+        return report
+
+    @staticmethod
+    def _usable_columns(data: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str, str]]]:
+        """Refuse columns missing in every row; leave out dates and durations, with a warning."""
+        empty = [c for c in data.columns if data[c].isna().all()]
+        if empty:
+            raise ValueError(
+                f"column(s) {', '.join(map(repr, empty))} of X are missing in all "
+                f"{len(data):,} rows: drop them before fitting"
+            )
+        dates = [
+            c
+            for c in data.columns
+            if pd.api.types.is_datetime64_any_dtype(data[c].dtype)
+            or pd.api.types.is_timedelta64_dtype(data[c].dtype)
+        ]
+        if not dates:
+            return data, []
+        why = (
+            "a date or duration: turn it into numbers (days since the first contact, weekday) "
+            "with features="
+        )
+        warnings.warn(
+            f"left out of the model, dates or durations: {', '.join(dates)}; turn them into "
+            "numbers with features= to use them",
+            UserWarning,
+            stacklevel=4,
+        )
+        return data.drop(columns=dates), [(c, "dropped", why) for c in dates]
+
+    def _screen_leakage(self, data: pd.DataFrame, target: np.ndarray) -> list[tuple[str, str, str]]:
+        """The single-column leakage screen: set ``flagged_`` and warn about those columns."""
+        if self.leakage_auc is not None:
+            screen = _column_aucs(data, target, random_state=self.random_state)
+        else:
+            screen = pd.DataFrame(columns=_SCREEN_COLUMNS)
+        self._screen = screen.to_dict(orient="list")
+        flagged = screen.loc[screen["auc"] >= (self.leakage_auc or np.inf), "column"].tolist()
+        self.flagged_ = [str(c) for c in flagged]
+        auc = dict(zip(screen["column"], screen["auc"], strict=True))
+        report = [
+            (c, "flagged", f"single-column AUC {float(auc[c]):.3f} >= {self.leakage_auc}")
+            for c in self.flagged_
+        ]
+        if self.flagged_:
+            shown = ", ".join(
+                f"{c} (AUC {a:.2f})"
+                for c, a in zip(screen["column"], screen["auc"], strict=True)
+                if c in self.flagged_
+            )
+            warnings.warn(
+                f"possible leakage: on its own, each of these columns ranks converters "
+                f"suspiciously well: {shown}. Is it known before the outcome? If not, pass it "
+                "in post_outcome=.",
+                LeakageWarning,
+                stacklevel=4,
+            )
+        return report
+
+    def _fit_gbm(self, data: pd.DataFrame, target: np.ndarray) -> HistGradientBoostingClassifier:
+        design = self._design
+        params = {**_GBM_DEFAULTS, **(self.gbm_params or {})}
+        mask = [False] * len(design.numeric) + [True] * len(design.categorical)
+        gbm = HistGradientBoostingClassifier(
+            categorical_features=mask if any(mask) else None,
+            random_state=self.random_state,
+            **params,
+        )
+        return gbm.fit(design.gbm_matrix(data), target)
 
     def _fit_logistic(self, data: pd.DataFrame, target: np.ndarray) -> list[tuple[str, str, str]]:
         import statsmodels.api as sm
@@ -447,7 +498,7 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "columns_")
         return pd.DataFrame(self._report, columns=["column", "action", "detail"])
 
-    def odds_ratios(self, ci: float = 0.95) -> pd.DataFrame:
+    def odds_ratios(self, ci: float = 0.95) -> OddsRatios:
         """The logistic model's odds ratios with Wald intervals (statsmodels' covariance).
 
         Parameters
@@ -457,24 +508,53 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
 
         Returns
         -------
-        pandas.DataFrame
-            One row per term (indexed by it): ``column``, ``level`` (the level of an
-            indicator; empty for a numeric column), ``per`` (what a one-unit change of the term
-            is: "1 SD = 4.2" for a numeric column, "vs 'admin.'" for a level against the
-            reference), ``log_odds``, ``se``, ``odds_ratio``, ``low``, ``high``, ``p_value``.
+        OddsRatios
+            Its ``table`` has one row per term (indexed by it): ``column``, ``level`` (the
+            level of an indicator; empty for a numeric column), ``per`` (what a one-unit change
+            of the term is: "1 SD = 4.2" for a numeric column, "vs 'admin.'" for a level
+            against the reference), ``log_odds``, ``se``, ``odds_ratio``, ``low``, ``high``,
+            ``p_value``; ``ci`` is the level of ``low`` and ``high``.
 
         Raises
         ------
         ValueError
-            The model is not logistic.
+            The model is not logistic, or ``ci`` is not in (0, 1).
+
+        Examples
+        --------
+        >>> scorer.odds_ratios(ci=0.9).to_frame()[["odds_ratio", "low", "high"]]  # doctest: +SKIP
         """
         check_is_fitted(self, "columns_")
         if self.model != "logistic":
             raise ValueError("odds_ratios() needs model='logistic'; a gbm has no coefficients")
-        _check_ci(ci)
+        return self._odds_ratios(check_ci(ci))
+
+    def _odds_ratios(self, ci: float) -> OddsRatios:
+        """:meth:`odds_ratios` of a fitted logistic model; prior validation of ``ci`` is
+        assumed."""
         z = stats.norm.ppf(0.5 + ci / 2)
         design = self._design
         se = np.sqrt(np.diag(self.cov_))[1:]
+        beta = self.coef_
+        table = pd.DataFrame(
+            {
+                "column": design.term_column,
+                "level": design.term_level,
+                "per": self._term_units(),
+                "log_odds": beta,
+                "se": se,
+                "odds_ratio": np.exp(beta),
+                "low": np.exp(beta - z * se),
+                "high": np.exp(beta + z * se),
+                "p_value": 2 * stats.norm.sf(np.abs(beta / se)),
+            },
+            index=pd.Index(design.terms, name="term"),
+        )
+        return OddsRatios(table=table, ci=ci, n=self.n_train_, n_converted=self.n_converted_)
+
+    def _term_units(self) -> list[str]:
+        """What a one-unit change of each logistic term is, as text."""
+        design = self._design
         per = []
         for col, level in zip(design.term_column, design.term_level, strict=True):
             if level == "":
@@ -485,45 +565,54 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
             else:
                 ref = design.levels[design.categorical.index(col)][0]
                 per.append(f"vs {ref!r}")
-        beta = self.coef_
-        out = pd.DataFrame(
-            {
-                "column": design.term_column,
-                "level": design.term_level,
-                "per": per,
-                "log_odds": beta,
-                "se": se,
-                "odds_ratio": np.exp(beta),
-                "low": np.exp(beta - z * se),
-                "high": np.exp(beta + z * se),
-                "p_value": 2 * stats.norm.sf(np.abs(beta / se)),
-            },
-            index=pd.Index(design.terms, name="term"),
-        )
-        return out
+        return per
 
-    def summary(self) -> str:
-        """A readable summary: data, exclusions, flags, fit statistics and odds ratios."""
+    def summary(self, ci: float = 0.95) -> Summary:
+        """A readable summary: data, exclusions, flags, fit statistics and odds ratios.
+
+        Parameters
+        ----------
+        ci : float, default 0.95
+            Level of the odds ratios' intervals (logistic model).
+
+        Returns
+        -------
+        research._results.Summary
+            Printed as text, shown as a table in JupyterLab. Its notes give the data, the
+            columns used, excluded and flagged, and the fit; its tables are the odds ratios
+            (logistic model; the first, ``to_frame()``) and what the fit did with each column
+            (:meth:`report`).
+
+        Examples
+        --------
+        >>> print(scorer.summary(ci=0.9))  # doctest: +SKIP
+        """
         check_is_fitted(self, "columns_")
-        lines = [
+        ci = check_ci(ci)
+        title = (
             f"LeadScorer(model={self.model!r}): {self.n_train_:,} leads, "
-            f"{self.n_converted_:,} converted ({self.n_converted_ / self.n_train_:.1%})",
+            f"{self.n_converted_:,} converted ({self.n_converted_ / self.n_train_:.1%})"
+        )
+        notes = [
             f"columns used ({len(self.columns_)}): {', '.join(self.columns_)}",
             f"excluded as post-outcome: {', '.join(self.excluded_) or 'none'}",
             f"flagged (single-column AUC >= {self.leakage_auc}): "
             f"{', '.join(self.flagged_) or 'none'}",
         ]
+        tables: list[tuple[str, pd.DataFrame]] = []
         if self.model == "logistic":
             s = self._fit_stats
-            lines.append(
+            notes.append(
                 f"log-likelihood {s['log_likelihood']:,.1f} (null {s['null_log_likelihood']:,.1f}),"
                 f" McFadden pseudo-R2 {s['pseudo_r2']:.3f}, converged: {s['converged']}"
             )
-            table = self.odds_ratios()[["per", "odds_ratio", "low", "high", "p_value"]]
-            lines += ["", "odds ratios (95% Wald intervals):", table.to_string(float_format="%.3g")]
+            odds = self._odds_ratios(ci)
+            shown = odds.table[["per", "odds_ratio", "low", "high", "p_value"]]
+            tables.append((f"odds ratios ({ci_label(odds.ci)} Wald intervals)", shown))
         else:
-            lines.append(f"gradient boosting: {self.model_.n_iter_} trees")
-        return "\n".join(lines)
+            notes.append(f"gradient boosting: {self.model_.n_iter_} trees")
+        tables.append(("what the fit did with each column", self.report()))
+        return Summary(title=title, tables=tuple(tables), notes=tuple(notes))
 
     # -- scoring -------------------------------------------------------------------------
 
@@ -582,6 +671,19 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
 
     # -- reason codes --------------------------------------------------------------------
 
+    @property
+    def baseline_log_odds_(self) -> float:
+        """Logistic only: the log-odds of the average training lead (the design terms at their
+        training means), from which :meth:`contributions` measure each lead's pushes: a lead's
+        log-odds are this plus the sum of its contributions."""
+        check_is_fitted(self, "columns_")
+        if self.model != "logistic":
+            raise ValueError(
+                "baseline_log_odds_ needs model='logistic': a gbm's contributions are measured "
+                "from each lead's own score, not from one baseline"
+            )
+        return float(self.intercept_ + np.dot(self._design.term_mean, self.coef_))
+
     def contributions(self, X: pd.DataFrame) -> pd.DataFrame:
         """Each column's push on each lead's score, in log-odds (one column per input).
 
@@ -589,7 +691,7 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
           coefficient x (value - training mean of the term): a numeric column's
           standardised value, a categorical column's indicators minus their training shares.
           The contributions add up to the lead's log-odds minus the log-odds of the average
-          lead (``baseline`` in ``attrs``).
+          lead, :attr:`baseline_log_odds_`.
         * gbm (model-agnostic, one column at a time): the lead's log-odds minus its log-odds
           with that column set to a typical value (the training median, or the most frequent
           level), everything else unchanged. Not additive when columns interact; it answers
@@ -604,8 +706,17 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         -------
         pandas.DataFrame
             Indexed like ``X``, one column per model input.
+
+        Examples
+        --------
+        >>> pushes = scorer.contributions(X)  # doctest: +SKIP
+        >>> pushes.sum(axis=1) + scorer.baseline_log_odds_  # the leads' log-odds  # doctest: +SKIP
         """
-        data = self._prepared(X)
+        return self._contributions(self._prepared(X))
+
+    def _contributions(self, data: pd.DataFrame) -> pd.DataFrame:
+        """:meth:`contributions` of prepared leads (:meth:`_prepared`: prior validation is
+        assumed)."""
         design = self._design
         if self.model == "logistic":
             Z = design.logistic_matrix(data, design.terms).to_numpy()
@@ -613,7 +724,6 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
             out = pd.DataFrame(0.0, index=data.index, columns=design.columns)
             for j, col in enumerate(design.term_column):
                 out[col] += centred[:, j]
-            out.attrs["baseline"] = float(self.intercept_ + np.dot(design.term_mean, self.coef_))
             return out
         out = pd.DataFrame(index=data.index, columns=design.columns, dtype=np.float64)
         with threadpool_limits(self.n_threads):
@@ -651,10 +761,12 @@ class LeadScorer(ClassifierMixin, BaseEstimator):
         --------
         >>> scorer.reason_codes(calls.head(3))  # doctest: +SKIP
         """
-        _check_positive_int(top, "top", 1)
-        contrib = self.contributions(X)
-        score = self.predict_proba(X)[:, 1]
+        top = check_int(top, "top", 1)
         data = self._prepared(X)
+        self._warn_unseen(data)
+        contrib = self._contributions(data)
+        with threadpool_limits(self.n_threads):
+            score = expit(self._log_odds(data))
         values = contrib.to_numpy()
         n, k = values.shape
         top = min(top, k)
