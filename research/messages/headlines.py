@@ -22,13 +22,14 @@ Examples
 >>> from research.data import load_upworthy
 >>> from research.messages.headlines import headline_effects
 >>> packages = load_upworthy()  # doctest: +SKIP
->>> headline_effects(packages)[["lift", "low", "high"]]  # doctest: +SKIP
+>>> headline_effects(packages).table[["lift", "low", "high"]]  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -36,13 +37,29 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import statsmodels.api as sm
 
-from research._validation import numeric_values, require_columns, require_frame, rows_repr
-from research.messages.terms import distinctive_terms
+from research._columns import CLICKS_COL, HEADLINE_COL, IMPRESSIONS_COL, TEST_COL
+from research._format import ci_label, format_interval
+from research._results import Result
+from research._validation import (
+    check_ci,
+    check_int,
+    check_share,
+    numeric_values,
+    require_columns,
+    require_frame,
+    rows_repr,
+)
+from research.messages.terms import DistinctiveTerms, _fightin_words, _group_counts
 from research.messages.text import Tokenizer
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = [
     "headline_features",
     "headline_effects",
+    "HeadlineEffects",
     "winning_terms",
     "WinningTerms",
     "HEADLINE_FEATURES",
@@ -339,6 +356,26 @@ def _feature_names(features: Sequence[str] | None) -> list[str]:
     return names
 
 
+def _feature_matrix(
+    frame: pd.DataFrame, names: list[str], headline_col: str
+) -> tuple[np.ndarray, list[bool]]:
+    """The features (columns of ``frame``, or computed from the headline), one column each, and
+    which are boolean; checked."""
+    to_compute = [f for f in names if f not in frame.columns and f in HEADLINE_FEATURES]
+    require_columns(frame, [f for f in names if f not in to_compute], "tests")
+    if to_compute:
+        require_columns(frame, [headline_col], "tests")
+    computed = headline_features(frame[headline_col])[to_compute] if to_compute else None
+    values, is_bool = [], []
+    for name in names:
+        source = computed if computed is not None and name in to_compute else frame
+        x, boolean = _feature_values(source, name)
+        values.append(x)
+        is_bool.append(boolean)
+    X = np.column_stack(values) if values else np.empty((len(frame), 0))
+    return X, is_bool
+
+
 def _click_counts(
     frame: pd.DataFrame, test_col: str, clicks_col: str, impressions_col: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -365,12 +402,10 @@ def _click_counts(
     return clicks, impressions
 
 
-def _usable_tests(
-    frame: pd.DataFrame, test_col: str, clicks: np.ndarray
-) -> tuple[np.ndarray, dict[str, int]]:
+def _usable_tests(test_ids: pd.Series, clicks: np.ndarray) -> tuple[np.ndarray, dict[str, int]]:
     """Test code per headline, -1 for the tests left out (a single headline, or no click), and
     the counts of tests in, left out and used."""
-    codes, _ = pd.factorize(frame[test_col])
+    codes, _ = pd.factorize(test_ids)
     n_in = int(codes.max()) + 1 if len(codes) else 0
     per_test = np.bincount(codes, minlength=n_in)
     test_clicks = np.bincount(codes, weights=clicks, minlength=n_in)
@@ -380,9 +415,9 @@ def _usable_tests(
     n_used = n_in - int(single.sum()) - int(no_clicks.sum())
     if n_used < 2:
         raise ValueError(
-            f"tests has {n_in:,} tests ({len(frame):,} rows); after dropping {int(single.sum()):,} "
-            f"with a single headline and {int(no_clicks.sum()):,} without clicks, {n_used} "
-            f"remain: need at least 2 tests with 2 or more headlines each"
+            f"tests has {n_in:,} tests ({len(test_ids):,} rows); after dropping "
+            f"{int(single.sum()):,} with a single headline and {int(no_clicks.sum()):,} without "
+            f"clicks, {n_used} remain: need at least 2 tests with 2 or more headlines each"
         )
     out = np.full(len(codes), -1, dtype=np.int64)
     out[keep] = pd.factorize(codes[keep])[0]
@@ -431,16 +466,71 @@ def _check_identified(
     return n_varying
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class HeadlineEffects(Result):
+    """Relative CTR lift of each headline feature: the result of :func:`headline_effects`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per feature (index ``feature``) with ``unit`` ("with vs without" or "per
+        unit"), ``lift``, ``low``, ``high``, ``p_value``, ``share_with`` (share of the headlines
+        used that have a boolean feature; NaN for numeric ones), ``n_headlines`` and ``n_tests``
+        (headlines and tests used) and ``n_tests_varying`` (tests in which the feature differs
+        between headlines: only these inform its lift).
+    ci : float
+        Level of the intervals (t intervals clustered by test).
+    n_headlines : int
+        Headlines used.
+    n_tests_in : int
+        Tests given.
+    n_tests_single_headline, n_tests_no_clicks : int
+        Tests left out: with a single headline (no within-test comparison), or without any
+        click (no relative CTR).
+    n_tests_used : int
+        Tests used.
+    """
+
+    table: pd.DataFrame
+    ci: float
+    n_headlines: int
+    n_tests_in: int
+    n_tests_single_headline: int
+    n_tests_no_clicks: int
+    n_tests_used: int
+
+    @property
+    def clear_features(self) -> list[str]:
+        """The features whose interval excludes 0 (no difference)."""
+        t = self.table
+        return t.index[(t["low"] > 0) | (t["high"] < 0)].tolist()
+
+    def _caption(self) -> str:
+        left_out = self.n_tests_single_headline + self.n_tests_no_clicks
+        return (
+            f"Headline feature lifts within {self.n_tests_used:,} tests ({self.n_headlines:,} "
+            f"headlines; {left_out:,} of {self.n_tests_in:,} tests left out: "
+            f"{self.n_tests_single_headline:,} with one headline, {self.n_tests_no_clicks:,} "
+            f"without clicks), {ci_label(self.ci)} intervals clustered by test"
+        )
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Figure:
+        """:func:`research.messages.plotting.plot_headline_effects` of this result."""
+        from research.messages.plotting import plot_headline_effects
+
+        return plot_headline_effects(self, ax=ax, **kwargs)
+
+
 def headline_effects(
     tests: pd.DataFrame,
     features: Sequence[str] | None = None,
     *,
-    test_col: str = "test_id",
-    clicks_col: str = "clicks",
-    impressions_col: str = "impressions",
-    headline_col: str = "headline",
+    test_col: str = TEST_COL,
+    clicks_col: str = CLICKS_COL,
+    impressions_col: str = IMPRESSIONS_COL,
+    headline_col: str = HEADLINE_COL,
     ci: float = 0.95,
-) -> pd.DataFrame:
+) -> HeadlineEffects:
     """Relative CTR lift of each headline feature, from within-test comparisons only.
 
     Each row of ``tests`` is one headline (package) of one randomised test. Headlines of
@@ -481,15 +571,9 @@ def headline_effects(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per feature (index ``feature``) with ``unit`` ("with vs without" or "per
-        unit"), ``lift``, ``low``, ``high``, ``p_value``, ``share_with`` (share of the headlines
-        used that have a boolean feature; NaN for numeric ones), ``n_headlines`` and ``n_tests``
-        (headlines and tests used) and ``n_tests_varying`` (tests in which the feature differs
-        between headlines: only these inform its lift). ``attrs`` holds the counts of tests
-        given (``n_tests_in``), dropped because they have a single headline
-        (``n_tests_single_headline``, no within-test comparison) or no click at all
-        (``n_tests_no_clicks``, no relative CTR), and used (``n_tests_used``).
+    HeadlineEffects
+        Its ``table`` has one row per feature (``lift``, ``low``, ``high``, ...); it counts the
+        tests given, left out and used, and draws its chart with ``plot()``.
 
     Raises
     ------
@@ -504,28 +588,29 @@ def headline_effects(
     Examples
     --------
     >>> effects = headline_effects(packages, ["question", "n_words"])  # doctest: +SKIP
-    >>> effects.loc["question", ["lift", "low", "high"]]  # doctest: +SKIP
+    >>> effects.table.loc["question", ["lift", "low", "high"]]  # doctest: +SKIP
     """
     frame = require_frame(tests, "tests")
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must be between 0 and 1, got {ci!r}")
+    ci = check_ci(ci)
     names = _feature_names(features)
-    to_compute = [f for f in names if f not in frame.columns and f in HEADLINE_FEATURES]
     require_columns(frame, [test_col, clicks_col, impressions_col], "tests")
-    require_columns(frame, [f for f in names if f not in to_compute], "tests")
-    if to_compute:
-        require_columns(frame, [headline_col], "tests")
     clicks, impressions = _click_counts(frame, test_col, clicks_col, impressions_col)
-    computed = headline_features(frame[headline_col])[to_compute] if to_compute else None
-    values, is_bool = [], []
-    for name in names:
-        source = computed if computed is not None and name in to_compute else frame
-        x, boolean = _feature_values(source, name)
-        values.append(x)
-        is_bool.append(boolean)
-    X = np.column_stack(values)
+    X, is_bool = _feature_matrix(frame, names, headline_col)
+    return _effects(frame[test_col], clicks, impressions, X, names, is_bool, ci)
 
-    codes, counts = _usable_tests(frame, test_col, clicks)
+
+def _effects(
+    test_ids: pd.Series,
+    clicks: np.ndarray,
+    impressions: np.ndarray,
+    X: np.ndarray,
+    names: list[str],
+    is_bool: list[bool],
+    ci: float,
+) -> HeadlineEffects:
+    """The within-test WLS of :func:`headline_effects` (prior validation is assumed: counts
+    checked, one column of ``X`` per name)."""
+    codes, counts = _usable_tests(test_ids, clicks)
     keep = codes >= 0
     codes, clicks, impressions, X = codes[keep], clicks[keep], impressions[keep], X[keep]
     n_used = counts["n_tests_used"]
@@ -548,7 +633,6 @@ def headline_effects(
     )
     conf = np.asarray(fit.conf_int(alpha=1 - ci))
     bool_mask = np.array(is_bool)
-    share = np.where(bool_mask, X.mean(axis=0), np.nan)
     table = pd.DataFrame(
         {
             "unit": np.where(bool_mask, "with vs without", "per unit"),
@@ -556,50 +640,84 @@ def headline_effects(
             "low": conf[:, 0],
             "high": conf[:, 1],
             "p_value": fit.pvalues,
-            "share_with": share,
+            "share_with": np.where(bool_mask, X.mean(axis=0), np.nan),
             "n_headlines": len(y),
             "n_tests": n_used,
             "n_tests_varying": n_varying,
         },
         index=pd.Index(names, name="feature"),
     )
-    table.attrs.update(counts)
-    return table
+    return HeadlineEffects(table=table, ci=ci, n_headlines=len(y), **counts)
 
 
-@dataclass(frozen=True)
-class WinningTerms:
-    """Words of winning headlines, found in some tests and checked in the others.
+# --------------------------------------------------------------------------------------------
+# words of winning headlines
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class WinningTerms(Result):
+    """Words of winning headlines, found in some tests and checked in the others: the result of
+    :func:`winning_terms`.
 
     Attributes
     ----------
-    terms : pandas.DataFrame
+    terms : DistinctiveTerms
         :func:`research.messages.distinctive_terms` of the winning headline of each discovery
         test against its other headlines (``group_a = "winner"``): one row per term.
-    chosen : list of str
+    chosen : tuple of str
         The ``n_terms`` terms with the largest positive z (those that most favour winners),
         most distinctive first; fewer if fewer favour winners.
-    effects : pandas.DataFrame
+    effects : HeadlineEffects
         :func:`headline_effects` on the holdout tests, with the feature ``winner_terms`` (how
         many chosen terms a headline holds) beside the control features.
     discovery_tests, holdout_tests : int
         Tests in each half.
+    ci : float
+        Level of the holdout intervals.
     """
 
-    terms: pd.DataFrame
-    chosen: list[str]
-    effects: pd.DataFrame
+    terms: DistinctiveTerms
+    chosen: tuple[str, ...]
+    effects: HeadlineEffects
     discovery_tests: int
     holdout_tests: int
+    ci: float
+
+    @property
+    def lift(self) -> pd.Series:
+        """The holdout lift per chosen term a headline holds: ``lift``, ``low``, ``high``,
+        ``p_value``, ... (the ``winner_terms`` row of ``effects``)."""
+        return self.effects.table.loc["winner_terms"].copy()
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The chosen terms, most distinctive first: their counts in the discovery winners and
+        other headlines, and their z."""
+        t = self.terms.table.set_index("term").loc[list(self.chosen), ["count_a", "count_b", "z"]]
+        return t.rename(columns={"count_a": "count_winners", "count_b": "count_others"})
+
+    def _caption(self) -> str:
+        lift = self.lift
+        text = format_interval(lift["lift"], lift["low"], lift["high"], ci=self.ci, fmt="+.1%")
+        return (
+            f"{len(self.chosen)} words of winning headlines found in {self.discovery_tests:,} "
+            f"tests; in the {self.holdout_tests:,} others, each goes with {text} clicks per "
+            "impression"
+        )
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Figure:
+        """:func:`research.messages.plotting.plot_distinctive_terms` of the discovery terms."""
+        return self.terms.plot(ax=ax, **kwargs)
 
 
 def winning_terms(
     tests: pd.DataFrame,
     *,
-    test_col: str = "test_id",
-    clicks_col: str = "clicks",
-    impressions_col: str = "impressions",
-    headline_col: str = "headline",
+    test_col: str = TEST_COL,
+    clicks_col: str = CLICKS_COL,
+    impressions_col: str = IMPRESSIONS_COL,
+    headline_col: str = HEADLINE_COL,
     controls: Sequence[str] | None = None,
     discovery_share: float = 0.5,
     n_terms: int = 20,
@@ -647,27 +765,78 @@ def winning_terms(
     Returns
     -------
     WinningTerms
+        The discovery terms, the chosen ones, and their holdout lift (``lift``).
 
     Raises
     ------
     ValueError
-        A column is missing, ``discovery_share`` is not strictly between 0 and 1, ``n_terms``
-        is not a positive integer, fewer than 4 tests are given, or no term favours winners in
-        the discovery tests.
+        A column is missing, a count is off (as for :func:`headline_effects`),
+        ``discovery_share`` is not strictly between 0 and 1, ``n_terms`` is not a positive
+        integer, fewer than 4 tests are given, or no term favours winners in the discovery
+        tests.
 
     Examples
     --------
     >>> found = winning_terms(load_upworthy())  # doctest: +SKIP
     >>> found.chosen[:5]  # doctest: +SKIP
-    >>> found.effects.loc["winner_terms", ["lift", "low", "high"]]  # doctest: +SKIP
+    >>> found.lift[["lift", "low", "high"]]  # doctest: +SKIP
     """
     frame = require_frame(tests, "tests")
     require_columns(frame, [test_col, clicks_col, impressions_col, headline_col], "tests")
-    if not 0 < discovery_share < 1:
-        raise ValueError(f"discovery_share must be between 0 and 1, got {discovery_share!r}")
-    if isinstance(n_terms, bool) or not isinstance(n_terms, int | np.integer) or n_terms < 1:
-        raise ValueError(f"n_terms must be a positive integer, got {n_terms!r}")
-    ids = pd.unique(frame[test_col].dropna())
+    discovery_share = check_share(discovery_share, "discovery_share")
+    n_terms = check_int(n_terms, "n_terms")
+    min_count = check_int(min_count, "min_count", minimum=0)
+    ci = check_ci(ci)
+    names = _feature_names([*(EFFECT_FEATURES if controls is None else controls), "winner_terms"])
+    clicks, impressions = _click_counts(frame, test_col, clicks_col, impressions_col)
+    X, is_bool = _feature_matrix(frame, names[:-1], headline_col)
+    in_discovery, n_discovery, n_tests = _split_tests(
+        frame[test_col], discovery_share, random_state
+    )
+
+    visible = pd.Series(_np(_visible_text(frame[headline_col])), index=frame.index)
+    tokenizer = Tokenizer("en")
+    terms = _winner_terms(
+        frame.loc[in_discovery, [test_col, clicks_col, impressions_col]].assign(
+            _text=visible[in_discovery]
+        ),
+        test_col,
+        clicks_col,
+        impressions_col,
+        tokenizer,
+        min_count,
+    )
+    chosen = tuple(terms.top_terms("winner", n_terms))
+    if not chosen:
+        raise ValueError(
+            f"no term seen {min_count}+ times favours winning headlines in the "
+            f"{n_discovery:,} discovery tests: there are no winner terms to check"
+        )
+
+    # holdout: how many chosen terms each headline holds, and its within-test lift
+    out = ~in_discovery
+    wanted = set(chosen)
+    held = [len(wanted.intersection(doc)) for doc in tokenizer.tokenize_many(visible[out].tolist())]
+    X_out = np.column_stack([X[out], np.asarray(held, dtype=np.float64)])
+    effects = _effects(
+        frame.loc[out, test_col], clicks[out], impressions[out], X_out, names, [*is_bool, False], ci
+    )
+    return WinningTerms(
+        terms=terms,
+        chosen=chosen,
+        effects=effects,
+        discovery_tests=n_discovery,
+        holdout_tests=n_tests - n_discovery,
+        ci=ci,
+    )
+
+
+def _split_tests(
+    test_ids: pd.Series, discovery_share: float, random_state: int
+) -> tuple[np.ndarray, int, int]:
+    """Which headlines belong to the discovery tests (drawn at random), how many discovery
+    tests and how many tests in all."""
+    ids = pd.unique(test_ids.dropna())
     rng = np.random.default_rng(random_state)
     n_discovery = round(discovery_share * len(ids))
     if not 2 <= n_discovery <= len(ids) - 2:
@@ -676,56 +845,30 @@ def winning_terms(
             "of at least 2 tests each"
         )
     discovery = set(rng.permutation(ids)[:n_discovery].tolist())
-    in_discovery = frame[test_col].isin(discovery).to_numpy()
+    return test_ids.isin(discovery).to_numpy(), n_discovery, len(ids)
 
-    # discovery: the winning headline text of each test against its other headline texts
-    visible = pd.Series(_np(_visible_text(frame[headline_col])), index=frame.index)
+
+def _winner_terms(
+    found: pd.DataFrame,
+    test_col: str,
+    clicks_col: str,
+    impressions_col: str,
+    tokenizer: Tokenizer,
+    min_count: int,
+) -> DistinctiveTerms:
+    """Fightin' Words of the winning headline text of each test against its other headline
+    texts (``found``: the discovery headlines, their visible text in ``_text``)."""
     found = (
-        frame.loc[in_discovery, [test_col, clicks_col, impressions_col]]
-        .assign(_text=visible[in_discovery])
-        .groupby([test_col, "_text"], sort=False)[[clicks_col, impressions_col]]
+        found.groupby([test_col, "_text"], sort=False)[[clicks_col, impressions_col]]
         .sum()
         .reset_index()
     )
-    found = found[found.groupby(test_col)["_text"].transform("size") > 1]
+    found = found[found.groupby(test_col)["_text"].transform("size") > 1].reset_index(drop=True)
     ctr = found[clicks_col] / found[impressions_col]
-    winner = ctr.groupby(found[test_col]).transform("max").eq(ctr) & (ctr > 0)
-    tokenizer = Tokenizer("en")
-    terms = distinctive_terms(
-        found["_text"],
-        np.where(winner, "winner", "other"),
-        group_a="winner",
-        group_b="other",
-        tokenizer=tokenizer,
-        min_count=min_count,
+    winner = (ctr.groupby(found[test_col]).transform("max").eq(ctr) & (ctr > 0)).to_numpy()
+    texts, labels = found["_text"], found.index
+    counts_winner, counts_other = (
+        _group_counts(tokenizer, texts, mask, None, None, labels, group)
+        for mask, group in ((winner, "winner"), (~winner, "other"))
     )
-    chosen = terms.loc[terms["z"] > 0, "term"].head(n_terms).tolist()
-    if not chosen:
-        raise ValueError(
-            f"no term seen {min_count}+ times favours winning headlines in the "
-            f"{n_discovery:,} discovery tests: there are no winner terms to check"
-        )
-
-    # holdout: how many chosen terms each headline holds, and its within-test lift
-    holdout = frame.loc[~in_discovery]
-    wanted = set(chosen)
-    counts = [
-        len(wanted.intersection(doc))
-        for doc in tokenizer.tokenize_many(visible[~in_discovery].tolist())
-    ]
-    effects = headline_effects(
-        holdout.assign(winner_terms=np.asarray(counts, dtype=np.int64)),
-        [*(EFFECT_FEATURES if controls is None else controls), "winner_terms"],
-        test_col=test_col,
-        clicks_col=clicks_col,
-        impressions_col=impressions_col,
-        headline_col=headline_col,
-        ci=ci,
-    )
-    return WinningTerms(
-        terms=terms,
-        chosen=chosen,
-        effects=effects,
-        discovery_tests=n_discovery,
-        holdout_tests=len(ids) - n_discovery,
-    )
+    return _fightin_words(counts_winner, counts_other, "winner", "other", None, min_count)

@@ -114,7 +114,7 @@ def detect_language(text: str) -> str:
     Parameters
     ----------
     text : str
-        The text.
+        A message, a headline: any string.
 
     Returns
     -------
@@ -811,7 +811,7 @@ class Tokenizer:
         Parameters
         ----------
         text : str
-            The text.
+            The text to split into terms.
 
         Returns
         -------

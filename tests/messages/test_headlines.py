@@ -16,6 +16,8 @@ from research.messages.headlines import (
     NEGATIVE_WORDS,
     NUMBER_WORDS,
     POSITIVE_WORDS,
+    HeadlineEffects,
+    WinningTerms,
     headline_effects,
     headline_features,
     winning_terms,
@@ -157,8 +159,10 @@ def _hand_tests() -> pd.DataFrame:
 def test_effects_hand_checked() -> None:
     tests = _hand_tests()
     before = tests.copy()
-    e = headline_effects(tests, ["question"])
+    result = headline_effects(tests, ["question"])
     pd.testing.assert_frame_equal(tests, before)  # not modified
+    assert isinstance(result, HeadlineEffects) and result.ci == 0.95
+    e = result.table
     # A: CTR 0.10 vs 0.05, pooled 0.075: (0.10 - 0.05) / 0.075 = 2/3.
     # B: CTR 0.03 vs 0.02, pooled 0.025: 0.4. Same weights, so the lift is their mean, 8/15.
     # C has one headline and D no click: both dropped.
@@ -168,19 +172,29 @@ def test_effects_hand_checked() -> None:
     assert row["share_with"] == pytest.approx(0.5)
     assert (row["n_headlines"], row["n_tests"], row["n_tests_varying"]) == (4, 2, 2)
     assert row["low"] < row["lift"] < row["high"]
-    assert e.attrs == {
-        "n_tests_in": 4,
-        "n_tests_single_headline": 1,
-        "n_tests_no_clicks": 1,
-        "n_tests_used": 2,
-    }
+    counts = (
+        result.n_tests_in,
+        result.n_tests_single_headline,
+        result.n_tests_no_clicks,
+        result.n_tests_used,
+        result.n_headlines,
+    )
+    assert counts == (4, 1, 1, 2, 4)
+    assert not e.attrs  # nothing kept in attrs
+    caption = result._caption()
+    assert "within 2 tests (4 headlines; 2 of 4 tests left out" in caption and "95%" in caption
+    # at 90% the interval is narrower; the t quantile with tests - 1 = 1 degree of freedom
+    narrow = headline_effects(tests, ["question"], ci=0.9)
+    assert narrow.ci == 0.9 and narrow.table.loc["question", "lift"] == row["lift"]
+    half95, half90 = row["high"] - row["lift"], narrow.table.loc["question", "high"] - row["lift"]
+    assert half90 / half95 == pytest.approx(6.313752 / 12.706205, rel=1e-6)
 
 
 def test_effects_weight_by_impressions() -> None:
     # Test B with ten times the impressions (same CTRs) pulls the lift towards its 0.4.
     tests = _hand_tests()
     tests.loc[tests["test_id"] == "B", ["clicks", "impressions"]] *= 10
-    lift = headline_effects(tests, ["question"]).loc["question", "lift"]
+    lift = headline_effects(tests, ["question"]).table.loc["question", "lift"]
     assert lift == pytest.approx((2 / 3 + 10 * 0.4) / 11)
 
 
@@ -197,7 +211,7 @@ def test_effects_compute_features_from_the_headline() -> None:
     with_columns = headline_effects(
         pd.concat([tests, headline_features(tests["headline"])], axis=1), ["question"]
     )
-    pd.testing.assert_frame_equal(computed, with_columns)
+    pd.testing.assert_frame_equal(computed.table, with_columns.table)
     with pytest.raises(ValueError, match="'headline'"):
         headline_effects(tests.drop(columns="headline"), ["question"])
 
@@ -230,12 +244,12 @@ def _planted(factor: float, *, n_tests: int = 400, random_state: int = 0) -> pd.
 def _noise_free(tests: pd.DataFrame, features: list[str]) -> pd.Series:
     """What headline_effects estimates for this design: its lift on expected clicks."""
     expected = tests.assign(clicks=tests["impressions"] * tests["p"])
-    return headline_effects(expected, features)["lift"]
+    return headline_effects(expected, features).table["lift"]
 
 
 def test_planted_effect_is_recovered() -> None:
     tests = _planted(1.10)
-    e = headline_effects(tests, ["question", "n_words"])
+    e = headline_effects(tests, ["question", "n_words"]).table
     q = e.loc["question"]
     assert abs(q["lift"] - 0.10) < 0.015
     assert q["low"] > 0.05  # an informative interval
@@ -254,7 +268,7 @@ def test_planted_effect_is_recovered() -> None:
 
 def test_no_planted_effect_gives_no_lift() -> None:
     tests = _planted(1.0)
-    e = headline_effects(tests, ["question", "n_words"])
+    e = headline_effects(tests, ["question", "n_words"]).table
     assert e.loc["question", "low"] < 0 < e.loc["question", "high"]
     assert abs(e.loc["question", "lift"]) < 0.02
     # one seed, not searched for: here the word count's interval, (0.00003, 0.0032), just
@@ -268,7 +282,7 @@ def test_intervals_cover_the_target_at_about_the_stated_rate(factor: float) -> N
     covered = []
     for seed in range(80):
         tests = _planted(factor, n_tests=150, random_state=seed)
-        row = headline_effects(tests, ["question"]).loc["question"]
+        row = headline_effects(tests, ["question"]).table.loc["question"]
         covered.append(row["low"] < _noise_free(tests, ["question"])["question"] < row["high"])
     assert 0.88 <= np.mean(covered) <= 1.0
 
@@ -341,8 +355,9 @@ def test_effects_bad_arguments() -> None:
         headline_effects(tests, ["question", "question"])
     with pytest.raises(ValueError, match="features is empty"):
         headline_effects(tests, [])
-    with pytest.raises(ValueError, match="ci must be between 0 and 1"):
-        headline_effects(tests, ["question"], ci=95)
+    for ci in (95, 0, True, "0.9"):
+        with pytest.raises(ValueError, match="ci must be between 0 and 1"):
+            headline_effects(tests, ["question"], ci=ci)
 
 
 def test_effects_custom_column_names() -> None:
@@ -352,7 +367,7 @@ def test_effects_custom_column_names() -> None:
     e = headline_effects(
         tests, ["question"], test_col="experiment", clicks_col="c", impressions_col="n"
     )
-    assert e.loc["question", "lift"] == pytest.approx(8 / 15)
+    assert e.table.loc["question", "lift"] == pytest.approx(8 / 15)
 
 
 # -- the real Upworthy Research Archive (exploratory split) -----------------------------------
@@ -364,22 +379,30 @@ def packages(mirror: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def effects(packages: pd.DataFrame) -> pd.DataFrame:
+def result(packages: pd.DataFrame) -> HeadlineEffects:
     # headline only: the HTML lede and the excerpt are not used
     return headline_effects(packages.drop(columns=["lede", "excerpt"]))
 
 
-def test_upworthy_tests_and_headlines(packages: pd.DataFrame, effects: pd.DataFrame) -> None:
+@pytest.fixture(scope="module")
+def effects(result: HeadlineEffects) -> pd.DataFrame:
+    return result.table
+
+
+def test_upworthy_tests_and_headlines(
+    packages: pd.DataFrame, result: HeadlineEffects, effects: pd.DataFrame
+) -> None:
     per_test = packages.groupby("test_id")
     assert per_test.ngroups == 4_873
     assert (per_test.size() >= 2).all()  # every test has 2 or more packages (headline + image)
     assert int((per_test["headline"].nunique() >= 2).sum()) == 2_607  # the others vary the image
-    assert effects.attrs == {
-        "n_tests_in": 4_873,
-        "n_tests_single_headline": 0,
-        "n_tests_no_clicks": 1,
-        "n_tests_used": 4_872,
-    }
+    counts = (
+        result.n_tests_in,
+        result.n_tests_single_headline,
+        result.n_tests_no_clicks,
+        result.n_tests_used,
+    )
+    assert counts == (4_873, 0, 1, 4_872) and result.n_headlines == 22_662
     assert (effects["n_tests"] == 4_872).all() and (effects["n_headlines"] == 22_662).all()
     assert list(effects.index) == list(EFFECT_FEATURES)
     # 49 headlines hold HTML tags (<br>, <span>, <strong>); the features drop them
@@ -390,7 +413,7 @@ def test_upworthy_tests_and_headlines(packages: pd.DataFrame, effects: pd.DataFr
     pd.testing.assert_frame_equal(f, headline_features(stripped))
 
 
-def test_upworthy_estimates(effects: pd.DataFrame) -> None:
+def test_upworthy_estimates(result: HeadlineEffects, effects: pd.DataFrame) -> None:
     excludes_zero = (effects["low"] > 0) | (effects["high"] < 0)
     expected = {  # lift: relative CTR difference within a test (per unit for counts)
         "n_words": 0.0109,
@@ -401,6 +424,7 @@ def test_upworthy_estimates(effects: pd.DataFrame) -> None:
         "starts_with_this": 0.0483,
     }
     assert set(effects.index[excludes_zero]) == set(expected)
+    assert result.clear_features == list(effects.index[excludes_zero])
     for feature, lift in expected.items():
         assert effects.loc[feature, "lift"] == pytest.approx(lift, abs=5e-4), feature
     # no clear difference for "you", quotes, and negative words (which lean positive)
@@ -452,14 +476,21 @@ def _word_tests(factor: float, *, n_tests: int = 600, random_state: int = 0) -> 
 def test_winning_terms_finds_the_planted_word_and_its_holdout_lift() -> None:
     tests = _word_tests(1.5)
     found = winning_terms(tests, n_terms=1, min_count=5, controls=())
-    assert found.chosen == ["astonishing"]
+    assert isinstance(found, WinningTerms) and found.ci == 0.95
+    assert found.chosen == ("astonishing",)
     assert found.discovery_tests == found.holdout_tests == 300
-    row = found.terms.set_index("term").loc["astonishing"]
+    assert found.terms.group_a == "winner" and found.terms.group_b == "other"
+    row = found.terms.table.set_index("term").loc["astonishing"]
+    assert found.table.loc["astonishing", "z"] == row["z"]
+    assert found.table.loc["astonishing", "count_winners"] == row["count_a"]
     assert row["z"] > 5 and row["favours"] == "winner"
     # the holdout lift per term is the planted 50%, as a share of the test's pooled CTR (so a
     # little less, about (1.5 - 1) / (1 + 0.5 * 0.3) = 0.43), and its interval excludes 0
-    lift = found.effects.loc["winner_terms"]
+    lift = found.lift
+    pd.testing.assert_series_equal(lift, found.effects.table.loc["winner_terms"])
     assert 0.35 < lift["lift"] < 0.5 and lift["low"] > 0.3
+    assert found.effects.n_tests_in == 300 and list(found.effects.table.index) == ["winner_terms"]
+    assert "1 words of winning headlines found in 300 tests" in found._caption()
     # the holdout is the other half: no discovery test is used to measure the lift
     assert lift["n_tests"] == 300
 
@@ -468,8 +499,8 @@ def test_winning_terms_without_a_planted_word_finds_no_holdout_lift() -> None:
     found = winning_terms(
         _word_tests(1.0, random_state=3), n_terms=3, min_count=5, controls=["n_words"]
     )
-    assert "astonishing" not in found.chosen[:1] or found.terms["z"].iloc[0] < 3
-    lift = found.effects.loc["winner_terms"]
+    assert "astonishing" not in found.chosen[:1] or found.terms.table["z"].iloc[0] < 3
+    lift = found.lift
     assert lift["low"] < 0 < lift["high"]
 
 
@@ -483,6 +514,27 @@ def test_winning_terms_bad_input() -> None:
         winning_terms(tests.drop(columns="headline"))
     with pytest.raises(ValueError, match="too few to split"):
         winning_terms(tests[tests["test_id"].isin(["t0", "t1", "t2"])])
+    # counts are checked at the boundary, before any discovery
+    with pytest.raises(ValueError, match="more clicks than impressions"):
+        winning_terms(tests.assign(clicks=tests["impressions"] + 1))
+    with pytest.raises(ValueError, match="no column 'nope'"):
+        winning_terms(tests, controls=["nope"])
+    with pytest.raises(ValueError, match="features names 'winner_terms' more than once"):
+        winning_terms(tests, controls=["winner_terms"])
+    for name, value in (("min_count", -1), ("n_terms", 1.5), ("ci", 1.0)):
+        with pytest.raises(ValueError, match=name):
+            winning_terms(tests, **{name: value})
+
+
+def test_winning_terms_calls_the_kernels_not_the_public_functions(monkeypatch) -> None:
+    import research.messages.headlines as module
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("validated data must not be checked again")
+
+    monkeypatch.setattr(module, "headline_effects", refuse)
+    found = winning_terms(_word_tests(1.5, n_tests=80), n_terms=1, min_count=5, controls=())
+    assert found.chosen == ("astonishing",)
 
 
 def test_upworthy_winning_terms_hold_up_in_the_other_half(packages: pd.DataFrame) -> None:
@@ -490,8 +542,8 @@ def test_upworthy_winning_terms_hold_up_in_the_other_half(packages: pd.DataFrame
     assert found.discovery_tests + found.holdout_tests == 4_873
     assert len(found.chosen) == 20 and found.chosen[0] == "response"
     # no single word is clearly a winner's word on its own (the prior is strong)...
-    assert found.terms["z"].max() < 2.5
+    assert found.terms.table["z"].max() < 2.5
     # ...but together the 20 words of winners found in one half still win in the other half
-    lift = found.effects.loc["winner_terms"]
+    lift = found.lift
     assert lift["low"] > 0.03 and lift["lift"] == pytest.approx(0.083, abs=0.005)
     assert lift["n_tests"] == 2_436  # the holdout half (one test there has no click)

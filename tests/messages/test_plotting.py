@@ -24,6 +24,8 @@ from research._plotting import fonts
 from research._plotting import labels as label_places
 from research._plotting.style import COLORS
 from research.data.synthetic import make_crm
+from research.messages import ClaimPooling, DistinctiveTerms, pool_claims
+from research.messages.headlines import HeadlineEffects
 from research.messages.plotting import (
     plot_claim_coverage,
     plot_distinctive_terms,
@@ -47,7 +49,7 @@ from tests._charts import (
 # --------------------------------------------------------------------------------------------
 
 
-def _terms() -> pd.DataFrame:
+def _terms() -> DistinctiveTerms:
     """Ten terms, sorted by z as distinctive_terms sorts them; sales is group A (z > 0)."""
     frame = pd.DataFrame(
         {
@@ -73,8 +75,15 @@ def _terms() -> pd.DataFrame:
             "favours": ["sales"] * 5 + ["marketing"] * 5,
         }
     )
-    frame.attrs.update(group_a="sales", group_b="marketing", tokens_a=50_267, tokens_b=120_800)
-    return frame
+    return DistinctiveTerms(
+        table=frame,
+        group_a="sales",
+        group_b="marketing",
+        tokens_a=50_267,
+        tokens_b=120_800,
+        prior_strength=171_067.0,
+        min_count=5,
+    )
 
 
 def _coverage() -> pd.DataFrame:
@@ -106,7 +115,11 @@ def _coverage() -> pd.DataFrame:
     return frame
 
 
-def _effects() -> pd.DataFrame:
+def _pooled() -> ClaimPooling:
+    return pool_claims(_coverage())
+
+
+def _effects(ci: float = 0.95) -> HeadlineEffects:
     frame = pd.DataFrame(
         {
             "unit": ["per unit", "with vs without", "with vs without"],
@@ -121,8 +134,15 @@ def _effects() -> pd.DataFrame:
         },
         index=pd.Index(["n_words", "question", "number"], name="feature"),
     )
-    frame.attrs.update(n_tests_in=4_873, n_tests_used=4_872)
-    return frame
+    return HeadlineEffects(
+        table=frame,
+        ci=ci,
+        n_headlines=22_662,
+        n_tests_in=4_873,
+        n_tests_single_headline=0,
+        n_tests_no_clicks=1,
+        n_tests_used=4_872,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +163,7 @@ def crm_messages() -> SimpleNamespace:
 
 MESSAGE_CHARTS = [
     ("terms", plot_distinctive_terms, _terms),
-    ("coverage", plot_claim_coverage, _coverage),
+    ("coverage", plot_claim_coverage, _pooled),
     ("effects", plot_headline_effects, _effects),
 ]
 _MESSAGE_IDS = [c[0] for c in MESSAGE_CHARTS]
@@ -157,11 +177,9 @@ def test_message_chart_closed_titled_labelled_input_unchanged(name, plot, make, 
     monkeypatch.setattr(plt, "show", no_show)
     data = make()
     before = _deep_copy(data)
-    before_attrs = dict(data.attrs)
     fig = plot(data)
     assert isinstance(fig, Figure)
     _assert_unchanged(data, before)
-    assert data.attrs == before_attrs
     assert plt.get_fignums() == []
     assert fig.get_suptitle().strip()
     assert len(fig.axes) == 1
@@ -182,22 +200,16 @@ def test_message_chart_draws_on_a_given_axes(name, plot, make):
     _assert_labelled(ax_right)
 
 
-@pytest.mark.parametrize(
-    ("plot", "make", "column"),
-    [
-        (plot_distinctive_terms, _terms, "term"),
-        (plot_distinctive_terms, _terms, "count_b"),
-        (plot_distinctive_terms, _terms, "z"),
-        (plot_claim_coverage, _coverage, "claim"),
-        (plot_claim_coverage, _coverage, "sales_with"),
-        (plot_claim_coverage, _coverage, "marketing_messages"),
-        (plot_headline_effects, _effects, "lift"),
-        (plot_headline_effects, _effects, "high"),
-    ],
-)
-def test_message_chart_missing_column_raises_value_error_naming_it(plot, make, column):
-    with pytest.raises(ValueError, match=f"'{column}'"):
-        plot(make().drop(columns=column))
+@pytest.mark.parametrize(("name", "plot", "make"), MESSAGE_CHARTS, ids=_MESSAGE_IDS)
+def test_message_chart_takes_its_result_not_a_table(name, plot, make):
+    result = make()
+    with pytest.raises(
+        TypeError, match=rf"must be an? {type(result).__name__} \(the result of research\.messages"
+    ):
+        plot(result.table)
+    # the result's own plot() draws the same chart
+    fig = result.plot(title="Same")
+    assert _title(fig).startswith("Same") and isinstance(fig, Figure)
 
 
 # -- plot_distinctive_terms ------------------------------------------------------------------
@@ -217,8 +229,9 @@ def _top_terms(table: pd.DataFrame, n: int) -> tuple[set[str], set[str]]:
 
 
 def test_distinctive_terms_labels_the_top_n_of_each_side_in_their_colours():
-    table = _terms()
-    fig = plot_distinctive_terms(table, n=3)
+    result = _terms()
+    table = result.table
+    fig = plot_distinctive_terms(result, n=3)
     ax = fig.axes[0]
     labels = _term_labels(fig)
     top_a, top_b = _top_terms(table, 3)
@@ -243,6 +256,7 @@ def test_distinctive_terms_labels_the_top_n_of_each_side_in_their_colours():
     assert any("favours sales" in t for t in legend)
     assert any("favours marketing" in t for t in legend)
     assert "sales" in _title(fig) and "marketing" in _title(fig)
+    assert "50,267 and 120,800 words" in _title(fig)  # the result's token counts
 
 
 def test_distinctive_terms_dashed_lines_at_plus_and_minus_1_96():
@@ -256,21 +270,30 @@ def test_distinctive_terms_dashed_lines_at_plus_and_minus_1_96():
 
 
 def test_distinctive_terms_n_and_group_names():
-    table = _terms()
-    assert _term_labels(plot_distinctive_terms(table, n=0)) == {}
+    result = _terms()
+    assert _term_labels(plot_distinctive_terms(result, n=0)) == {}
     # more than there are: every term of each side
-    assert len(_term_labels(plot_distinctive_terms(table, n=50))) == len(table)
+    assert len(_term_labels(plot_distinctive_terms(result, n=50))) == len(result.table)
     for bad in (-1, 2.5, True, "3"):
         with pytest.raises(ValueError, match="n must be"):
-            plot_distinctive_terms(table, n=bad)
-    # no attrs: generic group names, still drawn
-    plain = table.copy()
-    plain.attrs = {}
-    fig = plot_distinctive_terms(plain, n=2)
-    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert any("favours group A" in t for t in legend)
-    with pytest.raises(ValueError, match="negative"):
-        plot_distinctive_terms(table.assign(count_a=-table["count_a"]))
+            plot_distinctive_terms(result, n=bad)
+    # the group names are the result's
+    other = DistinctiveTerms(
+        table=result.table.assign(favours=np.where(result.table["z"] > 0, "winner", "other")),
+        group_a="winner",
+        group_b="other",
+        tokens_a=10,
+        tokens_b=20,
+        prior_strength=30.0,
+        min_count=1,
+    )
+    legend = [
+        t.get_text() for t in plot_distinctive_terms(other, n=2).axes[0].get_legend().get_texts()
+    ]
+    assert any("favours winner" in t for t in legend) and any("favours other" in t for t in legend)
+    empty = DistinctiveTerms(result.table.iloc[:0], "sales", "marketing", 0, 0, 1.0, 5)
+    with pytest.raises(ValueError, match="no term seen 5\\+ times: nothing to plot"):
+        plot_distinctive_terms(empty)
 
 
 def _assert_labels_apart(fig: Figure) -> None:
@@ -294,10 +317,10 @@ def _assert_labels_apart(fig: Figure) -> None:
 
 
 def test_distinctive_terms_synthetic_top_15_apart(crm_messages):
-    table = crm_messages.terms
-    before = _deep_copy(table)
-    fig = plot_distinctive_terms(table, title="Sales vs marketing words (synthetic data)")
-    top_a, top_b = _top_terms(table, 15)
+    result = crm_messages.terms
+    before = _deep_copy(result)
+    fig = plot_distinctive_terms(result, title="Sales vs marketing words (synthetic data)")
+    top_a, top_b = _top_terms(result.table, 15)
     assert set(_term_labels(fig)) == top_a | top_b
     assert len(top_a) == len(top_b) == 15
     assert any(ord(ch) >= 0xAC00 for t in top_a | top_b for ch in t)  # Korean labels
@@ -308,7 +331,7 @@ def test_distinctive_terms_synthetic_top_15_apart(crm_messages):
     )  # Japanese labels
     _assert_labels_apart(fig)
     _assert_readable(fig)
-    _assert_unchanged(table, before)
+    _assert_unchanged(result, before)
 
 
 def test_distinctive_terms_labels_apart_at_another_size_and_dpi(crm_messages):
@@ -396,9 +419,8 @@ def _errorbar_segments(ax, gid: str) -> np.ndarray:
     return np.array([[seg[0][0], seg[1][0]] for seg in segments])
 
 
-def test_claim_coverage_pools_campaigns_by_hand():
-    table = _coverage()
-    fig = plot_claim_coverage(table)
+def test_claim_coverage_draws_the_claims_pooled_by_hand():
+    fig = plot_claim_coverage(pool_claims(_coverage()))
     ax = fig.axes[0]
     # pooled by hand: fast_setup marketing (10 + 30) / (20 + 40), sales 0 / 15; price 4 / 20
     # vs 6 / 10; trust 25 / 50 vs 10 / 20. Sorted by gap: fast_setup, trust, price.
@@ -429,24 +451,15 @@ def test_claim_coverage_pools_campaigns_by_hand():
 def test_claim_coverage_without_never_repeated_claims_has_no_note():
     table = _coverage()
     table = table[table["claim"] != "fast_setup"]
-    fig = plot_claim_coverage(table)
+    fig = plot_claim_coverage(pool_claims(table))
     assert not [t for t in fig.findobj(Text) if t.get_gid() == "never-repeated"]
 
 
-def test_claim_coverage_bad_counts():
-    table = _coverage()
-    with pytest.raises(ValueError, match="'sales_with' of coverage exceeds 'sales_messages'"):
-        plot_claim_coverage(table.assign(sales_with=table["sales_messages"] + 1))
-    with pytest.raises(ValueError, match="negative"):
-        plot_claim_coverage(table.assign(marketing_with=-1))
-    with pytest.raises(ValueError, match="empty"):
-        plot_claim_coverage(table.iloc[:0])
-
-
 def test_claim_coverage_synthetic(crm_messages):
-    table = crm_messages.coverage
-    before = _deep_copy(table)
-    fig = plot_claim_coverage(table, title="Campaign claims (synthetic data)")
+    result = crm_messages.coverage
+    table = result.table
+    before = _deep_copy(result)
+    fig = result.pool().plot(title="Campaign claims (synthetic data)")
     ax = fig.axes[0]
     pooled = table.groupby("claim")[
         ["marketing_with", "marketing_messages", "sales_with", "sales_messages"]
@@ -458,7 +471,7 @@ def test_claim_coverage_synthetic(crm_messages):
     np.testing.assert_allclose(_errorbar_x(ax, "sales"), s[gap.index])
     assert len(ax.get_yticks()) == table["claim"].nunique()
     _assert_readable(fig)
-    _assert_unchanged(table, before)
+    _assert_unchanged(result, before)
 
 
 # --------------------------------------------------------------------------------------------
@@ -484,20 +497,44 @@ def test_headline_effects_rows_zero_line_units_and_shares():
     assert _by_gid(fig, "share-number").get_text() == "27%"
     assert not [t for t in fig.findobj(Text) if t.get_gid() == "share-n_words"]  # per unit
     texts = _texts(fig)
-    assert "−10.3% [−12.7, −8.0]" in texts
+    # intervals as in every chart label, the signs written where a bound is negative
+    assert {"−10.3% [−12.7 to −8.0%]", "+4.6% [2.3–6.9%]", "+1.1% [0.8–1.4%]"} <= set(texts)
     assert "3 of 3 lifts" in _title(fig) and "4,872 tests" in _title(fig)
     assert "lift in click-through rate" in ax.get_xlabel()
+    assert "95% interval" in ax.get_xlabel()
 
 
-def test_headline_effects_without_optional_columns():
-    table = _effects().drop(columns=["unit", "share_with", "n_tests"])
-    table.attrs = {}
-    fig = plot_headline_effects(table)
+def test_headline_effects_label_the_level_of_the_result():
+    # a 90% result is drawn as 90%, in the axis label and the legend, never as 95%
+    fig = plot_headline_effects(_effects(ci=0.9))
     ax = fig.axes[0]
-    assert _tick_texts(ax.get_yticklabels()) == ["number", "words", "question mark"]
+    assert "90% interval" in ax.get_xlabel() and "95%" not in ax.get_xlabel()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "lift (90% interval)" in legend and not any("95%" in t for t in legend)
+
+
+def test_headline_effect_labels_show_an_interval_across_zero():
+    result = _effects()
+    table = result.table.assign(low=[-0.004, -0.127, 0.023], high=[0.026, -0.080, 0.069])
+    texts = _texts(plot_headline_effects(HeadlineEffects(table, 0.95, 10, 3, 0, 0, 3)))
+    assert "+1.1% [−0.4 to +2.6%]" in texts and "+4.6% [2.3–6.9%]" in texts
+    missing = table.assign(low=np.nan)
+    texts = _texts(plot_headline_effects(HeadlineEffects(missing, 0.95, 10, 3, 0, 0, 3)))
+    assert {"+1.1%", "−10.3%", "+4.6%"} <= set(texts)
+
+
+def test_headline_effects_without_shares():
+    result = _effects()
+    table = result.table.assign(share_with=np.nan, unit="per unit")
+    fig = plot_headline_effects(HeadlineEffects(table, 0.95, 10, 3, 0, 0, 3))
+    ax = fig.axes[0]
+    assert _tick_texts(ax.get_yticklabels()) == [
+        "number (per unit)",
+        "words (per word)",
+        "question mark (per unit)",
+    ]
     assert not [t for t in fig.findobj(Text) if str(t.get_gid() or "").startswith("share-")]
-    with pytest.raises(ValueError, match="missing or infinite"):
-        plot_headline_effects(_effects().assign(lift=np.nan))
+    assert "(3 tests)" in _title(fig)
 
 
 def test_headline_effects_real_upworthy():
@@ -506,9 +543,10 @@ def test_headline_effects_real_upworthy():
     from research.data import load_upworthy
     from research.messages.headlines import headline_effects
 
-    table = headline_effects(load_upworthy())
-    before = _deep_copy(table)
-    fig = plot_headline_effects(table)
+    result = headline_effects(load_upworthy())
+    table = result.table
+    before = _deep_copy(result)
+    fig = result.plot()
     ax = fig.axes[0]
     assert len(ax.get_yticks()) == len(table)
     np.testing.assert_allclose(
@@ -520,7 +558,7 @@ def test_headline_effects_real_upworthy():
     assert _by_gid(fig, "share-question").get_text() == f"{100 * share:.0f}%"
     assert list(_gid_line(ax, "zero").get_xdata()) == [0, 0]
     _assert_readable(fig)
-    _assert_unchanged(table, before)
+    _assert_unchanged(result, before)
 
 
 @pytest.mark.skipif(
