@@ -28,10 +28,10 @@ above the memory that holds the loaded inputs (on Linux the kernel's peak mark, 
 through /proc/self/clear_refs once the inputs are loaded; elsewhere the peak is
 ``ru_maxrss``, load included, and no increase is shown). A step whose best time is above
 ``--profile-seconds`` (default 10) is run once more under cProfile (functions of
-research/funnel.py by cumulative time, and the heaviest functions overall) and once under a
-line tracer that charges each line of research/funnel.py with the wall time until the next line
+research/funnel/ by cumulative time, and the heaviest functions overall) and once under a
+line tracer that charges each line of research/funnel/ with the wall time until the next line
 of the same call, including the pandas / numpy code it runs but not its calls back into
-research/funnel.py, which are charged to their own lines (tracing slows Python calls, so read
+research/funnel/, which are charged to their own lines (tracing slows Python calls, so read
 its shares, not its seconds). Results also go to ``benchmarks/results/bench_funnel.json``
 (git-ignored).
 
@@ -74,7 +74,12 @@ STEPS: dict[str, tuple[str, ...]] = {
     "kpi_table": ("campaigns", "leads", "opportunities", "customers"),
     "roi_by_channel": ("campaigns", "leads", "opportunities"),
 }
-FUNNEL_FILE = "research/funnel.py"
+FUNNEL_FILE = "research/funnel/"  # the package: a file of it is one of "ours"
+
+
+def _ours(filename: str) -> bool:
+    """Whether ``filename`` is a module of research/funnel/."""
+    return FUNNEL_FILE in filename.replace(os.sep, "/")
 
 
 # --------------------------------------------------------------------------------------------
@@ -204,7 +209,7 @@ def _call(step: str, t: dict, end, n_boot: int):
 
 
 def _cprofile(run, top: int) -> dict:
-    """One call under cProfile: research/funnel.py functions by cumulative time, top overall."""
+    """One call under cProfile: research/funnel/ functions by cumulative time, top overall."""
     import cProfile
     import pstats
 
@@ -225,25 +230,25 @@ def _cprofile(run, top: int) -> dict:
             "cumulative_s": cumulative,
         }
 
-    ours = [row(k, v) for k, v in stats.items() if k[0].replace(os.sep, "/").endswith(FUNNEL_FILE)]
+    ours = [row(k, v) for k, v in stats.items() if _ours(k[0])]
     ours.sort(key=lambda r: -r["cumulative_s"])
     overall = sorted((row(k, v) for k, v in stats.items()), key=lambda r: -r["own_s"])
     return {"wall_s": wall, "funnel_py_by_cumulative": ours[:top], "overall_by_own": overall[:top]}
 
 
 def _line_profile(run, top: int) -> dict:
-    """One call with the lines of research/funnel.py timed (``sys.settrace``).
+    """One call with the lines of research/funnel/ timed (``sys.settrace``).
 
     A line is charged the wall time from its start to the next line event of its frame,
     including the pandas / numpy code it calls, but not the time spent in other frames of
-    research/funnel.py it calls (lambdas, helpers, comprehensions): those are charged to their
+    research/funnel/ it calls (lambdas, helpers, comprehensions): those are charged to their
     own lines, so the shares add up to at most 100%.
     """
     import linecache
 
     totals: dict[tuple[str, str, int], float] = {}
     hits: dict[tuple[str, str, int], int] = {}
-    stack: list[list] = []  # [key of the running line, since], one per research/funnel.py frame
+    stack: list[list] = []  # [key of the running line, since], one per research/funnel/ frame
 
     def charge(now: float) -> None:
         key, since = stack[-1]
@@ -267,7 +272,7 @@ def _line_profile(run, top: int) -> dict:
         return local
 
     def tracer(frame, event, _arg):
-        if event == "call" and frame.f_code.co_filename.replace(os.sep, "/").endswith(FUNNEL_FILE):
+        if event == "call" and _ours(frame.f_code.co_filename):
             if stack:
                 charge(time.perf_counter())
             stack.append([key_of(frame), time.perf_counter()])
@@ -286,7 +291,7 @@ def _line_profile(run, top: int) -> dict:
         rows.append(
             {
                 "line": line,
-                "function": name,
+                "function": f"{Path(file).name}:{name}",
                 "seconds": seconds,
                 "share_of_call": seconds / wall,
                 "hits": hits.get((file, name, line), 0),
@@ -326,7 +331,7 @@ def _worker(args: argparse.Namespace) -> None:
             f"    {step}: run {i + 1}/{args.repeat}: {times[-1]:.3f} s", file=sys.stderr, flush=True
         )
     peak, reset = _peak_mib(reset)
-    rows_out = len(out)
+    rows_out = len(out.table)  # every step returns a result object with its table
     out = None
 
     profile = None
@@ -415,7 +420,7 @@ def _print_profile(r: dict) -> None:
     )
     print(
         f"lines of {FUNNEL_FILE} by share of one traced call ({lines['wall_s']:.1f} s; a "
-        "line includes the pandas/numpy code it runs, not its calls back into funnel.py):"
+        "line includes the pandas/numpy code it runs, not its calls back into research/funnel/):"
     )
     print(
         _fmt_table(

@@ -1,4 +1,6 @@
-"""Stage columns of a lead export: reached, order and uniqueness checks."""
+"""What the funnel modules share: checks of a lead export (stages reached and in order, unique
+ids, 0/1 outcomes, response times), the logistic model's odds ratios, and the caveat of the
+observational models. Private: the public functions call the checks at their boundary."""
 
 from __future__ import annotations
 
@@ -9,11 +11,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from research._validation import rows_repr
+from research._validation import binary_values, rows_repr
 
-__all__ = [
-    "check_unique",
-]
+__all__: list[str] = []
 
 OBSERVATIONAL_CAVEAT = (
     "Observational: leads were not randomly assigned to fast or slow responses, so faster "
@@ -61,6 +61,23 @@ def check_unique(
         )
 
 
+def check_response_hours(frame: pd.DataFrame, col: str, what: str = "leads") -> None:
+    """Response times are numbers of hours (missing while unanswered), never negative: a
+    TypeError or ValueError naming ``col`` and the rows otherwise. The one check of every
+    function that reads response times, so that none counts a negative time as "within the
+    SLA"."""
+    hours = frame[col]
+    if pd.api.types.is_bool_dtype(hours.dtype) or not pd.api.types.is_numeric_dtype(hours.dtype):
+        raise TypeError(f"column {col!r} of {what} must hold hours (numbers), got {hours.dtype}")
+    negative = (hours < 0).to_numpy(dtype=bool, na_value=False)
+    if negative.any():
+        raise ValueError(
+            f"column {col!r} of {what} has {int(negative.sum()):,} negative response times (rows "
+            f"{rows_repr(frame.index[negative])}): a lead cannot be answered before it is "
+            "handed over"
+        )
+
+
 def _stage_times(values: pd.Series) -> pd.Series | None:
     """A stage column as timestamps, when it holds them (as datetimes, or as text that reads as
     dates throughout, blanks being "never reached"); None for flags and other text."""
@@ -95,3 +112,9 @@ def _stage_checks(frame: pd.DataFrame, stages: Sequence[str], *, times: bool = T
                     f"{rows_repr(frame.index[back])}): timestamps run backwards. Fix them, or "
                     "pass check_order=False to count stages regardless of their times"
                 )
+
+
+def _binary_outcome(frame: pd.DataFrame, col: str, what: str) -> np.ndarray:
+    """An outcome column as 0/1 integers (bool, 0/1 or yes/no words; an error for anything
+    else, missing values included)."""
+    return binary_values(frame[col], f"column {col!r} of {what}").astype(int)

@@ -1,105 +1,41 @@
-"""Both teams' KPIs side by side, lead quality by source and ROI by channel.
+"""Both teams' KPIs side by side, and campaign ROI by channel.
 
-* :func:`lead_quality_by_source`: separates "marketing sent weaker leads" from "sales followed up
-  slower", with a model holding both source and response time.
-* :func:`kpi_table` and :func:`roi_by_channel`: both teams' KPIs with definitions and intervals.
+* :func:`kpi_table`: both teams' KPIs with definitions, counts and intervals (:class:`KPITable`);
+* :func:`roi_by_channel`: campaign ROI per channel with bootstrap intervals (:class:`ChannelROI`).
+
+Both read your export's column names through :class:`research.funnel.CRMColumns`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
-import statsmodels.formula.api as smf
 
+from research._format import ci_label
+from research._results import Result
 from research._stats import percentile_interval, poisson_rate_interval, t_interval, wilson
-from research._validation import numeric_values, require_columns, require_frame, rows_repr
-from research.funnel._stages import check_unique
-from research.funnel.columns import CRMColumns
-from research.funnel.cycle import cycle_length
-from research.funnel.sla import sla_compliance
+from research._validation import check_ci, check_int, check_number, check_share, require_rows
+from research.funnel.columns import CRMColumns, _resolve
+from research.funnel.cycle import _durations, _kaplan_meier
+from research.funnel.sla import _sla_counts
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = [
-    "lead_quality_by_source",
     "kpi_table",
+    "KPITable",
     "roi_by_channel",
+    "ChannelROI",
 ]
 
 
-def lead_quality_by_source(
-    leads: pd.DataFrame,
-    *,
-    source_col: str = "channel",
-    outcome_col: str = "is_sql",
-    response_col: str | None = "first_response_hours",
-    value_col: str | None = None,
-    sla_hours: float = 24.0,
-    reference: str | None = None,
-    ci: float = 0.95,
-) -> pd.DataFrame:
-    """Conversion (and value) by source, before and after adjusting for response time.
-
-    Two logistic models: ``outcome ~ source`` (raw odds ratios against the reference source)
-    and ``outcome ~ source + within_sla`` (adjusted). If a source's raw gap shrinks once response
-    time is held fixed, part of it was slower follow-up; what remains is the leads themselves.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Per source: ``leads``, ``conversions``, ``rate`` (Wilson interval), ``within_sla``
-        (share answered within the SLA), ``value_mean`` (if ``value_col``), raw and adjusted odds
-        ratios with intervals, and ``reading``: "weaker leads" or "stronger leads" when the
-        adjusted interval excludes 1, else "no clear difference"; the reference row reads
-        "reference".
-    """
-    frame = require_frame(leads, "leads")
-    cols = [source_col, outcome_col] + [c for c in (response_col, value_col) if c]
-    require_columns(frame, cols, "leads")
-    data = frame.dropna(subset=[source_col])
-    if response_col:
-        data = data[data[response_col].notna()]
-    y = data[outcome_col].astype(int)
-    source = data[source_col].astype(str)
-    reference = reference or source.value_counts().idxmax()
-    table = pd.DataFrame({"leads": source.value_counts()}).sort_index()
-    table["conversions"] = y.groupby(source).sum()
-    table["rate"] = table["conversions"] / table["leads"]
-    table["low"], table["high"] = wilson(table["conversions"], table["leads"], ci)
-    model = pd.DataFrame({"y": y.to_numpy(), "source": source.to_numpy()})
-    term = f"C(source, Treatment(reference={reference!r}))"
-    raw = smf.logit(f"y ~ {term}", model).fit(disp=False)
-    fits = {"raw": raw}
-    if response_col:
-        within = (data[response_col].to_numpy(dtype=float) <= sla_hours).astype(int)
-        model["within_sla"] = within
-        table["within_sla"] = model.groupby("source")["within_sla"].mean()
-        fits["adjusted"] = smf.logit(f"y ~ {term} + within_sla", model).fit(disp=False)
-    if value_col:
-        table["value_mean"] = data.groupby(source)[value_col].mean()
-    for name, fit in fits.items():
-        conf = fit.conf_int(1 - ci)
-        for src in table.index:
-            key = f"{term}[T.{src}]"
-            if src == reference:
-                values = (1.0, 1.0, 1.0)
-            else:
-                values = (
-                    np.exp(fit.params[key]),
-                    np.exp(conf.loc[key, 0]),
-                    np.exp(conf.loc[key, 1]),
-                )
-            table.loc[src, [f"or_{name}", f"or_{name}_low", f"or_{name}_high"]] = values
-    last = "adjusted" if response_col else "raw"
-    table["reading"] = np.select(
-        [table.index == reference, table[f"or_{last}_high"] < 1, table[f"or_{last}_low"] > 1],
-        ["reference", "weaker leads", "stronger leads"],
-        default="no clear difference",
-    )
-    table.index.name = source_col
-    return table
-
-
 # --------------------------------------------------------------------------------------------
-# KPIs
+# the money of each lead, resampled
 # --------------------------------------------------------------------------------------------
 
 
@@ -109,18 +45,11 @@ def _per_lead_money(
     opportunities: pd.DataFrame,
     gross_margin: float,
 ) -> pd.DataFrame:
-    """Per lead: its share of its campaign's spend, and the gross profit of its won deal."""
-    for col in ("spend",):
-        numeric = numeric_values(campaigns, col, "campaigns")
-        if (numeric < 0).any():
-            bad = campaigns.index[numeric < 0]
-            raise ValueError(f"campaigns has negative {col!r} (rows {rows_repr(bad)})")
-    amounts = numeric_values(opportunities, "amount", "opportunities")
-    if (amounts < 0).any():
-        raise ValueError(
-            f"opportunities has negative 'amount' (rows "
-            f"{rows_repr(opportunities.index[amounts < 0])})"
-        )
+    """Per lead: its share of its campaign's spend, and the gross profit of its won deal.
+
+    Prior validation is assumed: the tables as :meth:`CRMColumns.read` returns them (role
+    names, amounts checked, deal stages as won / open / lost).
+    """
     n = leads["campaign_id"].value_counts()
     cost = (
         campaigns.set_index("campaign_id")["spend"] / n.reindex(campaigns["campaign_id"]).to_numpy()
@@ -164,6 +93,61 @@ def _cac(t: pd.DataFrame | pd.Series) -> pd.Series | float:
     )
 
 
+# --------------------------------------------------------------------------------------------
+# ROI by channel
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ChannelROI(Result):
+    """Campaign ROI per channel: the result of :func:`roi_by_channel`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Indexed by channel, highest ROI first: ``spend``, ``leads``, ``customers``,
+        ``gross_profit``, ``roi_pct`` with its bootstrap interval ``low``, ``high`` (in
+        percent), and ``cac`` (spend per new customer).
+    n_leads : int
+        Leads over all channels.
+    gross_margin : float
+        The margin that turns a won deal's value into gross profit.
+    n_boot : int
+        Bootstrap resamples behind the intervals.
+    ci : float
+        Level of the intervals.
+    """
+
+    table: pd.DataFrame
+    n_leads: int
+    gross_margin: float
+    n_boot: int
+    ci: float
+
+    @property
+    def above_break_even(self) -> list[str]:
+        """The channels whose ROI is positive even at the low end of its interval."""
+        return self.table.index[self.table["low"] > 0].tolist()
+
+    @property
+    def below_break_even(self) -> list[str]:
+        """The channels whose ROI is negative even at the high end of its interval."""
+        return self.table.index[self.table["high"] < 0].tolist()
+
+    def _caption(self) -> str:
+        return (
+            f"Campaign ROI by channel: {len(self.table):,} channels, {self.n_leads:,} leads, "
+            f"{self.gross_margin:.0%} gross margin ({ci_label(self.ci)} bootstrap intervals, "
+            f"{self.n_boot:,} resamples)"
+        )
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Figure:
+        """:func:`research.funnel.plotting.plot_roi_by_channel` of this result."""
+        from research.funnel.plotting import plot_roi_by_channel
+
+        return plot_roi_by_channel(self, ax=ax, **kwargs)
+
+
 def roi_by_channel(
     campaigns: pd.DataFrame,
     leads: pd.DataFrame,
@@ -174,30 +158,56 @@ def roi_by_channel(
     ci: float = 0.95,
     random_state: int = 0,
     columns: CRMColumns | None = None,
-) -> pd.DataFrame:
+) -> ChannelROI:
     """Campaign ROI by channel, ``(gross profit of won deals - spend) / spend x 100``.
 
     The gross profit of a won deal is its first-year contract value times ``gross_margin``;
     each lead carries an equal share of its campaign's spend. The interval is a percentile
-    bootstrap over the channel's leads (spend per lead fixed, outcomes resampled). Column
-    names are those of ``columns`` (a :class:`research.funnel.CRMColumns`; default the
-    synthetic CRM's).
+    bootstrap over the channel's leads (spend per lead fixed, outcomes resampled).
+
+    Parameters
+    ----------
+    campaigns, leads, opportunities : pandas.DataFrame
+        The export's tables (campaigns with their id, channel and spend; leads with their id,
+        campaign and channel; opportunities with their lead, deal stage and amount). Not
+        modified.
+    gross_margin : float, default 0.8
+        Share of a won deal's value that is gross profit, in (0, 1].
+    n_boot : int, default 1000
+        Bootstrap resamples (>= 1).
+    ci : float, default 0.95
+        Level of the intervals, in (0, 1).
+    random_state : int, default 0
+        Seed of the resampling.
+    columns : CRMColumns, optional
+        The export's column names and deal stages; default the synthetic CRM's.
 
     Returns
     -------
-    pandas.DataFrame
-        Per channel: ``spend``, ``leads``, ``customers``, ``gross_profit``, ``roi_pct`` with
-        ``low`` and ``high``, and ``cac`` (spend per new customer).
+    ChannelROI
+
+    Raises
+    ------
+    TypeError
+        An input is not a DataFrame, ``columns`` is not a CRMColumns, or an amount is not a
+        number.
+    ValueError
+        A column is missing, a lead id repeats, an amount is missing or negative, a deal stage
+        is unknown, or a parameter is out of range.
+
+    Examples
+    --------
+    >>> roi = roi_by_channel(crm.campaigns, crm.leads, crm.opportunities)  # doctest: +SKIP
+    >>> roi.above_break_even  # doctest: +SKIP
+    ['referral', 'organic', 'email', 'social', 'events']
     """
-    cols = CRMColumns() if columns is None else columns
-    if not isinstance(cols, CRMColumns):
-        raise TypeError(f"columns must be a CRMColumns, got {type(cols).__name__}")
+    cols = _resolve(columns)
     campaigns = cols.read("campaigns", campaigns, ("campaign_id", "channel", "spend"))
     leads = cols.read("leads", leads, ("lead_id", "campaign_id", "channel"))
-    check_unique(leads, "lead_id", id_name=cols.lead_id)
     opportunities = cols.read("opportunities", opportunities, ("lead_id", "status", "amount"))
-    if not 0 < gross_margin <= 1:
-        raise ValueError(f"gross_margin must be in (0, 1], got {gross_margin!r}")
+    gross_margin = check_share(gross_margin, "gross_margin", high_open=False)
+    n_boot = check_int(n_boot, "n_boot")
+    ci = check_ci(ci)
     money = _per_lead_money(campaigns, leads, opportunities, gross_margin)
     rng = np.random.default_rng(random_state)
 
@@ -218,7 +228,91 @@ def roi_by_channel(
                 "cac": _cac(total),
             }
         )
-    return pd.DataFrame(rows).set_index("channel").sort_values("roi_pct", ascending=False)
+    table = pd.DataFrame(rows).set_index("channel").sort_values("roi_pct", ascending=False)
+    return ChannelROI(table, len(leads), gross_margin, n_boot, ci)
+
+
+# --------------------------------------------------------------------------------------------
+# KPIs
+# --------------------------------------------------------------------------------------------
+
+
+def _show(value: float, unit: str) -> str:
+    """A KPI value as text in its unit: 47.9%, 2.06%, 300%, 16.2, 6,521."""
+    if pd.isna(value):
+        return "–"
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit == "share per month":
+        return f"{value:.2%}"
+    if unit == "percent":
+        return f"{value:,.0f}%"
+    if unit == "ratio":
+        return f"{value:.1f}"
+    return f"{value:,.0f}"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class KPITable(Result):
+    """Both teams' KPIs with definitions, counts and intervals: the result of
+    :func:`kpi_table`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per KPI: ``team`` (marketing, sales, shared), ``kpi``, ``value``, ``low``,
+        ``high`` (NaN for plain counts and totals), ``n`` (the count behind it), ``unit``
+        and ``definition``.
+    n_leads : int
+        Leads in the export.
+    data_end : pandas.Timestamp
+        The end of the data: open deals are censored and active customers counted here.
+    sla_hours, gross_margin : float
+        The SLA and the margin used.
+    n_boot : int
+        Bootstrap resamples behind the intervals of spend ratios.
+    ci : float
+        Level of the intervals.
+    """
+
+    table: pd.DataFrame
+    n_leads: int
+    data_end: pd.Timestamp
+    sla_hours: float
+    gross_margin: float
+    n_boot: int
+    ci: float
+
+    @property
+    def values(self) -> dict[str, float]:
+        """Each KPI's value, by name, in table order."""
+        return dict(zip(self.table["kpi"], self.table["value"], strict=True))
+
+    def readable(self) -> pd.DataFrame:
+        """The table as a reader sees it: ``team``, ``KPI``, ``value`` and the interval as text
+        in the KPI's unit (the interval column headed with its level, "95% interval"), ``n``
+        with thousands separators, and ``definition``."""
+        t = self.table
+        shown = [
+            "" if pd.isna(lo) else f"{_show(lo, u)} – {_show(hi, u)}"
+            for lo, hi, u in zip(t["low"], t["high"], t["unit"], strict=True)
+        ]
+        return pd.DataFrame(
+            {
+                "team": t["team"],
+                "KPI": t["kpi"],
+                "value": [_show(v, u) for v, u in zip(t["value"], t["unit"], strict=True)],
+                f"{ci_label(self.ci)} interval": shown,
+                "n": t["n"].map("{:,}".format),
+                "definition": t["definition"],
+            }
+        )
+
+    def _caption(self) -> str:
+        return (
+            f"KPIs of both teams: {len(self.table)} KPIs on {self.n_leads:,} leads to "
+            f"{self.data_end:%Y-%m-%d} ({ci_label(self.ci)} intervals)"
+        )
 
 
 class _Rows:
@@ -337,7 +431,10 @@ def _deal_kpis(out: _Rows, opportunities: pd.DataFrame, end: pd.Timestamp) -> No
         "currency",
         "mean annual contract value of won deals; t interval",
     )
-    cycle = cycle_length(opportunities, "created_at", "closed_at", data_end=end).summary.iloc[0]
+    days, event, labels, dropped, _ = _durations(
+        opportunities, "created_at", "closed_at", end, None, "raise"
+    )
+    cycle = _kaplan_meier(days, event, labels, dropped, out.ci)[0].iloc[0]
     out.add(
         "sales",
         "sales cycle (median)",
@@ -414,32 +511,69 @@ def kpi_table(
     ci: float = 0.95,
     random_state: int = 0,
     columns: CRMColumns | None = None,
-) -> pd.DataFrame:
+) -> KPITable:
     """One table of both teams' KPIs, each with its definition, count and interval.
 
     The inputs hold the columns :class:`research.funnel.CRMColumns` lists (campaigns with
     spend, impressions, clicks; leads with MQL and SQL flags, the MQL time and the first
     response time; opportunities with status, amount, created and closed dates; customers with
     start, MRR and churn dates). Pass ``columns=CRMColumns(...)`` with your export's names;
-    the default names are those of :func:`research.data.synthetic.make_crm`. The frames are not
-    modified.
+    the default names are those of :func:`research.data.synthetic.make_crm`.
+
+    Parameters
+    ----------
+    campaigns, leads, opportunities, customers : pandas.DataFrame
+        The export's tables. Not modified.
+    data_end : str or Timestamp
+        The end of the data: open deals are censored and active customers counted here.
+    sla_hours : float, default 24
+        The SLA of the "answered within" KPI, in hours (>= 0).
+    gross_margin : float, default 0.8
+        Share of revenue that is gross profit (ROI, LTV), in (0, 1].
+    n_boot : int, default 500
+        Bootstrap resamples of the spend ratios' intervals (>= 1).
+    ci : float, default 0.95
+        Level of the intervals, in (0, 1).
+    random_state : int, default 0
+        Seed of the resampling.
+    columns : CRMColumns, optional
+        The export's column names and deal stages; default the synthetic CRM's.
 
     Returns
     -------
-    pandas.DataFrame
-        Columns ``team`` (marketing, sales, shared), ``kpi``, ``value``, ``low``, ``high``,
-        ``n`` (the count behind it), ``unit`` and ``definition``.
+    KPITable
+        Its ``table`` has one row per KPI; ``readable()`` gives it as text for a report.
+
+    Raises
+    ------
+    TypeError
+        An input is not a DataFrame, ``columns`` is not a CRMColumns, or a column has the
+        wrong type (amounts and hours not numbers, dates not datetime64).
+    ValueError
+        A column is missing, leads or opportunities are empty, a lead id repeats, an amount
+        or a response time is negative, a flag is not yes/no, a deal stage is unknown, a
+        creation or start date is missing, the times are inconsistent, or a parameter is out
+        of range. Every error about a column names it as your export does.
+
+    Examples
+    --------
+    >>> kpis = kpi_table(campaigns=crm.campaigns, leads=crm.leads,
+    ...                  opportunities=crm.opportunities, customers=crm.customers,
+    ...                  data_end=crm.truth["data_end"])  # doctest: +SKIP
+    >>> kpis.values["win rate"]  # doctest: +SKIP
+    0.2148...
     """
-    cols = CRMColumns() if columns is None else columns
-    if not isinstance(cols, CRMColumns):
-        raise TypeError(f"columns must be a CRMColumns, got {type(cols).__name__}")
+    cols = _resolve(columns)
     campaigns = cols.read("campaigns", campaigns)
     leads = cols.read("leads", leads)
-    check_unique(leads, "lead_id", id_name=cols.lead_id)
     opportunities = cols.read("opportunities", opportunities)
     customers = cols.read("customers", customers)
-    if leads.empty:
-        raise ValueError("leads is empty (0 rows): there is no KPI to compute")
+    require_rows(leads, "leads")
+    require_rows(opportunities, "opportunities")
+    sla_hours = check_number(sla_hours, "sla_hours", minimum=0)
+    gross_margin = check_share(gross_margin, "gross_margin", high_open=False)
+    n_boot = check_int(n_boot, "n_boot")
+    ci = check_ci(ci)
     end = pd.Timestamp(data_end)
     rng = np.random.default_rng(random_state)
     out = _Rows(ci)
@@ -460,15 +594,16 @@ def kpi_table(
         "ratio",
         "LTV / CAC; conservative interval (the bounds combined)",
     )
-    sla = sla_compliance(leads, sla_hours=sla_hours, data_end=end).iloc[0]
+    sla = _sla_counts(leads, "first_response_hours", "mql_at", None, sla_hours, end, ci)
     out.add(
         "shared",
         f"answered within {sla_hours:g} h",
-        sla["share_within"],
-        sla["low"],
-        sla["high"],
-        int(sla["due"]),
+        sla.share_within,
+        sla.low,
+        sla.high,
+        sla.n_due,
         "share",
         "MQLs answered within the SLA / MQLs due",
     )
-    return pd.DataFrame(out.rows)
+    table = pd.DataFrame(out.rows)
+    return KPITable(table, len(leads), end, sla_hours, gross_margin, n_boot, ci)

@@ -1,8 +1,9 @@
 """Funnel stage counts and conversion, and conversion compared between groups.
 
 * :func:`funnel`: how many leads reach each stage and convert to the next, with Wilson intervals
-  and the bottleneck, overall or by source, campaign or monthly cohort;
-  :func:`compare_conversion` tests whether groups differ, with a multiple-comparison correction.
+  and the bottleneck, overall or by source, campaign or monthly cohort (a :class:`Funnel`);
+  :func:`compare_conversion` tests whether groups differ, with a multiple-comparison correction
+  (a :class:`GroupComparison`).
 * :func:`opportunity_stages`: a lead table with the dates of each lead's opportunity (opened,
   closed, won), the stage columns a lead-to-won funnel needs, from a leads and a deals export.
 """
@@ -13,6 +14,7 @@ import itertools
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,17 +22,33 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
+from research._columns import CLOSED_COL, CREATED_COL, LEAD_COL, STATUS_COL
+from research._format import ci_label
+from research._results import Result, Summary
 from research._stats import wilson
-from research._validation import require_columns, require_frame, require_rows
+from research._validation import (
+    check_ci,
+    check_int,
+    check_option,
+    check_share,
+    require_columns,
+    require_frame,
+    require_rows,
+)
 from research.funnel._stages import _reached, _stage_checks, check_unique
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = [
     "FunnelDataWarning",
     "opportunity_stages",
     "funnel",
+    "Funnel",
     "compare_conversion",
     "GroupComparison",
-    "CycleLength",
+    "CORRECTIONS",
 ]
 
 
@@ -47,10 +65,10 @@ def opportunity_stages(
     leads: pd.DataFrame,
     opportunities: pd.DataFrame,
     *,
-    lead_col: str = "lead_id",
-    opened_col: str = "created_at",
-    closed_col: str = "closed_at",
-    status_col: str = "status",
+    lead_col: str = LEAD_COL,
+    opened_col: str = CREATED_COL,
+    closed_col: str = CLOSED_COL,
+    status_col: str = STATUS_COL,
     won_status: str = "won",
 ) -> pd.DataFrame:
     """Each lead with the dates of its opportunity, as stage columns for :func:`funnel`.
@@ -165,6 +183,65 @@ def opportunity_stages(
 # --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class Funnel(Result):
+    """Stage counts and conversion of a lead funnel: the result of :func:`funnel`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per group and stage: the group columns (``groups``), then ``stage``, ``step``
+        (1, 2, ...), ``entered``, ``next_stage``, ``converted`` (entered the next stage),
+        ``conversion`` with its Wilson interval ``low`` and ``high``, ``from_top`` (share of
+        the group's first-stage leads that got here), ``lost`` (entered but did not convert)
+        and ``bottleneck`` (the step with the lowest conversion in its group). The last stage
+        has no conversion.
+    overall : pandas.DataFrame
+        The same columns without the group columns, for all leads pooled over the groups (the
+        counts summed, the rates and intervals recomputed from the sums): the overall rate a
+        chart of the groups compares them with. A copy of ``table`` for a funnel without
+        groups.
+    stages : tuple of str
+        The stages' display names, in funnel order.
+    groups : tuple of str
+        The group columns of ``table``: the ``by`` columns, then ``"cohort"`` for cohorts;
+        empty for a single funnel.
+    n : int
+        Leads counted (rows of the lead table).
+    ci : float
+        Level of the Wilson intervals.
+    """
+
+    table: pd.DataFrame
+    overall: pd.DataFrame
+    stages: tuple[str, ...]
+    groups: tuple[str, ...]
+    n: int
+    ci: float
+
+    @property
+    def bottlenecks(self) -> pd.DataFrame:
+        """The rows of ``table`` flagged as their group's bottleneck (one per group)."""
+        return self.table[self.table["bottleneck"].to_numpy(dtype=bool)].copy()
+
+    def _caption(self) -> str:
+        split = f", by {' · '.join(self.groups)}" if self.groups else ""
+        return (
+            f"Funnel of {self.n:,} leads through {len(self.stages)} stages{split} "
+            f"(conversion with {ci_label(self.ci)} Wilson intervals)"
+        )
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Figure:
+        """:func:`research.funnel.plotting.plot_funnel` of this result, or, for a funnel with
+        groups, :func:`~research.funnel.plotting.plot_conversion_by_group` (pass ``stage=``;
+        default the first stage)."""
+        from research.funnel.plotting import plot_conversion_by_group, plot_funnel
+
+        if self.groups:
+            return plot_conversion_by_group(self, ax=ax, **kwargs)
+        return plot_funnel(self, ax=ax, **kwargs)
+
+
 def funnel(
     leads: pd.DataFrame,
     stages: Sequence[str],
@@ -173,17 +250,17 @@ def funnel(
     cohort: str | None = None,
     cohort_freq: str = "M",
     names: Sequence[str] | None = None,
-    lead_col: str | None = "lead_id",
+    lead_col: str | None = LEAD_COL,
     check_order: bool = True,
     ci: float = 0.95,
-) -> pd.DataFrame:
+) -> Funnel:
     """Stage counts and conversion to the next stage, with Wilson intervals and the bottleneck.
 
     Parameters
     ----------
     leads : pandas.DataFrame
         One row per lead, with one column per stage: the time the lead entered it (missing if
-        it never did) or a boolean.
+        it never did) or a boolean. Not modified.
     stages : sequence of str
         The stage columns in funnel order, e.g. ``["created_at", "mql_at", "sql_at"]``.
     by : str or list of str, optional
@@ -201,16 +278,22 @@ def funnel(
         times, so ``False`` is safe for counting once such rows have been looked at; a lead
         that reached a later stage without an earlier one is always refused.
     ci : float, default 0.95
-        Level of the Wilson intervals.
+        Level of the Wilson intervals, in (0, 1).
 
     Returns
     -------
-    pandas.DataFrame
-        One row per group and stage: ``stage``, ``step`` (1, 2, ...), ``entered``,
-        ``next_stage``, ``converted`` (entered the next stage), ``conversion`` with ``low`` and
-        ``high``, ``from_top`` (share of the group's first-stage leads that got here),
-        ``lost`` (entered but did not convert) and ``bottleneck`` (the step with the lowest
-        conversion in its group). The last stage has no conversion.
+    Funnel
+        Its ``table`` has one row per group and stage; ``overall`` pools the groups.
+
+    Raises
+    ------
+    TypeError
+        ``leads`` is not a DataFrame, ``stages`` is a single string, or ``cohort`` does not
+        hold dates.
+    ValueError
+        A column is missing, ``leads`` is empty, an id repeats, stages are out of order,
+        fewer than two stages or a wrong number of names are given, or ``ci`` is outside
+        (0, 1).
 
     Notes
     -----
@@ -222,12 +305,15 @@ def funnel(
     --------
     >>> leads = pd.DataFrame({"lead_id": [1, 2, 3, 4], "mql": [True, True, True, False],
     ...                       "sql": [True, False, False, False]})
-    >>> funnel(leads, ["mql", "sql"])[["stage", "entered", "converted", "conversion"]]
+    >>> funnel(leads, ["mql", "sql"]).table[["stage", "entered", "converted", "conversion"]]
       stage  entered  converted  conversion
     0   mql        3        1.0    0.333333
     1   sql        1        NaN         NaN
     """
     frame = require_frame(leads, "leads")
+    ci = check_ci(ci)
+    if isinstance(stages, str):
+        raise TypeError(f"stages must be a list of stage columns, got the string {stages!r}")
     stages = list(stages)
     if len(stages) < 2:
         raise ValueError(f"stages needs at least two columns, got {stages}")
@@ -235,14 +321,35 @@ def funnel(
     need = stages + groups + ([cohort] if cohort else []) + ([lead_col] if lead_col else [])
     require_columns(frame, need, "leads")
     require_rows(frame, "leads")
+    if cohort and not pd.api.types.is_datetime64_any_dtype(frame[cohort].dtype):
+        raise TypeError(f"cohort column {cohort!r} must hold dates, got {frame[cohort].dtype}")
     if lead_col:
         check_unique(frame, lead_col)
     _stage_checks(frame, stages, times=check_order)
     names = list(names) if names is not None else stages
     if len(names) != len(stages):
         raise ValueError(f"names has {len(names)} entries for {len(stages)} stages")
+    wide, groups = _stage_counts(frame, stages, names, groups, cohort, cohort_freq)
+    table = _stage_table(wide, names, groups, ci)
+    # without groups the funnel is its own pooled funnel: a copy, so that the two tables of
+    # the frozen result are independent
+    overall = (
+        _stage_table(wide[names].sum().to_frame().T, names, [], ci) if groups else table.copy()
+    )
+    return Funnel(table, overall, tuple(names), tuple(groups), len(frame), ci)
 
-    # COUNT(stage) GROUP BY groups: the only pass over the lead table
+
+def _stage_counts(
+    frame: pd.DataFrame,
+    stages: list[str],
+    names: list[str],
+    groups: list[str],
+    cohort: str | None,
+    cohort_freq: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    """``COUNT(stage) GROUP BY groups``, the only pass over the lead table: one row per group
+    (its group columns, then the leads that reached each stage under its display name), and
+    the group columns (``"cohort"`` added for cohorts). Prior validation is assumed."""
     counts = pd.DataFrame(
         {name: _reached(frame, col) for name, col in zip(names, stages, strict=True)}
     )
@@ -251,20 +358,26 @@ def funnel(
         period = frame[cohort].dt.to_period(cohort_freq)
         keys.append(period.array)  # grouping on the PeriodArray, not 1M Period objects
         groups = [*groups, "cohort"]
-    if groups:
-        totals = counts.groupby(keys, dropna=False).sum()
-        totals.index.names = groups
-    else:
-        totals = counts.sum().to_frame().T
-    long = totals.reset_index(names=groups if groups else None) if groups else totals
+    if not groups:
+        return counts.sum().to_frame().T, groups
+    totals = counts.groupby(keys, dropna=False).sum()
+    totals.index.names = groups
+    return totals.reset_index(names=groups), groups
+
+
+def _stage_table(
+    wide: pd.DataFrame, names: list[str], groups: list[str], ci: float
+) -> pd.DataFrame:
+    """The long stage table of :class:`Funnel` from the counts of :func:`_stage_counts`: one row
+    per group and stage, with conversion, Wilson interval, share of the top, losses and the
+    bottleneck. Prior validation is assumed."""
     rows = []
-    for _, row in long.iterrows():
+    for _, row in wide.iterrows():
         top = row[names[0]]
         label = {g: row[g] for g in groups}
         for step, name in enumerate(names):
             entered = int(row[name])
             nxt = names[step + 1] if step + 1 < len(names) else None
-            converted = int(row[nxt]) if nxt else np.nan
             rows.append(
                 label
                 | {
@@ -272,7 +385,7 @@ def funnel(
                     "step": step + 1,
                     "entered": entered,
                     "next_stage": nxt,
-                    "converted": converted,
+                    "converted": int(row[nxt]) if nxt else np.nan,
                     "from_top": entered / top if top else np.nan,
                 }
             )
@@ -293,75 +406,205 @@ def funnel(
     return out
 
 
-@dataclass
-class GroupComparison:
-    """Result of :func:`compare_conversion`.
+# --------------------------------------------------------------------------------------------
+# conversion compared between groups
+# --------------------------------------------------------------------------------------------
+
+#: The corrections for multiple comparisons that :func:`compare_conversion` takes (statsmodels'
+#: ``multipletests``).
+CORRECTIONS = (
+    "holm",
+    "bonferroni",
+    "sidak",
+    "holm-sidak",
+    "simes-hochberg",
+    "hommel",
+    "fdr_bh",
+    "fdr_by",
+    "fdr_tsbh",
+    "fdr_tsbky",
+)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class GroupComparison(Result):
+    """Conversion from one stage to the next compared between groups: the result of
+    :func:`compare_conversion`.
 
     Attributes
     ----------
-    groups : pandas.DataFrame
-        Per group: leads at the first stage, conversions, rate and its Wilson interval.
-    overall : dict
-        The chi-square test of independence: ``chi2``, ``dof``, ``p_value``.
+    table : pandas.DataFrame
+        Indexed by group (named ``by``): ``leads`` at ``from_stage``, ``conversions`` (reached
+        ``to_stage``), ``rate`` and its Wilson interval ``low``, ``high``.
     pairwise : pandas.DataFrame
-        Every pair of groups: rates, difference, z statistic, raw and adjusted p-values and
-        whether the difference is significant after the correction.
+        Every pair of groups: ``group_a``, ``group_b``, their rates, ``difference``, the z
+        statistic, raw and adjusted p-values and whether the difference is ``significant``
+        after the correction.
+    chi2, dof, p_value : float, int, float
+        The chi-square test of independence across all groups.
+    overall_rate : float
+        The conversion of the compared groups pooled (all conversions / all leads).
+    n : int
+        Leads at ``from_stage`` in the compared groups.
+    by, from_stage, to_stage : str
+        The group column and the two stages.
+    alpha : float
+        Family-wise error rate of the tests.
+    method : str
+        The correction for multiple comparisons.
+    ci : float
+        Level of the Wilson intervals.
     """
 
-    groups: pd.DataFrame
-    overall: dict[str, float]
+    table: pd.DataFrame
     pairwise: pd.DataFrame
+    chi2: float
+    dof: int
+    p_value: float
+    overall_rate: float
+    n: int
+    by: str
+    from_stage: str
+    to_stage: str
+    alpha: float
+    method: str
+    ci: float
+
+    @property
+    def differ(self) -> bool:
+        """Whether the chi-square test rejects equal rates at ``alpha``."""
+        return bool(self.p_value < self.alpha)
+
+    @property
+    def n_significant(self) -> int:
+        """Pairs of groups whose difference is significant after the correction."""
+        return int(self.pairwise["significant"].sum())
+
+    def _caption(self) -> str:
+        return (
+            f"Conversion from {self.from_stage} to {self.to_stage} by {self.by}: "
+            f"{len(self.table):,} groups, {self.n:,} leads ({ci_label(self.ci)} Wilson "
+            f"intervals); chi-square p = {self.p_value:.3g}"
+        )
+
+    def summary(self) -> Summary:
+        """The groups and the pairwise tests, with the chi-square test in the notes."""
+        return Summary(
+            title=self._caption(),
+            tables=(("groups", self.table), ("pairwise tests", self.pairwise)),
+            notes=(
+                f"chi-square {self.chi2:.4g} on {self.dof} degrees of freedom, "
+                f"p = {self.p_value:.3g}",
+                f"{self.n_significant} of {len(self.pairwise)} pairs differ at alpha "
+                f"{self.alpha:g} after the {self.method} correction",
+            ),
+        )
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Figure:
+        """:func:`research.funnel.plotting.plot_conversion_by_group` of this result."""
+        from research.funnel.plotting import plot_conversion_by_group
+
+        return plot_conversion_by_group(self, ax=ax, **kwargs)
 
 
 def compare_conversion(
     leads: pd.DataFrame,
     from_stage: str,
     to_stage: str,
-    by: str,
     *,
+    by: str,
     alpha: float = 0.05,
     method: str = "holm",
     min_leads: int = 1,
     check_order: bool = True,
+    ci: float = 0.95,
 ) -> GroupComparison:
     """Do groups convert from one stage to the next at different rates?
 
     A chi-square test across all groups, then two-proportion z-tests for every pair with the
-    p-values corrected for multiple comparisons (Holm by default; any method of statsmodels'
-    ``multipletests``).
+    p-values corrected for multiple comparisons (Holm by default; see :data:`CORRECTIONS`).
 
     Parameters
     ----------
     leads : pandas.DataFrame
-        One row per lead with the two stage columns and the group column.
+        One row per lead with the two stage columns and the group column. Not modified.
     from_stage, to_stage : str
         Stage columns (timestamps or booleans); only leads that reached ``from_stage`` count.
     by : str
-        Group column.
+        Group column (keyword-only, as every column argument but the stages).
     alpha : float, default 0.05
-        Family-wise error rate.
+        Family-wise error rate of the tests, in (0, 1).
     method : str, default "holm"
-        Correction method.
+        Correction for multiple comparisons, one of :data:`CORRECTIONS`.
     min_leads : int, default 1
         Groups with fewer leads at ``from_stage`` are left out of the tests.
     check_order : bool, default True
         As in :func:`funnel`.
+    ci : float, default 0.95
+        Level of the groups' Wilson intervals, in (0, 1).
+
+    Returns
+    -------
+    GroupComparison
+
+    Raises
+    ------
+    TypeError
+        ``leads`` is not a DataFrame.
+    ValueError
+        A column is missing, stages are out of order, fewer than two groups have
+        ``min_leads`` leads, or a parameter is out of range.
+
+    Examples
+    --------
+    >>> leads = pd.DataFrame({"mql": [True] * 8, "sql": [True, True, True, False] * 2,
+    ...                       "channel": ["ads"] * 4 + ["web"] * 4})
+    >>> result = compare_conversion(leads, "mql", "sql", by="channel")
+    >>> result.table["rate"].tolist(), result.differ
+    ([0.75, 0.75], False)
     """
     frame = require_frame(leads, "leads")
     require_columns(frame, [from_stage, to_stage, by], "leads")
+    alpha = check_share(alpha, "alpha")
+    method = str(check_option(method, "method", CORRECTIONS))
+    min_leads = check_int(min_leads, "min_leads")
+    ci = check_ci(ci)
     _stage_checks(frame, [from_stage, to_stage], times=check_order)
     at = _reached(frame, from_stage)
     conv = _reached(frame, to_stage) & at
     table = pd.DataFrame({"group": frame[by].to_numpy()[at], "converted": conv[at]})
     groups = table.groupby("group", dropna=False)["converted"].agg(["size", "sum"])
     groups.columns = ["leads", "conversions"]
+    groups.index.name = by
     groups = groups[groups["leads"] >= min_leads]
     if len(groups) < 2:
         raise ValueError(f"need at least two groups of {by!r} with {min_leads}+ leads to compare")
     groups["rate"] = groups["conversions"] / groups["leads"]
-    groups["low"], groups["high"] = wilson(groups["conversions"], groups["leads"])
+    groups["low"], groups["high"] = wilson(groups["conversions"], groups["leads"], ci)
     contingency = np.column_stack([groups["conversions"], groups["leads"] - groups["conversions"]])
     chi2, p, dof, _ = stats.chi2_contingency(contingency)
+    pairwise = _pairwise_tests(groups, alpha, method)
+    n = int(groups["leads"].sum())
+    return GroupComparison(
+        table=groups,
+        pairwise=pairwise,
+        chi2=float(chi2),
+        dof=int(dof),
+        p_value=float(p),
+        overall_rate=float(groups["conversions"].sum() / n),
+        n=n,
+        by=by,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        alpha=alpha,
+        method=method,
+        ci=ci,
+    )
+
+
+def _pairwise_tests(groups: pd.DataFrame, alpha: float, method: str) -> pd.DataFrame:
+    """Two-proportion z-tests of every pair of groups (``leads``, ``conversions``), with the
+    p-values corrected by ``method``. Prior validation is assumed."""
     pairs = []
     for a, b in itertools.combinations(groups.index, 2):
         ka, na = groups.loc[a, ["conversions", "leads"]]
@@ -385,35 +628,4 @@ def compare_conversion(
     reject, adjusted, _, _ = multipletests(pairwise["p_value"], alpha=alpha, method=method)
     pairwise["p_adjusted"] = adjusted
     pairwise["significant"] = reject
-    return GroupComparison(
-        groups=groups,
-        overall={"chi2": float(chi2), "dof": int(dof), "p_value": float(p)},
-        pairwise=pairwise,
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# cycle length
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class CycleLength:
-    """Result of :func:`cycle_length`.
-
-    Attributes
-    ----------
-    summary : pandas.DataFrame
-        Per group: ``n``, ``events`` (closed), ``censored`` (still open), ``dropped`` (rows
-        that ended before they started, with ``backwards="drop"``), ``median_days`` with
-        its interval (NaN when fewer than half have closed: the median is not reached yet).
-    curves : pandas.DataFrame
-        The Kaplan-Meier curves: ``group``, ``days``, ``share_open`` (survival) and its pointwise
-        interval, for plotting.
-    test : dict or None
-        Log-rank test across the groups (``chi2``, ``p_value``), when there are groups.
-    """
-
-    summary: pd.DataFrame
-    curves: pd.DataFrame
-    test: dict[str, float] | None
+    return pairwise

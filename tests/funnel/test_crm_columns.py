@@ -71,13 +71,14 @@ def test_kpi_table_on_an_export_with_its_own_names(crm) -> None:
         data_end=end,
         n_boot=100,
     )
-    pd.testing.assert_frame_equal(ours, reference)
+    pd.testing.assert_frame_equal(ours.table, reference.table)
     for name, frame in export.items():  # not renamed, not changed
         pd.testing.assert_frame_equal(frame, before[name])
     roi = roi_by_channel(
         export["campaigns"], export["leads"], export["opportunities"], columns=HUBSPOT
     )
-    pd.testing.assert_frame_equal(roi, roi_by_channel(crm.campaigns, crm.leads, crm.opportunities))
+    same = roi_by_channel(crm.campaigns, crm.leads, crm.opportunities)
+    pd.testing.assert_frame_equal(roi.table, same.table)
 
 
 def test_crm_columns_errors_name_the_exports_own_columns(crm) -> None:
@@ -122,3 +123,64 @@ def test_crm_columns_errors_name_the_exports_own_columns(crm) -> None:
         kpi_table(**export, data_end=end, columns={"lead_id": "Contact ID"})
     with pytest.raises(TypeError, match="CRMColumns.amount must be a non-empty string"):
         CRMColumns(amount="")
+
+
+def test_every_role_is_checked_under_the_exports_own_name(crm) -> None:
+    """After CRMColumns.read the columns carry the role names; every check runs before, so the
+    errors name the export's columns ("Hours to First Touch", "Create Date"), not the roles."""
+    export = _export(crm)
+    end = crm.truth["data_end"]
+
+    def kpis(**tables):
+        return kpi_table(**{**export, **tables}, data_end=end, columns=HUBSPOT, n_boot=10)
+
+    leads, opps, customers = export["leads"], export["opportunities"], export["customers"]
+    answered = leads.index[leads["Hours to First Touch"].notna()]
+    slow = leads.copy()
+    slow.loc[answered[:1], "Hours to First Touch"] = -2.0
+    with pytest.raises(ValueError, match="'Hours to First Touch' of leads has 1 negative"):
+        kpis(leads=slow)
+    with pytest.raises(TypeError, match="'Hours to First Touch' of leads must hold hours"):
+        kpis(leads=leads.assign(**{"Hours to First Touch": "2"}))
+    with pytest.raises(TypeError, match=r"'Create Date' of opportunities must hold dates"):
+        kpis(opportunities=opps.assign(**{"Create Date": opps["Create Date"].astype(str)}))
+    with pytest.raises(TypeError, match=r"'MQL Date' of leads must hold dates"):
+        kpis(leads=leads.assign(**{"MQL Date": leads["MQL Date"].astype(str)}))
+    with pytest.raises(TypeError, match=r"'Churn Date' of customers must hold dates"):
+        kpis(customers=customers.assign(**{"Churn Date": "never"}))
+    undated = opps.copy()
+    undated.loc[undated.index[:2], "Create Date"] = pd.NaT
+    with pytest.raises(ValueError, match="'Create Date' of opportunities has 2 missing"):
+        kpis(opportunities=undated)
+    backwards = opps.copy()
+    backwards.loc[backwards.index[0], "Close Date"] = opps["Create Date"].iloc[0] - pd.Timedelta(
+        days=2
+    )
+    with pytest.raises(ValueError, match="1 rows of opportunities have 'Close Date' before"):
+        kpis(opportunities=backwards)
+    churned = customers.index[customers["Churn Date"].notna()]
+    early = customers.copy()
+    early.loc[churned[:1], "Churn Date"] = early.loc[churned[:1], "Customer Since"] - pd.Timedelta(
+        days=1
+    )
+    with pytest.raises(ValueError, match="1 rows of customers have 'Churn Date' before"):
+        kpis(customers=early)
+    with pytest.raises(ValueError, match="'Became SQL' of leads must be binary"):
+        kpis(leads=leads.assign(**{"Became SQL": "maybe"}))
+    missing = leads.assign(**{"Became MQL": leads["Became MQL"].astype(object)})
+    missing.loc[missing.index[:1], "Became MQL"] = None
+    with pytest.raises(ValueError, match="'Became MQL' of leads has 1 missing"):
+        kpis(leads=missing)
+
+
+def test_yes_no_flags_read_as_booleans(crm) -> None:
+    """MQL and SQL flags written as yes/no (as many CRMs export them) give the same KPIs as
+    booleans."""
+    export = _export(crm)
+    end = crm.truth["data_end"]
+    words = export["leads"].assign(
+        **{col: np.where(export["leads"][col], "Yes", "No") for col in ("Became MQL", "Became SQL")}
+    )
+    ours = kpi_table(**{**export, "leads": words}, data_end=end, columns=HUBSPOT, n_boot=20)
+    reference = kpi_table(**export, data_end=end, columns=HUBSPOT, n_boot=20)
+    pd.testing.assert_frame_equal(ours.table, reference.table)

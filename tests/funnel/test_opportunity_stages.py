@@ -63,8 +63,8 @@ def test_opportunity_stages_hand_checked() -> None:
     c4 = out.set_index("Contact ID").loc["c4"]
     assert pd.isna(c4["opportunity_at"]) and pd.isna(c4["status"])
     assert out["won_at"].notna().tolist() == [True, True, False, False]
-    table = funnel(out, ["opportunity_at", "won_at"], lead_col="Contact ID")
-    assert table["entered"].tolist() == [3, 2]
+    result = funnel(out, ["opportunity_at", "won_at"], lead_col="Contact ID")
+    assert result.table["entered"].tolist() == [3, 2]
 
 
 def test_opportunity_stages_is_the_synthetic_crm_join() -> None:
