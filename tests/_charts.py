@@ -62,7 +62,8 @@ def _deep_copy(data):
     if isinstance(data, pd.DataFrame):
         return data.copy(deep=True)
     return {
-        k: v.copy(deep=True) if isinstance(v, pd.DataFrame) else v for k, v in vars(data).items()
+        k: v.copy() if isinstance(v, pd.DataFrame | pd.Series | np.ndarray) else v
+        for k, v in vars(data).items()
     }
 
 
@@ -74,6 +75,10 @@ def _assert_unchanged(data, before) -> None:
     for key, value in vars(data).items():
         if isinstance(value, pd.DataFrame):
             pd.testing.assert_frame_equal(value, before[key])
+        elif isinstance(value, pd.Series):
+            pd.testing.assert_series_equal(value, before[key])
+        elif isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(value, before[key])
         else:
             assert value == before[key]
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from research.data import load_cdnow
-from research.segmentation import rfm_summary
+from research.segmentation import clean_transactions, rfm_summary
 
 
 def _mirror() -> Path | None:
@@ -41,14 +41,8 @@ def cdnow_sample(mirror: Path) -> pd.DataFrame:
 def cdnow_calibration(cdnow_sample: pd.DataFrame) -> pd.DataFrame:
     """The sample's RFM summary of Fader, Hardie & Lee (2005): 39 weeks to 1997-09-30, in weeks;
     the paper's cohort counts the 8 purchases of $0 as purchases."""
-    summary, _ = rfm_summary(
-        cdnow_sample,
-        observation_end="1997-09-30",
-        time_scale=7,
-        zero_amounts="keep",
-        return_report=True,
-    )
-    return summary
+    cleaned = clean_transactions(cdnow_sample, observation_end="1997-09-30", zero_amounts="keep")
+    return rfm_summary(cleaned, time_scale=7)
 
 
 @pytest.fixture(autouse=True)

@@ -125,7 +125,7 @@ for fname, func in (("rfm_summary", rfm_summary), ("clean_transactions", clean_t
         )
     case(
         f"{fname}-same-column-twice",
-        lambda f=func: f(TX, "Kunde", "Datum", "Kunde"),
+        lambda f=func: f(TX, customer_col="Kunde", date_col="Datum", amount_col="Kunde"),
         ValueError,
         r"different columns",
     )
@@ -161,14 +161,14 @@ for fname, func in (("rfm_summary", rfm_summary), ("clean_transactions", clean_t
         case(
             f"{fname}-price-{label}",
             lambda f=func, b=bad: f(
-                b, "Kunde", "Datum", None, quantity_col="Menge", price_col="Preis"
+                b, **TX_COLS | {"amount_col": None}, quantity_col="Menge", price_col="Preis"
             ),
             ValueError,
             r"'Preis'.*rows 2",
         )
     case(
         f"{fname}-price-without-quantity",
-        lambda f=func: f(TX, "Kunde", "Datum", None, price_col="Preis"),
+        lambda f=func: f(TX, **TX_COLS | {"amount_col": None}, price_col="Preis"),
         ValueError,
         r"price_col='Preis' needs quantity_col",
     )
@@ -180,7 +180,7 @@ for fname, func in (("rfm_summary", rfm_summary), ("clean_transactions", clean_t
     )
     case(
         f"{fname}-no-value",
-        lambda f=func: f(TX, "Kunde", "Datum", None),
+        lambda f=func: f(TX, **TX_COLS | {"amount_col": None}),
         ValueError,
         r"pass amount_col",
     )
@@ -326,7 +326,7 @@ for fname, func, cols in (
             f"{fname}-penalizer-{value}",
             lambda f=func, c=cols, v=value: f(SUMMARY, **c, penalizer=v),
             ValueError,
-            r"penalizer must be a non-negative number",
+            r"penalizer must be a finite number >= 0",
         )
     k = 4 if func is fit_bgnbd else 3
     for label, value in (
@@ -410,21 +410,21 @@ for label, value in (("zero", 0), ("negative", -3), ("float", 1.5), ("bool", Tru
         f"customer_lifetime_value-horizon-{label}",
         lambda v=value: customer_lifetime_value(BG, GG, S, horizon_months=v),
         ValueError,
-        r"horizon_months must be a positive integer",
+        r"horizon_months must be an integer >= 1",
     )
 for value in (-0.1, 1.0, 12):
     case(
         f"customer_lifetime_value-discount-{value}",
         lambda v=value: customer_lifetime_value(BG, GG, S, monthly_discount_rate=v),
         ValueError,
-        r"monthly_discount_rate must be in \[0, 1\)",
+        r"monthly_discount_rate \(a rate per month, e\.g\. 0\.01\) must be a share in \[0, 1\)",
     )
 for value in (0, -7, np.inf, np.nan):
     case(
         f"customer_lifetime_value-unit-days-{value}",
         lambda v=value: customer_lifetime_value(BG, GG, S, unit_days=v),
         ValueError,
-        r"unit_days must be a positive number of days",
+        r"unit_days must be a (finite|positive) number",
     )
 case(
     "customer_lifetime_value-swapped-models",
@@ -443,7 +443,7 @@ for value in (-1, np.nan, np.inf, "9"):
         f"expected_purchases-t-{value}",
         lambda v=value: expected_purchases(BG, S, v),
         ValueError,
-        r"t must be a non-negative number of time units",
+        r"t must be a finite number >= 0",
     )
 case(
     "probability_alive-not-a-fit",
@@ -471,7 +471,9 @@ case(
 )
 case(
     "holdout_purchases-end-before-start",
-    lambda: holdout_purchases(TX, "2024-02-01", "2024-01-01", "Kunde", "Datum"),
+    lambda: holdout_purchases(
+        TX, "2024-02-01", "2024-01-01", customer_col="Kunde", date_col="Datum"
+    ),
     ValueError,
     r"holdout_end \(2024-01-01\) must be after calibration_end \(2024-02-01\)",
 )
@@ -487,9 +489,35 @@ case(
     TypeError,
     r"holdout_purchases must be a pandas Series",
 )
+for arg, value, pattern in (
+    ("ci", 95, r"ci must be between 0 and 1"),
+    ("max_frequency", 0, r"max_frequency must be an integer >= 1"),
+    ("holdout_length", 0, r"holdout_length must be a positive duration"),
+    ("holdout_length", np.nan, r"holdout_length must be a finite number"),
+):
+    case(
+        f"holdout_check-{arg}-{value}",
+        lambda a=arg, v=value: holdout_check(
+            BG, S, pd.Series(1, index=S.index), **{"holdout_length": 10, a: v}
+        ),
+        ValueError,
+        pattern,
+    )
+case(
+    "clv_by_segment-ci",
+    lambda: clv_by_segment(S["T"], pd.Series("a", index=S.index), ci=1.0),
+    ValueError,
+    r"ci must be between 0 and 1",
+)
+case(
+    "rfm_summary-cleaned-with-rules",
+    lambda: rfm_summary(clean_transactions(TX, **TX_COLS), returns="exclude"),
+    TypeError,
+    r"'returns' beside a CleanedTransactions.*pass them to clean_transactions",
+)
 
 # -- scores, segments, clusters -----------------------------------------------------------------
-RFM = rfm_summary(TX, **TX_COLS, return_report=True)[0]
+RFM = rfm_summary(clean_transactions(TX, **TX_COLS))
 case("rfm_scores-not-a-frame", lambda: rfm_scores(RFM.to_numpy()), TypeError, r"DataFrame")
 case(
     "rfm_scores-missing-column",
@@ -578,7 +606,7 @@ def test_blank_text_means_a_stage_was_never_reached() -> None:
             "sql": ["2024-01-05", " ", "", ""],
         }
     )
-    table = funnel(leads, ["mql", "sql"], lead_col="id")
+    table = funnel(leads, ["mql", "sql"], lead_col="id").table
     assert table["entered"].tolist() == [3, 1]  # not 4 and 4: blanks are "never reached"
     backwards = leads.assign(sql=["2024-01-01", "", "", ""])
     with pytest.raises(ValueError, match=r"1 rows have 'sql' before 'mql' \(rows 0\)"):
@@ -603,7 +631,7 @@ def test_kpis_without_spend_or_leads() -> None:
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        table = kpi_table(**kw).set_index("kpi")
+        table = kpi_table(**kw).table.set_index("kpi")
     roi = table.loc["campaign ROI"]
     assert np.isnan(roi["value"]) and np.isnan(roi["low"]) and np.isnan(roi["high"])
     assert "no campaign spend in the data" in roi["definition"]
@@ -690,3 +718,109 @@ def test_message_texts_are_named_by_their_input_rows() -> None:
         TypeError, match=r"2 of 4 texts are not strings \(NoneType, int; rows 11, 12"
     ):
         distinctive_terms(mixed, groups, group_a="sales", group_b="marketing")
+
+
+# -- lead scoring (research.conversion) ---------------------------------------------------------
+
+LEADS = pd.DataFrame({"visits": [1.0, 5, 2, 8, 3, 9, 1, 7] * 5, "source": ["ads", "web"] * 20})
+WON = pd.Series([0, 1, 0, 1, 0, 1, 1, 0] * 5)
+SCORES = np.linspace(0.05, 0.95, 40)
+
+
+def _lead_scoring_cases() -> list[tuple[str, Callable[[], object], type[Exception], str]]:
+    """Every public entry of research.conversion with a bad interval level, a lead table that is
+    not a frame, and outcomes that do not fit (the one outcome check they share)."""
+    from research.conversion import (
+        LeadScorer,
+        calibration_table,
+        evaluate,
+        lead_tiers,
+        lift_table,
+        out_of_sample,
+        profit_curve,
+        single_column_auc,
+        tier_outcomes,
+    )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fitted = LeadScorer(leakage_auc=None).fit(LEADS, WON)
+    with_ci = {
+        "lift_table": lambda v: lift_table(WON, SCORES, ci=v),
+        "calibration_table": lambda v: calibration_table(WON, SCORES, ci=v),
+        "profit_curve": lambda v: profit_curve(
+            WON, SCORES, value_per_conversion=10, cost_per_contact=1, ci=v
+        ),
+        "tier_outcomes": lambda v: tier_outcomes(lead_tiers(SCORES), WON, ci=v),
+        "evaluate": lambda v: evaluate(LeadScorer(), LEADS, WON, ci=v),
+        "odds_ratios": lambda v: fitted.odds_ratios(ci=v),
+        "summary": lambda v: fitted.summary(ci=v),
+    }
+    cases = []
+    levels = {"zero": 0, "one": 1, "percent": 95, "text": "0.9", "bool": True, "nan": np.nan}
+    for fname, call in with_ci.items():
+        for label, value in levels.items():
+            cases.append(
+                (
+                    f"{fname}-ci-{label}",
+                    lambda c=call, v=value: c(v),
+                    ValueError,
+                    r"ci must be between 0 and 1",
+                )
+            )
+    with_frame = {
+        "fit": lambda x: LeadScorer().fit(x, WON),
+        "evaluate": lambda x: evaluate(LeadScorer(), x, WON),
+        "out_of_sample": lambda x: out_of_sample(LeadScorer(), x, WON),
+        "single_column_auc": lambda x: single_column_auc(x, WON),
+        "predict_proba": lambda x: fitted.predict_proba(x),
+        "reason_codes": lambda x: fitted.reason_codes(x),
+    }
+    for fname, call in with_frame.items():
+        for kind, obj in NOT_FRAMES.items():
+            cases.append(
+                (
+                    f"{fname}-not-a-frame-{kind}",
+                    lambda c=call, o=obj: c(o),
+                    TypeError,
+                    r"X must be a pandas DataFrame",
+                )
+            )
+    outcomes = {
+        "short": (WON.head(39), r"39 values but (X|scores|tiers) has 40 rows"),
+        "missing": (WON.where(WON.index != 3), r"1 missing values of 40 \(positions 3\)"),
+        "three-levels": (pd.Series([0, 1, 2] * 13 + [0]), r"must be binary"),
+        "mixed-words": (pd.Series(["won", "lost", "open", "won"] * 10), r"must be binary"),
+    }
+    with_outcomes = {
+        "fit": lambda v: LeadScorer().fit(LEADS, v),
+        "lift_table": lambda v: lift_table(v, SCORES),
+        "profit_curve": lambda v: profit_curve(
+            v, SCORES, value_per_conversion=10, cost_per_contact=1
+        ),
+        "tier_outcomes": lambda v: tier_outcomes(lead_tiers(SCORES), v),
+    }
+    for fname, call in with_outcomes.items():
+        for label, (value, pattern) in outcomes.items():
+            cases.append(
+                (f"{fname}-outcomes-{label}", lambda c=call, v=value: c(v), ValueError, pattern)
+            )
+    return cases
+
+
+LEAD_SCORING_CASES = _lead_scoring_cases()
+
+
+@pytest.mark.parametrize(
+    ("name", "call", "exc", "pattern"),
+    LEAD_SCORING_CASES,
+    ids=[c[0] for c in LEAD_SCORING_CASES],
+)
+def test_lead_scoring_bad_input_gets_a_clear_error(name: str, call, exc, pattern: str) -> None:
+    assert len({c[0] for c in LEAD_SCORING_CASES}) == len(LEAD_SCORING_CASES) >= 80
+    frames, before = [LEADS, WON.to_frame()], [LEADS.copy(), WON.to_frame()]
+    with pytest.raises(exc) as info:
+        call()
+    assert re.search(pattern, str(info.value), flags=re.DOTALL), str(info.value)
+    for frame, copy in zip(frames, before, strict=True):
+        pd.testing.assert_frame_equal(frame, copy)  # no input was modified on the way

@@ -62,32 +62,49 @@ def nb04() -> dict[str, object]:
 
 
 def test_segmentation_notebook_numbers(nb01, cdnow_master) -> None:
-    from research.segmentation import rfm_segments, rfm_summary, segment_value_table
+    from research.clv import value_concentration
+    from research.segmentation import (
+        clean_transactions,
+        rfm_segments,
+        rfm_summary,
+        segment_value_table,
+    )
 
-    summary, report = rfm_summary(cdnow_master, return_report=True)
-    assert nb01["rows_in"] == len(cdnow_master) == 69_659
-    assert nb01["rows_used"] == report.attrs["rows_used"] <= nb01["rows_in"]
-    assert nb01["n_customers"] == len(summary)
+    p = _params("01_customer_segmentation.ipynb")
+    cleaned = clean_transactions(cdnow_master, quantity_col=p["QUANTITY_COL"])
+    summary = rfm_summary(cleaned)
+    assert nb01["rows_in"] == cleaned.rows_in == len(cdnow_master) == 69_659
+    assert nb01["rows_used"] == cleaned.rows_used <= nb01["rows_in"]
+    assert nb01["n_customers"] == len(summary) == cleaned.customers
     assert nb01["revenue"] == pytest.approx(summary["total_spend"].sum())
     assert nb01["one_time_share"] == pytest.approx((summary["n_purchases"] == 1).mean())
-    assert 0.1 < nb01["top_decile_revenue_share"] < 1
-    table = segment_value_table(rfm_segments(summary), value_col="total_spend")
+    # the top decile is the ceil(n / 10) customers with the most revenue, as the CLV chart
+    # counts them (value_concentration computes it once for both)
+    revenue = summary["total_spend"].sort_values(ascending=False)
+    top = revenue.iloc[: -(-len(revenue) // 10)].sum() / revenue.sum()
+    assert nb01["top_decile_revenue_share"] == pytest.approx(top)
+    share = value_concentration(summary, value_col="total_spend").share_held(0.1)
+    assert nb01["top_decile_revenue_share"] == pytest.approx(share)
+    table = segment_value_table(rfm_segments(summary), value_col="total_spend").table
     top = table["value_share"].idxmax()
     assert nb01["top_segment"] == top
     assert nb01["top_segment_revenue_share"] == pytest.approx(table.loc[top, "value_share"])
     assert nb01["top_segment_customer_share"] == pytest.approx(table.loc[top, "share"])
     assert nb01["empty_segments"] == table.index[table["customers"] == 0].tolist()
-    k_low, k_high = _params("01_customer_segmentation.ipynb")["K_RANGE"]
+    k_low, k_high = p["K_RANGE"]
     assert k_low <= nb01["n_clusters"] <= k_high
     assert 0 <= nb01["adjusted_rand"] <= 1
     assert set(nb01["unstable_segments"]) <= {str(i) for i in range(nb01["n_clusters"] + 1)}
 
 
 def test_lifetime_value_notebook_numbers(nb01b, cdnow_master) -> None:
+    import pandas as pd
+
     from research.clv import (
         customer_lifetime_value,
         fit_bgnbd,
         fit_gamma_gamma,
+        holdout_check,
         holdout_purchases,
         value_concentration,
     )
@@ -99,21 +116,24 @@ def test_lifetime_value_notebook_numbers(nb01b, cdnow_master) -> None:
     assert nb01b["paper_loglik"] == pytest.approx(-9582.4, abs=0.5)
     p = _params("01b_customer_lifetime_value.ipynb")
     cols = {"quantity_col": p["QUANTITY_COL"]}
-    calibration, _ = rfm_summary(
-        cdnow_master,
-        observation_end=p["CALIBRATION_END"],
+    calibration = rfm_summary(
+        clean_transactions(cdnow_master, observation_end=p["CALIBRATION_END"], **cols),
         time_scale=p["UNIT_DAYS"],
-        return_report=True,
-        **cols,
     )
     cleaned = clean_transactions(cdnow_master, observation_end=p["HOLDOUT_END"], **cols)
     actual = holdout_purchases(cleaned.purchases, p["CALIBRATION_END"], p["HOLDOUT_END"])
     assert nb01b["holdout_customers"] == len(calibration)
     expected_actual = actual.reindex(calibration.index, fill_value=0).sum()
     assert nb01b["holdout_actual_purchases"] == pytest.approx(expected_actual)
+    days = (pd.Timestamp(p["HOLDOUT_END"]) - pd.Timestamp(p["CALIBRATION_END"])).days
+    weeks = days / p["UNIT_DAYS"]
+    check = holdout_check(fit_bgnbd(calibration), calibration, actual, weeks)
+    assert nb01b["holdout_expected_purchases"] == pytest.approx(check.expected_purchases)
+    assert nb01b["holdout_gap"] == pytest.approx(check.gap)
     gap = nb01b["holdout_expected_purchases"] / nb01b["holdout_actual_purchases"] - 1
     assert nb01b["holdout_gap"] == pytest.approx(gap)
-    summary, _ = rfm_summary(cdnow_master, time_scale=p["UNIT_DAYS"], return_report=True, **cols)
+    assert nb01b["holdout_ranks_right"] == check.ranks_right
+    summary = rfm_summary(clean_transactions(cdnow_master, **cols), time_scale=p["UNIT_DAYS"])
     clv = customer_lifetime_value(
         fit_bgnbd(summary),
         fit_gamma_gamma(summary),
@@ -153,6 +173,11 @@ def test_conversion_notebook_numbers(nb02) -> None:
     assert 0 < nb02["best_share_called"] <= 1
     rates, leads = nb02["tier_rates"], nb02["tier_leads"]
     assert sum(leads.values()) == test_size and rates["A"] > rates["D"]
+    # the sentences that depend on these: the logistic model fails the chronological test
+    # (evaluate's documented 0.382), the rolling scores are close to calibrated in most bins
+    assert nb02["logistic_auc_chronological"] < 0.5
+    assert 0 <= nb02["calibration_bins_covered"] <= 10
+    assert 0.5 < nb02["olist_auc_chronological"] < 1
 
 
 def test_messages_notebook_numbers(nb03) -> None:
@@ -170,46 +195,118 @@ def test_messages_notebook_numbers(nb03) -> None:
     packages = load_upworthy()
     assert nb03["upworthy_packages"] == len(packages)
     assert nb03["upworthy_tests"] == packages["test_id"].nunique()
-    effects = headline_effects(packages)
-    for feature in ("question", "exclamation", "number", "n_words"):
+    effects = headline_effects(packages).table
+    for feature in effects.index:
         assert nb03[f"headline_lift_{feature}"] == pytest.approx(effects.loc[feature, "lift"])
     assert len(nb03["winner_terms"]) == p["WINNER_TERMS"]
     assert nb03["winner_terms_lift_low"] <= nb03["winner_terms_lift"]
 
 
-def test_funnel_notebook_numbers(nb04) -> None:
-    from research.data.synthetic import make_crm
-    from research.funnel import kpi_table, roi_by_channel
+def test_messages_notebook_at_another_level(nb03) -> None:
+    # CI reaches every interval the notebook reports: at 90% the same estimates, narrower
+    nb = execute_notebook(
+        NOTEBOOKS / "03_marketing_vs_sales_messages.ipynb", parameters={"CI": 0.9}
+    )
+    at_90 = read_records(nb)
+    for name in ("echo_odds_ratio", "winner_terms_lift", "closed_deals", "leads_heard_both"):
+        assert at_90[name] == pytest.approx(nb03[name]), name
+    assert nb03["echo_odds_ratio_low"] < at_90["echo_odds_ratio_low"]
+    assert at_90["echo_odds_ratio_high"] < nb03["echo_odds_ratio_high"]
+    assert nb03["winner_terms_lift_low"] < at_90["winner_terms_lift_low"]
 
-    p = _params("04_funnel_kpis_and_sla.ipynb")
+
+def _funnel_inputs(p: dict[str, object]):
+    """The synthetic CRM of notebook 04's parameters, its lead table and its mature leads."""
+    import pandas as pd
+
+    from research.data.synthetic import make_crm
+    from research.funnel import opportunity_stages
+
     crm = make_crm(p["SYNTHETIC_LEADS"], random_state=p["RANDOM_STATE"], with_messages=False)
-    assert nb04["n_leads"] == len(crm.leads) == p["SYNTHETIC_LEADS"]
-    assert nb04["n_opportunities"] == len(crm.opportunities)
+    end = crm.truth["data_end"]
+    leads = opportunity_stages(crm.leads, crm.opportunities)
+    mature = leads[leads["mql_at"] < end - pd.Timedelta(days=p["FOLLOW_UP_DAYS"])]
+    return crm, leads, mature
+
+
+def _check_funnel_records(records: dict[str, object], p: dict[str, object]) -> None:
+    """Notebook 04's records against the package run on the same CRM and parameters."""
+    from research.funnel import (
+        compare_conversion,
+        cycle_length,
+        funnel,
+        kpi_table,
+        roi_by_channel,
+        speed_to_lead_effect,
+    )
+
+    crm, leads, mature = _funnel_inputs(p)
+    end, ci = crm.truth["data_end"], p["CI"]
+    assert records["n_leads"] == len(crm.leads) == p["SYNTHETIC_LEADS"]
+    assert records["n_opportunities"] == len(crm.opportunities)
     kpis = kpi_table(
         campaigns=crm.campaigns,
         leads=crm.leads,
         opportunities=crm.opportunities,
         customers=crm.customers,
-        data_end=crm.truth["data_end"],
+        data_end=end,
         sla_hours=p["SLA_HOURS"],
         gross_margin=p["GROSS_MARGIN"],
-    )
-    recorded = nb04["kpis"]
+        ci=ci,
+    ).table
+    recorded = records["kpis"]
     assert list(recorded) == kpis["kpi"].tolist()
     np.testing.assert_allclose(
         [np.nan if v is None else v for v in recorded.values()], kpis["value"], rtol=1e-12
     )
+    stages = ["created_at", "mql_at", "sql_at", "opportunity_at", "won_at"]
+    names = ["lead", "MQL", "SQL", "opportunity", "won"]
+    step = funnel(leads, stages, names=names, ci=ci).bottlenecks.iloc[0]
+    assert records["bottleneck"] == f"{step['stage']} -> {step['next_stage']}"
+    assert records["bottleneck_conversion"] == pytest.approx(step["conversion"])
+    test = compare_conversion(mature, "mql_at", "sql_at", by="channel", ci=ci)
+    assert records["channel_chi2_p_value"] == pytest.approx(test.p_value)
+    assert records["channel_pairs_significant"] == test.n_significant
+    opps = crm.opportunities.rename(columns={"created_at": "opportunity_at"})
+    cycle = cycle_length(opps, start_col="opportunity_at", data_end=end, ci=ci)
+    assert records["median_cycle_days"] == pytest.approx(cycle.table["median_days"].item())
+    effect = speed_to_lead_effect(mature, sla_hours=p["SLA_HOURS"], ci=ci).effect
+    assert [records[f"sla_odds_ratio{s}"] for s in ("", "_low", "_high")] == pytest.approx(
+        [effect["odds_ratio"], effect["low"], effect["high"]]
+    )
+    assert records["sla_planted_odds_ratio"] == crm.truth["effects"].sla_odds_ratio
+    roi = roi_by_channel(
+        crm.campaigns, crm.leads, crm.opportunities, gross_margin=p["GROSS_MARGIN"], ci=ci
+    )
+    assert records["roi_positive_channels"] == roi.above_break_even
+    assert records["roi_negative_channels"] == roi.below_break_even
+    assert isinstance(records["slow_sdrs"], list) and isinstance(records["aes_below_team"], list)
+
+
+def test_funnel_notebook_numbers(nb04) -> None:
+    p = _params("04_funnel_kpis_and_sla.ipynb")
+    _check_funnel_records(nb04, p)
     # the planted effect of answering within the SLA is inside the reported interval
     assert nb04["sla_odds_ratio_low"] <= nb04["sla_planted_odds_ratio"]
     assert nb04["sla_planted_odds_ratio"] <= nb04["sla_odds_ratio_high"]
-    assert 0 < nb04["bottleneck_conversion"] < 1 and " -> " in nb04["bottleneck"]
-    assert nb04["median_cycle_days"] > 0
-    roi = roi_by_channel(
-        crm.campaigns, crm.leads, crm.opportunities, gross_margin=p["GROSS_MARGIN"]
+
+
+def test_funnel_notebook_at_another_interval_level() -> None:
+    """Run on a smaller CRM at 90%: the records follow, and every interval the notebook writes
+    says 90% (none is hand-written at 95%)."""
+    overrides = {"SYNTHETIC_LEADS": 4_000, "RANDOM_STATE": 3, "CI": 0.9}
+    nb = execute_notebook(NOTEBOOKS / "04_funnel_kpis_and_sla.ipynb", parameters=overrides)
+    _check_funnel_records(
+        read_records(nb), {**_params("04_funnel_kpis_and_sla.ipynb"), **overrides}
     )
-    assert nb04["roi_positive_channels"] == roi[roi["low"] > 0].index.tolist()
-    assert nb04["roi_negative_channels"] == roi[roi["high"] < 0].index.tolist()
-    assert isinstance(nb04["slow_sdrs"], list) and isinstance(nb04["aes_below_team"], list)
+    shown = " ".join(
+        str(o.get("data", {}).get(kind, ""))
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        for kind in ("text/markdown", "text/html")
+    )
+    assert "90% CI" in shown and "90% interval" in shown
+    assert "95%" not in shown
 
 
 def test_records_do_not_reach_the_html_report(nb01b, tmp_path: Path) -> None:

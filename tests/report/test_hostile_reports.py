@@ -128,10 +128,20 @@ def test_segmentation_report_on_a_hostile_export(tmp_path: Path, template: _Acti
         },
         tmp_path,
     )
+    # what JupyterLab shows before any report is made: the notebook's tables (Styler HTML)
+    # escape what comes from the data themselves (research.report.escape_html)
+    tables = "".join(
+        str(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", [])
+    )
+    assert "<table" in tables
+    shown = _active(tables)
+    assert (shown.scripts, shown.handlers, shown.js_urls, shown.frames) == ([], [], [], [])
     text = _assert_nothing_runs(export_html(nb, tmp_path / "01.html"), template)
     # the hostile values are still there to read, as text: a column name in the cleaning
     # report, the currency in a Markdown sentence, a caption and table headings
-    assert "rows compared on every mapped column: <b>client</b>, &lt;script&gt;alert(7)" in text
+    # (the cleaning report is the CleanedTransactions' own HTML, which escapes every value)
+    mapped = "rows compared on every mapped column: &lt;b onmouseover=alert(6)&gt;client&lt;/b&gt;"
+    assert f"{mapped}, &lt;script&gt;alert(7)&lt;/script&gt;" in text
     assert "<strong>Revenue:</strong> &lt;img src=x onerror=alert(8)&gt;" in text
     assert "<caption>RFM segments: size and revenue (&lt;img src=x onerror=alert(8)&gt;)" in text
 
@@ -152,7 +162,7 @@ leads = pd.DataFrame({
     "first_response_hours": rng.exponential(20, n),
 })
 leads["is_sql"] = rng.random(n) < 0.3
-quality = lead_quality_by_source(leads, source_col="channel")
+quality = lead_quality_by_source(leads, source_col="channel").to_frame()
 display(quality.style.format({"rate": "{:.1%}"}).set_caption(f"by {quality.index[0]}"))
 display(Markdown(f"The weakest source is **{quality['rate'].idxmin()}**; "
                  f"see [{HOSTILE[2]}]({HOSTILE[2]})."))
