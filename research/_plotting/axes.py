@@ -20,6 +20,7 @@ from matplotlib.ticker import (
     MaxNLocator,
 )
 
+from research._plotting.display import show_figures_inline
 from research._plotting.fonts import use_cjk_fonts
 from research._plotting.style import (
     ANNOT_SIZE,
@@ -67,6 +68,7 @@ def _new_figure(height: float) -> Figure:
     # then closed at once: returned as a cell's result it is shown once, not a second time
     # by the backend at the end of the cell, and no figure is left open in pyplot.
     use_cjk_fonts()
+    show_figures_inline()
     fig = plt.figure(figsize=(FIG_WIDTH, height), layout="constrained")
     plt.close(fig)
     return fig

@@ -3,13 +3,21 @@
 headline numbers with :func:`record` (:mod:`research.report.record`), read back from the
 executed notebook by :func:`read_records`, and writes an estimate with its interval by
 :func:`format_interval` ("12.3% (95% CI 10.1%–14.5%)"), an interval level by :func:`ci_label`
-("95%"); :func:`escape_html` makes a table from the data safe to style and show."""
+("95%"); :func:`escape_html` makes a table from the data safe to style and show, and
+:func:`escape_markdown` a value from the data literal text in a generated sentence."""
 
 from research._format import ci_label, format_interval
 from research.report.build import *  # noqa: F403 - the names of build.__all__
 from research.report.build import __all__ as _build_names
 from research.report.record import *  # noqa: F403 - the names of record.__all__
 from research.report.record import __all__ as _record_names
-from research.report.tables import escape_html
+from research.report.tables import escape_html, escape_markdown
 
-__all__ = [*_build_names, *_record_names, "ci_label", "format_interval", "escape_html"]
+__all__ = [
+    *_build_names,
+    *_record_names,
+    "ci_label",
+    "format_interval",
+    "escape_html",
+    "escape_markdown",
+]

@@ -1,15 +1,21 @@
-"""Tables shown in a notebook, made safe: pandas' Styler writes text into HTML as it is, so a
-value from the data (a campaign name, a rep, a message) such as ``<img src=x onerror=...>``
-would run in JupyterLab. :func:`escape_html` escapes every text value and label first."""
+"""Tables and sentences shown in a notebook, made safe.
+
+pandas' Styler writes text into HTML as it is, and JupyterLab shows a trusted notebook's
+Markdown without sanitising it, so a value from the data (a campaign name, a rep, a column
+name, a message) such as ``<img src=x onerror=...>`` or ``[x](javascript:...)`` would run or
+become a link. :func:`escape_html` escapes every text value and label of a table before it is
+styled; :func:`escape_markdown` makes a value from the data literal text in a Markdown
+sentence. (The HTML reports are sanitised as well, by :mod:`research.report.build`.)"""
 
 from __future__ import annotations
 
 import html
+import re
 from typing import TypeVar
 
 import pandas as pd
 
-__all__ = ["escape_html"]
+__all__ = ["escape_html", "escape_markdown"]
 
 _T = TypeVar("_T", pd.DataFrame, pd.Series, pd.Index, str)
 
@@ -74,3 +80,24 @@ def escape_html(obj: _T) -> _T:
     raise TypeError(
         f"escape_html takes a DataFrame, Series, Index or str, got {type(obj).__name__}"
     )
+
+
+# ASCII punctuation that Markdown may read as syntax; a backslash before any of them is the
+# character itself (CommonMark), so escaping all is safe wherever the value stands
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def escape_markdown(value: object) -> str:
+    """``value`` as literal text inside a Markdown sentence: HTML characters escaped, and every
+    character Markdown reads as syntax (``*``, ``_``, ``[``, ``]``, ``(``, ``)``, ``#``, ``|``,
+    a backquote, ...) preceded by a backslash.
+
+    Use it on every value from the data written into a generated sentence (a campaign, a
+    source, a column name, an id); numbers the notebook formats itself need nothing.
+
+    Examples
+    --------
+    >>> escape_markdown("[click](javascript:alert(1)) <b>*Paid*</b>")
+    '\\[click\\]\\(javascript:alert\\(1\\)\\) &lt;b&gt;\\*Paid\\*&lt;/b&gt;'
+    """
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(str(value), quote=False))

@@ -196,7 +196,7 @@ def test_conversion_notebook_without_the_manual_olist_download(
     monkeypatch.setenv("RESEARCH_DATA_HOME", str(home))
     monkeypatch.setenv("RESEARCH_CACHE_DIR", str(tmp_path / "empty-cache"))
     source = Path(__file__).resolve().parents[2] / "notebooks" / "02_conversion_prediction.ipynb"
-    executed = execute_notebook(source, parameters={"N_BOOT": 20, "STEP": 400})
+    executed = execute_notebook(source, parameters={"N_BOOT": 10, "TEST_SIZE": 600, "STEP": 600})
     text = _markdown_text(executed)
     assert "The Olist data is not on this machine" in text
     assert "kaggle.com/datasets/olistbr/marketing-funnel-olist" in text

@@ -60,3 +60,34 @@ def test_escape_html_other_shapes() -> None:
 def test_escape_html_bad_input(bad) -> None:
     with pytest.raises(TypeError, match="escape_html takes a DataFrame, Series, Index or str"):
         escape_html(bad)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "[click](javascript:alert(1))",
+        "<img src=x onerror=alert(1)>",
+        "*Paid* _Search_ & co.",
+        "# heading",
+        "- item | `code` ~~x~~ \\ back",
+        "Ann & Bo",
+    ],
+)
+def test_escape_markdown_renders_as_the_text_itself(value: str) -> None:
+    import html
+
+    import mistune
+
+    from research.report import escape_markdown
+
+    rendered = mistune.html(f"The best source is **{escape_markdown(value)}** this month.")
+    inner = rendered.split("<strong>", 1)[1].split("</strong>", 1)[0]
+    assert html.unescape(inner) == value  # shown exactly as written, no link, tag or emphasis
+    assert "<a" not in rendered and "<img" not in rendered and "<em>" not in rendered
+
+
+def test_escape_markdown_takes_any_value() -> None:
+    from research.report import escape_markdown
+
+    assert escape_markdown(3.5) == "3\\.5"
+    assert escape_markdown(None) == "None"
