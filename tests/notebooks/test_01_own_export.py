@@ -6,54 +6,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from research.clv import value_concentration
 from research.report import execute_notebook, read_records
 from research.segmentation import clean_transactions, rfm_summary
+from tests.exports import SHOPIFY_COLUMNS, shopify_orders
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01_customer_segmentation.ipynb"
 
 
-def _shopify_export(path: Path, n_customers: int = 300, seed: int = 0) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    rows = []
-    order = 1000
-    for i in range(n_customers):
-        email = f"buyer{i}@example.com"
-        for _ in range(int(rng.geometric(0.35))):
-            order += 1
-            when = pd.Timestamp("2024-01-01") + pd.Timedelta(minutes=int(rng.integers(0, 525_600)))
-            offset = rng.choice(["+0100", "+0200"])
-            qty = int(rng.integers(1, 4))
-            price = rng.choice(["9.90", "19.90", "49.00"])
-            sku = rng.choice(["TEE-1", "MUG-2", "CAP-3"])
-            rows.append((f"#{order}", email, f"{when:%Y-%m-%d %H:%M:%S} {offset}", qty, price, sku))
-            if rng.random() < 0.08:  # refunded later: a negative quantity of the same line
-                later = when + pd.Timedelta(days=3)
-                rows.append(
-                    (f"#{order}", email, f"{later:%Y-%m-%d %H:%M:%S} {offset}", -qty, price, sku)
-                )
-    columns = ["Name", "Email", "Created at", "Lineitem quantity", "Lineitem price", "Lineitem sku"]
-    frame = pd.DataFrame(rows, columns=columns)
-    frame.to_csv(path, index=False)
-    return frame
-
-
 def test_notebook_01_on_a_shopify_export(tmp_path: Path) -> None:
     csv = tmp_path / "orders_export.csv"
-    _shopify_export(csv)
-    columns = {
-        "CUSTOMER_COL": "Email",
-        "DATE_COL": "Created at",
-        "AMOUNT_COL": None,
-        "QUANTITY_COL": "Lineitem quantity",
-        "PRICE_COL": "Lineitem price",
-        "INVOICE_COL": "Name",
-        "PRODUCT_COL": "Lineitem sku",
-    }
+    shopify_orders(csv)
+    columns = SHOPIFY_COLUMNS
     nb = execute_notebook(
         NOTEBOOK,
         parameters={
