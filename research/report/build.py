@@ -32,7 +32,7 @@ from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html_mistune
 
-from research.report.record import RECORD_MIME, inject_parameters
+from research.report.record import RECORD_MIME, inject_parameters, parameter_names
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -285,6 +285,18 @@ _SAFE_OUTPUTS = frozenset(
 )
 
 
+def _output_cleaner() -> bleach.Cleaner:
+    """bleach's cleaner with the reports' allowlist."""
+    return bleach.Cleaner(
+        tags=_OUTPUT_TAGS,
+        attributes=_OUTPUT_ATTRIBUTES,
+        protocols=["http", "https", "mailto"],
+        strip=False,
+        strip_comments=True,
+        css_sanitizer=CSSSanitizer(allowed_css_properties=ALLOWED_CSS_PROPERTIES),
+    )
+
+
 def _text(value: str | list[str]) -> str:
     return "".join(value) if isinstance(value, list) else value
 
@@ -309,14 +321,7 @@ def sanitise_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     >>> nb.cells[0].outputs[0].data["text/html"]
     '<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>'
     """
-    cleaner = bleach.Cleaner(
-        tags=_OUTPUT_TAGS,
-        attributes=_OUTPUT_ATTRIBUTES,
-        protocols=["http", "https", "mailto"],
-        strip=False,
-        strip_comments=True,
-        css_sanitizer=CSSSanitizer(allowed_css_properties=ALLOWED_CSS_PROPERTIES),
-    )
+    cleaner = _output_cleaner()
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -410,13 +415,21 @@ p { margin: 0.3rem 0 0; }
 """
 
 
+def _summary_html(summary: str) -> str:
+    """A notebook's first paragraph as the index shows it: its Markdown rendered (bold,
+    italics, code, links) and passed through the reports' allowlist, so ``**leakage**`` reads
+    as bold and nothing in it can run."""
+    return _output_cleaner().clean(markdown2html_mistune(summary)).strip()
+
+
 def write_index(entries: Iterable[ReportEntry], out_dir: str | Path) -> Path:
     """Write ``index.html`` listing the reports, each with its title, link and summary.
 
     Parameters
     ----------
     entries : iterable of ReportEntry
-        One per notebook, in display order. All text is HTML-escaped.
+        One per notebook, in display order. Titles and errors are HTML-escaped; a summary is
+        Markdown, rendered and passed through the reports' allowlist.
     out_dir : str or Path
         The reports folder; created if missing.
 
@@ -440,7 +453,7 @@ def write_index(entries: Iterable[ReportEntry], out_dir: str | Path) -> Path:
             head = f'<span class="title">{esc(entry.title)}</span>'
         parts = [f"  <li>{head}"]
         if entry.summary:
-            parts.append(f"<p>{esc(entry.summary)}</p>")
+            parts.append(_summary_html(entry.summary))
         if entry.error is not None:
             parts.append(f'<p class="error">Not available: {esc(entry.error)}</p>')
         items.append("".join(parts) + "</li>")
@@ -476,12 +489,59 @@ def _short_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _selected_notebooks(folder: Path, names: Sequence[str | Path] | None) -> list[Path]:
+    """The notebooks to run: every ``*.ipynb`` of ``folder``, or those named (paths, or names
+    in ``folder`` with or without ``.ipynb``), each checked to exist."""
+    if names is None:
+        if not folder.is_dir():
+            raise FileNotFoundError(f"notebooks folder not found: {folder}")
+        return sorted(folder.glob("*.ipynb"))
+    paths = []
+    for name in names:
+        candidates = [Path(name), folder / name, folder / f"{name}.ipynb"]
+        found = next((c for c in candidates if c.is_file() and c.suffix == ".ipynb"), None)
+        if found is None:
+            available = ", ".join(p.stem for p in sorted(folder.glob("*.ipynb")))
+            raise FileNotFoundError(
+                f"no notebook {str(name)!r}"
+                + (f"; the notebooks are {available}" if available else "")
+            )
+        paths.append(found)
+    return paths
+
+
+def _own_parameters(
+    paths: Sequence[Path], parameters: Mapping[str, object]
+) -> dict[Path, dict[str, object]]:
+    """The parameters each notebook has, of those given; a name none has is a ValueError."""
+    own: dict[Path, dict[str, object]] = {path: {} for path in paths}
+    if not parameters:
+        return own
+    used: set[str] = set()
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        if not any("parameters" in c.metadata.get("tags", []) for c in nb.cells):
+            continue
+        names = set(parameter_names(nb))
+        own[path] = {k: v for k, v in parameters.items() if k in names}
+        used |= own[path].keys()
+    unknown = [k for k in parameters if k not in used]
+    if unknown:
+        raise ValueError(
+            f"no notebook run here has the parameter {', '.join(map(repr, unknown))}: see the "
+            "first code cell of the notebook (tagged parameters) for the names it takes"
+        )
+    return own
+
+
 def build_reports(
     notebooks_dir: str | Path,
     out_dir: str | Path,
     *,
     code: bool = False,
     timeout: int = DEFAULT_TIMEOUT,
+    notebooks: Sequence[str | Path] | None = None,
+    parameters: Mapping[str, object] | None = None,
 ) -> list[Path]:
     """Execute every notebook in a folder and export each one, plus an index, to HTML.
 
@@ -499,6 +559,13 @@ def build_reports(
         Keep the code cells in the reports.
     timeout : int, default DEFAULT_TIMEOUT
         Seconds each cell may run.
+    notebooks : sequence of str or Path, optional
+        Only these notebooks (paths, or names in ``notebooks_dir`` with or without
+        ``.ipynb``), in this order; default every notebook of the folder.
+    parameters : mapping, optional
+        Values for the notebooks' ``parameters`` cells (as papermill's ``-p``): each notebook
+        gets the names it has. A name that none of the notebooks has is an error, raised
+        before anything runs.
 
     Returns
     -------
@@ -519,24 +586,24 @@ def build_reports(
     """
     notebooks_dir = Path(notebooks_dir)
     out_dir = Path(out_dir)
-    if not notebooks_dir.is_dir():
-        raise FileNotFoundError(f"notebooks folder not found: {notebooks_dir}")
-    notebooks = sorted(notebooks_dir.glob("*.ipynb"))
+    paths = _selected_notebooks(notebooks_dir, notebooks)
+    own = _own_parameters(paths, parameters or {})
     out_dir.mkdir(parents=True, exist_ok=True)
 
     written: list[Path] = []
     entries: list[ReportEntry] = []
     failures: dict[str, str] = {}
-    for i, nb_path in enumerate(notebooks, start=1):
+    for i, nb_path in enumerate(paths, start=1):
         target = out_dir / f"{nb_path.stem}.html"
-        print(f"[{i}/{len(notebooks)}] executing {nb_path.name} ...", end=" ", flush=True)
+        print(f"[{i}/{len(paths)}] executing {nb_path.name} ...", end=" ", flush=True)
         start = time.perf_counter()
         title = nb_path.stem
         try:
             source = nbformat.read(nb_path, as_version=4)
             title = notebook_title(source, default=nb_path.stem)
             summary = notebook_summary(source)
-            export_html(execute_notebook(nb_path, timeout=timeout), target, code=code)
+            executed = execute_notebook(nb_path, timeout=timeout, parameters=own[nb_path])
+            export_html(executed, target, code=code)
         except Exception as exc:  # record the failure and carry on with the next notebook
             print(f"FAILED after {time.perf_counter() - start:.1f} s", flush=True)
             print(str(exc), file=sys.stderr, flush=True)

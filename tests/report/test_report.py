@@ -204,3 +204,19 @@ def test_conversion_notebook_without_the_manual_olist_download(
     records = read_records(executed)
     assert "olist_auc_chronological" not in records
     assert records["bank_calls"] > 40_000  # the bank part ran
+
+
+def test_index_renders_the_summary_markdown_safely(tmp_path: Path) -> None:
+    from research.report import ReportEntry, write_index
+
+    summary = (
+        "Lead scoring **without leakage**, judged on *expected future value* and `AUC`; "
+        "[the paper](https://doi.org/10.1016/j.dss.2014.03.001) "
+        "<img src=x onerror=alert(1)> [x](javascript:alert(2))"
+    )
+    index = write_index([ReportEntry("Scores", summary, "02.html")], tmp_path).read_text()
+    assert "<strong>without leakage</strong>" in index and "**" not in index
+    assert "<em>expected future value</em>" in index and "<code>AUC</code>" in index
+    assert '<a href="https://doi.org/10.1016/j.dss.2014.03.001">the paper</a>' in index
+    assert "&lt;img src=x onerror=alert(1)&gt;" in index and "<img" not in index
+    assert "javascript:" not in index
