@@ -17,10 +17,13 @@ import keyword
 import math
 from collections.abc import Mapping
 from numbers import Integral, Real
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
 import pandas as pd
+
+if TYPE_CHECKING:  # nbformat (and jsonschema with it) loads on first use: record() is
+    # imported by every notebook, which never needs it
+    import nbformat
 
 __all__ = [
     "RECORD_MIME",
@@ -193,6 +196,8 @@ def inject_parameters(
     # a notebook injected before (by papermill or here) keeps only the new values
     out.cells = [c for c in out.cells if "injected-parameters" not in c.metadata.get("tags", [])]
     at = _parameters_cell(out)
+    import nbformat
+
     cell = nbformat.v4.new_code_cell("\n".join(lines))
     cell.metadata["tags"] = ["injected-parameters"]
     out.cells.insert(at + 1, cell)

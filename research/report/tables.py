@@ -97,7 +97,7 @@ def escape_markdown(value: object) -> str:
 
     Examples
     --------
-    >>> escape_markdown("[click](javascript:alert(1)) <b>*Paid*</b>")
-    '\\[click\\]\\(javascript:alert\\(1\\)\\) &lt;b&gt;\\*Paid\\*&lt;/b&gt;'
+    >>> print(escape_markdown("[click](javascript:alert(1)) <b>*Paid*</b>"))
+    \\[click\\]\\(javascript:alert\\(1\\)\\) &lt;b&gt;\\*Paid\\*&lt;/b&gt;
     """
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(str(value), quote=False))

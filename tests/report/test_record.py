@@ -125,3 +125,22 @@ def test_records_leave_no_trace_in_the_html_report() -> None:
     clean = sanitise_outputs(nb)
     assert [o.output_type for o in clean.cells[0].outputs] == ["stream"]
     assert read_records(nb) == {"n": 1}  # the input is not modified
+
+
+def test_notebooks_import_the_report_helpers_without_the_report_builder() -> None:
+    """``from research.report import record`` (every notebook's first cell) loads neither the
+    report builder nor nbformat; the builder's names still resolve, and are all listed."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from research.report import record, format_interval, escape_html, ci_label\n"
+        "print(sorted(m for m in ('research.report.build', 'nbformat', 'nbconvert', "
+        "'nbclient') if m in sys.modules))\n"
+        "import research.report as r, research.report.build as b\n"
+        "print(set(r._BUILD_NAMES) == set(b.__all__), r.execute_notebook is b.execute_notebook)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]", "True True"]
