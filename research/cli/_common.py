@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import sys
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 __all__ = [
     "UserError",
@@ -27,6 +33,10 @@ __all__ = [
     "add_output",
     "add_column",
     "note",
+    "optional",
+    "require_column",
+    "Work",
+    "progress",
 ]
 
 
@@ -115,3 +125,98 @@ def add_column(
 def note(message: str) -> None:
     """A line of progress or a summary on stderr (stdout stays free for piping)."""
     print(message, file=sys.stderr, flush=True)
+
+
+def optional(value: str | None) -> str | None:
+    """An optional column or prefix given as an option: '' (or 'none') means none."""
+    if value is None or value.strip().lower() in ("", "none"):
+        return None
+    return value
+
+
+def require_column(
+    frame: pd.DataFrame, path: str | Path, name: str, flag: str, what: str, other: str = ""
+) -> None:
+    """A UserError unless ``frame`` has the column ``name``: it names the column, what it
+    should hold, the option that names it (``flag``) and the file's columns."""
+    if name not in frame.columns:
+        raise UserError(
+            f"{path} has no column {name!r} ({flag}: {what}); its columns are "
+            f"{list(map(str, frame.columns))}. Pass {flag} with the name your file uses{other}"
+        )
+
+
+class Work:
+    """A command's progress bar and the notes for the user, made by :func:`progress`.
+
+    Attributes
+    ----------
+    bar : tqdm.tqdm
+        The progress bar (drawn on a terminal only).
+    notes : list of str
+        The package's warnings, as ``note: ...`` lines, printed when the work ends.
+    """
+
+    def __init__(self, bar: tqdm) -> None:
+        self.bar = bar
+        self.notes: list[str] = []
+
+    def step(self, text: str) -> None:
+        """Show what is being done."""
+        self.bar.set_postfix_str(text)
+
+    def done(self, steps: int = 1) -> None:
+        """Count steps as done."""
+        self.bar.update(steps)
+
+    @contextlib.contextmanager
+    def package(
+        self,
+        replace: dict[str, str] | None = None,
+        words: Callable[[str], str] = lambda text: text,
+    ) -> Iterator[None]:
+        """Run package code: its warnings become ``note: ...`` lines (in the options' words,
+        ``words``, with the texts of ``replace`` replaced), printed once the work is done; its
+        ValueError and TypeError messages are re-raised as a UserError in the options' words
+        (the one error line, without the notes)."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                yield
+            except (ValueError, TypeError) as exc:
+                raise UserError(words(str(exc))) from None
+        for item in caught:
+            text = words(" ".join(str(item.message).split()))
+            for old, new in (replace or {}).items():
+                text = text.replace(old, new)
+            if issubclass(item.category, UserWarning) and f"note: {text}" not in self.notes:
+                self.notes.append(f"note: {text}")
+
+
+@contextlib.contextmanager
+def progress(steps: int, desc: str) -> Iterator[Work]:
+    """The work of the command ``desc`` ("research clv"): a progress bar of ``steps`` steps
+    on stderr when it is a terminal; off a terminal nothing is drawn, the package's own bars
+    included, so a script's stderr holds only the notes and the summary, or the one error
+    line. The notes are printed (``research clv: note: ...``) when the work ends without an
+    error.
+
+    Examples
+    --------
+    >>> with progress(2, "research segment") as work:
+    ...     work.step("reading")
+    ...     work.done(2)
+    """
+    from tqdm import tqdm
+
+    terminal = sys.stderr.isatty()
+    bar = tqdm(total=steps, desc=desc, unit="step", leave=False, disable=not terminal)
+    work = Work(bar)
+    quiet = contextlib.nullcontext() if terminal else contextlib.redirect_stderr(io.StringIO())
+    try:
+        with quiet:
+            yield work
+    finally:
+        bar.close()
+    for line in work.notes:
+        note(f"{desc}: {line}")

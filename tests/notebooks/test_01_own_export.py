@@ -1,16 +1,18 @@
 """Notebook 01 on a Shopify-style order export (e-mail as the customer, prices stored as text,
 dates with UTC offsets, refunds as negative quantities), run with injected parameters: the
-numbers it records are those the package computes on the same file."""
+numbers it records are those the package computes on the same file, and no sentence describes
+the bundled CDNOW data."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 
 from research.clv import value_concentration
-from research.report import execute_notebook, read_records
+from research.report import escape_markdown, execute_notebook, read_records
 from research.segmentation import clean_transactions, rfm_summary
 from tests.exports import SHOPIFY_COLUMNS, shopify_orders
 
@@ -57,9 +59,29 @@ def test_notebook_01_on_a_shopify_export(tmp_path: Path) -> None:
     assert records["top_decile_revenue_share"] == pytest.approx(revenue.share_held(0.1))
     assert 2 <= records["n_clusters"] <= 4
     # the sentences come from this export, not from CDNOW
-    text = "\n".join(
-        "".join(o.get("data", {}).get("text/markdown", ""))
-        for c in nb.cells
-        for o in c.get("outputs", [])
-    )
-    assert str(csv) in text and "CDNOW" not in text
+    text = shown_text(nb)
+    assert escape_markdown(str(csv)) in text
+    assert not bundled_story(text)
+    assert f"**{records['n_clusters']} segments** were kept (k-means; the best average rank" in text
+
+
+#: What only the bundled CDNOW data may be described with: its name, its counts, its story.
+BUNDLED_WORDS = ("CDNOW", "69,659", "23,570", "2,357", "music store", "1997", "1998")
+
+
+def shown_text(nb: nbformat.NotebookNode) -> str:
+    """Everything a reader of the executed notebook (or of its HTML report) reads: the
+    Markdown cells and every text output (Markdown, HTML tables, plain text, streams)."""
+    texts = [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            texts.append("".join(out.get("text", "")))
+            data = out.get("data", {})
+            texts += ["".join(data.get(kind, "")) for kind in ("text/markdown", "text/html")]
+            texts.append("".join(data.get("text/plain", "")))
+    return "\n".join(texts)
+
+
+def bundled_story(text: str) -> list[str]:
+    """The words of the bundled data's story found in ``text`` (none on a user's export)."""
+    return [word for word in BUNDLED_WORDS if word in text]

@@ -1,4 +1,7 @@
-"""Notebook 01b on a retailer's own export (column names unlike CDNOW, cancellations, a unit
+"""Notebook 01b on exports it has never seen. A Shopify-style order export with the default
+calibration and holdout (derived from the data's span): the numbers it records are those the
+package computes on the same file, the paper reproduction is skipped, and no sentence describes
+the bundled CDNOW data. A retailer's export (column names unlike CDNOW, cancellations, a unit
 price instead of a line total) whose customers show no dropout: the notebook must run, say
 what the no-dropout fit means, count the holdout from cleaned purchases, and explain why there
 is no call list instead of showing an empty table."""
@@ -12,7 +15,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research.report import execute_notebook, read_records
+from research.clv import (
+    customer_lifetime_value,
+    fit_bgnbd,
+    fit_gamma_gamma,
+    holdout_purchases,
+)
+from research.report import escape_markdown, execute_notebook, read_records
+from research.segmentation import clean_transactions, rfm_summary
+from tests.exports import SHOPIFY_COLUMNS, shopify_orders
+from tests.notebooks.test_01_own_export import bundled_story, shown_text
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01b_customer_lifetime_value.ipynb"
 
@@ -54,7 +66,53 @@ def _markdown_outputs(nb: nbformat.NotebookNode) -> str:
     return "\n".join(texts)
 
 
-@pytest.mark.usefixtures("mirror")  # section 1 reproduces the paper on the CDNOW sample
+@pytest.mark.filterwarnings("ignore::research.clv.BoundaryFitWarning")
+def test_notebook_01b_on_a_shopify_export(tmp_path: Path) -> None:
+    csv = tmp_path / "orders_export.csv"
+    shopify_orders(csv)
+    nb = _run(NOTEBOOK, {"TRANSACTIONS_CSV": str(csv), **SHOPIFY_COLUMNS, "CURRENCY": "EUR"})
+    records = read_records(nb)
+    c = SHOPIFY_COLUMNS
+    rules = {
+        "customer_col": c["CUSTOMER_COL"],
+        "date_col": c["DATE_COL"],
+        "amount_col": None,
+        "quantity_col": c["QUANTITY_COL"],
+        "price_col": c["PRICE_COL"],
+        "invoice_col": c["INVOICE_COL"],
+        "product_col": c["PRODUCT_COL"],
+    }
+    raw = pd.read_csv(csv)
+    cleaned = clean_transactions(raw, **rules)
+    # the calibration ends on the day halfway from the first purchase to the last date
+    first, end = cleaned.purchases[c["DATE_COL"]].min(), cleaned.observation_end
+    calibration_end = (first + (end - first) / 2).normalize()
+    assert records["calibration_end"] == f"{calibration_end:%Y-%m-%d}"
+    assert records["holdout_end"] == f"{end:%Y-%m-%d}"
+    calibration = rfm_summary(
+        clean_transactions(raw, **rules, observation_end=calibration_end), time_scale=7
+    )
+    actual = holdout_purchases(
+        cleaned.purchases, calibration_end, end, customer_col="Email", date_col="Created at"
+    )
+    assert records["holdout_customers"] == len(calibration)
+    expected_actual = actual.reindex(calibration.index).fillna(0).sum()
+    assert records["holdout_actual_purchases"] == pytest.approx(expected_actual)
+    summary = rfm_summary(cleaned, time_scale=7)
+    value = customer_lifetime_value(
+        fit_bgnbd(summary), fit_gamma_gamma(summary), summary, unit_days=7
+    )
+    assert records["clv_total"] == pytest.approx(value["clv"].sum(), rel=1e-9)
+    assert records["share_probably_gone"] == pytest.approx((value["p_alive"] < 0.5).mean())
+    # the paper's reproduction runs on its own data only; the text is this export's
+    assert not [name for name in records if name.startswith("paper_")]
+    text = shown_text(nb)
+    assert "*Skipped for your export:*" in text
+    assert f"**Source:** your export {escape_markdown(str(csv))}: {len(raw):,} rows" in text
+    assert f"purchases up to {calibration_end:%d %b %Y} (halfway through the data's span)" in text
+    assert not bundled_story(text)
+
+
 def test_notebook_01b_on_a_no_dropout_export(tmp_path: Path) -> None:
     csv = tmp_path / "orders.csv"
     raw = _steady_buyers(csv)
@@ -78,6 +136,7 @@ def test_notebook_01b_on_a_no_dropout_export(tmp_path: Path) -> None:
     )
     records = read_records(nb)
     text = _markdown_outputs(nb)
+    assert not bundled_story(shown_text(nb))
     assert "no_dropout" in records["calibration_limits"] and "no_dropout" in records["bgnbd_limits"]
     assert records["call_list_size"] == 0
     # ... and the reader is told what that means, instead of being shown an empty table
