@@ -2,6 +2,8 @@
 
 Which leads will buy, how sure is that, and why this lead? The modules, by step:
 
+* :mod:`~research.conversion.leads`: :func:`prepare_leads`, a lead export (its own target,
+  time, id and post-outcome columns) checked and put in time order (:class:`Leads`);
 * :mod:`~research.conversion.scorer`: :class:`LeadScorer`, a scikit-learn style model for any
   lead export (logistic with :class:`OddsRatios` and a :meth:`~LeadScorer.summary`, or gradient
   boosting), with a leakage guard (``post_outcome=``, :class:`LeakageWarning`) and per-lead
@@ -9,7 +11,8 @@ Which leads will buy, how sure is that, and why this lead? The modules, by step:
 * :mod:`~research.conversion.evaluation`: :func:`evaluate` under random folds, a chronological
   holdout or the rolling-origin protocol of Moro, Cortez & Rita (2014), returning an
   :class:`Evaluation` (metrics with bootstrap intervals and the out-of-sample scores);
-  :func:`out_of_sample` for the scores alone;
+  :func:`out_of_sample` for the scores alone; :func:`rolling_sizes` scales the rolling
+  protocol to a smaller file;
 * :mod:`~research.conversion.metrics`: :func:`cumulative_gains`, :func:`gains_at`,
   :func:`alift`;
 * :mod:`~research.conversion.business`: :func:`lift_table`, :func:`calibration_table`,
@@ -35,6 +38,8 @@ from research.conversion.business import __all__ as _business_names
 from research.conversion.design import _Design  # noqa: F401
 from research.conversion.evaluation import *  # noqa: F403 - the names of evaluation.__all__
 from research.conversion.evaluation import __all__ as _evaluation_names
+from research.conversion.leads import *  # noqa: F403 - the names of leads.__all__
+from research.conversion.leads import __all__ as _leads_names
 from research.conversion.leakage import *  # noqa: F403 - the names of leakage.__all__
 from research.conversion.leakage import __all__ as _leakage_names
 from research.conversion.metrics import *  # noqa: F403 - the names of metrics.__all__
@@ -45,6 +50,7 @@ from research.conversion.scorer import *  # noqa: F403 - the names of scorer.__a
 from research.conversion.scorer import __all__ as _scorer_names
 
 __all__ = [
+    *_leads_names,
     *_scorer_names,
     *_leakage_names,
     *_evaluation_names,

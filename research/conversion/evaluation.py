@@ -9,10 +9,11 @@ cross-validation, a chronological holdout, or the rolling-origin protocol of Mor
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -45,6 +46,7 @@ __all__ = [
     "evaluate",
     "Evaluation",
     "out_of_sample",
+    "rolling_sizes",
 ]
 
 Scheme = Literal["random", "chronological", "rolling"]
@@ -58,15 +60,33 @@ _SCHEMES = ("random", "chronological", "rolling")
 # --------------------------------------------------------------------------------------------
 
 
+#: Test rows of a scheme: a count, a share of the rows, or None (the scheme's default).
+TestSize = int | float | None
+
+
+def _test_size(value: object, name: str) -> TestSize:
+    if isinstance(value, float):
+        return check_share(value, f"{name} as a share")
+    if value is not None:
+        return check_int(value, name, 1)
+    return None
+
+
 @dataclass(frozen=True)
 class _SplitSettings:
     """The settings of the schemes, checked (:meth:`checked`)."""
 
     n_splits: int = 5
-    test_size: int | float | None = None
+    test_size: TestSize | Mapping[str, TestSize] = None
     step: int = ROLLING_STEP
     window: int | None = None
     random_state: int = 0
+
+    def test_size_of(self, scheme: str) -> TestSize:
+        """The test rows asked for ``scheme`` (None: its default)."""
+        if isinstance(self.test_size, Mapping):
+            return self.test_size.get(scheme)
+        return self.test_size
 
     @classmethod
     def checked(
@@ -78,13 +98,19 @@ class _SplitSettings:
         window: object,
         random_state: int,
     ) -> _SplitSettings:
-        if isinstance(test_size, float):
-            test_size = check_share(test_size, "test_size as a share")
-        elif test_size is not None:
-            test_size = check_int(test_size, "test_size", 1)
+        if isinstance(test_size, Mapping):
+            unknown = [k for k in test_size if k not in ("chronological", "rolling")]
+            if unknown:
+                raise ValueError(
+                    f"test_size as a mapping takes the schemes 'chronological' and 'rolling', "
+                    f"got {', '.join(map(repr, unknown))}"
+                )
+            sizes: object = {k: _test_size(v, f"test_size[{k!r}]") for k, v in test_size.items()}
+        else:
+            sizes = _test_size(test_size, "test_size")
         return cls(
             n_splits=check_int(n_splits, "n_splits", 2),
-            test_size=test_size,  # type: ignore[arg-type]
+            test_size=sizes,  # type: ignore[arg-type]
             step=check_int(step, "step", 1),
             window=None if window is None else check_int(window, "window", 10),
             random_state=random_state,
@@ -109,7 +135,7 @@ def _splits(
         folds = StratifiedKFold(k, shuffle=True, random_state=settings.random_state)
         splits = list(folds.split(np.zeros(n), y))
     else:
-        test_size = settings.test_size
+        test_size = settings.test_size_of(scheme)
         if test_size is None:
             test_size = ROLLING_TEST_SIZE if scheme == "rolling" else 0.2
         n_test = int(round(test_size * n)) if isinstance(test_size, float) else test_size
@@ -160,6 +186,56 @@ def _time_ordered(
         )
     order = np.argsort(frame[time_col].to_numpy(), kind="stable")
     return frame.iloc[order].drop(columns=[time_col]), target[order]
+
+
+def rolling_sizes(
+    n_leads: int, *, test_size: int | None = None, step: int | None = None
+) -> tuple[int, int]:
+    """The rolling scheme's test leads and refit step, scaled to a file of ``n_leads``.
+
+    The protocol of Moro, Cortez & Rita (2014) tests the last 1,293 leads, refitting every
+    100 (13 refits). A smaller file keeps its shape: the last 20% of the leads when that is
+    fewer than 1,293, and a step giving 13 refits (the test leads / 13, rounded up). Either
+    value given is kept (checked).
+
+    Parameters
+    ----------
+    n_leads : int
+        Leads in the file.
+    test_size : int, optional
+        Test leads; default ``min(1293, round(0.2 * n_leads))``.
+    step : int, optional
+        Leads scored per refit; default ``ceil(test_size / 13)``.
+
+    Returns
+    -------
+    (int, int)
+        ``(test_size, step)``, to pass to :func:`evaluate` (``test_size={"rolling": ...},
+        step=...``).
+
+    Raises
+    ------
+    ValueError
+        A value is not a positive integer, or the test leads leave fewer than 10 to train on.
+
+    Examples
+    --------
+    >>> rolling_sizes(41_188), rolling_sizes(2_500), rolling_sizes(2_500, step=100)
+    ((1293, 100), (500, 39), (500, 100))
+    """
+    n = check_int(n_leads, "n_leads", 1)
+    if test_size is None:
+        n_test = min(ROLLING_TEST_SIZE, round(0.2 * n))
+    else:
+        n_test = check_int(test_size, "test_size", 1)
+    if n_test < 1 or n_test > n - 10:
+        raise ValueError(
+            f"the rolling scheme with {n_test:,} test leads needs at least {n_test + 10:,} leads "
+            f"(10+ to train on before them), but there are {n:,}: lower test_size"
+        )
+    refits = ROLLING_TEST_SIZE / ROLLING_STEP  # the paper's 12.93: 13 refits
+    n_step = math.ceil(n_test / refits) if step is None else check_int(step, "step", 1)
+    return n_test, n_step
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,7 +331,7 @@ def out_of_sample(
     scheme: Scheme = "random",
     *,
     n_splits: int = 5,
-    test_size: int | float | None = None,
+    test_size: TestSize | Mapping[str, TestSize] = None,
     step: int = ROLLING_STEP,
     window: int | None = None,
     time_col: str | None = None,
@@ -285,8 +361,11 @@ def out_of_sample(
         defaults, the last scoring 93 rows).
     n_splits : int, default 5
         Folds of the random scheme.
-    test_size : int or float, optional
-        Test rows of the chronological and rolling schemes: a count, or a share of the rows.
+    test_size : int, float or dict, optional
+        Test rows of the chronological and rolling schemes: a count, or a share of the rows;
+        a dict gives each its own, e.g. ``{"rolling": 500}`` (a scheme left out, or None,
+        keeps its default). :func:`rolling_sizes` scales the rolling defaults to a file's
+        size.
     step : int, default 100
         Rows scored per refit in the rolling scheme.
     window : int, optional
@@ -491,7 +570,7 @@ def evaluate(
     scheme: Scheme | Sequence[Scheme] = "random",
     *,
     n_splits: int = 5,
-    test_size: int | float | None = None,
+    test_size: TestSize | Mapping[str, TestSize] = None,
     step: int = ROLLING_STEP,
     window: int | None = None,
     time_col: str | None = None,
