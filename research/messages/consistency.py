@@ -363,10 +363,12 @@ def _campaign_claims(
 def _with_campaign(
     messages: pd.DataFrame, lead_col: str, leads: pd.DataFrame, campaign_col: str
 ) -> pd.DataFrame:
-    """The messages with the campaign of their lead (from ``leads``)."""
+    """The messages with the campaign of their lead (from ``leads``, which replaces a campaign
+    column the log may carry itself)."""
     frame = require_frame(leads, "leads")
     require_columns(frame, [lead_col, campaign_col], "leads")
-    return messages.merge(frame[[lead_col, campaign_col]], on=lead_col, how="left")
+    own = messages.drop(columns=campaign_col, errors="ignore")
+    return own.merge(frame[[lead_col, campaign_col]], on=lead_col, how="left")
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from research._columns import LANGUAGE_COL, LEAD_COL, TEAM_COL, TEXT_COL
-from research._results import Result
+from research._results import FrozenMapping, Result
 from research._validation import require_columns, require_frame, require_rows, rows_repr
 from research.messages.text import detect_languages
 
@@ -62,11 +62,15 @@ class MessageLog(Result):
     ----------
     table : pandas.DataFrame
         A copy of the log, one row per message, with every message's language in
-        ``language_col`` (given, or detected from the script where missing).
+        ``language_col`` (given, or detected from the script where missing or blank).
     lead_col, team_col, text_col, language_col : str
         The columns of the lead id, the team, the text and the language.
     teams : tuple of str
         The two team labels, marketing's then sales' (default ``("marketing", "sales")``).
+    detected : mapping of str to int
+        How many messages had their language detected from the script at validation (the
+        language column absent, or missing or blank there), per language; empty when every
+        message came with its language.
     """
 
     table: pd.DataFrame
@@ -75,6 +79,7 @@ class MessageLog(Result):
     text_col: str = TEXT_COL
     language_col: str = LANGUAGE_COL
     teams: tuple[str, ...] = TEAMS
+    detected: Mapping[str, int] = field(default_factory=FrozenMapping)
 
     @property
     def n(self) -> int:
@@ -167,8 +172,9 @@ def validate_messages(
     lead_col, team_col, text_col : str
         Column names.
     language_col : str or None, default "language"
-        Language column; missing languages (or all, when the column is absent or ``None``)
-        are detected from the script and written to it (to ``"language"`` for ``None``).
+        Language column; missing or blank languages (or all, when the column is absent or
+        ``None``) are detected from the script and written to it (to ``"language"`` for
+        ``None``); the log's ``detected`` counts them per language.
     teams : sequence of two str, default ("marketing", "sales")
         The two team labels, marketing's then sales': every analysis reads the teams by these
         labels and names its columns by role (``n_marketing``, ``sales_share``).
@@ -190,8 +196,8 @@ def validate_messages(
     --------
     >>> log = validate_messages(pd.DataFrame({"lead_id": [1, 1], "team": ["marketing", "sales"],
     ...                                       "text": ["Fast setup", "연동됩니다"]}))
-    >>> log.table["language"].tolist(), log.n_leads
-    (['en', 'ko'], 1)
+    >>> log.table["language"].tolist(), log.n_leads, dict(log.detected)
+    (['en', 'ko'], 1, {'en': 1, 'ko': 1})
     """
     frame = require_frame(messages, "messages")
     teams = _check_teams(teams)
@@ -209,12 +215,28 @@ def validate_messages(
     text = frame[text_col]
     language = language_col or LANGUAGE_COL
     if language_col and language_col in out:
-        missing = out[language_col].isna()
+        given = out[language_col]
+        blank = given.map(lambda v: isinstance(v, str) and not v.strip())
+        missing = given.isna().to_numpy() | blank.to_numpy(dtype=bool)
+        detected = detect_languages(text[missing])
         if missing.any():
-            out.loc[missing, language_col] = detect_languages(text[missing])
+            # written through an object array: an empty column read from a CSV is float64
+            values = given.to_numpy(dtype=object, copy=True)
+            values[missing] = detected.to_numpy(dtype=object)
+            out[language_col] = pd.Series(values, index=out.index, name=language_col).astype(str)
     else:
-        out[language] = detect_languages(text)
-    return MessageLog(out, lead_col, team_col, text_col, language, teams)
+        detected = detect_languages(text)
+        out[language] = detected
+    counts = detected.value_counts().sort_index()
+    return MessageLog(
+        out,
+        lead_col,
+        team_col,
+        text_col,
+        language,
+        teams,
+        FrozenMapping({str(k): int(v) for k, v in counts.items()}),
+    )
 
 
 def _check_teams(teams: object) -> tuple[str, str]:
