@@ -54,6 +54,9 @@ CAMPAIGN_SPEND_COL = "spend"
 START_COL = "start_at"
 MRR_COL = "mrr"
 CHURNED_COL = "churned_at"
+# ... and who owns a lead (the SDR) and a deal (the account executive)
+LEAD_OWNER_COL = "sdr_id"
+DEAL_OWNER_COL = "ae_id"
 
 # message log
 TEAM_COL = "team"

@@ -1,5 +1,8 @@
 """Funnel, KPIs and the marketing-sales SLA: one set of numbers for both teams.
 
+* :func:`read_crm`: a CRM export read once (:class:`CRMExport`): its tables checked through
+  :class:`CRMColumns`, dates written as text read, the deals' stages added to the leads, and
+  what the export supports (deals, spend, customers, response times, owners).
 * :func:`opportunity_stages`: a lead table with its deals' dates, the stage columns a
   lead-to-won funnel needs.
 * :func:`funnel`: how many leads reach each stage and convert to the next, with Wilson intervals
@@ -33,6 +36,8 @@ from research.funnel.columns import *  # noqa: F403 - the names of columns.__all
 from research.funnel.columns import __all__ as _columns_names
 from research.funnel.cycle import *  # noqa: F403 - the names of cycle.__all__
 from research.funnel.cycle import __all__ as _cycle_names
+from research.funnel.export import *  # noqa: F403 - the names of export.__all__
+from research.funnel.export import __all__ as _export_names
 from research.funnel.kpis import *  # noqa: F403 - the names of kpis.__all__
 from research.funnel.kpis import __all__ as _kpis_names
 from research.funnel.quality import *  # noqa: F403 - the names of quality.__all__
@@ -46,6 +51,7 @@ from research.funnel.stages import __all__ as _stages_names
 
 __all__ = [
     *_columns_names,
+    *_export_names,
     *_stages_names,
     *_cycle_names,
     *_sla_names,

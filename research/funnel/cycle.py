@@ -25,6 +25,7 @@ from research._validation import (
     require_rows,
     rows_repr,
 )
+from research.funnel._stages import read_dates
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -109,6 +110,7 @@ def cycle_length(
     data_end: str | pd.Timestamp | None = None,
     by: str | None = None,
     backwards: str = "raise",
+    date_format: str | None = None,
     ci: float = 0.95,
 ) -> CycleLength:
     """Days from ``start_col`` to ``end_col``, with rows not yet ended censored at ``data_end``.
@@ -119,7 +121,8 @@ def cycle_length(
         One row per deal (or lead): a start time, and an end time that is missing while open.
         Not modified.
     start_col, end_col : str, default "created_at", "closed_at"
-        Datetime columns.
+        Date columns: datetime64, or text such as "2024-01-02 04:38" (an empty end: still
+        open).
     data_end : str or Timestamp, optional
         When the data were extracted: open rows are followed up to here. Default: the latest
         time in either column.
@@ -128,6 +131,9 @@ def cycle_length(
     backwards : {"raise", "drop"}, default "raise"
         Rows that end before they start: an error naming them, or left out and counted in the
         table's ``dropped`` column.
+    date_format : str, optional
+        How the dates are written when they are text (e.g. ``"%d/%m/%Y"``); inferred by
+        default.
     ci : float, default 0.95
         Level of the intervals, in (0, 1).
 
@@ -138,10 +144,11 @@ def cycle_length(
     Raises
     ------
     TypeError
-        ``frame`` is not a DataFrame, or a time column is not datetime64.
+        ``frame`` is not a DataFrame, or a time column holds no dates.
     ValueError
-        A column is missing, ``frame`` is empty, a start is missing, rows end before they
-        start (with ``backwards="raise"``) or after ``data_end``, or ``ci`` is outside (0, 1).
+        A column is missing, ``frame`` is empty, a start is missing, values cannot be read as
+        dates (counted and named), rows end before they start (with ``backwards="raise"``) or
+        after ``data_end``, or ``ci`` is outside (0, 1).
 
     Examples
     --------
@@ -157,7 +164,7 @@ def cycle_length(
     ci = check_ci(ci)
     check_option(backwards, "backwards", ("raise", "drop"))
     days, event, labels, dropped, limit = _durations(
-        data, start_col, end_col, data_end, by, backwards
+        data, start_col, end_col, data_end, by, backwards, date_format
     )
     table, curves = _kaplan_meier(days, event, labels, dropped, ci)
     chi2 = p = None
@@ -173,14 +180,17 @@ def _durations(
     data_end: str | pd.Timestamp | None,
     by: str | None,
     backwards: str,
+    date_format: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, pd.Timestamp]:
-    """Checks the times and returns, per row kept, the days followed, whether it ended and its
-    group label; the group labels of the rows dropped; and the censoring time. The frame and
-    its columns are assumed present (the checks here are those of the times)."""
+    """Checks the times (text dates read) and returns, per row kept, the days followed, whether
+    it ended and its group label; the group labels of the rows dropped; and the censoring time.
+    The frame and its columns are assumed present (the checks here are those of the times)."""
+    times = {
+        col: read_dates(data[col], f"column {col!r}", date_format) for col in (start_col, end_col)
+    }
+    if any(not pd.api.types.is_datetime64_any_dtype(data[c].dtype) for c in times):
+        data = data.assign(**times)
     start, end = data[start_col], data[end_col]
-    for col in (start_col, end_col):
-        if not pd.api.types.is_datetime64_any_dtype(data[col].dtype):
-            raise TypeError(f"column {col!r} must be datetime64, got {data[col].dtype}")
     if start.isna().any():
         raise ValueError(
             f"column {start_col!r} is missing for {int(start.isna().sum()):,} rows (rows "

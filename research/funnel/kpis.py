@@ -8,14 +8,15 @@ Both read your export's column names through :class:`research.funnel.CRMColumns`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from research._format import ci_label
-from research._results import Result
+from research._results import FrozenMapping, Result
 from research._stats import percentile_interval, poisson_rate_interval, t_interval, wilson
 from research._validation import check_ci, check_int, check_number, check_share, require_rows
 from research.funnel.columns import CRMColumns, _resolve
@@ -39,26 +40,48 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 
+def _spend_key(cols: CRMColumns) -> str:
+    """The role that shares campaign spend out over the leads: ``campaign_id`` when both the
+    campaigns and the leads have it, else ``channel`` (spend per channel); an error when they
+    share neither."""
+    for role in ("campaign_id", "channel"):
+        if cols.column("campaigns", role) and cols.column("leads", role):
+            return role
+    raise ValueError(
+        "campaign spend is shared out over the leads by campaign or by channel, but the "
+        "campaigns and the leads share neither: name the campaign (campaign_id=...) or the "
+        "channel (channel=...) of both tables in CRMColumns"
+    )
+
+
 def _per_lead_money(
-    campaigns: pd.DataFrame,
+    campaigns: pd.DataFrame | None,
     leads: pd.DataFrame,
-    opportunities: pd.DataFrame,
+    opportunities: pd.DataFrame | None,
     gross_margin: float,
+    key: str = "campaign_id",
 ) -> pd.DataFrame:
-    """Per lead: its share of its campaign's spend, and the gross profit of its won deal.
+    """Per lead: its share of its campaign's (or its channel's, ``key``) spend, and the gross
+    profit of its won deal (nothing without campaigns or deals).
 
     Prior validation is assumed: the tables as :meth:`CRMColumns.read` returns them (role
     names, amounts checked, deal stages as won / open / lost).
     """
-    n = leads["campaign_id"].value_counts()
-    cost = (
-        campaigns.set_index("campaign_id")["spend"] / n.reindex(campaigns["campaign_id"]).to_numpy()
-    )
-    won = opportunities[opportunities["status"] == "won"].set_index("lead_id")["amount"]
+    cost = pd.Series(0.0, index=leads.index)
+    if campaigns is not None:
+        n = leads[key].value_counts()
+        spend = campaigns.groupby(key, sort=False)["spend"].sum()
+        per_lead = spend / n.reindex(spend.index).to_numpy()
+        cost = leads[key].map(per_lead).fillna(0.0)
+    if opportunities is not None:
+        won = opportunities[opportunities["status"] == "won"].set_index("lead_id")["amount"]
+    else:
+        won = pd.Series(dtype=float)
+    channel = leads["channel"].to_numpy() if "channel" in leads.columns else "all"
     return pd.DataFrame(
         {
-            "channel": leads["channel"].to_numpy(),
-            "cost": leads["campaign_id"].map(cost).fillna(0.0).to_numpy(),
+            "channel": channel,
+            "cost": cost.to_numpy(dtype=np.float64),
             "won": leads["lead_id"].isin(won.index).to_numpy(),
             "profit": leads["lead_id"].map(won).fillna(0.0).to_numpy() * gross_margin,
         }
@@ -162,14 +185,15 @@ def roi_by_channel(
     """Campaign ROI by channel, ``(gross profit of won deals - spend) / spend x 100``.
 
     The gross profit of a won deal is its first-year contract value times ``gross_margin``;
-    each lead carries an equal share of its campaign's spend. The interval is a percentile
-    bootstrap over the channel's leads (spend per lead fixed, outcomes resampled).
+    each lead carries an equal share of its campaign's spend (or of its channel's, when the
+    export records spend per channel: ``CRMColumns(campaign_id=None)``). The interval is a
+    percentile bootstrap over the channel's leads (spend per lead fixed, outcomes resampled).
 
     Parameters
     ----------
     campaigns, leads, opportunities : pandas.DataFrame
-        The export's tables (campaigns with their id, channel and spend; leads with their id,
-        campaign and channel; opportunities with their lead, deal stage and amount). Not
+        The export's tables (campaigns with their id or channel and spend; leads with their
+        id, campaign and channel; opportunities with their lead, deal stage and amount). Not
         modified.
     gross_margin : float, default 0.8
         Share of a won deal's value that is gross profit, in (0, 1].
@@ -202,13 +226,14 @@ def roi_by_channel(
     ['referral', 'organic', 'email', 'social', 'events']
     """
     cols = _resolve(columns)
-    campaigns = cols.read("campaigns", campaigns, ("campaign_id", "channel", "spend"))
-    leads = cols.read("leads", leads, ("lead_id", "campaign_id", "channel"))
+    key = _spend_key(cols)
+    campaigns = cols.read("campaigns", campaigns, (key, "spend"))
+    leads = cols.read("leads", leads, ("lead_id", "channel", key))
     opportunities = cols.read("opportunities", opportunities, ("lead_id", "status", "amount"))
     gross_margin = check_share(gross_margin, "gross_margin", high_open=False)
     n_boot = check_int(n_boot, "n_boot")
     ci = check_ci(ci)
-    money = _per_lead_money(campaigns, leads, opportunities, gross_margin)
+    money = _per_lead_money(campaigns, leads, opportunities, gross_margin, key)
     rng = np.random.default_rng(random_state)
 
     rows = []
@@ -273,6 +298,9 @@ class KPITable(Result):
         Bootstrap resamples behind the intervals of spend ratios.
     ci : float
         Level of the intervals.
+    skipped : Mapping of str to str
+        The KPIs the export does not support, each with the reason (e.g. ``"CAC": "no
+        campaign spend"``), in the order they would have had in ``table``.
     """
 
     table: pd.DataFrame
@@ -282,6 +310,15 @@ class KPITable(Result):
     gross_margin: float
     n_boot: int
     ci: float
+    skipped: Mapping[str, str] = field(default_factory=FrozenMapping)
+
+    @property
+    def skipped_by_reason(self) -> dict[str, list[str]]:
+        """The KPIs left out, grouped by the reason (what the export lacks)."""
+        out: dict[str, list[str]] = {}
+        for kpi, reason in self.skipped.items():
+            out.setdefault(reason, []).append(kpi)
+        return out
 
     @property
     def values(self) -> dict[str, float]:
@@ -309,9 +346,10 @@ class KPITable(Result):
         )
 
     def _caption(self) -> str:
+        left = f"; {len(self.skipped)} not supported by the export" if self.skipped else ""
         return (
             f"KPIs of both teams: {len(self.table)} KPIs on {self.n_leads:,} leads to "
-            f"{self.data_end:%Y-%m-%d} ({ci_label(self.ci)} intervals)"
+            f"{self.data_end:%Y-%m-%d} ({ci_label(self.ci)} intervals){left}"
         )
 
 
@@ -321,6 +359,12 @@ class _Rows:
     def __init__(self, ci: float) -> None:
         self.ci = ci
         self.rows: list[dict[str, object]] = []
+        self.skipped: dict[str, str] = {}
+
+    def skip(self, reason: str, *kpis: str) -> None:
+        """KPIs the export does not support, and why."""
+        for kpi in kpis:
+            self.skipped.setdefault(kpi, reason)
 
     def add(
         self,
@@ -356,26 +400,52 @@ class _Rows:
         )
 
 
-def _marketing_kpis(
-    out: _Rows,
-    campaigns: pd.DataFrame,
-    leads: pd.DataFrame,
-    money: pd.DataFrame,
-    boot: pd.DataFrame,
-    gross_margin: float,
-) -> tuple[float, float, float]:
-    """Leads, MQLs, conversion, CTR, cost per lead, CAC and ROI; returns CAC and its bounds."""
-    ci = out.ci
+_NO_SPEND = "no campaign spend"
+_NO_DEALS = "no deals"
+_NO_CUSTOMERS = "no customers"
+
+
+def _lead_kpis(out: _Rows, leads: pd.DataFrame) -> None:
+    """Leads, MQLs and the conversion to MQL and to SQL (as far as the export has the flags)."""
     n_leads = len(leads)
-    mql, sql = int(leads["is_mql"].sum()), int(leads["is_sql"].sum())
     out.count("marketing", "leads", n_leads, n_leads, "leads created")
+    if "is_mql" not in leads.columns:
+        out.skip("no MQL column", "MQLs", "lead to MQL", "MQL to SQL")
+        return
+    mql = int(leads["is_mql"].sum())
     out.count("marketing", "MQLs", mql, n_leads, "marketing-qualified leads")
     out.rate("marketing", "lead to MQL", mql, n_leads, "MQLs / leads")
+    if "is_sql" not in leads.columns:
+        out.skip("no SQL column", "MQL to SQL")
+        return
+    sql = int(leads["is_sql"].sum())
     out.rate("marketing", "MQL to SQL", sql, mql, "SQLs / MQLs (recent MQLs may still convert)")
-    clicks, shown = int(campaigns["clicks"].sum()), int(campaigns["impressions"].sum())
-    out.rate("marketing", "CTR", clicks, shown, "clicks / impressions, all campaigns")
+
+
+def _marketing_kpis(
+    out: _Rows,
+    campaigns: pd.DataFrame | None,
+    leads: pd.DataFrame,
+    money: pd.DataFrame | None,
+    boot: pd.DataFrame | None,
+    gross_margin: float,
+    has_deals: bool,
+) -> tuple[float, float, float]:
+    """Leads, MQLs, conversion, CTR, cost per lead, CAC and ROI, as far as the export supports
+    them; returns CAC and its bounds (NaN without spend or deals)."""
+    ci = out.ci
+    n_leads = len(leads)
+    _lead_kpis(out, leads)
+    if campaigns is None:
+        out.skip(_NO_SPEND, "CTR", "cost per lead", "CAC", "campaign ROI")
+        return np.nan, np.nan, np.nan
+    if {"impressions", "clicks"} <= set(campaigns.columns):
+        clicks, shown = int(campaigns["clicks"].sum()), int(campaigns["impressions"].sum())
+        out.rate("marketing", "CTR", clicks, shown, "clicks / impressions, all campaigns")
+    else:
+        out.skip("no impressions or clicks", "CTR")
+    assert money is not None and boot is not None  # with campaigns, both are computed
     spend = float(money["cost"].sum())
-    new_customers = int(money["won"].sum())
     low, high = percentile_interval(boot["cost"] / boot["n"], ci)
     out.add(
         "marketing",
@@ -387,6 +457,10 @@ def _marketing_kpis(
         "currency",
         "campaign spend / leads",
     )
+    if not has_deals:
+        out.skip(_NO_DEALS, "CAC", "campaign ROI")
+        return np.nan, np.nan, np.nan
+    new_customers = int(money["won"].sum())
     cac = spend / new_customers if new_customers else np.nan
     cac_low, cac_high = percentile_interval(_cac(boot), ci)
     out.add(
@@ -500,11 +574,11 @@ def _subscription_kpis(
 
 def kpi_table(
     *,
-    campaigns: pd.DataFrame,
     leads: pd.DataFrame,
-    opportunities: pd.DataFrame,
-    customers: pd.DataFrame,
-    data_end: str | pd.Timestamp,
+    opportunities: pd.DataFrame | None = None,
+    campaigns: pd.DataFrame | None = None,
+    customers: pd.DataFrame | None = None,
+    data_end: str | pd.Timestamp | None = None,
     sla_hours: float = 24.0,
     gross_margin: float = 0.8,
     n_boot: int = 500,
@@ -512,20 +586,32 @@ def kpi_table(
     random_state: int = 0,
     columns: CRMColumns | None = None,
 ) -> KPITable:
-    """One table of both teams' KPIs, each with its definition, count and interval.
+    """One table of both teams' KPIs, each with its definition, count and interval; the KPIs
+    the export does not support are left out, each with the reason (``KPITable.skipped``).
 
-    The inputs hold the columns :class:`research.funnel.CRMColumns` lists (campaigns with
-    spend, impressions, clicks; leads with MQL and SQL flags, the MQL time and the first
-    response time; opportunities with status, amount, created and closed dates; customers with
-    start, MRR and churn dates). Pass ``columns=CRMColumns(...)`` with your export's names;
-    the default names are those of :func:`research.data.synthetic.make_crm`.
+    The inputs hold the columns :class:`research.funnel.CRMColumns` lists (leads with MQL and
+    SQL flags or dates, the MQL time and the first response time; opportunities with status,
+    amount, created and closed dates; campaigns with spend, impressions, clicks; customers with
+    start, MRR and churn dates). Pass ``columns=CRMColumns(...)`` with your export's names (None
+    for a role it does not have); the default names are those of
+    :func:`research.data.synthetic.make_crm`. Dates may be text (read with
+    ``CRMColumns.date_format``, inferred by default).
+
+    What each table adds: leads give the lead counts and conversions (with ``is_mql`` /
+    ``is_sql``) and the SLA (with ``mql_at`` and ``first_response_hours``); opportunities the
+    win rate, deal size and sales cycle; campaigns the CTR (with impressions and clicks) and
+    the cost per lead, and with opportunities the CAC and ROI; customers the MRR, ARR, churn and
+    LTV; campaigns, opportunities and customers together the LTV:CAC.
 
     Parameters
     ----------
-    campaigns, leads, opportunities, customers : pandas.DataFrame
-        The export's tables. Not modified.
-    data_end : str or Timestamp
+    leads : pandas.DataFrame
+        One row per lead. Not modified.
+    opportunities, campaigns, customers : pandas.DataFrame, optional
+        The export's other tables, when it has them. Not modified.
+    data_end : str or Timestamp, optional
         The end of the data: open deals are censored and active customers counted here.
+        Default: the latest date in the tables read.
     sla_hours : float, default 24
         The SLA of the "answered within" KPI, in hours (>= 0).
     gross_margin : float, default 0.8
@@ -537,23 +623,24 @@ def kpi_table(
     random_state : int, default 0
         Seed of the resampling.
     columns : CRMColumns, optional
-        The export's column names and deal stages; default the synthetic CRM's.
+        The export's column names, deal stages and date format; default the synthetic CRM's.
 
     Returns
     -------
     KPITable
-        Its ``table`` has one row per KPI; ``readable()`` gives it as text for a report.
+        Its ``table`` has one row per KPI; ``readable()`` gives it as text for a report;
+        ``skipped`` names the KPIs left out and why.
 
     Raises
     ------
     TypeError
         An input is not a DataFrame, ``columns`` is not a CRMColumns, or a column has the
-        wrong type (amounts and hours not numbers, dates not datetime64).
+        wrong type (amounts and hours not numbers, dates neither datetime64 nor text dates).
     ValueError
         A column is missing, leads or opportunities are empty, a lead id repeats, an amount
-        or a response time is negative, a flag is not yes/no, a deal stage is unknown, a
-        creation or start date is missing, the times are inconsistent, or a parameter is out
-        of range. Every error about a column names it as your export does.
+        or a response time is negative, a flag is not yes/no, a date cannot be read, a deal
+        stage is unknown, a creation or start date is missing, the times are inconsistent, or
+        a parameter is out of range. Every error about a column names it as your export does.
 
     Examples
     --------
@@ -562,48 +649,103 @@ def kpi_table(
     ...                  data_end=crm.truth["data_end"])  # doctest: +SKIP
     >>> kpis.values["win rate"]  # doctest: +SKIP
     0.2148...
+    >>> kpi_table(leads=crm.leads, opportunities=crm.opportunities).skipped["CAC"]  # doctest: +SKIP
+    'no campaign spend'
     """
     cols = _resolve(columns)
-    campaigns = cols.read("campaigns", campaigns)
-    leads = cols.read("leads", leads)
-    opportunities = cols.read("opportunities", opportunities)
-    customers = cols.read("customers", customers)
+    key = _spend_key(cols) if campaigns is not None else None
+    if campaigns is not None:
+        campaigns = cols.read(
+            "campaigns", campaigns, (key, "spend"), optional=("impressions", "clicks")
+        )
+    lead_roles = ("is_mql", "is_sql", "mql_at", "first_response_hours")
+    leads = cols.read(
+        "leads", leads, ("lead_id",) + ((key,) if key else ()), optional=("channel", *lead_roles)
+    )
+    if opportunities is not None:
+        opportunities = cols.read("opportunities", opportunities)
+        require_rows(opportunities, "opportunities")
+    if customers is not None:
+        customers = cols.read("customers", customers)
     require_rows(leads, "leads")
-    require_rows(opportunities, "opportunities")
     sla_hours = check_number(sla_hours, "sla_hours", minimum=0)
     gross_margin = check_share(gross_margin, "gross_margin", high_open=False)
     n_boot = check_int(n_boot, "n_boot")
     ci = check_ci(ci)
-    end = pd.Timestamp(data_end)
+    end = _data_end(data_end, leads, opportunities, customers)
     rng = np.random.default_rng(random_state)
     out = _Rows(ci)
-    money = _per_lead_money(campaigns, leads, opportunities, gross_margin)
-    boot = _resampled_totals(money, n_boot, rng)
-    cac, cac_low, cac_high = _marketing_kpis(out, campaigns, leads, money, boot, gross_margin)
-    _deal_kpis(out, opportunities, end)
-    ltv, ltv_low, ltv_high = _subscription_kpis(out, customers, end, gross_margin)
-    ratio_low = ltv_low / cac_high if cac_high else np.nan
-    ratio_high = ltv_high / cac_low if cac_low else np.nan
-    out.add(
-        "shared",
-        "LTV:CAC",
-        ltv / cac if cac else np.nan,
-        ratio_low,
-        ratio_high,
-        int(money["won"].sum()),
-        "ratio",
-        "LTV / CAC; conservative interval (the bounds combined)",
+    money = boot = None
+    if campaigns is not None:
+        money = _per_lead_money(campaigns, leads, opportunities, gross_margin, key)
+        boot = _resampled_totals(money, n_boot, rng)
+    cac, cac_low, cac_high = _marketing_kpis(
+        out, campaigns, leads, money, boot, gross_margin, opportunities is not None
     )
-    sla = _sla_counts(leads, "first_response_hours", "mql_at", None, sla_hours, end, ci)
-    out.add(
-        "shared",
-        f"answered within {sla_hours:g} h",
-        sla.share_within,
-        sla.low,
-        sla.high,
-        sla.n_due,
-        "share",
-        "MQLs answered within the SLA / MQLs due",
-    )
+    if opportunities is not None:
+        _deal_kpis(out, opportunities, end)
+    else:
+        out.skip(_NO_DEALS, "win rate", "average deal size", "sales cycle (median)")
+    if customers is not None:
+        ltv, ltv_low, ltv_high = _subscription_kpis(out, customers, end, gross_margin)
+    else:
+        out.skip(_NO_CUSTOMERS, "MRR", "ARR", "churn (monthly)", "LTV")
+    if customers is None or money is None or opportunities is None:
+        reason = _NO_SPEND if money is None else _NO_DEALS if opportunities is None else None
+        out.skip(reason or _NO_CUSTOMERS, "LTV:CAC")
+    else:
+        ratio_low = ltv_low / cac_high if cac_high else np.nan
+        ratio_high = ltv_high / cac_low if cac_low else np.nan
+        out.add(
+            "shared",
+            "LTV:CAC",
+            ltv / cac if cac else np.nan,
+            ratio_low,
+            ratio_high,
+            int(money["won"].sum()),
+            "ratio",
+            "LTV / CAC; conservative interval (the bounds combined)",
+        )
+    sla_kpi = f"answered within {sla_hours:g} h"
+    if {"mql_at", "first_response_hours"} <= set(leads.columns):
+        sla = _sla_counts(leads, "first_response_hours", "mql_at", None, sla_hours, end, ci)
+        out.add(
+            "shared",
+            sla_kpi,
+            sla.share_within,
+            sla.low,
+            sla.high,
+            sla.n_due,
+            "share",
+            "MQLs answered within the SLA / MQLs due",
+        )
+    else:
+        missing = "no response times" if "mql_at" in leads.columns else "no MQL dates"
+        out.skip(missing, sla_kpi)
     table = pd.DataFrame(out.rows)
-    return KPITable(table, len(leads), end, sla_hours, gross_margin, n_boot, ci)
+    return KPITable(
+        table, len(leads), end, sla_hours, gross_margin, n_boot, ci, FrozenMapping(out.skipped)
+    )
+
+
+def _data_end(
+    data_end: str | pd.Timestamp | None,
+    leads: pd.DataFrame,
+    opportunities: pd.DataFrame | None,
+    customers: pd.DataFrame | None,
+) -> pd.Timestamp:
+    """``data_end``, or the latest date in the tables as read (their date roles)."""
+    if data_end is not None:
+        return pd.Timestamp(data_end)
+    latest = [
+        frame[role].max()
+        for frame in (leads, opportunities, customers)
+        if frame is not None
+        for role in ("mql_at", "created_at", "closed_at", "start_at", "churned_at")
+        if role in frame.columns and frame[role].notna().any()
+    ]
+    if not latest:
+        raise ValueError(
+            "data_end is needed: the tables read hold no dates to take the end of the data from"
+        )
+    return pd.Timestamp(max(latest))

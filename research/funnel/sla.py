@@ -30,6 +30,7 @@ from research.funnel._stages import (
     OBSERVATIONAL_CAVEAT,
     _binary_outcome,
     check_response_hours,
+    read_dates,
 )
 
 if TYPE_CHECKING:
@@ -107,6 +108,7 @@ def sla_compliance(
     by: str | None = None,
     sla_hours: float = 24.0,
     data_end: str | pd.Timestamp | None = None,
+    date_format: str | None = None,
     ci: float = 0.95,
 ) -> SLACompliance:
     """Share of handed-over leads answered within the SLA, overall and by team / rep.
@@ -122,13 +124,16 @@ def sla_compliance(
     response_col : str, default "first_response_hours"
         Hours from the handover to the first response (missing while unanswered).
     handover_col : str, default "mql_at"
-        When the lead was handed over to sales (missing if it never was).
+        When the lead was handed over to sales (missing or empty if it never was): datetime64
+        or text dates.
     by : str, optional
         Group column (team, SDR, channel).
     sla_hours : float, default 24
         The SLA, in hours (>= 0).
     data_end : str or Timestamp, optional
         When the data were extracted. Default: the latest handover.
+    date_format : str, optional
+        How the handover dates are written when they are text; inferred by default.
     ci : float, default 0.95
         Level of the Wilson intervals, in (0, 1).
 
@@ -140,9 +145,10 @@ def sla_compliance(
     ------
     TypeError
         ``leads`` is not a DataFrame, the response times are not numbers or the handover
-        times not dates.
+        times hold no dates.
     ValueError
-        A column is missing, a response time is negative, or a parameter is out of range.
+        A column is missing, a response time is negative, handover times cannot be read as
+        dates (counted and named), or a parameter is out of range.
 
     Examples
     --------
@@ -156,18 +162,11 @@ def sla_compliance(
     require_columns(frame, [response_col, handover_col] + ([by] if by else []), "leads")
     sla_hours = check_number(sla_hours, "sla_hours", minimum=0)
     ci = check_ci(ci)
-    _check_sla_input(frame, response_col, handover_col)
-    return _sla_counts(frame, response_col, handover_col, by, sla_hours, data_end, ci)
-
-
-def _check_sla_input(frame: pd.DataFrame, response_col: str, handover_col: str) -> None:
-    """Response times are numbers (missing while unanswered), never negative; handover times
-    are dates."""
     check_response_hours(frame, response_col, "leads")
-    if not pd.api.types.is_datetime64_any_dtype(frame[handover_col].dtype):
-        raise TypeError(
-            f"column {handover_col!r} must hold dates (datetime64), got {frame[handover_col].dtype}"
-        )
+    handover = read_dates(frame[handover_col], f"column {handover_col!r} of leads", date_format)
+    if handover is not frame[handover_col]:
+        frame = frame.assign(**{handover_col: handover})
+    return _sla_counts(frame, response_col, handover_col, by, sla_hours, data_end, ci)
 
 
 def _sla_counts(

@@ -34,8 +34,9 @@ from research._validation import (
     require_columns,
     require_frame,
     require_rows,
+    rows_repr,
 )
-from research.funnel._stages import _reached, _stage_checks, check_unique
+from research.funnel._stages import _read_stages, _stage_checks, check_unique, read_dates
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -69,7 +70,9 @@ def opportunity_stages(
     opened_col: str = CREATED_COL,
     closed_col: str = CLOSED_COL,
     status_col: str = STATUS_COL,
-    won_status: str = "won",
+    won_status: str | Sequence[str] = "won",
+    deal_lead_col: str | None = None,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """Each lead with the dates of its opportunity, as stage columns for :func:`funnel`.
 
@@ -90,9 +93,17 @@ def opportunity_stages(
         One row per opportunity (deal) with ``lead_col``, ``opened_col``, ``closed_col``
         (missing while open) and ``status_col``. Not modified.
     lead_col, opened_col, closed_col, status_col : str
-        Column names in the exports.
-    won_status : str, default "won"
-        The value of ``status_col`` that means won (e.g. ``"closedwon"`` in HubSpot).
+        Column names in the exports: ``lead_col`` in both (unless ``deal_lead_col`` is given),
+        the others in ``opportunities``.
+    won_status : str or sequence of str, default "won"
+        The value(s) of ``status_col`` that mean won (e.g. ``"closedwon"`` in HubSpot).
+    deal_lead_col : str, optional
+        The lead id column of ``opportunities``, when it is named otherwise than ``lead_col``
+        (HubSpot: "Associated Contact" against the contacts' "Record ID").
+    date_format : str, optional
+        How ``opened_col`` and ``closed_col`` are written when they hold text (e.g.
+        ``"%Y-%m-%d %H:%M"``); inferred by default. Text dates are read, an empty string
+        meaning "not set" (a deal still open has no close date).
 
     Returns
     -------
@@ -103,10 +114,11 @@ def opportunity_stages(
     Raises
     ------
     TypeError
-        An input is not a DataFrame.
+        An input is not a DataFrame, or a date column holds no dates.
     ValueError
         A column is missing, ``lead_col`` repeats in ``leads``, ``leads`` already has one of
-        the columns added, or a date column does not hold dates.
+        the columns added, or values of a date column cannot be read as dates (counted and
+        named).
 
     Examples
     --------
@@ -120,8 +132,10 @@ def opportunity_stages(
     leads = require_frame(leads, "leads")
     opportunities = require_frame(opportunities, "opportunities")
     require_columns(leads, [lead_col], "leads")
-    cols = [lead_col, opened_col, closed_col, status_col]
+    deal_lead = deal_lead_col or lead_col
+    cols = [deal_lead, opened_col, closed_col, status_col]
     require_columns(opportunities, cols, "opportunities")
+    won_values = [won_status] if isinstance(won_status, str) else list(won_status)
     check_unique(leads, lead_col)
     clash = [c for c in OPPORTUNITY_STAGE_COLUMNS if c in leads.columns]
     if clash:
@@ -130,23 +144,20 @@ def opportunity_stages(
             "opportunity_stages adds: drop or rename them first"
         )
     opps = opportunities[cols].copy()
+    opps.columns = [lead_col, opened_col, closed_col, status_col]
     for col in (opened_col, closed_col):
-        if not pd.api.types.is_datetime64_any_dtype(opps[col].dtype):
-            raise ValueError(
-                f"column {col!r} of opportunities must hold dates (datetime64), got "
-                f"{opps[col].dtype}; parse it with pandas.to_datetime first"
-            )
+        opps[col] = read_dates(opps[col], f"column {col!r} of opportunities", date_format)
     known = leads[lead_col].dropna()
     orphans = opps[lead_col].isna() | ~opps[lead_col].isin(known)
     if orphans.any():
         warnings.warn(
-            f"{int(orphans.sum()):,} of {len(opps):,} opportunities have a {lead_col!r} that is "
+            f"{int(orphans.sum()):,} of {len(opps):,} opportunities have a {deal_lead!r} that is "
             "not in leads and are left out of the lead funnel",
             FunnelDataWarning,
             stacklevel=2,
         )
         opps = opps[~orphans.to_numpy()]
-    opps["_won"] = (opps[status_col] == won_status).to_numpy()
+    opps["_won"] = opps[status_col].isin(won_values).to_numpy()
     several = opps[lead_col].duplicated(keep=False)
     if several.any():
         warnings.warn(
@@ -252,6 +263,7 @@ def funnel(
     names: Sequence[str] | None = None,
     lead_col: str | None = LEAD_COL,
     check_order: bool = True,
+    date_format: str | None = None,
     ci: float = 0.95,
 ) -> Funnel:
     """Stage counts and conversion to the next stage, with Wilson intervals and the bottleneck.
@@ -259,14 +271,16 @@ def funnel(
     Parameters
     ----------
     leads : pandas.DataFrame
-        One row per lead, with one column per stage: the time the lead entered it (missing if
-        it never did) or a boolean. Not modified.
+        One row per lead, with one column per stage: the time the lead entered it (datetime64
+        or text such as "2024-01-02 04:38"; missing or empty if it never did) or a flag (bool,
+        0/1 or yes/no). Not modified.
     stages : sequence of str
         The stage columns in funnel order, e.g. ``["created_at", "mql_at", "sql_at"]``.
     by : str or list of str, optional
         Columns to split the funnel by (source, campaign, ...).
     cohort : str, optional
-        A datetime column; the funnel is split by its period (monthly cohorts by default).
+        A date column (datetime64 or text dates), set for every lead; the funnel is split by
+        its period (monthly cohorts by default).
     cohort_freq : str, default "M"
         Period of the cohorts (``"M"``, ``"W"``, ``"Q"``).
     names : sequence of str, optional
@@ -277,6 +291,9 @@ def funnel(
         Refuse rows whose stage timestamps run backwards. The counts do not depend on the
         times, so ``False`` is safe for counting once such rows have been looked at; a lead
         that reached a later stage without an earlier one is always refused.
+    date_format : str, optional
+        How the stage (and cohort) dates are written when they are text, e.g.
+        ``"%d/%m/%Y %H:%M"``; inferred by default.
     ci : float, default 0.95
         Level of the Wilson intervals, in (0, 1).
 
@@ -288,12 +305,13 @@ def funnel(
     Raises
     ------
     TypeError
-        ``leads`` is not a DataFrame, ``stages`` is a single string, or ``cohort`` does not
-        hold dates.
+        ``leads`` is not a DataFrame, ``stages`` is a single string, or a stage or the
+        ``cohort`` column holds neither dates nor flags.
     ValueError
         A column is missing, ``leads`` is empty, an id repeats, stages are out of order,
-        fewer than two stages or a wrong number of names are given, or ``ci`` is outside
-        (0, 1).
+        values of a date column cannot be read as dates (counted and named), a cohort date is
+        missing, fewer than two stages or a wrong number of names are given, or ``ci`` is
+        outside (0, 1).
 
     Notes
     -----
@@ -321,15 +339,25 @@ def funnel(
     need = stages + groups + ([cohort] if cohort else []) + ([lead_col] if lead_col else [])
     require_columns(frame, need, "leads")
     require_rows(frame, "leads")
-    if cohort and not pd.api.types.is_datetime64_any_dtype(frame[cohort].dtype):
-        raise TypeError(f"cohort column {cohort!r} must hold dates, got {frame[cohort].dtype}")
-    if lead_col:
-        check_unique(frame, lead_col)
-    _stage_checks(frame, stages, times=check_order)
     names = list(names) if names is not None else stages
     if len(names) != len(stages):
         raise ValueError(f"names has {len(names)} entries for {len(stages)} stages")
-    wide, groups = _stage_counts(frame, stages, names, groups, cohort, cohort_freq)
+    cohort_dates = None
+    if cohort:
+        cohort_dates = read_dates(frame[cohort], f"cohort column {cohort!r} of leads", date_format)
+        undated = cohort_dates.isna().to_numpy()
+        if undated.any():
+            raise ValueError(
+                f"cohort column {cohort!r} of leads has {int(undated.sum()):,} rows without a "
+                f"date (rows {rows_repr(frame.index[undated])}): each lead needs the date of its "
+                "cohort; fill it, or take the cohorts from another date"
+            )
+    if lead_col:
+        check_unique(frame, lead_col)
+    read = _read_stages(frame, stages, date_format=date_format)
+    _stage_checks(frame, stages, times=check_order, read=read)
+    reached = {name: read[col].reached for name, col in zip(names, stages, strict=True)}
+    wide, groups = _stage_counts(frame, reached, groups, cohort_dates, cohort_freq)
     table = _stage_table(wide, names, groups, ci)
     # without groups the funnel is its own pooled funnel: a copy, so that the two tables of
     # the frozen result are independent
@@ -341,21 +369,19 @@ def funnel(
 
 def _stage_counts(
     frame: pd.DataFrame,
-    stages: list[str],
-    names: list[str],
+    reached: dict[str, np.ndarray],
     groups: list[str],
-    cohort: str | None,
+    cohort: pd.Series | None,
     cohort_freq: str,
 ) -> tuple[pd.DataFrame, list[str]]:
     """``COUNT(stage) GROUP BY groups``, the only pass over the lead table: one row per group
     (its group columns, then the leads that reached each stage under its display name), and
-    the group columns (``"cohort"`` added for cohorts). Prior validation is assumed."""
-    counts = pd.DataFrame(
-        {name: _reached(frame, col) for name, col in zip(names, stages, strict=True)}
-    )
+    the group columns (``"cohort"`` added for cohorts: the periods of the ``cohort`` dates).
+    Prior validation is assumed."""
+    counts = pd.DataFrame(reached)
     keys = [frame[g].to_numpy() for g in groups]
-    if cohort:
-        period = frame[cohort].dt.to_period(cohort_freq)
+    if cohort is not None:
+        period = cohort.dt.to_period(cohort_freq)
         keys.append(period.array)  # grouping on the PeriodArray, not 1M Period objects
         groups = [*groups, "cohort"]
     if not groups:
@@ -517,6 +543,7 @@ def compare_conversion(
     method: str = "holm",
     min_leads: int = 1,
     check_order: bool = True,
+    date_format: str | None = None,
     ci: float = 0.95,
 ) -> GroupComparison:
     """Do groups convert from one stage to the next at different rates?
@@ -529,7 +556,8 @@ def compare_conversion(
     leads : pandas.DataFrame
         One row per lead with the two stage columns and the group column. Not modified.
     from_stage, to_stage : str
-        Stage columns (timestamps or booleans); only leads that reached ``from_stage`` count.
+        Stage columns (dates, as datetime64 or text, or flags, as in :func:`funnel`); only
+        leads that reached ``from_stage`` count.
     by : str
         Group column (keyword-only, as every column argument but the stages).
     alpha : float, default 0.05
@@ -538,7 +566,7 @@ def compare_conversion(
         Correction for multiple comparisons, one of :data:`CORRECTIONS`.
     min_leads : int, default 1
         Groups with fewer leads at ``from_stage`` are left out of the tests.
-    check_order : bool, default True
+    check_order, date_format
         As in :func:`funnel`.
     ci : float, default 0.95
         Level of the groups' Wilson intervals, in (0, 1).
@@ -569,9 +597,9 @@ def compare_conversion(
     method = str(check_option(method, "method", CORRECTIONS))
     min_leads = check_int(min_leads, "min_leads")
     ci = check_ci(ci)
-    _stage_checks(frame, [from_stage, to_stage], times=check_order)
-    at = _reached(frame, from_stage)
-    conv = _reached(frame, to_stage) & at
+    read = _stage_checks(frame, [from_stage, to_stage], times=check_order, date_format=date_format)
+    at = read[from_stage].reached
+    conv = read[to_stage].reached & at
     table = pd.DataFrame({"group": frame[by].to_numpy()[at], "converted": conv[at]})
     groups = table.groupby("group", dropna=False)["converted"].agg(["size", "sum"])
     groups.columns = ["leads", "conversions"]

@@ -118,7 +118,8 @@ def test_crm_columns_errors_name_the_exports_own_columns(crm) -> None:
     with pytest.raises(ValueError, match="more than one outcome"):
         CRMColumns(won_status="won", lost_status=("lost", "won"))
     with pytest.raises(TypeError, match="won_status must be a stage name"):
-        CRMColumns(won_status=["won"])
+        CRMColumns(won_status={"won": 1})
+    assert CRMColumns(won_status=["won", "signed"]).won_status == ("won", "signed")
     with pytest.raises(TypeError, match="columns must be a CRMColumns"):
         kpi_table(**export, data_end=end, columns={"lead_id": "Contact ID"})
     with pytest.raises(TypeError, match="CRMColumns.amount must be a non-empty string"):
@@ -142,11 +143,17 @@ def test_every_role_is_checked_under_the_exports_own_name(crm) -> None:
         kpis(leads=slow)
     with pytest.raises(TypeError, match="'Hours to First Touch' of leads must hold hours"):
         kpis(leads=leads.assign(**{"Hours to First Touch": "2"}))
-    with pytest.raises(TypeError, match=r"'Create Date' of opportunities must hold dates"):
-        kpis(opportunities=opps.assign(**{"Create Date": opps["Create Date"].astype(str)}))
-    with pytest.raises(TypeError, match=r"'MQL Date' of leads must hold dates"):
-        kpis(leads=leads.assign(**{"MQL Date": leads["MQL Date"].astype(str)}))
-    with pytest.raises(TypeError, match=r"'Churn Date' of customers must hold dates"):
+    typo = opps.assign(**{"Create Date": opps["Create Date"].dt.strftime("%Y-%m-%d %H:%M")})
+    typo.loc[typo.index[[3, 7]], "Create Date"] = ["soon", "2024-13-45"]
+    with pytest.raises(
+        ValueError,
+        match=r"'Create Date' of opportunities has 2 of [\d,]+ values that cannot be read as "
+        r"dates \(rows 3, 7; values such as \['soon', '2024-13-45'\]\)",
+    ):
+        kpis(opportunities=typo)
+    with pytest.raises(TypeError, match=r"'MQL Date' of leads must hold dates.*got float64"):
+        kpis(leads=leads.assign(**{"MQL Date": 3.5}))
+    with pytest.raises(TypeError, match=r"'Churn Date' of customers must hold dates.*none"):
         kpis(customers=customers.assign(**{"Churn Date": "never"}))
     undated = opps.copy()
     undated.loc[undated.index[:2], "Create Date"] = pd.NaT

@@ -106,8 +106,11 @@ def test_opportunity_stages_bad_input() -> None:
         _call(pd.concat([leads, leads.iloc[:1]]), deals)
     with pytest.raises(ValueError, match="already has column.*'status'"):
         _call(leads.assign(status="x"), deals)
-    with pytest.raises(ValueError, match="must hold dates"):
-        _call(leads, deals.assign(**{"Close Date": deals["Close Date"].astype(str)}))
+    with pytest.raises(TypeError, match="'Close Date' of opportunities must hold dates"):
+        _call(leads, deals.assign(**{"Close Date": "later"}))
+    typo = deals.assign(**{"Create Date": ["2024-01-10", "2024-01-05", "x", "", "2024-03-01"]})
+    with pytest.raises(ValueError, match=r"'Create Date' of opportunities has 1 of 4 values.*'x'"):
+        _call(leads, typo)
 
 
 def test_opportunity_stages_categorical_ids_no_match_and_missing_ids() -> None:

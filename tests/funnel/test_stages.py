@@ -129,7 +129,7 @@ def test_funnel_bad_input(tiny: pd.DataFrame) -> None:
         funnel(tiny, ["created"])
     with pytest.raises(TypeError, match="stages must be a list"):
         funnel(tiny, "created")
-    with pytest.raises(TypeError, match="cohort column 'source' must hold dates"):
+    with pytest.raises(TypeError, match="cohort column 'source' of leads must hold dates"):
         funnel(tiny, ["created", "mql"], cohort="source")
     with pytest.raises(ValueError, match="names has 1 entries for 2 stages"):
         funnel(tiny, ["created", "mql"], names=["lead"])
