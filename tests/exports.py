@@ -112,6 +112,33 @@ HUBSPOT_COLUMNS = {
     },
 }
 
+#: ``research.funnel.CRMColumns`` arguments (notebook 04's ``COLUMNS``) reading the four files
+#: of :func:`hubspot_crm`: the MQL and SQL dates serve as the flags, the deals and campaigns
+#: name the contact and the campaign otherwise than the contacts do; the deal stage codes are
+#: :data:`HUBSPOT_STAGES` (``won_status=...``).
+HUBSPOT_CRM_COLUMNS = {
+    "lead_id": HUBSPOT_COLUMNS["leads"]["lead_id"],
+    "campaign_id": HUBSPOT_COLUMNS["leads"]["campaign_id"],
+    "channel": HUBSPOT_COLUMNS["leads"]["channel"],
+    "mql_at": HUBSPOT_COLUMNS["leads"]["mql_at"],
+    "is_mql": HUBSPOT_COLUMNS["leads"]["mql_at"],
+    "is_sql": HUBSPOT_COLUMNS["leads"]["sql_at"],
+    "first_response_hours": HUBSPOT_COLUMNS["leads"]["first_response_hours"],
+    "lead_owner": HUBSPOT_COLUMNS["leads"]["sdr_id"],
+    **{
+        role: HUBSPOT_COLUMNS["opportunities"][role]
+        for role in ("status", "amount", "created_at", "closed_at")
+    },
+    "deal_owner": HUBSPOT_COLUMNS["opportunities"]["ae_id"],
+    **{role: HUBSPOT_COLUMNS["campaigns"][role] for role in ("spend", "impressions", "clicks")},
+    **{role: HUBSPOT_COLUMNS["customers"][role] for role in ("start_at", "mrr", "churned_at")},
+    "opportunities": {"lead_id": HUBSPOT_COLUMNS["opportunities"]["lead_id"]},
+    "campaigns": {
+        "campaign_id": HUBSPOT_COLUMNS["campaigns"]["campaign_id"],
+        "channel": HUBSPOT_COLUMNS["campaigns"]["channel"],
+    },
+}
+
 _HUBSPOT_SOURCES = {
     "paid_search": "Paid Search",
     "paid_social": "Paid Social",

@@ -614,6 +614,10 @@ def test_blank_text_means_a_stage_was_never_reached() -> None:
     skipped = leads.assign(mql=["", "2024-01-03", "", "2024-01-09"])
     with pytest.raises(ValueError, match=r"reached stage 'sql' without stage 'mql' \(rows 0\)"):
         funnel(skipped, ["mql", "sql"], lead_col="id")
+    # a text that is not a date is named, not counted as "reached"
+    typo = leads.assign(sql=["2024-01-05", "soon", "", ""])
+    with pytest.raises(ValueError, match=r"'sql' of leads has 1 of 2 .*\(rows 1; .*\['soon'\]"):
+        funnel(typo, ["mql", "sql"], lead_col="id")
 
 
 def test_kpis_without_spend_or_leads() -> None:

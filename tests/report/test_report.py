@@ -204,6 +204,8 @@ def test_conversion_notebook_without_the_manual_olist_download(
     records = read_records(executed)
     assert "olist_auc_chronological" not in records
     assert records["bank_calls"] > 40_000  # the bank part ran
+    # the bank calls' story is told over the bank calls (and only there: test_02_own_export)
+    assert "telemarketing calls of a Portuguese bank" in text and "Moro et al. report" in text
 
 
 def test_index_renders_the_summary_markdown_safely(tmp_path: Path) -> None:
