@@ -189,6 +189,8 @@ def _parse_dates(frame: pd.DataFrame, date_col: str, date_format: str | None) ->
                 parsed = pd.concat([_to_zone(aware, zone), naive]).reindex(raw.index)
                 same = offsets[has_zone].str.strip() == common
                 converted, assumed = int((~same).sum()), int((~has_zone & raw.notna()).sum())
+            elif date_format is None and not pd.api.types.is_numeric_dtype(raw.dtype):
+                parsed = _read_either_order(raw, date_col)
             else:
                 parsed = pd.to_datetime(raw, errors="coerce", format=date_format)
     bad = parsed.isna().to_numpy()
@@ -209,6 +211,29 @@ def _parse_dates(frame: pd.DataFrame, date_col: str, date_format: str | None) ->
             " check the year"
         )
     return _Dates(parsed.astype("datetime64[ns]"), zone, converted, assumed)
+
+
+def _read_either_order(raw: pd.Series, date_col: str) -> pd.Series:
+    """Text dates without a format: ISO 8601, else month first or day first, whichever reads
+    every value; an error when both do and disagree ("05/03/2024" is 5 March or 3 May), since
+    a guess would shift some dates by months without a word."""
+    iso = pd.to_datetime(raw, errors="coerce", format="ISO8601")
+    if iso.notna().all():
+        return iso
+    month_first = pd.to_datetime(raw, errors="coerce")
+    day_first = pd.to_datetime(raw, errors="coerce", dayfirst=True)
+    if month_first.notna().all() and day_first.notna().all():
+        differ = (month_first != day_first).to_numpy()
+        if differ.any():
+            raise ValueError(
+                f"column {date_col!r} has dates that read both month first and day first (such "
+                f"as {raw[differ].head(3).tolist()}), and no date settles which: pass "
+                "date_format= to say how they are written, e.g. '%d/%m/%Y'"
+            )
+        return month_first
+    if day_first.notna().sum() > month_first.notna().sum():
+        return day_first
+    return month_first
 
 
 def _observation_end(value: object, dates: _Dates) -> pd.Timestamp:
@@ -344,7 +369,9 @@ def _net_returns(
     A group is a customer (and product). Each return, in time order, takes its value
     (absolute) off the latest purchases of its group at or before its time that still have
     value left (last in, first out), never below zero; at equal times the purchase comes first,
-    and of purchases at the same time the larger line is taken first.
+    of purchases at the same time the larger line is taken first, and of returns at the same
+    time the smaller is netted first. The order of the rows in the export plays no part, so a
+    lazy engine, which has no row order, nets the same way (:mod:`research.engines`).
 
     Done with array operations, exactly: per group, in event order, the value still on the
     "stack" of purchases is a running sum reflected at zero (H_k = S_k - min(0, min_j<=k S_j));
@@ -370,16 +397,16 @@ def _net_returns(
     rank = np.r_[buy_rank, ret_rank].astype(np.int64)
     is_return = np.r_[np.zeros(len(buy), dtype=bool), np.ones(len(ret), dtype=bool)]
     step = np.where(is_return, -np.abs(value[events]), value[events])
-    # event order: group, time, purchases before returns, smaller purchases pushed first; one
+    # event order: group, time, purchases before returns, smaller lines first; one
     # int64 key (group rank, time rank, kind) sorted stably after the value tie-break
     times, time_rank = np.unique(when[events], return_inverse=True)
     key = (rank * len(times) + time_rank) * 2 + is_return
     order = np.argsort(key, kind="stable")
     tied = np.flatnonzero(key[order][1:] == key[order][:-1])
-    if len(tied):  # purchases of one group at one instant: the smaller pushed first
+    if len(tied):  # lines of one group, kind and instant: the smaller first
         runs = np.unique(np.r_[tied, tied + 1])
         inner = order[runs]
-        order[runs] = inner[np.lexsort((np.where(is_return[inner], 0.0, step[inner]), key[inner]))]
+        order[runs] = inner[np.lexsort((np.abs(step[inner]), key[inner]))]
     events, is_return, step = events[order], is_return[order], step[order]
     g = pd.Series(rank[order])
     s = pd.Series(step).groupby(g.to_numpy()).cumsum().to_numpy()
@@ -723,6 +750,10 @@ class CleanedTransactions(Result):
     customer_col, date_col : str
         The columns of the customer id and of the date, in the export and in
         :attr:`purchases`.
+    engine : str
+        Where the rules ran and the lines stay: ``"pandas"``, or ``"polars"``, ``"duckdb"``
+        or ``"pyspark"`` for a table of that engine (or a path of files, read by DuckDB),
+        whose lines stay there until :func:`rfm_summary` aggregates them.
     """
 
     table: pd.DataFrame
@@ -733,7 +764,9 @@ class CleanedTransactions(Result):
     customer_col: str
     date_col: str
     _rules: _Rules = field(repr=False)
-    _lines: _Lines = field(repr=False)
+    _lines: _Lines | None = field(repr=False)
+    engine: str = "pandas"
+    _lazy: object = field(default=None, repr=False)  # LazyLines, on another engine
 
     @property
     def columns(self) -> dict[str, str | None]:
@@ -744,6 +777,10 @@ class CleanedTransactions(Result):
 
     @cached_property
     def _purchases(self) -> pd.DataFrame:
+        if self._lines is None:  # lines on another engine: collected, without row labels
+            from research.segmentation._lazy import collect_purchases
+
+            return collect_purchases(self._lazy, self.customer_col, self.date_col)
         lines, rows = self._lines, self._lines.purchase
         return pd.DataFrame(
             {
@@ -758,7 +795,11 @@ class CleanedTransactions(Result):
     def purchases(self) -> pd.DataFrame:
         """One row per purchase line used (labelled as in the export), with the customer id,
         the timestamp and ``amount``, the line value net of the returns netted against it; a
-        new DataFrame (built once, copied on each access)."""
+        new DataFrame (built once, copied on each access).
+
+        Lines cleaned on another engine are collected into memory here (numbered from 0, in
+        customer and time order): on a large table, aggregate with :func:`rfm_summary`
+        instead."""
         return self._purchases.copy()
 
     def _caption(self) -> str:
@@ -794,8 +835,12 @@ def clean_transactions(
 
     Parameters
     ----------
-    transactions : pandas.DataFrame
-        One row per purchase (or per purchase line). It is not modified.
+    transactions : pandas.DataFrame, polars, DuckDB or Spark table, or path
+        One row per purchase (or per purchase line). It is not modified. A polars DataFrame or
+        LazyFrame, a DuckDB relation or a PySpark DataFrame is cleaned where it lives, and so
+        is a path or glob of parquet or CSV files (read by DuckDB out of core, see
+        :func:`research.engines.scan`); its dates must be timestamps, or text in one format
+        (``date_format``, or that of the first date).
     customer_col, date_col : str
         Column names of the customer id and the purchase timestamp. Missing and blank ids are
         excluded and counted; ids of mixed types (numbers and text) are compared as text.
@@ -875,7 +920,6 @@ def clean_transactions(
       customer_id       date  amount
     0           a 2024-01-01    10.0
     """
-    frame = require_frame(transactions, "transactions")
     rules = _Rules(
         customer_col=customer_col,
         date_col=date_col,
@@ -891,7 +935,36 @@ def clean_transactions(
         zero_amounts=zero_amounts,
         date_format=date_format,
     )
+    from research.engines import is_engine_table
+
+    if is_engine_table(transactions):
+        return _clean_on_engine(transactions, rules)
+    frame = require_frame(
+        transactions,
+        "transactions",
+        ": pass a DataFrame, a polars, DuckDB or Spark table or a path",
+    )
     return _clean(frame, rules)
+
+
+def _clean_on_engine(source: object, rules: _Rules) -> CleanedTransactions:
+    """:func:`clean_transactions` of a table of another engine: the lines stay there."""
+    from research.segmentation._lazy import clean_lazy
+
+    lazy = clean_lazy(source, rules)
+    return CleanedTransactions(
+        table=pd.DataFrame(lazy.report),
+        rows_in=lazy.rows_in,
+        rows_used=lazy.rows_used,
+        customers=lazy.customers,
+        observation_end=lazy.obs_end,
+        customer_col=rules.customer_col,
+        date_col=rules.date_col,
+        _rules=rules,
+        _lines=None,
+        engine=lazy.engine,
+        _lazy=lazy,
+    )
 
 
 def _clean(frame: pd.DataFrame, rules: _Rules) -> CleanedTransactions:

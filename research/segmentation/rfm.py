@@ -172,6 +172,14 @@ def rfm_summary(
                 " which was cleaned with its own rules: pass them to clean_transactions instead"
             )
         return _aggregate(transactions, time_unit, scale)
+    from research.engines import is_engine_table
+    from research.segmentation.cleaning import _clean_on_engine
+
+    if is_engine_table(transactions):
+        cleaned = _clean_on_engine(transactions, rules)
+        summary = _aggregate(cleaned, time_unit, scale)
+        _warn_flagged(cleaned)
+        return summary
     frame = require_frame(
         transactions,
         "transactions",
@@ -205,8 +213,11 @@ def _aggregate(cleaned: CleanedTransactions, time_unit: str, time_scale: float) 
     ``COUNT(*)`` of periods, ``SUM(amount)``, the amount of the first period, ``MIN/MAX(date)``
     and the number of purchases. Both are plain aggregations that a SQL engine can run; here
     they are one sort of the purchase rows by (customer, period) and segment-wise reductions.
-    Prior validation is assumed (the lines come from :func:`clean_transactions`).
+    Prior validation is assumed (the lines come from :func:`clean_transactions`). Lines on
+    another engine are aggregated there (:func:`_aggregate_on_engine`).
     """
+    if cleaned._lines is None:
+        return _aggregate_on_engine(cleaned, time_unit, time_scale)
     lines = cleaned._lines
     codes, uniques, amount, purchase = lines.codes, lines.uniques, lines.value, lines.purchase
     dates, returned, invoices, obs_end = lines.dates, lines.returned, lines.invoices, lines.obs_end
@@ -276,3 +287,44 @@ def _aggregate(cleaned: CleanedTransactions, time_unit: str, time_scale: float) 
         index=uniques.take(cust).rename(cleaned.customer_col),
     )
     return summary
+
+
+def _aggregate_on_engine(
+    cleaned: CleanedTransactions, time_unit: str, time_scale: float
+) -> pd.DataFrame:
+    """:func:`_aggregate` where the lines live: the same two GROUP BY steps, run by the engine;
+    the per-customer table comes back and is finished here, as on the pandas path."""
+    from research.segmentation._lazy import aggregate_lazy
+
+    lines = cleaned._lazy
+    with_invoices = cleaned.columns["invoice_col"] is not None
+    table = aggregate_lazy(lines, time_unit, with_invoices).sort_values("__cust")  # type: ignore[arg-type]
+    obs_end = cleaned.observation_end
+    end_period = _period_codes(pd.Series([obs_end]), time_unit)[0]
+    first_period = table["first_period"].to_numpy(dtype=np.int64)
+    last_period = table["last_period"].to_numpy(dtype=np.int64)
+    frequency = (table["occasions"].to_numpy(dtype=np.int64) - 1).astype(np.float64)
+    spend = table["spend"].to_numpy(dtype=np.float64)
+    n_buy = table["n_purchases"].to_numpy(dtype=np.int64)
+    first_amount = table["first_amount"].to_numpy(dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        monetary = np.where(frequency > 0, (spend - first_amount) / frequency, 0.0)
+    first_ts = table["first_purchase"].to_numpy(dtype="datetime64[ns]")
+    last_ts = table["last_purchase"].to_numpy(dtype="datetime64[ns]")
+    days_since = (obs_end.normalize() - pd.DatetimeIndex(last_ts).normalize()).days
+    return pd.DataFrame(
+        {
+            FREQUENCY_COL: frequency,
+            RECENCY_COL: (last_period - first_period) / time_scale,
+            T_COL: (end_period - first_period) / time_scale,
+            MONETARY_COL: monetary,
+            DAYS_SINCE_LAST_COL: days_since.to_numpy(dtype=np.int64),
+            PURCHASES_COL: n_buy,
+            SPEND_COL: spend,
+            AVG_SPEND_COL: spend / n_buy,
+            "first_purchase": first_ts,
+            "last_purchase": last_ts,
+            "returned_amount": table["returned_amount"].fillna(0.0).to_numpy(dtype=np.float64),
+        },
+        index=pd.Index(table["__cust"].to_numpy(), name=cleaned.customer_col),
+    )

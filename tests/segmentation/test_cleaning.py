@@ -294,15 +294,14 @@ def test_each_return_nets_the_purchases_before_it_last_in_first_out() -> None:
 
 
 def _reference_netting(group, when, value, purchase, returned):
-    """Last in, first out, one event at a time, in plain Python (the rule as documented)."""
+    """Last in, first out, one event at a time, in plain Python (the rule as documented: at one
+    instant, purchases before returns, smaller lines first)."""
     netted = np.zeros(len(value))
     unmatched = np.zeros(len(value), dtype=bool)
     excess = 0.0
     for g in np.unique(group[returned]):
         idx = [i for i in range(len(value)) if group[i] == g and (purchase[i] or returned[i])]
-        events = sorted(
-            idx, key=lambda i: (when[i], 1 if returned[i] else 0, value[i] if purchase[i] else 0.0)
-        )
+        events = sorted(idx, key=lambda i: (when[i], 1 if returned[i] else 0, abs(value[i])))
         stack = []
         for i in events:
             if purchase[i]:

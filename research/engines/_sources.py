@@ -1,0 +1,178 @@
+"""The inputs an analysis accepts besides a pandas DataFrame, as narwhals lazy frames."""
+
+from __future__ import annotations
+
+import glob as _glob
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import narwhals as nw
+from narwhals.dependencies import (
+    is_duckdb_relation,
+    is_pandas_dataframe,
+    is_polars_dataframe,
+    is_polars_lazyframe,
+    is_pyspark_connect_dataframe,
+    is_pyspark_dataframe,
+)
+
+__all__ = ["ENGINES", "engine_of", "is_engine_table", "scan", "to_lazy"]
+
+#: The engines an analysis can run on, by the name :func:`engine_of` gives.
+ENGINES = ("pandas", "polars", "duckdb", "pyspark")
+
+_FILE_KINDS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".tsv": "csv"}
+
+
+def _is_path(source: object) -> bool:
+    if isinstance(source, str | os.PathLike):
+        return True
+    return (
+        isinstance(source, Sequence)
+        and not isinstance(source, str)
+        and len(source) > 0
+        and all(isinstance(s, str | os.PathLike) for s in source)
+    )
+
+
+def engine_of(source: object) -> str | None:
+    """The engine a table lives in (one of :data:`ENGINES`), ``"duckdb"`` for a path or glob
+    of files, or None for anything else.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> engine_of(pd.DataFrame({"a": [1]})), engine_of("orders/*.parquet"), engine_of([1, 2])
+    ('pandas', 'duckdb', None)
+    """
+    if is_pandas_dataframe(source):
+        return "pandas"
+    if is_polars_dataframe(source) or is_polars_lazyframe(source):
+        return "polars"
+    if is_duckdb_relation(source) or _is_path(source):
+        return "duckdb"
+    if is_pyspark_dataframe(source) or is_pyspark_connect_dataframe(source):
+        return "pyspark"
+    return None
+
+
+def is_engine_table(source: object) -> bool:
+    """Whether ``source`` is a table that runs outside pandas (polars, DuckDB, Spark, or a
+    path of files read by DuckDB)."""
+    return engine_of(source) not in (None, "pandas")
+
+
+def _expand(paths: str | os.PathLike | Sequence[str | os.PathLike]) -> tuple[list[str], str]:
+    """The files a path, glob or list names (checked to exist), and their kind."""
+    items = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    files: list[str] = []
+    for item in items:
+        text = os.fspath(item)
+        found = sorted(_glob.glob(text, recursive=True)) if _glob.has_magic(text) else [text]
+        if _glob.has_magic(text) and not found:
+            raise FileNotFoundError(f"no file matches {text!r}")
+        for name in found:
+            if Path(name).is_dir():
+                found_in = sorted(str(p) for p in Path(name).rglob("*") if p.suffix in _FILE_KINDS)
+                if not found_in:
+                    raise FileNotFoundError(f"folder {name!r} holds no parquet or CSV file")
+                files.extend(found_in)
+            elif not Path(name).exists():
+                raise FileNotFoundError(f"no such file: {name!r}")
+            else:
+                files.append(name)
+    kinds = {_FILE_KINDS.get(Path(f).suffix.lower()) for f in files}
+    if None in kinds:
+        odd = [f for f in files if Path(f).suffix.lower() not in _FILE_KINDS][:3]
+        raise ValueError(
+            f"can read parquet (.parquet, .pq) and CSV (.csv, .tsv) files, not {odd}: "
+            "convert them, or read them yourself and pass the table"
+        )
+    if len(kinds) > 1:
+        raise ValueError("the files mix parquet and CSV: pass one kind at a time")
+    return files, kinds.pop()  # type: ignore[return-value]
+
+
+def scan(
+    paths: str | os.PathLike | Sequence[str | os.PathLike],
+    *,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+    temp_directory: str | os.PathLike | None = None,
+    progress: bool = True,
+) -> Any:
+    """Parquet or CSV files as a lazy DuckDB relation, read out of core.
+
+    Nothing is read until an analysis runs on the relation; DuckDB then streams the files and
+    spills to ``temp_directory`` what does not fit under ``memory_limit``.
+
+    Parameters
+    ----------
+    paths : str, path or list of them
+        A file, a glob (``"orders/*.parquet"``, ``"orders/**/*.parquet"``), a folder (every
+        parquet or CSV file under it), or a list of these; all parquet or all CSV.
+    memory_limit : str, optional
+        DuckDB's ``memory_limit``, e.g. ``"4GB"`` (default: DuckDB's, 80% of the RAM).
+    threads : int, optional
+        DuckDB's ``threads`` (default: DuckDB's, the number of cores).
+    temp_directory : str or path, optional
+        Where DuckDB spills (default: DuckDB's, ``.tmp`` under the working folder).
+    progress : bool, default True
+        DuckDB's progress bar on queries that run longer than two seconds.
+
+    Returns
+    -------
+    duckdb.DuckDBPyRelation
+        On a connection of its own with these settings.
+
+    Raises
+    ------
+    FileNotFoundError
+        A file does not exist, or a glob or folder matches none.
+    ValueError
+        A file is neither parquet nor CSV, or the files mix the two.
+    ImportError
+        DuckDB is not installed.
+    """
+    files, kind = _expand(paths)
+    try:
+        import duckdb
+    except ImportError as err:  # pragma: no cover - duckdb is a dependency
+        raise ImportError("reading files out of core needs duckdb: pip install duckdb") from err
+    con = duckdb.connect()
+    settings = {"memory_limit": memory_limit, "threads": threads}
+    if temp_directory is not None:
+        settings["temp_directory"] = os.fspath(temp_directory)
+    for name, value in settings.items():
+        if value is not None:
+            con.execute(f"SET {name} = ?", [value])
+    con.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
+    if kind == "parquet":
+        return con.read_parquet(files)
+    return con.read_csv(files)
+
+
+def to_lazy(source: object) -> tuple[nw.LazyFrame, str]:
+    """``source`` as a narwhals LazyFrame on its own engine, and the engine's name.
+
+    A path or glob is read with :func:`scan` at its defaults; a polars DataFrame is made lazy.
+
+    Raises
+    ------
+    TypeError
+        ``source`` is a pandas DataFrame (which has its own path) or no table at all.
+    """
+    engine = engine_of(source)
+    if engine is None or engine == "pandas":
+        raise TypeError(
+            f"expected a polars, DuckDB or Spark table or a path of files, got "
+            f"{type(source).__name__}"
+        )
+    if _is_path(source):
+        source = scan(source)  # type: ignore[arg-type]
+    frame = nw.from_native(source)
+    if isinstance(frame, nw.DataFrame):
+        frame = frame.lazy()
+    return frame, engine

@@ -1,0 +1,692 @@
+"""The cleaning rules and the RFM aggregation on a lazy engine (polars, DuckDB, Spark).
+
+The same rules as :mod:`research.segmentation.cleaning`, in the same order and with the same
+report, written as narwhals expressions (see :mod:`research.engines`) so that they run where
+the data lives; only the report's counts and the per-customer table are collected. The pandas
+path is the reference: tests check that both give the same table and the same counts.
+
+Every order-dependent step has an explicit order (the netting of returns orders each group's
+lines by time, purchases before returns, then by value), since a lazy engine has no row order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+from research.engines import to_lazy
+from research.segmentation.cleaning import (
+    _FIRST_DATE,
+    _LAST_DATE,
+    _NOT_IN_SUMMARY,
+    _RETURN_ACTIONS,
+    _ZERO_ACTIONS,
+    _Rules,
+)
+
+# the columns of the lines, named apart from any column of the export
+_C, _D, _V, _Q, _I, _P = "__cust", "__when", "__value", "__qty", "__inv", "__prod"
+_ORDER = ["__when", "__isret", "__abs"]
+
+
+@dataclass(frozen=True)
+class LazyLines:
+    """The purchase lines left by the cleaning rules, as lazy frames on their engine."""
+
+    purchases: nw.LazyFrame  # __cust, __when, __value (net), [__inv]
+    returned: nw.LazyFrame  # __cust, __value (the returns' own values)
+    obs_end: pd.Timestamp
+    engine: str
+    report: list[dict[str, object]]
+    rows_in: int
+    rows_used: int
+    customers: int
+
+
+@contextlib.contextmanager
+def _engine_errors(engine: str, what: str) -> Iterator[None]:
+    """An engine's own error (a value it cannot convert, a memory limit) as one ValueError."""
+    try:
+        yield
+    except Exception as err:
+        module = type(err).__module__.split(".")[0]
+        if module not in ("duckdb", "_duckdb", "polars", "pyspark", "py4j", "narwhals"):
+            raise
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ValueError(f"{engine} could not {what}: {first}") from err
+
+
+def _collect(frame: nw.LazyFrame, engine: str, what: str) -> pd.DataFrame:
+    with _engine_errors(engine, what):
+        return frame.collect().to_pandas()
+
+
+# --------------------------------------------------------------------------------------------
+# reading the mapped columns
+# --------------------------------------------------------------------------------------------
+
+
+def _check_columns(names: list[str], rules: _Rules, engine: str) -> list[str]:
+    """The mapped columns, checked against the table's: as :func:`_mapped_columns`."""
+    if rules.price_col is None and rules.amount_col is None:
+        raise ValueError("pass amount_col (the line total) or price_col with quantity_col")
+    if rules.price_col is not None and rules.quantity_col is None:
+        raise ValueError(
+            f"price_col={rules.price_col!r} needs quantity_col: the line value is quantity x price"
+        )
+    if rules.price_col is not None and rules.amount_col in names:
+        raise ValueError(
+            f"give the line value either as amount_col={rules.amount_col!r} or as quantity_col x "
+            f"price_col ({rules.quantity_col!r} x {rules.price_col!r}), not both: pass "
+            "amount_col=None"
+        )
+    value_col = rules.price_col if rules.price_col is not None else rules.amount_col
+    optional = (rules.quantity_col, rules.invoice_col, rules.product_col)
+    used = [rules.customer_col, rules.date_col, value_col] + [c for c in optional if c is not None]
+    missing = [c for c in used if c not in names]
+    if missing:
+        raise ValueError(
+            f"transactions ({engine} table) has no column {', '.join(map(repr, missing))}; its "
+            f"columns are {names}. Pass the right name with the matching *_col argument."
+        )
+    if len(used) != len(set(used)):
+        raise ValueError(f"the column arguments must name different columns, got {used}")
+    return used  # type: ignore[return-value]
+
+
+def _id(col: str, dtype: nw.dtypes.DType) -> nw.Expr:
+    """Ids with blank text made missing."""
+    expr = nw.col(col)
+    if dtype in (nw.Categorical, nw.Enum):
+        expr = expr.cast(nw.String)
+        dtype = nw.String()
+    if dtype == nw.String:
+        return nw.when(expr.str.strip_chars() == "").then(None).otherwise(expr)
+    return expr
+
+
+def _number(col: str, dtype: nw.dtypes.DType) -> nw.Expr:
+    """A value column as float: numbers, or numbers stored as text."""
+    if dtype == nw.Boolean:
+        raise TypeError(
+            f"column {col!r} holds true/false values, not amounts or quantities: map the right "
+            "column"
+        )
+    if dtype == nw.String:
+        return nw.col(col).str.strip_chars().cast(nw.Float64)
+    if not dtype.is_numeric():
+        raise TypeError(f"column {col!r} must be numeric, not {dtype}")
+    return nw.col(col).cast(nw.Float64)
+
+
+def _date_format(frame: nw.LazyFrame, col: str, given: str | None, engine: str) -> str:
+    """The format of text dates: ``date_format``, or the format of the first value."""
+    if given is not None:
+        return given
+    first = _collect(frame.select(nw.col(col)).drop_nulls().head(1), engine, "read the dates")
+    if first.empty:
+        raise ValueError(f"column {col!r} has no date at all")
+    value = str(first.iloc[0, 0]).strip()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "parsing dates in %d.%m.%Y format"
+        fmt = pd.tseries.api.guess_datetime_format(value)
+        day_first = pd.tseries.api.guess_datetime_format(value, dayfirst=True)
+    if fmt is not None and day_first not in (None, fmt) and not fmt.startswith("%Y"):
+        raise ValueError(
+            f"the first date of column {col!r}, {value!r}, reads both month first and day "
+            "first: pass date_format= to say how the dates are written, e.g. '%d/%m/%Y'"
+        )
+    if fmt is None:
+        raise ValueError(
+            f"cannot tell how the dates of column {col!r} are written (the first is "
+            f"{value!r}): pass date_format=, e.g. '%d/%m/%Y'"
+        )
+    return fmt
+
+
+def _date(
+    frame: nw.LazyFrame, col: str, dtype: nw.dtypes.DType, rules: _Rules, engine: str
+) -> tuple[nw.Expr, str | None]:
+    """The date column as naive timestamps on the export's clock, and its time zone."""
+    expr = nw.col(col)
+    if dtype == nw.Datetime:
+        zone = getattr(dtype, "time_zone", None)
+        if zone is not None:
+            naive = expr.dt.convert_time_zone(zone).dt.replace_time_zone(None)
+            # Spark's TIMESTAMP holds instants shown on the session's clock (its only zone):
+            # that clock is the export's, with nothing to note
+            return naive, (None if engine == "pyspark" else zone)
+        return expr, None
+    if dtype == nw.Date:
+        return expr.cast(nw.Datetime("us")), None
+    if dtype == nw.String:
+        fmt = _date_format(frame, col, rules.date_format, engine)
+        return expr.str.strip_chars().str.to_datetime(format=fmt), None
+    raise TypeError(f"column {col!r} holds {dtype}, not dates")
+
+
+def _lines(frame: nw.LazyFrame, rules: _Rules, engine: str) -> tuple[nw.LazyFrame, dict]:
+    """The mapped columns under their internal names, with what was noted on reading them."""
+    names = frame.collect_schema().names()
+    _check_columns(names, rules, engine)
+    schema = frame.collect_schema()
+    when, zone = _date(frame, rules.date_col, schema[rules.date_col], rules, engine)
+    if rules.price_col is not None:
+        value = _number(rules.quantity_col, schema[rules.quantity_col]) * _number(  # type: ignore[arg-type]
+            rules.price_col, schema[rules.price_col]
+        )
+        value_cols = [rules.quantity_col, rules.price_col]
+    else:
+        value = _number(rules.amount_col, schema[rules.amount_col])  # type: ignore[arg-type]
+        value_cols = [rules.amount_col]
+    columns = [_id(rules.customer_col, schema[rules.customer_col]).alias(_C), when.alias(_D)]
+    columns.append(value.alias(_V))
+    if rules.quantity_col is not None:
+        columns.append(_number(rules.quantity_col, schema[rules.quantity_col]).alias(_Q))
+        value_cols.append(rules.quantity_col)
+    if rules.invoice_col is not None:
+        columns.append(nw.col(rules.invoice_col).alias(_I))
+    if rules.product_col is not None:
+        columns.append(_id(rules.product_col, schema[rules.product_col]).alias(_P))
+    text = [c for c in dict.fromkeys(value_cols) if schema[c] == nw.String]
+    return frame.select(*columns), {"zone": zone, "text": text}
+
+
+# --------------------------------------------------------------------------------------------
+# the rules
+# --------------------------------------------------------------------------------------------
+
+
+def _count(mask: nw.Expr, name: str) -> list[nw.Expr]:
+    """Rows and value (of the line) where ``mask`` holds, as two aggregations."""
+    return [
+        mask.cast(nw.Int64).sum().alias(f"{name}_rows"),
+        nw.when(mask).then(nw.col(_V)).otherwise(0.0).sum().alias(f"{name}_amount"),
+    ]
+
+
+def _first_pass(lines: nw.LazyFrame, rules: _Rules, engine: str) -> pd.Series:
+    """Rows, missing dates and values, the dates' range and the default end, in one pass."""
+    has_id = ~nw.col(_C).is_null()
+    stats = lines.select(
+        nw.len().alias("n"),
+        nw.col(_D).null_count().alias("missing_dates"),
+        nw.col(_V).null_count().alias("missing_values"),
+        nw.col(_V).abs().max().alias("largest"),
+        nw.col(_D).min().alias("first"),
+        nw.col(_D).max().alias("last"),
+        nw.when(has_id).then(nw.col(_D)).otherwise(None).max().alias("end"),
+    )
+    row = _collect(stats, engine, "read the transactions").iloc[0]
+    n = int(row["n"])
+    if n == 0:
+        raise ValueError("transactions is empty (0 rows): there is nothing to summarise")
+    if row["missing_dates"]:
+        raise ValueError(
+            f"column {rules.date_col!r} has {int(row['missing_dates']):,} of {n:,} rows that are "
+            "missing dates. Fix or drop them."
+        )
+    if row["missing_values"]:
+        raise ValueError(
+            f"{rules.value_name!r} has {int(row['missing_values']):,} missing values of {n:,} "
+            "rows; fill or drop them first: an unknown amount cannot be counted as a purchase "
+            "of any value."
+        )
+    if np.isinf(row["largest"]):
+        raise ValueError(f"{rules.value_name!r} has infinite values: no purchase is worth infinity")
+    first, last = pd.Timestamp(row["first"]), pd.Timestamp(row["last"])
+    if first < _FIRST_DATE or last > _LAST_DATE:
+        raise ValueError(
+            f"column {rules.date_col!r} has dates outside {_FIRST_DATE:%Y-%m-%d} to "
+            f"{_LAST_DATE:%Y-%m-%d} (from {first} to {last}): check the year"
+        )
+    return row
+
+
+def _end(value: object, default: object, zone: str | None, customer_col: str) -> pd.Timestamp:
+    """``observation_end`` on the export's clock, or the last date of a row with an id."""
+    if value is None:
+        if pd.isna(default):
+            raise ValueError(f"none of the rows is a purchase with a customer id {customer_col!r}")
+        return pd.Timestamp(default)
+    try:
+        end = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError) as err:
+        raise ValueError(
+            f"observation_end={value!r} cannot be read as a date; give it like '2024-06-30'"
+        ) from err
+    if pd.isna(end):
+        raise ValueError(f"observation_end={value!r} is not a date")
+    if end.tzinfo is not None:
+        end = end.tz_convert(zone or "UTC").tz_localize(None)
+    return end
+
+
+def _flags(lines: nw.LazyFrame, rules: _Rules, end: pd.Timestamp) -> nw.LazyFrame:
+    """Per line: has an id, is a return, after the end, kept, a zero-value line."""
+    has_id = ~nw.col(_C).is_null()
+    is_ret = nw.col(_V) < 0
+    if rules.quantity_col is not None:
+        is_ret = is_ret | (nw.col(_Q) < 0)
+    if rules.invoice_col is not None and rules.cancel_prefix:
+        starts = nw.col(_I).cast(nw.String).str.starts_with(rules.cancel_prefix)
+        is_ret = is_ret | starts.fill_null(False)
+    after = has_id & (nw.col(_D) > nw.lit(end.to_pydatetime()))
+    return lines.with_columns(
+        __id=has_id,
+        __isret=(is_ret & has_id),
+        __after=after,
+    ).with_columns(
+        __keep=nw.col("__id") & ~nw.col("__after"),
+    )
+
+
+def _report_rows(counts: pd.Series, n: int, name: str, rule: str, action: str) -> dict:
+    rows = int(counts[f"{name}_rows"])
+    return {
+        "rule": rule,
+        "rows": rows,
+        "share_of_rows": rows / n,
+        "amount": float(counts[f"{name}_amount"]),
+        "action": action,
+    }
+
+
+def _info(rule: str, action: str) -> dict:
+    return {"rule": rule, "rows": 0, "share_of_rows": 0.0, "amount": np.nan, "action": action}
+
+
+def _zone_action(zone: str) -> str:
+    return f"read on the export's clock ({zone}); days and weeks are its own"
+
+
+def _rule_counts(
+    flagged: nw.LazyFrame, rules: _Rules, engine: str, n: int, end: pd.Timestamp, noted: dict
+) -> list[dict]:
+    """The report's rows up to the duplicates, in the order of the pandas path."""
+    keep, is_ret = nw.col("__keep"), nw.col("__isret")
+    zero = keep & ~is_ret & (nw.col(_V) == 0)
+    counts = _collect(
+        flagged.select(
+            *_count(~nw.col("__id"), "missing"),
+            *_count(nw.col("__after"), "after"),
+            *_count(is_ret, "anyreturn"),
+            *_count(is_ret & keep, "returned"),
+            *_count(zero, "zero"),
+        ),
+        engine,
+        "count the cleaning rules",
+    ).iloc[0]
+    if rules.returns == "error" and counts["anyreturn_rows"] > 0:
+        raise ValueError(
+            f"{int(counts['anyreturn_rows']):,} of {n:,} rows are returns or cancellations "
+            f"(negative {rules.value_name!r}"
+            + (f" or {rules.quantity_col!r}" if rules.quantity_col else "")
+            + (
+                f", or {rules.invoice_col!r} starting with {rules.cancel_prefix!r}"
+                if rules.invoice_col
+                else ""
+            )
+            + "). Use returns='net' to net them against the purchases they return."
+        )
+    rows = []
+    if noted["text"]:
+        rows.append(
+            _info(
+                "numbers stored as text", f"read as numbers: {', '.join(map(repr, noted['text']))}"
+            )
+        )
+    rows.append(
+        _report_rows(
+            counts,
+            n,
+            "missing",
+            "missing customer id",
+            "excluded: a purchase without a customer (or blank)",
+        )
+    )
+    if noted["zone"] is not None:
+        rows.append(_info("dates with time zones", _zone_action(noted["zone"])))
+    rows.append(
+        _report_rows(
+            counts,
+            n,
+            "after",
+            "after observation_end",
+            f"excluded: later than {end:%Y-%m-%d %H:%M}",
+        )
+    )
+    action = _RETURN_ACTIONS["net" if rules.returns == "net" else "exclude"]
+    rows.append(_report_rows(counts, n, "returned", "return or cancellation", action))
+    rows.append(
+        _report_rows(counts, n, "zero", "zero-value line", _ZERO_ACTIONS[rules.zero_amounts])
+    )
+    return rows
+
+
+def _dedupe(
+    candidates: nw.LazyFrame, rules: _Rules, compared: list[str], engine: str, n: int
+) -> tuple[nw.LazyFrame, dict]:
+    """The purchase candidates without (rule "drop") or with their duplicates, and the count."""
+    keys = [_C, _D, _V] + [
+        k
+        for k, c in ((_Q, rules.quantity_col), (_I, rules.invoice_col), (_P, rules.product_col))
+        if c is not None
+    ]
+    groups = candidates.group_by(keys).agg(nw.len().alias("__n"))
+    extra = nw.col("__n") - 1
+    counts = _collect(
+        groups.select(extra.sum().alias("rows"), (extra * nw.col(_V)).sum().alias("amount")),
+        engine,
+        "count the duplicate rows",
+    ).iloc[0]
+    dup = int(counts["rows"]) if pd.notna(counts["rows"]) else 0
+    row = {
+        "rule": "duplicate row",
+        "rows": dup,
+        "share_of_rows": dup / n,
+        "amount": float(counts["amount"]) if dup else 0.0,
+        "action": ("dropped" if rules.duplicates == "drop" else "kept (can be two real purchases)")
+        + f"; rows compared on every mapped column: {', '.join(compared)}",
+    }
+    if rules.duplicates == "drop" and dup:
+        candidates = candidates.unique(subset=keys, keep="any")
+    return candidates, row
+
+
+def _net(
+    purchases: nw.LazyFrame, returned: nw.LazyFrame, rules: _Rules, engine: str, n: int
+) -> tuple[nw.LazyFrame, list[dict]]:
+    """Net the returns against the same group's purchases on or before them, last in, first
+    out (as :func:`research.segmentation.cleaning._net_returns`, with window functions)."""
+    group = [_C] if rules.product_col is None else [_C, _P]
+    kept_cols = [c for c in purchases.collect_schema().names() if c.startswith("__")]
+    affected_groups = returned.select(group).unique()
+    events = nw.concat(
+        [
+            purchases.join(affected_groups, on=group, how="semi").with_columns(
+                __isret=nw.lit(0), __step=nw.col(_V)
+            ),
+            returned.with_columns(__isret=nw.lit(1), __step=-nw.col(_V).abs()),
+        ],
+        how="diagonal",
+    ).with_columns(__abs=nw.col("__step").abs())
+    is_ret = nw.col("__isret") == 1
+    events = (
+        events.with_columns(__s=nw.col("__step").cum_sum().over(*group, order_by=_ORDER))
+        .with_columns(__low=nw.col("__s").cum_min().over(*group, order_by=_ORDER))
+        .with_columns(__floor=nw.when(nw.col("__low") < 0).then(nw.col("__low")).otherwise(0.0))
+        .with_columns(__h=nw.col("__s") - nw.col("__floor"))
+        .with_columns(
+            __lowest=nw.col("__h").cum_min(reverse=True).over(*group, order_by=_ORDER),
+            __prev=nw.col("__floor").shift(1).over(*group, order_by=_ORDER).fill_null(0.0),
+        )
+        .with_columns(
+            __kept=nw.col("__lowest") - (nw.col("__h") - nw.col("__step")),
+            __excess=nw.when(is_ret).then(nw.col("__prev") - nw.col("__floor")).otherwise(0.0),
+        )
+        .with_columns(
+            __kept=nw.when(nw.col("__kept") < 0)
+            .then(0.0)
+            .when(nw.col("__kept") > nw.col(_V))
+            .then(nw.col(_V))
+            .otherwise(nw.col("__kept"))
+        )
+        .with_columns(
+            __netted=nw.when(is_ret).then(0.0).otherwise(nw.col(_V) - nw.col("__kept")),
+            __short=is_ret
+            & (
+                nw.col("__excess")
+                > 1e-9 * nw.when(nw.col("__abs") > 1).then(nw.col("__abs")).otherwise(1.0)
+            ),
+        )
+        .with_columns(
+            __cancel=~is_ret
+            & (nw.col("__netted") > 0)
+            & ((nw.col(_V) - nw.col("__netted")) <= 1e-9 * nw.col(_V).abs())
+        )
+    )
+    counts = _collect(
+        events.select(
+            (nw.col("__netted") > 0).cast(nw.Int64).sum().alias("netted_rows"),
+            nw.col("__netted").sum().alias("netted"),
+            nw.col("__cancel").cast(nw.Int64).sum().alias("cancel_rows"),
+            nw.when(nw.col("__cancel")).then(nw.col(_V)).otherwise(0.0).sum().alias("cancel"),
+            nw.col("__short").cast(nw.Int64).sum().alias("short_rows"),
+            nw.when(nw.col("__short")).then(nw.col("__excess")).otherwise(0.0).sum().alias("short"),
+        ),
+        engine,
+        "net the returns",
+    ).iloc[0]
+    by = f"customer and {rules.product_col!r}" if rules.product_col is not None else "customer"
+
+    def row(rule: str, rows: object, amount: float, action: str) -> dict:
+        rows = int(rows) if pd.notna(rows) else 0
+        return {
+            "rule": rule,
+            "rows": rows,
+            "share_of_rows": rows / n,
+            "amount": float(amount) if pd.notna(amount) else 0.0,
+            "action": action,
+        }
+
+    report = [
+        row(
+            "return netted against an earlier purchase",
+            counts["netted_rows"],
+            0.0 - (counts["netted"] if pd.notna(counts["netted"]) else 0.0),
+            f"purchase value reduced: each return is taken off the same {by}'s latest "
+            "purchases on or before it (last in, first out), never below zero",
+        ),
+        row(
+            "purchase cancelled in full",
+            counts["cancel_rows"],
+            counts["cancel"],
+            "no longer a purchase: an order cancelled in full lowers the purchase count",
+        ),
+        row(
+            "return without an earlier purchase to net",
+            counts["short_rows"],
+            0.0 - (counts["short"] if pd.notna(counts["short"]) else 0.0),
+            "the returned value exceeds the purchases it can net against (bought before the "
+            "data start?): the rest is not netted, and kept in returned_amount",
+        ),
+    ]
+    netted = events.filter(~is_ret & ~nw.col("__cancel")).with_columns(
+        (nw.col(_V) - nw.col("__netted")).alias(_V)
+    )
+    untouched = purchases.join(affected_groups, on=group, how="anti")
+    left = nw.concat([untouched.select(kept_cols), netted.select(kept_cols)], how="vertical")
+    return left, report
+
+
+def clean_lazy(source: object, rules: _Rules) -> LazyLines:
+    """:func:`clean_transactions` on a table of another engine (or a path of files)."""
+    frame, engine = to_lazy(source)
+    compared = _check_columns(frame.collect_schema().names(), rules, engine)
+    lines, noted = _lines(frame, rules, engine)
+    stats = _first_pass(lines, rules, engine)
+    n = int(stats["n"])
+    end = _end(rules.observation_end, stats["end"], noted["zone"], rules.customer_col)
+    flagged = _flags(lines, rules, end)
+    report = _rule_counts(flagged, rules, engine, n, end, noted)
+    keep, is_ret = nw.col("__keep"), nw.col("__isret")
+    candidate = keep & ~is_ret
+    if rules.zero_amounts == "exclude":
+        candidate = candidate & (nw.col(_V) != 0)
+    internal = [c for c in lines.collect_schema().names()]
+    purchases, dup_row = _dedupe(
+        flagged.filter(candidate).select(internal), rules, compared, engine, n
+    )
+    report.append(dup_row)
+    returned = flagged.filter(is_ret & keep).select(internal)
+    if rules.returns == "net" and int(
+        next(r["rows"] for r in report if r["rule"] == "return or cancellation")
+    ):
+        purchases, net_rows = _net(purchases, returned, rules, engine, n)
+        report.extend(net_rows)
+    elif rules.returns == "net":
+        report.extend(_no_returns_rows(rules))
+    zero = flagged.filter(keep & ~is_ret & (nw.col(_V) == 0)).select(_C)
+    return _finish(purchases, returned, zero, report, end, engine, rules, n)
+
+
+def _no_returns_rows(rules: _Rules) -> list[dict]:
+    """The three netting rows of the report, when there is no return to net."""
+    by = f"customer and {rules.product_col!r}" if rules.product_col is not None else "customer"
+    actions = (
+        (
+            "return netted against an earlier purchase",
+            f"purchase value reduced: each return is taken off the same {by}'s latest "
+            "purchases on or before it (last in, first out), never below zero",
+        ),
+        (
+            "purchase cancelled in full",
+            "no longer a purchase: an order cancelled in full lowers the purchase count",
+        ),
+        (
+            "return without an earlier purchase to net",
+            "the returned value exceeds the purchases it can net against (bought before the "
+            "data start?): the rest is not netted, and kept in returned_amount",
+        ),
+    )
+    return [
+        {"rule": rule, "rows": 0, "share_of_rows": 0.0, "amount": 0.0, "action": action}
+        for rule, action in actions
+    ]
+
+
+def _finish(
+    purchases: nw.LazyFrame,
+    returned: nw.LazyFrame,
+    zero: nw.LazyFrame,
+    report: list[dict],
+    end: pd.Timestamp,
+    engine: str,
+    rules: _Rules,
+    n: int,
+) -> LazyLines:
+    """The counts of customers and purchase rows; the lines, still lazy."""
+    bought = purchases.select(_C).unique()
+    counts = _collect(
+        nw.concat(
+            [
+                purchases.select(nw.lit("rows").alias("what"), nw.len().alias("k")),
+                bought.select(nw.lit("customers").alias("what"), nw.len().alias("k")),
+                returned.select(_C)
+                .unique()
+                .join(bought, on=_C, how="anti")
+                .select(nw.lit("returns_only").alias("what"), nw.len().alias("k")),
+                zero.unique()
+                .join(bought, on=_C, how="anti")
+                .select(nw.lit("zero_only").alias("what"), nw.len().alias("k")),
+            ],
+            how="vertical",
+        ),
+        engine,
+        "count the customers",
+    ).set_index("what")["k"]
+    rows_used = int(counts["rows"])
+    if rows_used == 0:
+        raise ValueError(
+            f"none of the {n:,} rows is a purchase on or before {end:%Y-%m-%d}; check "
+            f"observation_end and the sign of {rules.value_name!r}"
+        )
+    zero_action = (
+        _NOT_IN_SUMMARY
+        if rules.zero_amounts == "exclude"
+        else "none: zero-value lines are kept as purchases"
+    )
+    for rule, key, action in (
+        ("customers with returns but no purchase", "returns_only", _NOT_IN_SUMMARY),
+        ("customers with only zero-value lines", "zero_only", zero_action),
+    ):
+        report.append(
+            {
+                "rule": rule,
+                "rows": int(counts[key]),
+                "share_of_rows": np.nan,
+                "amount": np.nan,
+                "action": action,
+            }
+        )
+    return LazyLines(
+        purchases=purchases,
+        returned=returned.select(_C, _V),
+        obs_end=end,
+        engine=engine,
+        report=report,
+        rows_in=n,
+        rows_used=rows_used,
+        customers=int(counts["customers"]),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# the aggregation
+# --------------------------------------------------------------------------------------------
+
+_WEEKS_BACK = 1_000_000  # keeps the week number's division on non-negative numbers
+
+
+def _period(time_unit: str) -> nw.Expr:
+    """The period number of each line, as :func:`_period_codes`: days since 1970 (Howard
+    Hinnant's days-from-civil, in integer arithmetic every engine has), Monday weeks, months."""
+    when = nw.col(_D)
+    year, month, day = when.dt.year().cast(nw.Int64), when.dt.month(), when.dt.day()
+    if time_unit == "M":
+        return (year * 12 + month.cast(nw.Int64) - 1 - 1970 * 12).cast(nw.Int64)
+    month, day = month.cast(nw.Int64), day.cast(nw.Int64)
+    y = year - (month <= 2).cast(nw.Int64)
+    era = y // 400
+    yoe = y - era * 400
+    shifted = nw.when(month > 2).then(month - 3).otherwise(month + 9)
+    doy = (153 * shifted + 2) // 5 + day - 1
+    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    if time_unit == "D":
+        return days.cast(nw.Int64)
+    return ((days + 3 + 7 * _WEEKS_BACK) // 7 - _WEEKS_BACK).cast(nw.Int64)
+
+
+def aggregate_lazy(lines: LazyLines, time_unit: str, with_invoices: bool) -> pd.DataFrame:
+    """Per customer: the periods, purchases, spend, dates and returns (collected)."""
+    purchases = lines.purchases.with_columns(__period=_period(time_unit))
+    occasions = purchases.group_by(_C, "__period").agg(nw.col(_V).sum().alias("__occ"))
+    per_occ = occasions.group_by(_C).agg(
+        nw.col("__period").min().alias("first_period"),
+        nw.col("__period").max().alias("last_period"),
+        nw.len().alias("occasions"),
+    )
+    first = occasions.join(
+        per_occ.select(_C, nw.col("first_period").alias("__period")), on=[_C, "__period"]
+    ).select(_C, nw.col("__occ").alias("first_amount"))
+    count = nw.col(_I).n_unique() if with_invoices else nw.len()
+    per_customer = purchases.group_by(_C).agg(
+        nw.col(_V).sum().alias("spend"),
+        count.alias("n_purchases"),
+        nw.col(_D).min().alias("first_purchase"),
+        nw.col(_D).max().alias("last_purchase"),
+    )
+    returns = lines.returned.group_by(_C).agg(nw.col(_V).abs().sum().alias("returned_amount"))
+    table = per_customer.join(per_occ, on=_C).join(first, on=_C).join(returns, on=_C, how="left")
+    return _collect(table, lines.engine, "summarise the customers")
+
+
+def collect_purchases(lines: LazyLines, customer_col: str, date_col: str) -> pd.DataFrame:
+    """The purchase lines in memory, in customer and time order (numbered from 0)."""
+    table = _collect(
+        lines.purchases.select(_C, _D, _V).sort(_C, _D, _V), lines.engine, "collect the lines"
+    )
+    return pd.DataFrame(
+        {
+            customer_col: table[_C].to_numpy(),
+            date_col: table[_D].to_numpy(dtype="datetime64[ns]"),
+            "amount": table[_V].to_numpy(dtype=np.float64),
+        }
+    )
