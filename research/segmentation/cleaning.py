@@ -214,13 +214,19 @@ def _parse_dates(frame: pd.DataFrame, date_col: str, date_format: str | None) ->
 
 
 def _read_either_order(raw: pd.Series, date_col: str) -> pd.Series:
-    """Text dates without a format: ISO 8601, else month first or day first, whichever reads
-    every value; an error when both do and disagree ("05/03/2024" is 5 March or 3 May), since
-    a guess would shift some dates by months without a word."""
-    iso = pd.to_datetime(raw, errors="coerce", format="ISO8601")
-    if iso.notna().all():
-        return iso
+    """Text dates without a format, in the format of the first date; where that date reads
+    both month first and day first ("05/03/2024"), whichever order reads every value, and an
+    error when both do and disagree, since a guess would shift dates by months without a word.
+    """
     month_first = pd.to_datetime(raw, errors="coerce")
+    present = raw.dropna()
+    if present.empty:
+        return month_first
+    first = str(present.iloc[0]).strip()
+    guess = pd.tseries.api.guess_datetime_format
+    order = guess(first, dayfirst=True)
+    if order is None or order.startswith("%Y") or order == guess(first):
+        return month_first  # year first (ISO 8601), or a first date that reads one way only
     day_first = pd.to_datetime(raw, errors="coerce", dayfirst=True)
     if month_first.notna().all() and day_first.notna().all():
         differ = (month_first != day_first).to_numpy()
