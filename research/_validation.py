@@ -52,11 +52,37 @@ def require_rows(frame: pd.DataFrame, what: str) -> None:
         raise ValueError(f"{what} is empty (0 rows): there is nothing to do")
 
 
+_DECIMAL_COMMA = r"^\s*[-+]?(?:\d{1,3}(?:[.\s\u00a0]\d{3})+|\d+),\d+\b"
+
+
+def number_advice(values: pd.Series) -> str:
+    """What to do about text that is not numbers: a decimal comma ("12,50", "1.112,25 EUR")
+    is read with ``decimal=","``; units and currency signs come off first.
+
+    >>> number_advice(pd.Series(["12,50", "1.112,25 EUR"]))[:47]
+    'They look like numbers with a decimal comma: re'
+    >>> number_advice(pd.Series(["$12", "n/a"]))
+    'Remove units or currency signs first.'
+    """
+    text = values.dropna().astype(str)
+    if len(text) and text.str.contains(_DECIMAL_COMMA, regex=True).mean() > 0.5:
+        return (
+            'They look like numbers with a decimal comma: read the file with decimal="," '
+            '(pandas), --decimal , (research), DECIMAL="," (the notebooks).'
+        )
+    return "Remove units or currency signs first."
+
+
 def numeric_values(frame: pd.DataFrame, col: str, what: str) -> np.ndarray:
     """The column as float64, with a clear error for non-numeric, missing or infinite values."""
     series = frame[col]
     if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(series.dtype):
-        raise TypeError(f"column {col!r} of {what} must be numeric, got dtype {series.dtype}")
+        examples = series.dropna().head(3).tolist()
+        advice = "" if pd.api.types.is_bool_dtype(series.dtype) else " " + number_advice(series)
+        raise TypeError(
+            f"column {col!r} of {what} must be numeric, got dtype {series.dtype} (values such "
+            f"as {examples}).{advice}"
+        )
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     bad = ~np.isfinite(values)
     if bad.any():

@@ -65,30 +65,14 @@ def user_errors(prog: str) -> Iterator[_Status]:
         status.code = 1
 
 
-_READERS = {".parquet": "parquet", ".pq": "parquet", ".xlsx": "excel", ".xls": "excel"}
+def read_table(path: str | Path, *, sep: str | None = None, decimal: str = ".") -> pd.DataFrame:
+    """:func:`research.data.read_table`, its errors as the command's one-line error."""
+    from research.data import read_table as read
 
-
-def read_table(path: str | Path, *, sep: str | None = None) -> pd.DataFrame:
-    """The user's table: CSV (``sep`` None sniffs ``,`` ``;`` tab or ``|``), parquet or Excel,
-    by the file's suffix. Every column is read as the file has it; the analyses convert text
-    numbers and dates under their own documented rules.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no such file: {path}")
-    if path.is_dir():
-        raise UserError(f"{path} is a folder: give the path of a file")
-    kind = _READERS.get(path.suffix.lower(), "csv")
     try:
-        if kind == "parquet":
-            return pd.read_parquet(path)
-        if kind == "excel":
-            return pd.read_excel(path)
-        if sep is None:
-            return pd.read_csv(path, sep=None, engine="python")
-        return pd.read_csv(path, sep=sep)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read {path} as a table: {exc}") from None
+        return read(path, sep=sep, decimal=decimal)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     except ImportError as exc:
         raise UserError(f"cannot read {path}: {exc}") from None
 
@@ -102,6 +86,16 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool = True) ->
     else:
         frame.to_csv(path, index=index)
     return path
+
+
+def add_decimal(parser: argparse.ArgumentParser) -> None:
+    """The ``--decimal`` option: the decimal mark of a CSV's numbers ("12,50": ``,``)."""
+    parser.add_argument(
+        "--decimal",
+        default=".",
+        metavar="CHAR",
+        help='the decimal mark of the CSV\'s numbers (default "."; "," for 12,50)',
+    )
 
 
 def add_output(parser: argparse.ArgumentParser, what: str) -> None:

@@ -17,6 +17,7 @@ from research._columns import CLOSED_COL, CREATED_COL, LEAD_COL, STATUS_COL
 from research.cli._common import (
     UserError,
     add_column,
+    add_decimal,
     add_output,
     note,
     optional,
@@ -69,6 +70,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--sep", default=None, metavar="SEP", help="the CSVs' separator (default: sniffed)"
     )
+    add_decimal(parser)
     split = parser.add_argument_group("groups", "split the funnel (one of the two)")
     split.add_argument(
         "--by", default=None, metavar="COL", help="a column to split by (source, campaign, ...)"
@@ -156,7 +158,7 @@ def _with_deals(leads: pd.DataFrame, args: argparse.Namespace, lead_col: str | N
 
     if lead_col is None:
         raise UserError("--opportunities needs --lead-col: the lead id the deals refer to")
-    deals = read_table(args.opportunities, sep=args.sep)
+    deals = read_table(args.opportunities, sep=args.sep, decimal=args.decimal)
     deal_lead = args.deal_lead_col or lead_col
     _check_columns(
         deals,
@@ -212,7 +214,7 @@ def _summary(result: Funnel, path: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from research.funnel import funnel
 
-    leads = read_table(args.leads, sep=args.sep)
+    leads = read_table(args.leads, sep=args.sep, decimal=args.decimal)
     lead_col = optional(args.lead_col)
     if args.by and args.cohort:
         raise UserError("give --by or --cohort, not both")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from research.cli._common import UserError, note
 
-__all__ = ["add_parser", "parse_parameter"]
+__all__ = ["add_parser", "parse_parameter", "resolve_paths"]
 
 
 def parse_parameter(text: str) -> tuple[str, object]:
@@ -69,15 +69,43 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--code", action="store_true", help="keep the code cells")
     parser.add_argument(
+        "--traceback",
+        action="store_true",
+        help="print a failing notebook's traceback, with its cell (default: one line)",
+    )
+    parser.add_argument(
         "--timeout", type=int, default=None, metavar="S", help="seconds each cell may run"
     )
     parser.set_defaults(func=run)
 
 
+_FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".xlsx", ".xls", ".json", ".skops")
+
+
+def resolve_paths(parameters: dict[str, object], cwd: Path | None = None) -> dict[str, object]:
+    """Relative file paths among the values made absolute from the folder the command runs in
+    (a notebook runs in its own folder, where ``my.csv`` would not be found): text values that
+    name an existing file, or end like a data file.
+
+    >>> resolve_paths({"LEADS_CSV": "leads.csv", "TARGET_COL": "won"}, Path("/data"))
+    {'LEADS_CSV': '/data/leads.csv', 'TARGET_COL': 'won'}
+    """
+    cwd = Path.cwd() if cwd is None else cwd
+    out: dict[str, object] = {}
+    for name, value in parameters.items():
+        if isinstance(value, str) and value and not Path(value).is_absolute():
+            candidate = cwd / value
+            if candidate.is_file() or Path(value).suffix.lower() in _FILE_SUFFIXES:
+                value = str(candidate)
+        out[name] = value
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     from research.report import DEFAULT_TIMEOUT, ReportError, build_reports
 
-    parameters = dict(parse_parameter(p) for p in args.parameter)
+    parameters = resolve_paths(dict(parse_parameter(p) for p in args.parameter))
+    index = args.out / "index.html"
     try:
         written = build_reports(
             args.notebooks_dir,
@@ -86,9 +114,15 @@ def run(args: argparse.Namespace) -> int:
             timeout=args.timeout or DEFAULT_TIMEOUT,
             notebooks=args.notebooks or None,
             parameters=parameters,
+            tracebacks=args.traceback,
         )
     except ReportError as exc:
-        note(f"wrote {len(exc.written)} report(s) and {args.out / 'index.html'}")
-        raise UserError(str(exc)) from None
-    note(f"wrote {len(written)} report(s) and {args.out / 'index.html'}")
+        done = f"{len(exc.written)} report(s) written" if exc.written else "no report written"
+        failed = "; ".join(f"{name}: {error}" for name, error in exc.failures.items())
+        hint = "" if args.traceback else "; --traceback shows where"
+        raise UserError(
+            f"{len(exc.failures)} notebook(s) failed: {failed} ({done}; {index} lists what "
+            f"failed{hint})"
+        ) from None
+    note(f"wrote {len(written)} report(s) and {index}")
     return 0

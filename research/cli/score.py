@@ -27,7 +27,15 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from research.cli._common import UserError, add_column, add_output, note, read_table, write_table
+from research.cli._common import (
+    UserError,
+    add_column,
+    add_decimal,
+    add_output,
+    note,
+    read_table,
+    write_table,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,7 +68,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "new_leads.csv --model-file scorer.skops -o new_scores.csv.",
         epilog="The output has one row per lead, in the file's order, indexed by --id-col (else "
         "the row's position in the file): score (probability to convert), tier (A: the "
-        "best-scored 10%% of this file's leads, B: the next 20%%, C: 30%%, D: 40%%), up_1 ... "
+        "best-scored 10% of this file's leads, B: the next 20%, C: 30%, D: 40%), up_1 ... "
         "and down_1 ... (the factors pushing the score up and down the most, strongest first, "
         "in log-odds). Put LEADS before --post-outcome, which takes several names.",
     )
@@ -110,6 +118,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--sep", metavar="CHAR", help="the CSV's separator (default: sniffed from the file)"
     )
+    add_decimal(parser)
     parser.add_argument(
         "--top", type=int, default=3, metavar="N", help="reason codes each way (default 3)"
     )
@@ -161,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
             "converted (or give --model-file to score with a saved scorer)"
         )
     path = Path(args.leads)
-    frame = read_table(path, sep=args.sep)
+    frame = read_table(path, sep=args.sep, decimal=args.decimal)
     leads = prepare_leads(
         frame,
         target_col=args.target_col,
@@ -172,6 +181,9 @@ def run(args: argparse.Namespace) -> int:
         what=path.name,
         names=_OPTION_NAMES,
     )
+    if leads.numbers_from_text:
+        names = ", ".join(map(repr, leads.numbers_from_text))
+        note(f"read as numbers (amounts written as text): {names}")
     if model_file is None:
         scorer = _fit(leads, args)
     else:

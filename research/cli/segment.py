@@ -16,6 +16,7 @@ from research._columns import AMOUNT_COL, CUSTOMER_COL, DATE_COL
 from research.cli._common import (
     Work,
     add_column,
+    add_decimal,
     add_output,
     note,
     optional,
@@ -84,6 +85,7 @@ def add_transaction_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sep", default=None, metavar="SEP", help="the CSV's separator (default: sniffed)"
     )
+    add_decimal(parser)
     columns = parser.add_argument_group(
         "columns", "the export's own column names (mirroring clean_transactions' *_col)"
     )
@@ -242,7 +244,7 @@ def clean_from_args(args: argparse.Namespace, work: Work) -> CleanedTransactions
     from research.segmentation import clean_transactions
 
     work.step("reading")
-    frame = read_table(args.transactions, sep=args.sep)
+    frame = read_table(args.transactions, sep=args.sep, decimal=args.decimal)
     arguments = _rule_arguments(args)
     _check_columns(frame, args.transactions, arguments)
     work.done()

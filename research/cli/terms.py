@@ -12,6 +12,7 @@ from research._columns import LANGUAGE_COL, TEAM_COL, TEXT_COL
 from research.cli._common import (
     UserError,
     add_column,
+    add_decimal,
     add_output,
     note,
     progress,
@@ -52,6 +53,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--sep", default=None, metavar="SEP", help="the CSV's separator (default: sniffed)"
     )
+    add_decimal(parser)
     columns = parser.add_argument_group("columns", "the file's own column names")
     add_column(columns, "text", TEXT_COL, "column of the text")
     add_column(columns, "group", TEAM_COL, "column of the group each text belongs to")
@@ -175,7 +177,7 @@ def term_table(result: DistinctiveTerms) -> pd.DataFrame:
 def run(args: argparse.Namespace) -> int:
     from research.messages import distinctive_terms
 
-    frame = read_table(args.messages, sep=args.sep)
+    frame = read_table(args.messages, sep=args.sep, decimal=args.decimal)
     path = args.messages
     require_column(frame, path, args.text_col, "--text-col", "the text")
     require_column(frame, path, args.group_col, "--group-col", "the group of each text")

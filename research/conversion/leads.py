@@ -10,6 +10,7 @@ refuse the same mistakes with the same errors.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -61,6 +62,10 @@ class Leads:
         The columns given.
     post_outcome : tuple of str
         The columns known only after the outcome (every one is a column of the file).
+    numbers_from_text : tuple of str
+        The columns of amounts written as text (``"$3,594,857"``, ``"1,200.50 EUR"``) that
+        were read as numbers, so that the model sees their size, not each value as a
+        category of its own.
     """
 
     X: pd.DataFrame
@@ -71,6 +76,7 @@ class Leads:
     time_col: str | None
     id_col: str | None
     post_outcome: tuple[str, ...]
+    numbers_from_text: tuple[str, ...] = ()
 
     @property
     def n(self) -> int:
@@ -185,7 +191,7 @@ def prepare_leads(
         times = _times(frame[time_col], what_time, date_format, label["date_format"])
         order = np.argsort(times.to_numpy(), kind="stable")
     X = frame.drop(columns=[c for c in roles.values() if c is not None])
-    X = X.iloc[order]
+    X, from_text = _amounts_as_numbers(X.iloc[order])
 
     def arranged(series: pd.Series | None) -> pd.Series | None:
         return None if series is None else series.iloc[order].set_axis(X.index)
@@ -199,7 +205,37 @@ def prepare_leads(
         time_col=time_col,
         id_col=id_col,
         post_outcome=post,
+        numbers_from_text=from_text,
     )
+
+
+# an amount written as text: a sign, a currency sign or code, digits with thousands commas, a
+# decimal point ("$3,594,857", "-1,200.50 EUR", "€ 40"); "1,500" is read as fifteen hundred
+_CODES = "USD|EUR|GBP|JPY|KRW|CNY|CHF|CAD|AUD|SEK|NOK|DKK|INR|BRL|MXN"
+_AMOUNT = re.compile(
+    rf"^\s*(?:(?:{_CODES})\s*)?[-+]?\s*[$€£¥₩]?\s*[-+]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)"
+    rf"(?:\.\d+)?\s*(?:{_CODES})?\s*$"
+)
+_MARKS = re.compile(rf"[$€£¥₩,]|{_CODES}")
+
+
+def _amounts_as_numbers(X: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Text columns whose every value is an amount with a currency sign or thousands commas,
+    read as numbers (missing values stay missing); the names of those columns."""
+    converted = []
+    for col in X.columns:
+        values = X[col]
+        if not (
+            pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)
+        ):
+            continue
+        text = values.dropna().astype(str)
+        if text.empty or not text.str.match(_AMOUNT).all() or not text.str.contains(_MARKS).any():
+            continue
+        digits = values.astype("string").str.replace(r"[^0-9.+-]", "", regex=True)
+        X = X.assign(**{col: pd.to_numeric(digits, errors="coerce").astype("float64")})
+        converted.append(col)
+    return X, tuple(converted)
 
 
 _FIXES = {

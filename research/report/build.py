@@ -542,6 +542,7 @@ def build_reports(
     timeout: int = DEFAULT_TIMEOUT,
     notebooks: Sequence[str | Path] | None = None,
     parameters: Mapping[str, object] | None = None,
+    tracebacks: bool = True,
 ) -> list[Path]:
     """Execute every notebook in a folder and export each one, plus an index, to HTML.
 
@@ -566,6 +567,9 @@ def build_reports(
         Values for the notebooks' ``parameters`` cells (as papermill's ``-p``): each notebook
         gets the names it has. A name that none of the notebooks has is an error, raised
         before anything runs.
+    tracebacks : bool, default True
+        Print a failing notebook's traceback (with the cell) on stderr; False leaves the short
+        error of :class:`ReportError` alone (the ``research`` command's default).
 
     Returns
     -------
@@ -606,7 +610,8 @@ def build_reports(
             export_html(executed, target, code=code)
         except Exception as exc:  # record the failure and carry on with the next notebook
             print(f"FAILED after {time.perf_counter() - start:.1f} s", flush=True)
-            print(str(exc), file=sys.stderr, flush=True)
+            if tracebacks:
+                print(str(exc), file=sys.stderr, flush=True)
             failures[nb_path.name] = _short_error(exc)
             target.unlink(missing_ok=True)  # never leave a stale report behind
             entries.append(ReportEntry(title, "", None, error=failures[nb_path.name]))

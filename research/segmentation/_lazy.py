@@ -47,6 +47,7 @@ class LazyLines:
     rows_in: int
     rows_used: int
     customers: int
+    has_returns: bool = True
 
 
 @contextlib.contextmanager
@@ -572,26 +573,30 @@ def _finish(
     rules: _Rules,
     n: int,
 ) -> LazyLines:
-    """The counts of customers and purchase rows; the lines, still lazy."""
-    bought = purchases.select(_C).unique()
+    """The counts of customers and purchase rows; the lines, still lazy.
+
+    One aggregation counts the rows and customers; the customers with returns (or zero-value
+    lines) but no purchase need an anti-join each, run only when there are such lines."""
     counts = _collect(
-        nw.concat(
-            [
-                purchases.select(nw.lit("rows").alias("what"), nw.len().alias("k")),
-                bought.select(nw.lit("customers").alias("what"), nw.len().alias("k")),
-                returned.select(_C)
-                .unique()
-                .join(bought, on=_C, how="anti")
-                .select(nw.lit("returns_only").alias("what"), nw.len().alias("k")),
-                zero.unique()
-                .join(bought, on=_C, how="anti")
-                .select(nw.lit("zero_only").alias("what"), nw.len().alias("k")),
-            ],
-            how="vertical",
-        ),
+        purchases.select(nw.len().alias("rows"), nw.col(_C).n_unique().alias("customers")),
         engine,
         "count the customers",
-    ).set_index("what")["k"]
+    ).iloc[0]
+    counts = {"rows": int(counts["rows"]), "customers": int(counts["customers"])}
+    reported = {row["rule"]: row["rows"] for row in report}
+    bought = purchases.select(_C).unique()
+    for key, lines, rule in (
+        ("returns_only", returned, "return or cancellation"),
+        ("zero_only", zero, "zero-value line"),
+    ):
+        counts[key] = 0
+        if key == "zero_only" and rules.zero_amounts == "keep":
+            continue  # zero-value lines are purchases then: every such customer bought
+        if reported[rule]:
+            only = lines.select(_C).unique().join(bought, on=_C, how="anti")
+            counts[key] = int(
+                _collect(only.select(nw.len()), engine, "count the customers").iloc[0, 0]
+            )
     rows_used = int(counts["rows"])
     if rows_used == 0:
         raise ValueError(
@@ -625,6 +630,7 @@ def _finish(
         rows_in=n,
         rows_used=rows_used,
         customers=int(counts["customers"]),
+        has_returns=bool(reported["return or cancellation"]),
     )
 
 
@@ -655,26 +661,46 @@ def _period(time_unit: str) -> nw.Expr:
 
 
 def aggregate_lazy(lines: LazyLines, time_unit: str, with_invoices: bool) -> pd.DataFrame:
-    """Per customer: the periods, purchases, spend, dates and returns (collected)."""
+    """Per customer: the periods, purchases, spend, dates and returns (collected).
+
+    One pass groups the purchase lines by customer and period (the occasions, with their
+    value, lines and first and last times); a second groups the occasions by customer, the
+    first period's value picked out by a window minimum over the customer's occasions. Returns
+    and invoices, when there are any, are grouped apart and joined."""
     purchases = lines.purchases.with_columns(__period=_period(time_unit))
-    occasions = purchases.group_by(_C, "__period").agg(nw.col(_V).sum().alias("__occ"))
-    per_occ = occasions.group_by(_C).agg(
+    occasions = (
+        purchases.group_by(_C, "__period")
+        .agg(
+            nw.col(_V).sum().alias("__occ"),
+            nw.len().alias("__lines"),
+            nw.col(_D).min().alias("__first"),
+            nw.col(_D).max().alias("__last"),
+        )
+        .with_columns(__fp=nw.col("__period").min().over(_C))
+    )
+    first_value = nw.when(nw.col("__period") == nw.col("__fp")).then(nw.col("__occ")).otherwise(0.0)
+    table = occasions.group_by(_C).agg(
+        nw.col("__occ").sum().alias("spend"),
+        nw.col("__lines").sum().alias("n_purchases"),
+        nw.col("__first").min().alias("first_purchase"),
+        nw.col("__last").max().alias("last_purchase"),
         nw.col("__period").min().alias("first_period"),
         nw.col("__period").max().alias("last_period"),
         nw.len().alias("occasions"),
+        first_value.sum().alias("first_amount"),
     )
-    first = occasions.join(
-        per_occ.select(_C, nw.col("first_period").alias("__period")), on=[_C, "__period"]
-    ).select(_C, nw.col("__occ").alias("first_amount"))
-    count = nw.col(_I).n_unique() if with_invoices else nw.len()
-    per_customer = purchases.group_by(_C).agg(
-        nw.col(_V).sum().alias("spend"),
-        count.alias("n_purchases"),
-        nw.col(_D).min().alias("first_purchase"),
-        nw.col(_D).max().alias("last_purchase"),
-    )
-    returns = lines.returned.group_by(_C).agg(nw.col(_V).abs().sum().alias("returned_amount"))
-    table = per_customer.join(per_occ, on=_C).join(first, on=_C).join(returns, on=_C, how="left")
+    if with_invoices:
+        invoices = purchases.group_by(_C).agg(nw.col(_I).n_unique().alias("__invoices"))
+        table = (
+            table.join(invoices, on=_C)
+            .with_columns(nw.col("__invoices").alias("n_purchases"))
+            .drop("__invoices")
+        )
+    if lines.has_returns:
+        returns = lines.returned.group_by(_C).agg(nw.col(_V).abs().sum().alias("returned_amount"))
+        table = table.join(returns, on=_C, how="left")
+    else:
+        table = table.with_columns(returned_amount=nw.lit(0.0))
     return _collect(table, lines.engine, "summarise the customers")
 
 

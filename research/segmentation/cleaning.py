@@ -25,7 +25,13 @@ import pandas as pd
 
 from research._columns import AMOUNT_COL, CUSTOMER_COL, DATE_COL
 from research._results import Result
-from research._validation import check_option, require_columns, require_frame, rows_repr
+from research._validation import (
+    check_option,
+    number_advice,
+    require_columns,
+    require_frame,
+    rows_repr,
+)
 
 __all__ = [
     "CleanedTransactions",
@@ -278,7 +284,7 @@ def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
             raise ValueError(
                 f"column {col!r} must be numeric; {int(bad.sum()):,} of {len(frame):,} rows are "
                 f"not numbers (rows {rows_repr(frame.index[bad.to_numpy()])}; values such as "
-                f"{raw[bad].head(5).tolist()}). Remove units or currency signs first."
+                f"{raw[bad].head(5).tolist()}). {number_advice(raw[bad])}"
             )
         raw = converted
     missing = raw.isna()
@@ -1011,7 +1017,9 @@ def _drop_blank(
 def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index, int]:
     """Integer codes of ids (-1 for missing or blank) in the order of the sorted ids.
 
-    Ids of mixed types (numbers and text, as spreadsheets export them) are compared as text,
+    Whole-number ids that a CSV reader gave as floats (a column of numbers with blanks) come
+    back as integers. Ids of mixed types (numbers and text, as spreadsheets export them) are
+    compared as text,
     whole numbers written without a decimal point; returns how many rows had a number id then.
     The checks run on the distinct ids only, so they cost little on long exports.
     """
@@ -1023,6 +1031,10 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index, int]:
     if kind == "string":
         blank = pd.Series(uniques).str.strip().eq("").to_numpy(dtype=bool)
         codes, uniques = _drop_blank(codes, uniques, blank)
+    elif kind == "floating":  # whole-number ids read as floats beside blanks: 1000, not 1000.0
+        values = np.asarray(uniques, dtype=np.float64)
+        if np.all(values == np.round(values)) and np.all(np.abs(values) < 2.0**53):
+            uniques = pd.Index(values.astype(np.int64))
     elif kind.startswith("mixed"):
         items = np.asarray(uniques, dtype=object)
         number = np.array(

@@ -108,3 +108,32 @@ def test_report_errors_are_one_line(tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "nbs")
     line = one_error_line(research("report", *args), "report")
     assert "notebooks folder not found" in line
+
+
+def test_a_failing_notebook_is_one_line_and_its_traceback_on_request(tmp_path: Path) -> None:
+    _tiny_notebooks(tmp_path / "nbs")
+    args = ("--notebooks-dir", tmp_path / "nbs", "-o", tmp_path / "out")
+    # TIMES as text: the cell's "GREETING * TIMES" fails in the notebook, not in the command
+    run = research("report", "01_tiny", "-p", "TIMES=many", *args)
+    line = one_error_line(run, "report")
+    assert "1 notebook(s) failed: 01_tiny.ipynb: TypeError:" in line
+    assert "no report written" in line and "--traceback shows where" in line
+    assert "\x1b[" not in run.err  # no coloured traceback
+    shown = research("report", "01_tiny", "-p", "TIMES=many", "--traceback", *args)
+    assert shown.code == 1 and "GREETING" in shown.err and "TypeError" in shown.err
+
+
+def test_relative_paths_in_parameters_are_read_from_where_the_command_runs(
+    tmp_path: Path,
+) -> None:
+    _tiny_notebooks(tmp_path / "nbs")
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "hello.txt").write_text("from the user's folder")
+    out = tmp_path / "out"
+    run = research(
+        "report", "01_tiny", "-p", "GREETING=hello.txt", "-p", "TIMES=1",
+        "--notebooks-dir", tmp_path / "nbs", "-o", out, cwd=tmp_path / "work",
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    # IPython's Markdown() reads a path it is given: the file in the user's folder was found
+    assert "from the user's folder" in (out / "01_tiny.html").read_text()

@@ -119,3 +119,21 @@ def test_segment_help_and_usage(capsys: pytest.CaptureFixture[str]) -> None:
         main(["segment", "x.csv", "--segments", "1", "-o", "y.csv"])
     assert stop.value.code == 2
     assert "'auto' or a whole number >= 2" in capsys.readouterr().err
+
+
+def test_segment_reads_decimal_commas_with_the_decimal_option(tmp_path: Path) -> None:
+    csv = tmp_path / "woo.csv"
+    frame = shopify_orders(tmp_path / "plain.csv")
+    price = SHOPIFY_COLUMNS["PRICE_COL"]
+    frame.assign(**{price: frame[price].astype(str).str.replace(".", ",")}).to_csv(
+        csv, sep=";", index=False
+    )
+    out = tmp_path / "segments.csv"
+    line = one_error_line(research("segment", csv, *SHOPIFY_OPTIONS, "-o", out), "segment")
+    assert "decimal comma" in line and "--decimal ," in line
+    run = research("segment", csv, *SHOPIFY_OPTIONS, "--decimal", ",", "-o", out)
+    assert run.code == 0, run.err
+    expected = rfm_summary(shopify_cleaned(tmp_path / "plain.csv"))
+    written = pd.read_csv(out, index_col=0)
+    assert len(written) == len(expected)
+    assert written["total_spend"].sum() == pytest.approx(expected["total_spend"].sum())

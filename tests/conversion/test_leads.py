@@ -120,3 +120,24 @@ def test_evaluate_takes_a_test_size_per_scheme() -> None:
         evaluate(LeadScorer(), X, y, scheme="rolling", test_size={"random": 5})
     with pytest.raises(ValueError, match=r"test_size\['rolling'\] must be an integer"):
         evaluate(LeadScorer(), X, y, scheme="rolling", test_size={"rolling": 0})
+
+
+def test_amounts_written_as_text_are_read_as_numbers() -> None:
+    raw = pd.DataFrame(
+        {
+            "Lead ID": ["L1", "L2", "L3", "L4"],
+            "Converted": ["TRUE", "FALSE", "TRUE", "FALSE"],
+            "Annual Revenue": ["$3,594,857", None, "$12", "-1,200.50"],
+            "Budget": ["40 EUR", "1,200.50 EUR", "EUR 3", "0 EUR"],
+            "SKU": ["SKU123", "SKU1", "SKU2", "SKU3"],  # codes, not amounts
+            "Notes": ["$5", "n/a", "$6", "$7"],  # not every value is an amount
+        }
+    )
+    leads = prepare_leads(raw, target_col="Converted", id_col="Lead ID")
+    assert leads.numbers_from_text == ("Annual Revenue", "Budget")
+    assert leads.X["Annual Revenue"].tolist()[0] == 3_594_857.0
+    assert np.isnan(leads.X["Annual Revenue"].tolist()[1])
+    assert leads.X["Annual Revenue"].tolist()[3] == -1200.5
+    assert leads.X["Budget"].tolist() == [40.0, 1200.5, 3.0, 0.0]
+    assert leads.X["SKU"].tolist() == raw["SKU"].tolist()
+    assert leads.X["Notes"].tolist() == raw["Notes"].tolist()

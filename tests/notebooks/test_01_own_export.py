@@ -85,3 +85,42 @@ def shown_text(nb: nbformat.NotebookNode) -> str:
 def bundled_story(text: str) -> list[str]:
     """The words of the bundled data's story found in ``text`` (none on a user's export)."""
     return [word for word in BUNDLED_WORDS if word in text]
+
+
+def test_notebook_01_on_parquet_files_cleans_them_in_duckdb(tmp_path: Path) -> None:
+    # the Shopify export as a warehouse would hold it: typed columns, split over two files
+    frame = shopify_orders(tmp_path / "orders.csv")
+    date, price = SHOPIFY_COLUMNS["DATE_COL"], SHOPIFY_COLUMNS["PRICE_COL"]
+    frame[date] = pd.to_datetime(frame[date].str[:19])
+    frame[price] = frame[price].astype(float)
+    (tmp_path / "orders").mkdir()
+    half = len(frame) // 2
+    frame.iloc[:half].to_parquet(tmp_path / "orders" / "part-0.parquet")
+    frame.iloc[half:].to_parquet(tmp_path / "orders" / "part-1.parquet")
+    columns = SHOPIFY_COLUMNS
+    nb = execute_notebook(
+        NOTEBOOK,
+        parameters={
+            "TRANSACTIONS_CSV": str(tmp_path / "orders" / "*.parquet"),
+            **columns,
+            "K_RANGE": (2, 4),
+            "N_BOOT": 5,
+        },
+    )
+    records = read_records(nb)
+    cleaned = clean_transactions(
+        frame,
+        customer_col=columns["CUSTOMER_COL"],
+        date_col=date,
+        amount_col=None,
+        quantity_col=columns["QUANTITY_COL"],
+        price_col=price,
+        invoice_col=columns["INVOICE_COL"],
+        product_col=columns["PRODUCT_COL"],
+    )
+    summary = rfm_summary(cleaned)
+    assert records["rows_in"] == len(frame)
+    assert records["rows_used"] == cleaned.rows_used
+    assert records["n_customers"] == len(summary)
+    assert records["revenue"] == pytest.approx(summary["total_spend"].sum(), rel=1e-9)
+    assert not bundled_story(shown_text(nb))

@@ -184,3 +184,26 @@ def test_a_blank_language_column_is_detected_and_counted() -> None:
     assert partly.table["language"].tolist() == ["en", "ko", "ja", "fr"]
     assert dict(partly.detected) == {"ja": 1, "ko": 1}
     assert dict(validate_messages(partly.table).detected) == {}
+
+
+def test_messages_without_text_and_of_a_third_team_are_left_out_and_counted(
+    files, raw, expected, tmp_path: Path
+) -> None:
+    extra = raw.head(7).copy()
+    extra[TEAM] = "Customer Success"
+    blank = raw.head(3).copy()
+    blank[TEXT] = ["", "   ", None]
+    path = tmp_path / "messages_with_cs.csv"
+    pd.concat([raw, extra, blank], ignore_index=True).to_csv(path, index=False)
+    parameters = {
+        "MESSAGES_CSV": str(path),
+        **COLUMNS,
+        "LANGUAGE_COL": None,
+        "CAMPAIGN_COL": None,
+    }
+    nb = execute_notebook(NOTEBOOK, parameters=parameters)
+    records = read_records(nb)
+    assert records["n_left_out"] == 10
+    _check_messages(records, raw, expected)  # the log the two teams wrote, as without them
+    text = _markdown(nb)
+    assert "**Left out:** 3 messages without text, 7 messages of Customer Success" in text

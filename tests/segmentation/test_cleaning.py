@@ -568,3 +568,20 @@ def test_rfm_summary_shows_the_cleaning_arguments_in_its_signature(retailer) -> 
     )
     with pytest.raises(TypeError, match=r"'customer_col', 'duplicates', 'date_format' beside"):
         rfm_summary(cleaned, customer_col="KundeNr", duplicates="drop", date_format="%Y")
+
+
+def test_whole_number_ids_read_as_floats_come_back_as_integers() -> None:
+    # a CSV column of numeric ids with a blank reads as floats: 1000.0 is customer 1000
+    tx = pd.DataFrame(
+        {
+            "customer_id": [1000.0, None, 1001.0, 1000.0],
+            "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-05"]),
+            "amount": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    summary, cleaned = summarise(tx)
+    assert summary.index.tolist() == [1000, 1001] and summary.index.dtype == "int64"
+    assert cleaned.table.set_index("rule").loc["missing customer id", "rows"] == 1
+    # ids with a fraction stay as they are
+    fractions = summarise(tx.assign(customer_id=[1.5, None, 2.0, 1.5]))[0]
+    assert fractions.index.tolist() == [1.5, 2.0]
