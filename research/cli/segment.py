@@ -80,7 +80,9 @@ def add_transaction_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "transactions",
         metavar="TRANSACTIONS",
-        help="the export: one row per purchase line (CSV with any separator, parquet or Excel)",
+        help="the export: one row per purchase line (CSV with any separator, Excel, or "
+        "parquet: a file, a quoted glob such as 'orders/*.parquet' or a folder, cleaned by "
+        "DuckDB out of core)",
     )
     parser.add_argument(
         "--sep", default=None, metavar="SEP", help="the CSV's separator (default: sniffed)"
@@ -241,14 +243,21 @@ def clean_from_args(args: argparse.Namespace, work: Work) -> CleanedTransactions
     >>> with progress(4, "research segment") as work:  # doctest: +SKIP
     ...     cleaned = clean_from_args(args, work)
     """
+    from research.data.tables import _is_parquet_set
+    from research.engines import scan
     from research.segmentation import clean_transactions
 
     work.step("reading")
-    frame = read_table(args.transactions, sep=args.sep, decimal=args.decimal)
     arguments = _rule_arguments(args)
-    _check_columns(frame, args.transactions, arguments)
+    if _is_parquet_set(args.transactions):  # DuckDB reads the files as it cleans them
+        frame = scan(args.transactions, progress=False)
+        rows = "the parquet files' rows in DuckDB"
+    else:
+        frame = read_table(args.transactions, sep=args.sep, decimal=args.decimal)
+        _check_columns(frame, args.transactions, arguments)
+        rows = f"{len(frame):,} rows"
     work.done()
-    work.step(f"cleaning {len(frame):,} rows")
+    work.step(f"cleaning {rows}")
     with work.package(words=in_options):
         cleaned = clean_transactions(frame, **arguments)  # type: ignore[arg-type]
     if args.report:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob as _glob
 import os
 from collections.abc import Sequence
@@ -120,7 +121,8 @@ def scan(
     temp_directory : str or path, optional
         Where DuckDB spills (default: DuckDB's, ``.tmp`` under the working folder).
     progress : bool, default True
-        DuckDB's progress bar on queries that run longer than two seconds.
+        DuckDB's progress bar on queries that run longer than two seconds (in Jupyter only
+        where ipywidgets is installed).
 
     Returns
     -------
@@ -148,7 +150,10 @@ def scan(
     for name, value in settings.items():
         if value is not None:
             con.execute(f"SET {name} = ?", [value])
-    con.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
+    # in Jupyter, DuckDB draws its bar with ipywidgets and refuses the setting without them:
+    # the query then runs without a bar
+    with contextlib.suppress(duckdb.Error):
+        con.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
     if kind == "parquet":
         return con.read_parquet(files)
     return con.read_csv(files)

@@ -582,7 +582,7 @@ def _finish(
         engine,
         "count the customers",
     ).iloc[0]
-    counts = {"rows": int(counts["rows"]), "customers": int(counts["customers"])}
+    counts = {key: int(counts[key]) if pd.notna(counts[key]) else 0 for key in counts.index}
     reported = {row["rule"]: row["rows"] for row in report}
     bought = purchases.select(_C).unique()
     for key, lines, rule in (

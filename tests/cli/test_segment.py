@@ -137,3 +137,40 @@ def test_segment_reads_decimal_commas_with_the_decimal_option(tmp_path: Path) ->
     written = pd.read_csv(out, index_col=0)
     assert len(written) == len(expected)
     assert written["total_spend"].sum() == pytest.approx(expected["total_spend"].sum())
+
+
+def test_segment_cleans_parquet_files_in_duckdb(tmp_path: Path) -> None:
+    frame = shopify_orders(tmp_path / "orders.csv")
+    date, price = SHOPIFY_COLUMNS["DATE_COL"], SHOPIFY_COLUMNS["PRICE_COL"]
+    typed = frame.assign(
+        **{date: pd.to_datetime(frame[date].str[:19]), price: frame[price].astype(float)}
+    )
+    (tmp_path / "parts").mkdir()
+    half = len(typed) // 2
+    typed.iloc[:half].to_parquet(tmp_path / "parts" / "a.parquet")
+    typed.iloc[half:].to_parquet(tmp_path / "parts" / "b.parquet")
+    out = tmp_path / "segments.csv"
+    run = research("segment", tmp_path / "parts" / "*.parquet", *SHOPIFY_OPTIONS, "-o", out)
+    assert run.code == 0, run.err
+    expected = rfm_summary(
+        clean_transactions(
+            typed,
+            customer_col=SHOPIFY_COLUMNS["CUSTOMER_COL"],
+            date_col=date,
+            amount_col=None,
+            quantity_col=SHOPIFY_COLUMNS["QUANTITY_COL"],
+            price_col=price,
+            invoice_col=SHOPIFY_COLUMNS["INVOICE_COL"],
+            product_col=SHOPIFY_COLUMNS["PRODUCT_COL"],
+        )
+    )
+    written = pd.read_csv(out, index_col=0)
+    assert written.index.tolist() == expected.index.tolist()
+    for col in ("frequency", "recency", "T", "n_purchases"):
+        assert written[col].tolist() == expected[col].tolist(), col
+    assert written["total_spend"].to_numpy() == pytest.approx(expected["total_spend"].to_numpy())
+    # a column the files lack: one line naming it
+    line = one_error_line(
+        research("segment", tmp_path / "parts", "--customer-col", "Kunde", "-o", out), "segment"
+    )
+    assert "'Kunde'" in line

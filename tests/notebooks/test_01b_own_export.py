@@ -155,3 +155,29 @@ def test_notebook_01b_on_a_no_dropout_export(tmp_path: Path) -> None:
     expected = len(days.drop_duplicates())
     assert records["holdout_actual_purchases"] == pytest.approx(expected)
     assert records["holdout_customers"] == len(calibration_customers)
+
+
+def test_notebook_01b_on_a_parquet_file_records_what_it_records_on_the_csv(tmp_path) -> None:
+    # the same typed export as parquet (cleaned by DuckDB) and as CSV (cleaned by pandas)
+    frame = shopify_orders(tmp_path / "orders.csv")
+    date, price = SHOPIFY_COLUMNS["DATE_COL"], SHOPIFY_COLUMNS["PRICE_COL"]
+    frame[date] = pd.to_datetime(frame[date].str[:19])
+    frame[price] = frame[price].astype(float)
+    frame.to_parquet(tmp_path / "orders.parquet")
+    frame.to_csv(tmp_path / "typed.csv", index=False)
+    records = [
+        read_records(
+            execute_notebook(
+                NOTEBOOK,
+                parameters={"TRANSACTIONS_CSV": str(path), **SHOPIFY_COLUMNS, "PENALIZER": 0.001},
+            )
+        )
+        for path in (tmp_path / "orders.parquet", tmp_path / "typed.csv")
+    ]
+    on_duckdb, on_pandas = records
+    assert on_duckdb.keys() == on_pandas.keys() and len(on_pandas) > 10
+    for name, value in on_pandas.items():
+        if isinstance(value, float):
+            assert on_duckdb[name] == pytest.approx(value, rel=1e-9), name
+        else:
+            assert on_duckdb[name] == value, name
