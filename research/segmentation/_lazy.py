@@ -27,6 +27,7 @@ from research.segmentation.cleaning import (
     _NOT_IN_SUMMARY,
     _RETURN_ACTIONS,
     _ZERO_ACTIONS,
+    _observation_end,
     _Rules,
 )
 
@@ -256,17 +257,7 @@ def _end(value: object, default: object, zone: str | None, customer_col: str) ->
         if pd.isna(default):
             raise ValueError(f"none of the rows is a purchase with a customer id {customer_col!r}")
         return pd.Timestamp(default)
-    try:
-        end = pd.Timestamp(value)  # type: ignore[arg-type]
-    except (ValueError, TypeError) as err:
-        raise ValueError(
-            f"observation_end={value!r} cannot be read as a date; give it like '2024-06-30'"
-        ) from err
-    if pd.isna(end):
-        raise ValueError(f"observation_end={value!r} is not a date")
-    if end.tzinfo is not None:
-        end = end.tz_convert(zone or "UTC").tz_localize(None)
-    return end
+    return _observation_end(value, zone)
 
 
 def _flags(lines: nw.LazyFrame, rules: _Rules, end: pd.Timestamp) -> nw.LazyFrame:

@@ -248,9 +248,10 @@ def _read_either_order(raw: pd.Series, date_col: str) -> pd.Series:
     return month_first
 
 
-def _observation_end(value: object, dates: _Dates) -> pd.Timestamp:
-    """``observation_end`` on the clock of the dates: an end with a zone is converted to the
-    export's zone, one without is taken as on the export's clock."""
+def _observation_end(value: object, zone: object) -> pd.Timestamp:
+    """``observation_end`` on the clock of the dates (whose time ``zone`` is None when they
+    have none): an end with a zone is converted to the export's zone, one without is taken as
+    on the export's clock."""
     try:
         end = pd.Timestamp(value)  # type: ignore[arg-type]
     except (ValueError, TypeError) as err:
@@ -260,7 +261,7 @@ def _observation_end(value: object, dates: _Dates) -> pd.Timestamp:
     if pd.isna(end):
         raise ValueError(f"observation_end={value!r} is not a date")
     if end.tzinfo is not None:
-        end = end.tz_convert(dates.zone or "UTC").tz_localize(None)
+        end = end.tz_convert(zone or "UTC").tz_localize(None)
     if not (_FIRST_DATE <= end <= _LAST_DATE):
         raise ValueError(f"observation_end={value!r} is outside the dates a timestamp can hold")
     return end
@@ -599,7 +600,7 @@ def _window(
     if rules.observation_end is None:
         obs_end = dates[keep].max()
     else:
-        obs_end = _observation_end(rules.observation_end, parsed)
+        obs_end = _observation_end(rules.observation_end, parsed.zone)
     if pd.isna(obs_end):
         raise ValueError(
             f"none of the {len(keep):,} rows is a purchase with a customer id "
