@@ -158,7 +158,11 @@ def _run(which: str, data: Path, folder: Path, args: argparse.Namespace) -> dict
         args.memory_limit,
     ]
     print(f"  {which} on {data.name} ...", file=sys.stderr, flush=True)
-    subprocess.run(cmd, check=True)
+    done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:  # e.g. out of memory under the limit: reported, not fatal
+        last = [line for line in done.stderr.splitlines() if line.strip()][-1:]
+        print(f"    {which} failed: {last}", file=sys.stderr, flush=True)
+        return {"seconds": float("nan"), "peak_mib": float("nan"), "out": None}
     figures = json.loads(result.read_text())
     figures["out"] = out
     return figures
@@ -168,6 +172,8 @@ def _agree(a: Path, b: Path) -> str:
     import numpy as np
     import pandas as pd
 
+    if a is None or b is None:
+        return "failed"
     left, right = pd.read_parquet(a), pd.read_parquet(b)
     if not (left["customer_id"].to_numpy() == right["customer_id"].to_numpy()).all():
         return "ids differ"

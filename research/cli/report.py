@@ -89,11 +89,18 @@ def resolve_paths(parameters: dict[str, object], cwd: Path | None = None) -> dic
 
     >>> resolve_paths({"LEADS_CSV": "leads.csv", "TARGET_COL": "won"}, Path("/data"))
     {'LEADS_CSV': '/data/leads.csv', 'TARGET_COL': 'won'}
+    >>> resolve_paths({"URL": "https://example.com/x.csv", "P": "/abs/x.csv"}, Path("/data"))
+    {'URL': 'https://example.com/x.csv', 'P': '/abs/x.csv'}
     """
     cwd = Path.cwd() if cwd is None else cwd
     out: dict[str, object] = {}
     for name, value in parameters.items():
-        if isinstance(value, str) and value and not Path(value).is_absolute():
+        if (
+            isinstance(value, str)
+            and value
+            and "://" not in value
+            and not Path(value).is_absolute()
+        ):
             candidate = cwd / value
             if candidate.is_file() or Path(value).suffix.lower() in _FILE_SUFFIXES:
                 value = str(candidate)

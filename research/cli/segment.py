@@ -81,8 +81,8 @@ def add_transaction_options(parser: argparse.ArgumentParser) -> None:
         "transactions",
         metavar="TRANSACTIONS",
         help="the export: one row per purchase line (CSV with any separator, Excel, or "
-        "parquet: a file, a quoted glob such as 'orders/*.parquet' or a folder, cleaned by "
-        "DuckDB out of core)",
+        "parquet; a quoted glob such as 'orders/*.parquet' or a folder of parquet or CSV "
+        "files is cleaned by DuckDB out of core)",
     )
     parser.add_argument(
         "--sep", default=None, metavar="SEP", help="the CSV's separator (default: sniffed)"
@@ -243,15 +243,15 @@ def clean_from_args(args: argparse.Namespace, work: Work) -> CleanedTransactions
     >>> with progress(4, "research segment") as work:  # doctest: +SKIP
     ...     cleaned = clean_from_args(args, work)
     """
-    from research.data.tables import _is_parquet_set
+    from research.data.tables import is_file_set
     from research.engines import scan
     from research.segmentation import clean_transactions
 
     work.step("reading")
     arguments = _rule_arguments(args)
-    if _is_parquet_set(args.transactions):  # DuckDB reads the files as it cleans them
-        frame = scan(args.transactions, progress=False)
-        rows = "the parquet files' rows in DuckDB"
+    if is_file_set(args.transactions):  # DuckDB reads the files as it cleans them
+        frame = scan(args.transactions, progress=False, sep=args.sep, decimal=args.decimal)
+        rows = "the files' rows in DuckDB"
     else:
         frame = read_table(args.transactions, sep=args.sep, decimal=args.decimal)
         _check_columns(frame, args.transactions, arguments)

@@ -217,11 +217,13 @@ _AMOUNT = re.compile(
     rf"(?:\.\d+)?\s*(?:{_CODES})?\s*$"
 )
 _MARKS = re.compile(rf"[$€£¥₩,]|{_CODES}")
+_CURRENCY = re.compile(rf"[$€£¥₩]|{_CODES}")
 
 
 def _amounts_as_numbers(X: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """Text columns whose every value is an amount with a currency sign or thousands commas,
-    read as numbers (missing values stay missing); the names of those columns."""
+    all in one currency, read as numbers (missing values stay missing); the names of those
+    columns."""
     converted = []
     for col in X.columns:
         values = X[col]
@@ -232,8 +234,14 @@ def _amounts_as_numbers(X: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]
         text = values.dropna().astype(str)
         if text.empty or not text.str.match(_AMOUNT).all() or not text.str.contains(_MARKS).any():
             continue
+        currencies = set(text.str.findall(_CURRENCY).explode().dropna())
+        if len(currencies) > 1:  # "100 USD" beside "100 EUR": not one scale, left as text
+            continue
         digits = values.astype("string").str.replace(r"[^0-9.+-]", "", regex=True)
-        X = X.assign(**{col: pd.to_numeric(digits, errors="coerce").astype("float64")})
+        numbers = pd.to_numeric(digits, errors="coerce").astype("float64")
+        if (numbers.isna() & values.notna()).any():  # "-$-5": matched, yet not a number
+            continue
+        X = X.assign(**{col: numbers})
         converted.append(col)
     return X, tuple(converted)
 

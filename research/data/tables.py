@@ -70,22 +70,22 @@ def read_table(
         raise ValueError(f"cannot read {path} as a table: {exc}") from None
 
 
-def _is_parquet_set(path: object) -> bool:
+def is_file_set(path: object) -> bool:
+    """Whether ``path`` is read by DuckDB rather than into pandas: a parquet file, or a glob or
+    folder of files (a file whose name holds ``*``, ``?`` or ``[`` is that file)."""
     text = os.fspath(path)  # type: ignore[arg-type]
-    return (
-        text.lower().endswith((".parquet", ".pq"))
-        or any(ch in text for ch in "*?[")
-        or Path(text).is_dir()
-    )
+    if Path(text).is_file():
+        return text.lower().endswith((".parquet", ".pq"))
+    return Path(text).is_dir() or any(ch in text for ch in "*?[")
 
 
 def read_export(
     path: str | os.PathLike[str], *, sep: str | None = None, decimal: str = "."
 ) -> object:
     """A transaction export, read where it is best read: a CSV or Excel file into pandas
-    (:func:`read_table`), parquet files (a file, a glob such as ``"orders/*.parquet"``, or a
-    folder) as a lazy DuckDB relation (:func:`research.engines.scan`), on which
-    :func:`research.segmentation.clean_transactions` and ``rfm_summary`` run out of core.
+    (:func:`read_table`); a parquet file, or a glob or folder of parquet or CSV files (such as
+    ``"orders/*.parquet"``), as a lazy DuckDB relation (:func:`research.engines.scan`), on
+    which :func:`research.segmentation.clean_transactions` and ``rfm_summary`` run out of core.
 
     Parameters
     ----------
@@ -103,8 +103,8 @@ def read_export(
     FileNotFoundError, ValueError
         As :func:`read_table` and :func:`research.engines.scan`.
     """
-    if _is_parquet_set(path):
+    if is_file_set(path):
         from research.engines import scan
 
-        return scan(path)
+        return scan(path, sep=sep, decimal=decimal)
     return read_table(path, sep=sep, decimal=decimal)

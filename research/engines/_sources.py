@@ -71,12 +71,15 @@ def _expand(paths: str | os.PathLike | Sequence[str | os.PathLike]) -> tuple[lis
     files: list[str] = []
     for item in items:
         text = os.fspath(item)
-        found = sorted(_glob.glob(text, recursive=True)) if _glob.has_magic(text) else [text]
-        if _glob.has_magic(text) and not found:
+        pattern = _glob.has_magic(text) and not Path(text).exists()
+        found = sorted(_glob.glob(text, recursive=True)) if pattern else [text]
+        if pattern and not found:
             raise FileNotFoundError(f"no file matches {text!r}")
         for name in found:
             if Path(name).is_dir():
-                found_in = sorted(str(p) for p in Path(name).rglob("*") if p.suffix in _FILE_KINDS)
+                found_in = sorted(
+                    str(p) for p in Path(name).rglob("*") if p.suffix.lower() in _FILE_KINDS
+                )
                 if not found_in:
                     raise FileNotFoundError(f"folder {name!r} holds no parquet or CSV file")
                 files.extend(found_in)
@@ -103,6 +106,8 @@ def scan(
     threads: int | None = None,
     temp_directory: str | os.PathLike | None = None,
     progress: bool = True,
+    sep: str | None = None,
+    decimal: str = ".",
 ) -> Any:
     """Parquet or CSV files as a lazy DuckDB relation, read out of core.
 
@@ -123,6 +128,11 @@ def scan(
     progress : bool, default True
         DuckDB's progress bar on queries that run longer than two seconds (in Jupyter only
         where ipywidgets is installed).
+    sep, decimal : str, optional
+        For CSV files: the separator (None: sniffed) and the decimal mark. Their numbers are
+        typed by DuckDB's sniffer; their dates are left as text, which the analyses read
+        under their own rules (one format, and an error where it is ambiguous), never a
+        guess of the sniffer's.
 
     Returns
     -------
@@ -144,7 +154,12 @@ def scan(
     except ImportError as err:  # pragma: no cover - duckdb is a dependency
         raise ImportError("reading files out of core needs duckdb: pip install duckdb") from err
     con = duckdb.connect()
-    settings = {"memory_limit": memory_limit, "threads": threads}
+    # no step needs the files' row order: without it DuckDB streams in less memory
+    settings: dict[str, object] = {
+        "memory_limit": memory_limit,
+        "threads": threads,
+        "preserve_insertion_order": False,
+    }
     if temp_directory is not None:
         settings["temp_directory"] = os.fspath(temp_directory)
     for name, value in settings.items():
@@ -156,7 +171,14 @@ def scan(
         con.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
     if kind == "parquet":
         return con.read_parquet(files)
-    return con.read_csv(files)
+    options: dict[str, Any] = {"decimal": decimal, "auto_type_candidates": _CSV_TYPES}
+    if sep is not None:
+        options["sep"] = sep
+    return con.read_csv(files, **options)
+
+
+# what DuckDB may make of a CSV column: no date or time type, so that a date is never guessed
+_CSV_TYPES = ["BOOLEAN", "BIGINT", "DOUBLE", "VARCHAR"]
 
 
 def to_lazy(source: object) -> tuple[nw.LazyFrame, str]:

@@ -34,6 +34,7 @@ from research.segmentation.cleaning import (
 # the columns of the lines, named apart from any column of the export
 _C, _D, _V, _Q, _I, _P = "__cust", "__when", "__value", "__qty", "__inv", "__prod"
 _ORDER = ["__when", "__isret", "__abs"]
+_TOTAL = [*_ORDER, "__rid"]
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,23 @@ def _check_columns(names: list[str], rules: _Rules, engine: str) -> list[str]:
     value_col = rules.price_col if rules.price_col is not None else rules.amount_col
     optional = (rules.quantity_col, rules.invoice_col, rules.product_col)
     used = [rules.customer_col, rules.date_col, value_col] + [c for c in optional if c is not None]
-    missing = [c for c in used if c not in names]
+    arguments = dict(
+        zip(
+            ("customer_col", "date_col", "price_col" if rules.price_col else "amount_col"),
+            used,
+            strict=False,
+        )
+    )
+    arguments |= {
+        arg: getattr(rules, arg)
+        for arg in ("quantity_col", "invoice_col", "product_col")
+        if getattr(rules, arg) is not None
+    }
+    missing = [f"{col!r} ({arg}=)" for arg, col in arguments.items() if col not in names]
     if missing:
         raise ValueError(
-            f"transactions ({engine} table) has no column {', '.join(map(repr, missing))}; its "
-            f"columns are {names}. Pass the right name with the matching *_col argument."
+            f"transactions ({engine} table) has no column {', '.join(missing)}; its columns are "
+            f"{names}. Pass the right name with that argument."
         )
     if len(used) != len(set(used)):
         raise ValueError(f"the column arguments must name different columns, got {used}")
@@ -110,6 +123,8 @@ def _id(col: str, dtype: nw.dtypes.DType) -> nw.Expr:
         dtype = nw.String()
     if dtype == nw.String:
         return nw.when(expr.str.strip_chars() == "").then(None).otherwise(expr)
+    if dtype.is_float():  # NaN is a missing id, as on the pandas path
+        return nw.when(expr.is_nan()).then(None).otherwise(expr)
     return expr
 
 
@@ -128,34 +143,56 @@ def _number(col: str, dtype: nw.dtypes.DType) -> nw.Expr:
 
 
 def _date_format(frame: nw.LazyFrame, col: str, given: str | None, engine: str) -> str:
-    """The format of text dates: ``date_format``, or the format of the first value."""
+    """The format of text dates: ``date_format``, or one read off the first and last distinct
+    values (sorted, so the same data always gives the same answer): where the first reads both
+    month first and day first, the order under which every sampled value reads, and an error
+    when both do."""
     if given is not None:
         return given
-    first = _collect(frame.select(nw.col(col)).drop_nulls().head(1), engine, "read the dates")
-    if first.empty:
+    text = frame.select(nw.col(col).str.strip_chars().alias(col)).drop_nulls().unique()
+    ends = [
+        _collect(text.sort(col, descending=down).head(500), engine, "read the dates")[col]
+        for down in (False, True)
+    ]
+    sample = pd.concat(ends).drop_duplicates()
+    sample = sample[sample != ""]
+    if sample.empty:
         raise ValueError(f"column {col!r} has no date at all")
-    value = str(first.iloc[0, 0]).strip()
+    first = str(sample.iloc[0])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "parsing dates in %d.%m.%Y format"
-        fmt = pd.tseries.api.guess_datetime_format(value)
-        day_first = pd.tseries.api.guess_datetime_format(value, dayfirst=True)
-    if fmt is not None and day_first not in (None, fmt) and not fmt.startswith("%Y"):
+        guess = pd.tseries.api.guess_datetime_format
+        candidates = [f for f in dict.fromkeys((guess(first), guess(first, dayfirst=True))) if f]
+        if not candidates:
+            raise ValueError(
+                f"cannot tell how the dates of column {col!r} are written (such as {first!r}): "
+                "pass date_format=, e.g. '%d/%m/%Y'"
+            )
+        if any("%z" in f or "%Z" in f for f in candidates):
+            raise ValueError(
+                f"column {col!r} holds dates with UTC offsets as text (such as {first!r}): on "
+                f"{engine}, store them as timestamps, or clean a pandas DataFrame, which puts "
+                "them on the clock of their most common offset"
+            )
+        if len(candidates) == 1 or candidates[0].startswith("%Y"):
+            return candidates[0]
+        reads = [
+            f for f in candidates if pd.to_datetime(sample, format=f, errors="coerce").notna().all()
+        ]
+    if len(reads) == 2:
         raise ValueError(
-            f"the first date of column {col!r}, {value!r}, reads both month first and day "
-            "first: pass date_format= to say how the dates are written, e.g. '%d/%m/%Y'"
+            f"column {col!r} has dates that read both month first and day first (such as "
+            f"{sample.head(3).tolist()}), and no date settles which: pass date_format= to say "
+            "how they are written, e.g. '%d/%m/%Y'"
         )
-    if fmt is None:
-        raise ValueError(
-            f"cannot tell how the dates of column {col!r} are written (the first is "
-            f"{value!r}): pass date_format=, e.g. '%d/%m/%Y'"
-        )
-    return fmt
+    return reads[0] if reads else candidates[0]
 
 
 def _date(
     frame: nw.LazyFrame, col: str, dtype: nw.dtypes.DType, rules: _Rules, engine: str
-) -> tuple[nw.Expr, str | None]:
-    """The date column as naive timestamps on the export's clock, and its time zone."""
+) -> tuple[nw.Expr, str | None, str | None]:
+    """The date column as naive timestamps on the export's clock, the time zone to note in the
+    report, and the zone an ``observation_end`` with a zone is converted to."""
     expr = nw.col(col)
     if dtype == nw.Datetime:
         zone = getattr(dtype, "time_zone", None)
@@ -163,13 +200,13 @@ def _date(
             naive = expr.dt.convert_time_zone(zone).dt.replace_time_zone(None)
             # Spark's TIMESTAMP holds instants shown on the session's clock (its only zone):
             # that clock is the export's, with nothing to note
-            return naive, (None if engine == "pyspark" else zone)
-        return expr, None
+            return naive, (None if engine == "pyspark" else zone), zone
+        return expr, None, None
     if dtype == nw.Date:
-        return expr.cast(nw.Datetime("us")), None
+        return expr.cast(nw.Datetime("us")), None, None
     if dtype == nw.String:
         fmt = _date_format(frame, col, rules.date_format, engine)
-        return expr.str.strip_chars().str.to_datetime(format=fmt), None
+        return expr.str.strip_chars().str.to_datetime(format=fmt), None, None
     raise TypeError(f"column {col!r} holds {dtype}, not dates")
 
 
@@ -178,7 +215,7 @@ def _lines(frame: nw.LazyFrame, rules: _Rules, engine: str) -> tuple[nw.LazyFram
     names = frame.collect_schema().names()
     _check_columns(names, rules, engine)
     schema = frame.collect_schema()
-    when, zone = _date(frame, rules.date_col, schema[rules.date_col], rules, engine)
+    when, zone, end_zone = _date(frame, rules.date_col, schema[rules.date_col], rules, engine)
     if rules.price_col is not None:
         value = _number(rules.quantity_col, schema[rules.quantity_col]) * _number(  # type: ignore[arg-type]
             rules.price_col, schema[rules.price_col]
@@ -195,9 +232,12 @@ def _lines(frame: nw.LazyFrame, rules: _Rules, engine: str) -> tuple[nw.LazyFram
     if rules.invoice_col is not None:
         columns.append(nw.col(rules.invoice_col).alias(_I))
     if rules.product_col is not None:
-        columns.append(_id(rules.product_col, schema[rules.product_col]).alias(_P))
+        # missing and blank products are one group (the pandas path's code -1), which the
+        # joins of the netting need as a value: nulls never match in a join
+        product = _id(rules.product_col, schema[rules.product_col]).cast(nw.String)
+        columns.append(product.fill_null("").alias(_P))
     text = [c for c in dict.fromkeys(value_cols) if schema[c] == nw.String]
-    return frame.select(*columns), {"zone": zone, "text": text}
+    return frame.select(*columns), {"zone": zone, "end_zone": end_zone, "text": text}
 
 
 # --------------------------------------------------------------------------------------------
@@ -213,13 +253,26 @@ def _count(mask: nw.Expr, name: str) -> list[nw.Expr]:
     ]
 
 
-def _first_pass(lines: nw.LazyFrame, rules: _Rules, engine: str) -> pd.Series:
+def _first_pass(lines: nw.LazyFrame, rules: _Rules, engine: str, float_ids: bool) -> pd.Series:
     """Rows, missing dates and values, the dates' range and the default end, in one pass."""
     has_id = ~nw.col(_C).is_null()
+    fractional = (nw.col(_C) != nw.col(_C).round(0)).cast(nw.Int64).sum()
     stats = lines.select(
+        *([fractional.alias("fractional_ids")] if float_ids else []),
         nw.len().alias("n"),
         nw.col(_D).null_count().alias("missing_dates"),
-        nw.col(_V).null_count().alias("missing_values"),
+        (nw.col(_V).null_count() + nw.col(_V).is_nan().cast(nw.Int64).sum()).alias(
+            "missing_values"
+        ),
+        *(
+            [
+                (nw.col(_Q).null_count() + nw.col(_Q).is_nan().cast(nw.Int64).sum()).alias(
+                    "missing_qty"
+                )
+            ]
+            if rules.quantity_col is not None
+            else []
+        ),
         nw.col(_V).abs().max().alias("largest"),
         nw.col(_D).min().alias("first"),
         nw.col(_D).max().alias("last"),
@@ -233,6 +286,12 @@ def _first_pass(lines: nw.LazyFrame, rules: _Rules, engine: str) -> pd.Series:
         raise ValueError(
             f"column {rules.date_col!r} has {int(row['missing_dates']):,} of {n:,} rows that are "
             "missing dates. Fix or drop them."
+        )
+    if rules.quantity_col is not None and row["missing_qty"]:
+        raise ValueError(
+            f"column {rules.quantity_col!r} has {int(row['missing_qty']):,} missing values of "
+            f"{n:,} rows; fill or drop them first: an unknown quantity cannot be counted as a "
+            "purchase of any size."
         )
     if row["missing_values"]:
         raise ValueError(
@@ -409,15 +468,18 @@ def _net(
         ],
         how="diagonal",
     ).with_columns(__abs=nw.col("__step").abs())
+    # identical lines tie on every key: a row number, drawn once per run, makes the order total,
+    # so that every window (and the reversed one) sees the same sequence
+    events = events.with_row_index("__rid", order_by=[*group, *_ORDER])
     is_ret = nw.col("__isret") == 1
     events = (
-        events.with_columns(__s=nw.col("__step").cum_sum().over(*group, order_by=_ORDER))
-        .with_columns(__low=nw.col("__s").cum_min().over(*group, order_by=_ORDER))
+        events.with_columns(__s=nw.col("__step").cum_sum().over(*group, order_by=_TOTAL))
+        .with_columns(__low=nw.col("__s").cum_min().over(*group, order_by=_TOTAL))
         .with_columns(__floor=nw.when(nw.col("__low") < 0).then(nw.col("__low")).otherwise(0.0))
         .with_columns(__h=nw.col("__s") - nw.col("__floor"))
         .with_columns(
-            __lowest=nw.col("__h").cum_min(reverse=True).over(*group, order_by=_ORDER),
-            __prev=nw.col("__floor").shift(1).over(*group, order_by=_ORDER).fill_null(0.0),
+            __lowest=nw.col("__h").cum_min(reverse=True).over(*group, order_by=_TOTAL),
+            __prev=nw.col("__floor").shift(1).over(*group, order_by=_TOTAL).fill_null(0.0),
         )
         .with_columns(
             __kept=nw.col("__lowest") - (nw.col("__h") - nw.col("__step")),
@@ -503,9 +565,12 @@ def clean_lazy(source: object, rules: _Rules) -> LazyLines:
     frame, engine = to_lazy(source)
     compared = _check_columns(frame.collect_schema().names(), rules, engine)
     lines, noted = _lines(frame, rules, engine)
-    stats = _first_pass(lines, rules, engine)
+    float_ids = frame.collect_schema()[rules.customer_col].is_float()
+    stats = _first_pass(lines, rules, engine, float_ids)
     n = int(stats["n"])
-    end = _end(rules.observation_end, stats["end"], noted["zone"], rules.customer_col)
+    if float_ids and not stats["fractional_ids"]:  # 1000.0 is customer 1000, as on pandas
+        lines = lines.with_columns(nw.col(_C).cast(nw.Int64))
+    end = _end(rules.observation_end, stats["end"], noted["end_zone"], rules.customer_col)
     flagged = _flags(lines, rules, end)
     report = _rule_counts(flagged, rules, engine, n, end, noted)
     keep, is_ret = nw.col("__keep"), nw.col("__isret")
@@ -656,20 +721,24 @@ def aggregate_lazy(lines: LazyLines, time_unit: str, with_invoices: bool) -> pd.
 
     One pass groups the purchase lines by customer and period (the occasions, with their
     value, lines and first and last times); a second groups the occasions by customer, the
-    first period's value picked out by a window minimum over the customer's occasions. Returns
-    and invoices, when there are any, are grouped apart and joined."""
+    first period's value taken by an ordered aggregate. Returns and invoices, when there are
+    any, are grouped apart and joined."""
     purchases = lines.purchases.with_columns(__period=_period(time_unit))
-    occasions = (
-        purchases.group_by(_C, "__period")
-        .agg(
-            nw.col(_V).sum().alias("__occ"),
-            nw.len().alias("__lines"),
-            nw.col(_D).min().alias("__first"),
-            nw.col(_D).max().alias("__last"),
-        )
-        .with_columns(__fp=nw.col("__period").min().over(_C))
+    occasions = purchases.group_by(_C, "__period").agg(
+        nw.col(_V).sum().alias("__occ"),
+        nw.len().alias("__lines"),
+        nw.col(_D).min().alias("__first"),
+        nw.col(_D).max().alias("__last"),
     )
-    first_value = nw.when(nw.col("__period") == nw.col("__fp")).then(nw.col("__occ")).otherwise(0.0)
+    # the first occasion's value: an ordered aggregate (periods are distinct per customer),
+    # since a window over the occasions does not spill to disk on DuckDB; narwhals has no
+    # ordered aggregate for Spark, whose windows spill
+    if lines.engine == "pyspark":
+        occasions = occasions.with_columns(__fp=nw.col("__period").min().over(_C))
+        is_first = nw.col("__period") == nw.col("__fp")
+        first_value = nw.when(is_first).then(nw.col("__occ")).otherwise(0.0).sum()
+    else:
+        first_value = nw.col("__occ").first(order_by="__period")
     table = occasions.group_by(_C).agg(
         nw.col("__occ").sum().alias("spend"),
         nw.col("__lines").sum().alias("n_purchases"),
@@ -678,10 +747,14 @@ def aggregate_lazy(lines: LazyLines, time_unit: str, with_invoices: bool) -> pd.
         nw.col("__period").min().alias("first_period"),
         nw.col("__period").max().alias("last_period"),
         nw.len().alias("occasions"),
-        first_value.sum().alias("first_amount"),
+        first_value.alias("first_amount"),
     )
     if with_invoices:
-        invoices = purchases.group_by(_C).agg(nw.col(_I).n_unique().alias("__invoices"))
+        # distinct invoices, a line without one counting as a purchase of its own (n_unique
+        # counts the missing id once, as polars does on every engine)
+        nulls = nw.col(_I).null_count()
+        distinct = nw.col(_I).n_unique() - (nulls > 0).cast(nw.Int64) + nulls
+        invoices = purchases.group_by(_C).agg(distinct.alias("__invoices"))
         table = (
             table.join(invoices, on=_C)
             .with_columns(nw.col("__invoices").alias("n_purchases"))

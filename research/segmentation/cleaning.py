@@ -919,7 +919,8 @@ def clean_transactions(
     Warns
     -----
     RFMDataWarning
-        ``amount_col`` looks like a unit price.
+        ``amount_col`` looks like a unit price (on the pandas path only: the check needs every
+        value in memory).
 
     Examples
     --------

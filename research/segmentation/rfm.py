@@ -107,7 +107,8 @@ def rfm_summary(
         plain marketing sense:
 
         - ``days_since_last``: days from the last purchase to ``observation_end``;
-        - ``n_purchases``: number of purchases (rows, or distinct invoices with ``invoice_col``);
+        - ``n_purchases``: number of purchases (rows, or distinct invoices with ``invoice_col``,
+          a line without an invoice id counting as one purchase);
         - ``total_spend`` and ``avg_spend`` (``total_spend / n_purchases``);
         - ``first_purchase`` and ``last_purchase`` timestamps;
         - ``returned_amount``: value of the customer's returns and cancellations (positive
@@ -230,9 +231,13 @@ def _aggregate(cleaned: CleanedTransactions, time_unit: str, time_scale: float) 
     if invoices is None:
         n_purchases = np.bincount(p_codes, minlength=n_customers)
     else:
+        # a line without an invoice id is a purchase of its own
         inv = pd.factorize(invoices[purchase])[0].astype(np.int64)
-        pairs = pd.unique(p_codes * (inv.max() + 1) + inv)
-        n_purchases = np.bincount(pairs // (inv.max() + 1), minlength=n_customers)
+        missing = inv < 0
+        inv[missing] = inv.max(initial=-1) + 1 + np.arange(int(missing.sum()))
+        span = inv.max(initial=0) + 1
+        pairs = pd.unique(p_codes * span + inv)
+        n_purchases = np.bincount(pairs // span, minlength=n_customers)
     returned_amount = np.bincount(
         codes[returned], weights=np.abs(amount[returned]), minlength=n_customers
     )

@@ -50,3 +50,32 @@ def test_read_export_leaves_parquet_sets_to_duckdb(tmp_path: Path) -> None:
         assert isinstance(relation, duckdb.DuckDBPyRelation)
         assert len(relation.fetchall()) == 2
     pd.testing.assert_frame_equal(read_export(tmp_path / "orders.csv"), frame, check_dtype=False)
+
+
+def test_read_export_globs_folders_and_odd_names(tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "a.CSV").write_text("k;v\na;1,5\n")
+    (tmp_path / "parts" / "b.csv").write_text("k;v\nb;2,5\n")
+    for path in (tmp_path / "parts", str(tmp_path / "parts" / "*.csv")):
+        relation = read_export(path, sep=";", decimal=",")
+        assert isinstance(relation, duckdb.DuckDBPyRelation)
+    relation = read_export(tmp_path / "parts", sep=";", decimal=",")
+    assert sorted(relation.fetchall()) == [("a", 1.5), ("b", 2.5)]  # a.CSV found too
+    # a file whose name looks like a glob is that file, read into pandas
+    odd = tmp_path / "orders[2024].csv"
+    odd.write_text("k,v\na,1\n")
+    assert read_export(odd).to_dict("list") == {"k": ["a"], "v": [1]}
+    with pytest.raises(FileNotFoundError, match="no file matches"):
+        read_export(str(tmp_path / "nothing" / "*.parquet"))
+
+
+def test_to_lazy_takes_engine_tables_and_refuses_the_rest() -> None:
+    pl = pytest.importorskip("polars")
+    from research.engines import to_lazy
+
+    frame, engine = to_lazy(pl.DataFrame({"a": [1, 2]}))
+    assert engine == "polars" and frame.collect().to_native().shape == (2, 1)
+    for bad in (pd.DataFrame({"a": [1]}), {"a": [1]}, 3):
+        with pytest.raises(TypeError, match="polars, DuckDB or Spark table or a path"):
+            to_lazy(bad)
