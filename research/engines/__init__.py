@@ -38,10 +38,18 @@ pandas path follows the same order, so the two give the same table whatever the 
 
 What stays on the pandas path
 -----------------------------
-Reading mixed-format date text (several formats, or UTC offsets that differ from row to row),
-ids of mixed types (numbers beside text in one column) and the unit-price warning need every
-value in Python; on an engine, dates are timestamps or text in one format (``date_format``, or
-the format of the first value), a column has one type, and the warning is not given.
+Reading mixed-format date text (several formats, or UTC offsets as text), ids of mixed types
+(numbers beside text in one column) and the unit-price warning need every value in Python; on
+an engine, dates are timestamps or text in one format (``date_format``, or one read off the
+first and last distinct dates, an error where they read both day first and month first), a
+column has one type, and the warning is not given. CSV files read by :func:`scan` keep their
+dates as text for that rule: DuckDB's sniffer would guess an ambiguous order silently.
+
+What runs where
+---------------
+Today the transaction cleaning and the RFM summary (:mod:`research.segmentation`). The funnel,
+SLA, KPI and message-log counts still take pandas DataFrames (their inputs are per-lead tables,
+small beside a transaction log).
 """
 
 from __future__ import annotations
