@@ -112,8 +112,11 @@ def _check_records(records: dict[str, object], files: dict[str, pd.DataFrame]) -
     test = compare_conversion(mature, LEADS["mql_at"], LEADS["sql_at"], by=LEADS["channel"])
     assert records["channel_chi2_p_value"] == pytest.approx(test.p_value)
     assert records["channel_pairs_significant"] == test.n_significant
+    # a deal won or lost without a close date has no known length: left out, and counted
+    undated = (deals[DEALS["status"]] != HUBSPOT_STAGES["open"]) & deals[DEALS["closed_at"]].isna()
+    assert records["closed_deals_without_close_date"] == int(undated.sum())
     cycle = cycle_length(
-        deals, start_col=DEALS["created_at"], end_col=DEALS["closed_at"], data_end=end
+        deals[~undated], start_col=DEALS["created_at"], end_col=DEALS["closed_at"], data_end=end
     )
     assert records["median_cycle_days"] == pytest.approx(cycle.table["median_days"].item())
     sla = sla_compliance(
@@ -164,11 +167,19 @@ def test_notebook_04_on_a_hubspot_export(export) -> None:
     assert "Not in this table" not in text
 
 
-def test_notebook_04_with_contacts_and_deals_only(export) -> None:
+def test_notebook_04_with_contacts_and_deals_only(export, tmp_path) -> None:
     """No campaigns, no customers: the KPIs that need them are left out, and the notebook says
-    which and why, instead of failing or showing zeros."""
-    nb = execute_notebook(NOTEBOOK, parameters=_parameters(export, full=False))
-    files = {role: pd.read_csv(export[role]) for role in ("leads", "opportunities")}
+    which and why, instead of failing or showing zeros. Some lost deals have no close date
+    (as exports often do): they are left out of the sales cycle, not taken as still open."""
+    deals = pd.read_csv(export["opportunities"])
+    lost = deals.index[deals[DEALS["status"]] == HUBSPOT_STAGES["lost"]][:5]
+    deals.loc[lost, DEALS["closed_at"]] = None
+    paths = dict(export, opportunities=tmp_path / "deals.csv")
+    deals.to_csv(paths["opportunities"], index=False)
+    nb = execute_notebook(NOTEBOOK, parameters=_parameters(paths, full=False))
+    files = {role: pd.read_csv(paths[role]) for role in ("leads", "opportunities")}
+    assert read_records(nb)["closed_deals_without_close_date"] == 5
+    assert "5 won or lost deals without a close date are left out" in _text(nb)
     records = read_records(nb)
     _check_records(records, files)
     kpis = kpi_table(**files, data_end=_data_end(files), columns=COLS)
