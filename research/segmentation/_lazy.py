@@ -421,10 +421,17 @@ def _rule_counts(
     return rows
 
 
+def _whole(value: object) -> int:
+    """A count collected from an engine: 0 where an empty table gave null or NaN."""
+    return int(value) if pd.notna(value) else 0  # type: ignore[arg-type]
+
+
 def _dedupe(
     candidates: nw.LazyFrame, rules: _Rules, compared: list[str], engine: str, n: int
-) -> tuple[nw.LazyFrame, dict]:
-    """The purchase candidates without (rule "drop") or with their duplicates, and the count."""
+) -> tuple[nw.LazyFrame, dict, dict[str, int]]:
+    """The purchase candidates without (rule "drop") or with their duplicates, the report's
+    row, and the rows and customers the candidates leave (counted in the same pass: they are
+    the purchases' counts unless returns are netted against them)."""
     keys = [_C, _D, _V] + [
         k
         for k, c in ((_Q, rules.quantity_col), (_I, rules.invoice_col), (_P, rules.product_col))
@@ -433,11 +440,21 @@ def _dedupe(
     groups = candidates.group_by(keys).agg(nw.len().alias("__n"))
     extra = nw.col("__n") - 1
     counts = _collect(
-        groups.select(extra.sum().alias("rows"), (extra * nw.col(_V)).sum().alias("amount")),
+        groups.select(
+            extra.sum().alias("rows"),
+            (extra * nw.col(_V)).sum().alias("amount"),
+            nw.col("__n").sum().alias("lines"),
+            nw.len().alias("distinct"),
+            nw.col(_C).n_unique().alias("customers"),
+        ),
         engine,
         "count the duplicate rows",
     ).iloc[0]
-    dup = int(counts["rows"]) if pd.notna(counts["rows"]) else 0
+    dup = _whole(counts["rows"])
+    left = {
+        "rows": _whole(counts["distinct" if rules.duplicates == "drop" else "lines"]),
+        "customers": _whole(counts["customers"]),
+    }
     row = {
         "rule": "duplicate row",
         "rows": dup,
@@ -448,7 +465,7 @@ def _dedupe(
     }
     if rules.duplicates == "drop" and dup:
         candidates = candidates.unique(subset=keys, keep="any")
-    return candidates, row
+    return candidates, row, left
 
 
 def _net(
@@ -578,7 +595,7 @@ def clean_lazy(source: object, rules: _Rules) -> LazyLines:
     if rules.zero_amounts == "exclude":
         candidate = candidate & (nw.col(_V) != 0)
     internal = [c for c in lines.collect_schema().names()]
-    purchases, dup_row = _dedupe(
+    purchases, dup_row, left = _dedupe(
         flagged.filter(candidate).select(internal), rules, compared, engine, n
     )
     report.append(dup_row)
@@ -588,10 +605,11 @@ def clean_lazy(source: object, rules: _Rules) -> LazyLines:
     ):
         purchases, net_rows = _net(purchases, returned, rules, engine, n)
         report.extend(net_rows)
+        left = None  # the netting may cancel purchases: counted again
     elif rules.returns == "net":
         report.extend(_no_returns_rows(rules))
     zero = flagged.filter(keep & ~is_ret & (nw.col(_V) == 0)).select(_C)
-    return _finish(purchases, returned, zero, report, end, engine, rules, n)
+    return _finish(purchases, returned, zero, report, end, engine, rules, n, left)
 
 
 def _no_returns_rows(rules: _Rules) -> list[dict]:
@@ -628,17 +646,22 @@ def _finish(
     engine: str,
     rules: _Rules,
     n: int,
+    left: dict[str, int] | None = None,
 ) -> LazyLines:
     """The counts of customers and purchase rows; the lines, still lazy.
 
-    One aggregation counts the rows and customers; the customers with returns (or zero-value
-    lines) but no purchase need an anti-join each, run only when there are such lines."""
-    counts = _collect(
-        purchases.select(nw.len().alias("rows"), nw.col(_C).n_unique().alias("customers")),
-        engine,
-        "count the customers",
-    ).iloc[0]
-    counts = {key: int(counts[key]) if pd.notna(counts[key]) else 0 for key in counts.index}
+    ``left``: the rows and customers already counted with the duplicates (None after a
+    netting, which may cancel purchases: one aggregation counts them then); the customers with
+    returns (or zero-value lines) but no purchase need an anti-join each, run only when there
+    are such lines."""
+    if left is None:
+        found = _collect(
+            purchases.select(nw.len().alias("rows"), nw.col(_C).n_unique().alias("customers")),
+            engine,
+            "count the customers",
+        ).iloc[0]
+        left = {key: _whole(found[key]) for key in found.index}
+    counts = dict(left)
     reported = {row["rule"]: row["rows"] for row in report}
     bought = purchases.select(_C).unique()
     for key, lines, rule in (
@@ -765,7 +788,8 @@ def aggregate_lazy(lines: LazyLines, time_unit: str, with_invoices: bool) -> pd.
         table = table.join(returns, on=_C, how="left")
     else:
         table = table.with_columns(returned_amount=nw.lit(0.0))
-    return _collect(table, lines.engine, "summarise the customers")
+    # sorted by id where the data lives (in parallel, out of core), as the pandas path sorts
+    return _collect(table.sort(_C), lines.engine, "summarise the customers")
 
 
 def collect_purchases(lines: LazyLines, customer_col: str, date_col: str) -> pd.DataFrame:

@@ -303,7 +303,7 @@ def _aggregate_on_engine(
 
     lines = cleaned._lazy
     with_invoices = cleaned.columns["invoice_col"] is not None
-    table = aggregate_lazy(lines, time_unit, with_invoices).sort_values("__cust")  # type: ignore[arg-type]
+    table = aggregate_lazy(lines, time_unit, with_invoices)  # type: ignore[arg-type]
     obs_end = cleaned.observation_end
     end_period = _period_codes(pd.Series([obs_end]), time_unit)[0]
     first_period = table["first_period"].to_numpy(dtype=np.int64)
