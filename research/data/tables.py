@@ -74,8 +74,10 @@ def is_file_set(path: object) -> bool:
     """Whether ``path`` is read by DuckDB rather than into pandas: a parquet file, or a glob or
     folder of files (a file whose name holds ``*``, ``?`` or ``[`` is that file)."""
     text = os.fspath(path)  # type: ignore[arg-type]
+    if text.lower().endswith((".parquet", ".pq")):
+        return True
     if Path(text).is_file():
-        return text.lower().endswith((".parquet", ".pq"))
+        return False
     return Path(text).is_dir() or any(ch in text for ch in "*?[")
 
 

@@ -79,3 +79,21 @@ def test_to_lazy_takes_engine_tables_and_refuses_the_rest() -> None:
     for bad in (pd.DataFrame({"a": [1]}), {"a": [1]}, 3):
         with pytest.raises(TypeError, match="polars, DuckDB or Spark table or a path"):
             to_lazy(bad)
+
+
+def test_read_table_sniffs_the_bank_files_semicolons(mirror: Path) -> None:
+    # the UCI bank marketing file, as published: ";"-separated, quoted text, decimal points
+    frame = read_table(mirror / "bank_marketing" / "bank-additional-full.csv")
+    assert frame.shape == (41_188, 21)
+    assert frame["y"].isin(["yes", "no"]).all() and int((frame["y"] == "yes").sum()) == 4_640
+    assert frame["euribor3m"].dtype.kind == "f"
+
+
+def test_is_file_set_tells_duckdb_sets_from_files_for_pandas(tmp_path: Path) -> None:
+    from research.data.tables import is_file_set
+
+    (tmp_path / "a.csv").write_text("a\n1\n")
+    (tmp_path / "b[1].csv").write_text("a\n1\n")
+    assert not is_file_set(tmp_path / "a.csv") and not is_file_set(tmp_path / "b[1].csv")
+    assert is_file_set(tmp_path / "x.parquet")  # named parquet, even before it exists
+    assert is_file_set(tmp_path) and is_file_set(str(tmp_path / "*.csv"))
