@@ -266,56 +266,46 @@ def _aggregate(cleaned: CleanedTransactions, time_unit: str, time_scale: float) 
     first_ns = np.minimum.reduceat(when_sorted, cust_rows)
     last_ns = np.maximum.reduceat(when_sorted, cust_rows)
 
-    end_period = _period_codes(pd.Series([obs_end]), time_unit)[0]
-    frequency = (n_occ - 1).astype(np.float64)
-    n_buy = n_purchases[cust]
-    spend = total[cust]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        monetary = np.where(frequency > 0, (spend - first_amount) / frequency, 0.0)
-    last_ts = pd.DatetimeIndex(last_ns.view("datetime64[ns]"))
-    days_since = (obs_end.normalize() - last_ts.normalize()).days.to_numpy(dtype=np.int64)
-
-    summary = pd.DataFrame(
+    return _summary_frame(
         {
-            FREQUENCY_COL: frequency,
-            RECENCY_COL: (last_period - first_period) / time_scale,
-            T_COL: (end_period - first_period) / time_scale,
-            MONETARY_COL: monetary,
-            DAYS_SINCE_LAST_COL: days_since,
-            PURCHASES_COL: n_buy.astype(np.int64),
-            SPEND_COL: spend,
-            AVG_SPEND_COL: spend / n_buy,
+            "first_period": first_period,
+            "last_period": last_period,
+            "occasions": n_occ,
+            "first_amount": first_amount,
+            "spend": total[cust],
+            "n_purchases": n_purchases[cust],
             "first_purchase": first_ns.view("datetime64[ns]"),
             "last_purchase": last_ns.view("datetime64[ns]"),
             "returned_amount": returned_amount[cust],
         },
-        index=uniques.take(cust).rename(cleaned.customer_col),
+        uniques.take(cust).rename(cleaned.customer_col),
+        obs_end,
+        time_unit,
+        time_scale,
     )
-    return summary
 
 
-def _aggregate_on_engine(
-    cleaned: CleanedTransactions, time_unit: str, time_scale: float
+def _summary_frame(
+    per_customer: dict[str, object],
+    index: pd.Index,
+    obs_end: pd.Timestamp,
+    time_unit: str,
+    time_scale: float,
 ) -> pd.DataFrame:
-    """:func:`_aggregate` where the lines live: the same two GROUP BY steps, run by the engine;
-    the per-customer table comes back and is finished here, as on the pandas path."""
-    from research.segmentation._lazy import aggregate_lazy
-
-    lines = cleaned._lazy
-    with_invoices = cleaned.columns["invoice_col"] is not None
-    table = aggregate_lazy(lines, time_unit, with_invoices)  # type: ignore[arg-type]
-    obs_end = cleaned.observation_end
+    """The summary's columns from the two GROUP BY steps' per-customer values (periods,
+    occasions, first occasion's value, spend, purchases, first and last times, returns),
+    computed by either path."""
+    value = {k: np.asarray(v) for k, v in per_customer.items()}
+    first_period = value["first_period"].astype(np.int64, copy=False)
+    last_period = value["last_period"].astype(np.int64, copy=False)
     end_period = _period_codes(pd.Series([obs_end]), time_unit)[0]
-    first_period = table["first_period"].to_numpy(dtype=np.int64)
-    last_period = table["last_period"].to_numpy(dtype=np.int64)
-    frequency = (table["occasions"].to_numpy(dtype=np.int64) - 1).astype(np.float64)
-    spend = table["spend"].to_numpy(dtype=np.float64)
-    n_buy = table["n_purchases"].to_numpy(dtype=np.int64)
-    first_amount = table["first_amount"].to_numpy(dtype=np.float64)
+    frequency = (value["occasions"].astype(np.int64, copy=False) - 1).astype(np.float64, copy=False)
+    spend = value["spend"].astype(np.float64, copy=False)
+    n_buy = value["n_purchases"].astype(np.int64, copy=False)
     with np.errstate(invalid="ignore", divide="ignore"):
-        monetary = np.where(frequency > 0, (spend - first_amount) / frequency, 0.0)
-    first_ts = table["first_purchase"].to_numpy(dtype="datetime64[ns]")
-    last_ts = table["last_purchase"].to_numpy(dtype="datetime64[ns]")
+        monetary = np.where(frequency > 0, (spend - value["first_amount"]) / frequency, 0.0)
+    first_ts = value["first_purchase"].astype("datetime64[ns]", copy=False)
+    last_ts = value["last_purchase"].astype("datetime64[ns]", copy=False)
     days_since = (obs_end.normalize() - pd.DatetimeIndex(last_ts).normalize()).days
     return pd.DataFrame(
         {
@@ -329,7 +319,36 @@ def _aggregate_on_engine(
             AVG_SPEND_COL: spend / n_buy,
             "first_purchase": first_ts,
             "last_purchase": last_ts,
-            "returned_amount": table["returned_amount"].fillna(0.0).to_numpy(dtype=np.float64),
+            "returned_amount": value["returned_amount"].astype(np.float64, copy=False),
         },
-        index=pd.Index(table["__cust"].to_numpy(), name=cleaned.customer_col),
+        index=index,
     )
+
+
+def _aggregate_on_engine(
+    cleaned: CleanedTransactions, time_unit: str, time_scale: float
+) -> pd.DataFrame:
+    """:func:`_aggregate` where the lines live: the same two GROUP BY steps, run by the engine;
+    the per-customer table comes back and is finished here, as on the pandas path."""
+    from research.segmentation._lazy import aggregate_lazy
+
+    lines = cleaned._lazy
+    with_invoices = cleaned.columns["invoice_col"] is not None
+    table = aggregate_lazy(lines, time_unit, with_invoices)  # type: ignore[arg-type]
+    columns = {name: table[name].to_numpy() for name in _ENGINE_COLUMNS}
+    columns["returned_amount"] = table["returned_amount"].fillna(0.0).to_numpy()
+    index = pd.Index(table["__cust"].to_numpy(), name=cleaned.customer_col)
+    return _summary_frame(columns, index, cleaned.observation_end, time_unit, time_scale)
+
+
+# the per-customer columns an engine computes (research.segmentation._lazy.aggregate_lazy)
+_ENGINE_COLUMNS = (
+    "first_period",
+    "last_period",
+    "occasions",
+    "first_amount",
+    "spend",
+    "n_purchases",
+    "first_purchase",
+    "last_purchase",
+)
