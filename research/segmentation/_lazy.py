@@ -24,10 +24,13 @@ from research.engines import to_lazy
 from research.segmentation.cleaning import (
     _FIRST_DATE,
     _LAST_DATE,
-    _NOT_IN_SUMMARY,
     _RETURN_ACTIONS,
     _ZERO_ACTIONS,
+    _both_orders,
+    _customer_count_rows,
+    _netting_rules,
     _observation_end,
+    _returns_refused,
     _Rules,
 )
 
@@ -180,11 +183,7 @@ def _date_format(frame: nw.LazyFrame, col: str, given: str | None, engine: str) 
             f for f in candidates if pd.to_datetime(sample, format=f, errors="coerce").notna().all()
         ]
     if len(reads) == 2:
-        raise ValueError(
-            f"column {col!r} has dates that read both month first and day first (such as "
-            f"{sample.head(3).tolist()}), and no date settles which: pass date_format= to say "
-            "how they are written, e.g. '%d/%m/%Y'"
-        )
+        raise ValueError(_both_orders(col, sample.head(3).tolist()))
     return reads[0] if reads else candidates[0]
 
 
@@ -375,17 +374,7 @@ def _rule_counts(
         "count the cleaning rules",
     ).iloc[0]
     if rules.returns == "error" and counts["anyreturn_rows"] > 0:
-        raise ValueError(
-            f"{int(counts['anyreturn_rows']):,} of {n:,} rows are returns or cancellations "
-            f"(negative {rules.value_name!r}"
-            + (f" or {rules.quantity_col!r}" if rules.quantity_col else "")
-            + (
-                f", or {rules.invoice_col!r} starting with {rules.cancel_prefix!r}"
-                if rules.invoice_col
-                else ""
-            )
-            + "). Use returns='net' to net them against the purchases they return."
-        )
+        raise ValueError(_returns_refused(int(counts["anyreturn_rows"]), n, rules))
     rows = []
     if noted["text"]:
         rows.append(
@@ -535,40 +524,19 @@ def _net(
         engine,
         "net the returns",
     ).iloc[0]
-    by = f"customer and {rules.product_col!r}" if rules.product_col is not None else "customer"
 
-    def row(rule: str, rows: object, amount: float, action: str) -> dict:
-        rows = int(rows) if pd.notna(rows) else 0
-        return {
-            "rule": rule,
-            "rows": rows,
-            "share_of_rows": rows / n,
-            "amount": float(amount) if pd.notna(amount) else 0.0,
-            "action": action,
-        }
+    def negated(total: object) -> float:
+        return 0.0 - (total if pd.notna(total) else 0.0)  # type: ignore[operator]
 
-    report = [
-        row(
-            "return netted against an earlier purchase",
-            counts["netted_rows"],
-            0.0 - (counts["netted"] if pd.notna(counts["netted"]) else 0.0),
-            f"purchase value reduced: each return is taken off the same {by}'s latest "
-            "purchases on or before it (last in, first out), never below zero",
+    report = _netting_report(
+        rules.product_col,
+        n,
+        (
+            (counts["netted_rows"], negated(counts["netted"])),
+            (counts["cancel_rows"], counts["cancel"]),
+            (counts["short_rows"], negated(counts["short"])),
         ),
-        row(
-            "purchase cancelled in full",
-            counts["cancel_rows"],
-            counts["cancel"],
-            "no longer a purchase: an order cancelled in full lowers the purchase count",
-        ),
-        row(
-            "return without an earlier purchase to net",
-            counts["short_rows"],
-            0.0 - (counts["short"] if pd.notna(counts["short"]) else 0.0),
-            "the returned value exceeds the purchases it can net against (bought before the "
-            "data start?): the rest is not netted, and kept in returned_amount",
-        ),
-    ]
+    )
     netted = events.filter(~is_ret & ~nw.col("__cancel")).with_columns(
         (nw.col(_V) - nw.col("__netted")).alias(_V)
     )
@@ -607,34 +575,23 @@ def clean_lazy(source: object, rules: _Rules) -> LazyLines:
         report.extend(net_rows)
         left = None  # the netting may cancel purchases: counted again
     elif rules.returns == "net":
-        report.extend(_no_returns_rows(rules))
+        report.extend(_netting_report(rules.product_col, n, ((0, 0.0),) * 3))
     zero = flagged.filter(keep & ~is_ret & (nw.col(_V) == 0)).select(_C)
     return _finish(purchases, returned, zero, report, end, engine, rules, n, left)
 
 
-def _no_returns_rows(rules: _Rules) -> list[dict]:
-    """The three netting rows of the report, when there is no return to net."""
-    by = f"customer and {rules.product_col!r}" if rules.product_col is not None else "customer"
-    actions = (
-        (
-            "return netted against an earlier purchase",
-            f"purchase value reduced: each return is taken off the same {by}'s latest "
-            "purchases on or before it (last in, first out), never below zero",
-        ),
-        (
-            "purchase cancelled in full",
-            "no longer a purchase: an order cancelled in full lowers the purchase count",
-        ),
-        (
-            "return without an earlier purchase to net",
-            "the returned value exceeds the purchases it can net against (bought before the "
-            "data start?): the rest is not netted, and kept in returned_amount",
-        ),
-    )
-    return [
-        {"rule": rule, "rows": 0, "share_of_rows": 0.0, "amount": 0.0, "action": action}
-        for rule, action in actions
-    ]
+def _netting_report(
+    product_col: str | None, n: int, counted: tuple[tuple[object, object], ...]
+) -> list[dict]:
+    """The report's three netting rows (:func:`_netting_rules`) from their (rows, amount)."""
+    rows = []
+    for (rule, action), (k, amount) in zip(_netting_rules(product_col), counted, strict=True):
+        k = _whole(k)
+        value = float(amount) if pd.notna(amount) else 0.0  # type: ignore[arg-type]
+        rows.append(
+            {"rule": rule, "rows": k, "share_of_rows": k / n, "amount": value, "action": action}
+        )
+    return rows
 
 
 def _finish(
@@ -682,24 +639,9 @@ def _finish(
             f"none of the {n:,} rows is a purchase on or before {end:%Y-%m-%d}; check "
             f"observation_end and the sign of {rules.value_name!r}"
         )
-    zero_action = (
-        _NOT_IN_SUMMARY
-        if rules.zero_amounts == "exclude"
-        else "none: zero-value lines are kept as purchases"
+    report.extend(
+        _customer_count_rows(counts["returns_only"], counts["zero_only"], rules.zero_amounts)
     )
-    for rule, key, action in (
-        ("customers with returns but no purchase", "returns_only", _NOT_IN_SUMMARY),
-        ("customers with only zero-value lines", "zero_only", zero_action),
-    ):
-        report.append(
-            {
-                "rule": rule,
-                "rows": int(counts[key]),
-                "share_of_rows": np.nan,
-                "amount": np.nan,
-                "action": action,
-            }
-        )
     return LazyLines(
         purchases=purchases,
         returned=returned.select(_C, _V),

@@ -237,15 +237,20 @@ def _read_either_order(raw: pd.Series, date_col: str) -> pd.Series:
     if month_first.notna().all() and day_first.notna().all():
         differ = (month_first != day_first).to_numpy()
         if differ.any():
-            raise ValueError(
-                f"column {date_col!r} has dates that read both month first and day first (such "
-                f"as {raw[differ].head(3).tolist()}), and no date settles which: pass "
-                "date_format= to say how they are written, e.g. '%d/%m/%Y'"
-            )
+            raise ValueError(_both_orders(date_col, raw[differ].head(3).tolist()))
         return month_first
     if day_first.notna().sum() > month_first.notna().sum():
         return day_first
     return month_first
+
+
+def _both_orders(date_col: str, examples: list[object]) -> str:
+    """The error for text dates that read both month first and day first (both paths)."""
+    return (
+        f"column {date_col!r} has dates that read both month first and day first (such as "
+        f"{examples}), and no date settles which: pass date_format= to say how they are "
+        "written, e.g. '%d/%m/%Y'"
+    )
 
 
 def _observation_end(value: object, zone: object) -> pd.Timestamp:
@@ -506,15 +511,20 @@ def _return_rows(
         is_return |= invoice.str.startswith(prefix).fillna(False).to_numpy(dtype=bool)
     is_return &= keep
     if is_return.any() and rules.returns == "error":
-        raise ValueError(
-            f"{int(is_return.sum()):,} of {len(frame):,} rows are returns or cancellations "
-            f"(negative {rules.value_name!r}"
-            + (f" or {quantity_col!r}" if quantity_col else "")
-            + (f", or {invoice_col!r} starting with {prefix!r}" if invoice_col else "")
-            + f"; rows {rows_repr(frame.index[is_return])}). "
-            "Use returns='net' to net them against the purchases they return."
-        )
+        rows = f"; rows {rows_repr(frame.index[is_return])}"
+        raise ValueError(_returns_refused(int(is_return.sum()), len(frame), rules, rows))
     return is_return
+
+
+def _returns_refused(count: int, n: int, rules: _Rules, where: str = "") -> str:
+    """The error of ``returns="error"`` (the pandas path adds the rows ``where``)."""
+    quantity_col, invoice_col, prefix = rules.quantity_col, rules.invoice_col, rules.cancel_prefix
+    return (
+        f"{count:,} of {n:,} rows are returns or cancellations (negative {rules.value_name!r}"
+        + (f" or {quantity_col!r}" if quantity_col else "")
+        + (f", or {invoice_col!r} starting with {prefix!r}" if invoice_col else "")
+        + f"{where}). Use returns='net' to net them against the purchases they return."
+    )
 
 
 def _net_against_purchases(
@@ -535,28 +545,34 @@ def _net_against_purchases(
     value = amount - netted
     reduced = netted > 0
     cancelled = reduced & (value <= 1e-9 * np.abs(amount))
-    by = f"customer and {product_col!r}" if product_col is not None else "customer"
-    notes.add(
-        "return netted against an earlier purchase",
-        reduced,
-        f"purchase value reduced: each return is taken off the same {by}'s latest "
-        "purchases on or before it (last in, first out), never below zero",
-        value=0.0 - float(netted.sum()),
-    )
-    notes.add(
-        "purchase cancelled in full",
-        cancelled,
-        "no longer a purchase: an order cancelled in full lowers the purchase count",
-    )
-    notes.add(
-        "return without an earlier purchase to net",
-        unmatched,
-        "the returned value exceeds the purchases it can net against (bought before the "
-        "data start?): the rest is not netted, and kept in returned_amount",
-        value=0.0 - unmatched_value,
-    )
+    reduced_rule, cancelled_rule, unmatched_rule = _netting_rules(product_col)
+    notes.add(*reduced_rule[:1], reduced, reduced_rule[1], value=0.0 - float(netted.sum()))
+    notes.add(cancelled_rule[0], cancelled, cancelled_rule[1])
+    notes.add(unmatched_rule[0], unmatched, unmatched_rule[1], value=0.0 - unmatched_value)
     value[cancelled] = 0.0
     return value, cancelled
+
+
+def _netting_rules(product_col: str | None) -> tuple[tuple[str, str], ...]:
+    """The report's three netting rules, each with what was done (the pandas path and the
+    engines write the same rows)."""
+    by = f"customer and {product_col!r}" if product_col is not None else "customer"
+    return (
+        (
+            "return netted against an earlier purchase",
+            f"purchase value reduced: each return is taken off the same {by}'s latest "
+            "purchases on or before it (last in, first out), never below zero",
+        ),
+        (
+            "purchase cancelled in full",
+            "no longer a purchase: an order cancelled in full lowers the purchase count",
+        ),
+        (
+            "return without an earlier purchase to net",
+            "the returned value exceeds the purchases it can net against (bought before the "
+            "data start?): the rest is not netted, and kept in returned_amount",
+        ),
+    )
 
 
 _RETURN_ACTIONS = {
@@ -715,26 +731,28 @@ def _customer_rows(lines: _Lines, zero_amounts: str) -> tuple[list[dict[str, obj
         return np.bincount(lines.codes[rows], minlength=n_ids) > 0
 
     bought = customers_with(lines.purchase)
+    returns_only = int((customers_with(lines.returned) & ~bought).sum())
+    zero_only = int((customers_with(lines.zero) & ~bought).sum())
+    return _customer_count_rows(returns_only, zero_only, zero_amounts), int(bought.sum())
+
+
+def _customer_count_rows(
+    returns_only: int, zero_only: int, zero_amounts: str
+) -> list[dict[str, object]]:
+    """The report's two rows counted in customers (the pandas path and the engines)."""
     zero_action = (
         _NOT_IN_SUMMARY
         if zero_amounts == "exclude"
         else "none: zero-value lines are kept as purchases"
     )
     counted = (
-        ("customers with returns but no purchase", lines.returned, _NOT_IN_SUMMARY),
-        ("customers with only zero-value lines", lines.zero, zero_action),
+        ("customers with returns but no purchase", returns_only, _NOT_IN_SUMMARY),
+        ("customers with only zero-value lines", zero_only, zero_action),
     )
-    rows = [
-        {
-            "rule": rule,
-            "rows": int((customers_with(mask) & ~bought).sum()),
-            "share_of_rows": np.nan,
-            "amount": np.nan,
-            "action": action,
-        }
-        for rule, mask, action in counted
+    return [
+        {"rule": rule, "rows": count, "share_of_rows": np.nan, "amount": np.nan, "action": action}
+        for rule, count, action in counted
     ]
-    return rows, int(bought.sum())
 
 
 @dataclass(frozen=True, eq=False, repr=False)
