@@ -80,33 +80,9 @@ def _collect(frame: nw.LazyFrame, engine: str, what: str) -> pd.DataFrame:
 
 def _check_columns(names: list[str], rules: _Rules, engine: str) -> list[str]:
     """The mapped columns, checked against the table's: as :func:`_mapped_columns`."""
-    if rules.price_col is None and rules.amount_col is None:
-        raise ValueError("pass amount_col (the line total) or price_col with quantity_col")
-    if rules.price_col is not None and rules.quantity_col is None:
-        raise ValueError(
-            f"price_col={rules.price_col!r} needs quantity_col: the line value is quantity x price"
-        )
-    if rules.price_col is not None and rules.amount_col in names:
-        raise ValueError(
-            f"give the line value either as amount_col={rules.amount_col!r} or as quantity_col x "
-            f"price_col ({rules.quantity_col!r} x {rules.price_col!r}), not both: pass "
-            "amount_col=None"
-        )
-    value_col = rules.price_col if rules.price_col is not None else rules.amount_col
-    optional = (rules.quantity_col, rules.invoice_col, rules.product_col)
-    used = [rules.customer_col, rules.date_col, value_col] + [c for c in optional if c is not None]
-    arguments = dict(
-        zip(
-            ("customer_col", "date_col", "price_col" if rules.price_col else "amount_col"),
-            used,
-            strict=False,
-        )
-    )
-    arguments |= {
-        arg: getattr(rules, arg)
-        for arg in ("quantity_col", "invoice_col", "product_col")
-        if getattr(rules, arg) is not None
-    }
+    arguments = rules.mapped()
+    rules.check_value_columns(names)
+    used = list(arguments.values())
     missing = [f"{col!r} ({arg}=)" for arg, col in arguments.items() if col not in names]
     if missing:
         raise ValueError(

@@ -106,6 +106,37 @@ class _Rules:
             return str(self.amount_col)
         return f"{self.quantity_col} x {self.price_col}"
 
+    def mapped(self) -> dict[str, str]:
+        """The columns read, by argument, in the order they are read: customer, date, the
+        value (``amount_col``, or ``price_col`` with the quantity), then the optional
+        quantity, invoice and product; an error when no value column is given."""
+        if self.price_col is None and self.amount_col is None:
+            raise ValueError("pass amount_col (the line total) or price_col with quantity_col")
+        value = "price_col" if self.price_col is not None else "amount_col"
+        out = {"customer_col": self.customer_col, "date_col": self.date_col}
+        out[value] = getattr(self, value)
+        for arg in ("quantity_col", "invoice_col", "product_col"):
+            if getattr(self, arg) is not None:
+                out[arg] = getattr(self, arg)
+        return out
+
+    def check_value_columns(self, names: Sequence[object]) -> None:
+        """The line value is quantity x price only with a quantity, and never beside an
+        amount column the table has."""
+        if self.price_col is None:
+            return
+        if self.quantity_col is None:
+            raise ValueError(
+                f"price_col={self.price_col!r} needs quantity_col: the line value is quantity x "
+                "price"
+            )
+        if self.amount_col is not None and self.amount_col in names:
+            raise ValueError(
+                f"give the line value either as amount_col={self.amount_col!r} or as quantity_col"
+                f" x price_col ({self.quantity_col!r} x {self.price_col!r}), not both: pass "
+                "amount_col=None"
+            )
+
     @property
     def columns(self) -> dict[str, str | None]:
         """The column arguments, by name (None: not mapped)."""
@@ -328,21 +359,12 @@ class _Lines:
     report: list[dict[str, object]]
 
 
-def _line_value(
-    frame: pd.DataFrame, amount_col: str | None, quantity_col: str | None, price_col: str | None
-) -> np.ndarray:
+def _line_value(frame: pd.DataFrame, rules: _Rules) -> np.ndarray:
     """The value of each line: ``amount_col``, or ``quantity_col`` x ``price_col``."""
+    rules.check_value_columns(frame.columns)
+    amount_col, quantity_col, price_col = rules.amount_col, rules.quantity_col, rules.price_col
     if price_col is not None:
-        if quantity_col is None:
-            raise ValueError(
-                f"price_col={price_col!r} needs quantity_col: the line value is quantity x price"
-            )
-        if amount_col is not None and amount_col in frame.columns:
-            raise ValueError(
-                f"give the line value either as amount_col={amount_col!r} or as quantity_col x "
-                f"price_col ({quantity_col!r} x {price_col!r}), not both: pass amount_col=None"
-            )
-        return _numeric(frame, quantity_col) * _numeric(frame, price_col)
+        return _numeric(frame, quantity_col) * _numeric(frame, price_col)  # type: ignore[arg-type]
     if amount_col is None:
         raise ValueError("pass amount_col (the line total) or price_col with quantity_col")
     amount = _numeric(frame, amount_col)
@@ -470,11 +492,7 @@ class _Notes:
 
 def _mapped_columns(frame: pd.DataFrame, rules: _Rules) -> list[str]:
     """The columns the arguments map, checked: customer, date, value, then the optional ones."""
-    if rules.price_col is None and rules.amount_col is None:
-        raise ValueError("pass amount_col (the line total) or price_col with quantity_col")
-    value_col = rules.price_col if rules.price_col is not None else rules.amount_col
-    optional = (rules.quantity_col, rules.invoice_col, rules.product_col)
-    used = [rules.customer_col, rules.date_col, value_col] + [c for c in optional if c is not None]
+    used = list(rules.mapped().values())
     require_columns(frame, used, "transactions")
     if len(used) != len(set(used)):
         raise ValueError(f"the column arguments must name different columns, got {used}")
@@ -679,7 +697,7 @@ def _clean_lines(frame: pd.DataFrame, rules: _Rules) -> _Lines:
     """
     compared = _mapped_columns(frame, rules)
     parsed = _parse_dates(frame, rules.date_col, rules.date_format)
-    amount = _line_value(frame, rules.amount_col, rules.quantity_col, rules.price_col)
+    amount = _line_value(frame, rules)
     notes = _Notes(amount)
     codes, uniques = _read_ids(notes, frame, rules)
     keep = codes >= 0
