@@ -185,11 +185,11 @@ def _date(
     raise TypeError(f"column {col!r} holds {dtype}, not dates")
 
 
-def _lines(frame: nw.LazyFrame, rules: _Rules, engine: str) -> tuple[nw.LazyFrame, dict]:
-    """The mapped columns under their internal names, with what was noted on reading them."""
-    names = frame.collect_schema().names()
-    _check_columns(names, rules, engine)
-    schema = frame.collect_schema()
+def _lines(
+    frame: nw.LazyFrame, schema: nw.Schema, rules: _Rules, engine: str
+) -> tuple[nw.LazyFrame, dict]:
+    """The mapped columns (checked, in ``schema``) under their internal names, with what was
+    noted on reading them."""
     when, zone, end_zone = _date(frame, rules.date_col, schema[rules.date_col], rules, engine)
     if rules.price_col is not None:
         value = _number(rules.quantity_col, schema[rules.quantity_col]) * _number(  # type: ignore[arg-type]
@@ -524,9 +524,10 @@ def _net(
 def clean_lazy(source: object, rules: _Rules) -> LazyLines:
     """:func:`clean_transactions` on a table of another engine (or a path of files)."""
     frame, engine = to_lazy(source)
-    compared = _check_columns(frame.collect_schema().names(), rules, engine)
-    lines, noted = _lines(frame, rules, engine)
-    float_ids = frame.collect_schema()[rules.customer_col].is_float()
+    schema = frame.collect_schema()
+    compared = _check_columns(schema.names(), rules, engine)
+    lines, noted = _lines(frame, schema, rules, engine)
+    float_ids = schema[rules.customer_col].is_float()
     stats = _first_pass(lines, rules, engine, float_ids)
     n = int(stats["n"])
     if float_ids and not stats["fractional_ids"]:  # 1000.0 is customer 1000, as on pandas
