@@ -17,6 +17,51 @@ def rows_repr(labels: pd.Index, limit: int = 10) -> str:
     return f"{shown}{more}"
 
 
+#: The end of a "must be a pandas DataFrame" error of a function that also runs on engines.
+_ENGINE_HINT = (
+    ": pass a DataFrame, a polars, DuckDB or Spark table, or a path of parquet or CSV files"
+)
+
+
+class AmbiguousDates(ValueError):
+    """Text dates that read both month first and day first, with no date to settle which."""
+
+
+def both_orders(date_col: str, examples: list[object]) -> str:
+    """The error for text dates that read both month first and day first (the pandas path and
+    every engine)."""
+    return (
+        f"column {date_col!r} has dates that read both month first and day first (such as "
+        f"{examples}), and no date settles which: pass date_format= to say how they are "
+        "written, e.g. '%d/%m/%Y'"
+    )
+
+
+def read_either_order(raw: pd.Series, date_col: str) -> pd.Series:
+    """Text dates without a format, in the format of the first date; where that date reads
+    both month first and day first ("05/03/2024"), whichever order reads every value, and an
+    error when both do and disagree, since a guess would shift dates by months without a word.
+    """
+    month_first = pd.to_datetime(raw, errors="coerce")
+    present = raw.dropna()
+    if present.empty:
+        return month_first
+    first = str(present.iloc[0]).strip()
+    guess = pd.tseries.api.guess_datetime_format
+    order = guess(first, dayfirst=True)
+    if order is None or order.startswith("%Y") or order == guess(first):
+        return month_first  # year first (ISO 8601), or a first date that reads one way only
+    day_first = pd.to_datetime(raw, errors="coerce", dayfirst=True)
+    if month_first.notna().all() and day_first.notna().all():
+        differ = (month_first != day_first).to_numpy()
+        if differ.any():
+            raise AmbiguousDates(both_orders(date_col, raw[differ].head(3).tolist()))
+        return month_first
+    if day_first.notna().sum() > month_first.notna().sum():
+        return day_first
+    return month_first
+
+
 def require_frame(obj: object, what: str, hint: str = "") -> pd.DataFrame:
     """Return ``obj`` if it is a DataFrame, else raise a TypeError naming ``what``."""
     if not isinstance(obj, pd.DataFrame):

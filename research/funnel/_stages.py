@@ -15,7 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from research._validation import _FALSE_WORDS, _TRUE_WORDS, binary_values, rows_repr
+from research._validation import (
+    _FALSE_WORDS,
+    _TRUE_WORDS,
+    AmbiguousDates,
+    binary_values,
+    read_either_order,
+    rows_repr,
+)
 
 __all__: list[str] = []
 
@@ -52,12 +59,14 @@ def _examples(values: pd.Series, limit: int = 5) -> list[str]:
 
 def _parse_text_dates(text: pd.Series, date_format: str | None) -> np.ndarray:
     """Dates written as text (missing values already NA) as a datetime64[ns] array, NaT where a
-    value cannot be read. Without ``date_format`` the format is inferred from the first value
-    (one vectorised pass), and the values it does not fit are read as ISO 8601 (so a column
-    mixing "2024-01-02" and "2024-01-02 04:38" reads whole); no value is guessed one by one, so
-    a day-first "31/12/2024" among month-first dates is not read, and gets named. Dates with
-    UTC offsets are put on the clock of their most common offset (a naive date among them is
-    taken as UTC)."""
+    value cannot be read. Without ``date_format`` the format is inferred from the first value,
+    in one vectorised pass; where that value reads both day first and month first, the order
+    that reads every value is taken, and both orders reading every value differently is an
+    error (:func:`research._validation.read_either_order`). The values the format does not fit
+    are read as ISO 8601, so a column mixing "2024-01-02" and "2024-01-02 04:38" reads whole.
+    No value is guessed one by one: a day-first "31/12/2024" among month-first dates is not
+    read, and gets named. Dates with UTC offsets are put on the clock of their most common
+    offset (a naive date among them is taken as UTC)."""
     out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
     mask = text.notna().to_numpy()
     present = text[mask].astype(str)
@@ -81,7 +90,9 @@ def _parse_text_dates(text: pd.Series, date_format: str | None) -> np.ndarray:
             parsed = pd.to_datetime(present, errors="coerce", format=date_format)
         else:
             try:
-                parsed = pd.to_datetime(present, errors="coerce")
+                parsed = read_either_order(present, str(text.name))
+            except AmbiguousDates:
+                raise
             except (ValueError, TypeError, OverflowError):
                 parsed = pd.Series(pd.NaT, index=present.index, dtype="datetime64[ns]")
             left = parsed.isna().to_numpy()

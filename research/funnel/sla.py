@@ -20,12 +20,14 @@ from research._format import format_interval
 from research._results import Result, Summary
 from research._stats import logit_odds_ratios, wilson
 from research._validation import (
+    _ENGINE_HINT,
     check_ci,
     check_number,
     numeric_values,
     require_columns,
     require_frame,
 )
+from research.engines import is_engine_table
 from research.funnel._stages import (
     OBSERVATIONAL_CAVEAT,
     _binary_outcome,
@@ -158,10 +160,17 @@ def sla_compliance(
     >>> result.n_due, result.n_within, result.share_within
     (4, 2, 0.5)
     """
-    frame = require_frame(leads, "leads")
-    require_columns(frame, [response_col, handover_col] + ([by] if by else []), "leads")
     sla_hours = check_number(sla_hours, "sla_hours", minimum=0)
     ci = check_ci(ci)
+    if is_engine_table(leads):
+        from research.funnel._lazy import sla_counts_lazy
+
+        counts, limit = sla_counts_lazy(
+            leads, response_col, handover_col, by, sla_hours, data_end, date_format
+        )
+        return _sla_result(counts, by, sla_hours, limit, ci)
+    frame = require_frame(leads, "leads", _ENGINE_HINT)
+    require_columns(frame, [response_col, handover_col] + ([by] if by else []), "leads")
     check_response_hours(frame, response_col, "leads")
     handover = read_dates(frame[handover_col], f"column {handover_col!r} of leads", date_format)
     if handover is not frame[handover_col]:
@@ -202,9 +211,18 @@ def _sla_counts(
         not_yet_due=("not_yet_due", "sum"),
         median_response_hours=("hours", "median"),
     )
+    out.index.name = by or "group"
+    return _sla_result(out, by, sla_hours, limit, ci)
+
+
+def _sla_result(
+    out: pd.DataFrame, by: str | None, sla_hours: float, limit: pd.Timestamp, ci: float
+) -> SLACompliance:
+    """The :class:`SLACompliance` of the counts per group (``due``, ``within_sla``, ``late``,
+    ``unanswered``, ``not_yet_due``, ``median_response_hours``), from pandas or an engine."""
+    out = out.copy()
     out["share_within"] = out["within_sla"] / out["due"].where(out["due"] > 0)
     out["low"], out["high"] = wilson(out["within_sla"], out["due"], ci)
-    out.index.name = by or "group"
     columns = ["due", "within_sla", "late", "unanswered", "share_within", "low", "high"]
     out = out[[*columns, "median_response_hours", "not_yet_due"]]
     n_due, n_within = int(out["due"].sum()), int(out["within_sla"].sum())

@@ -27,6 +27,7 @@ from research._format import ci_label
 from research._results import Result, Summary
 from research._stats import wilson
 from research._validation import (
+    _ENGINE_HINT,
     check_ci,
     check_int,
     check_option,
@@ -36,6 +37,7 @@ from research._validation import (
     require_rows,
     rows_repr,
 )
+from research.engines import is_engine_table
 from research.funnel._stages import _read_stages, _stage_checks, check_unique, read_dates
 
 if TYPE_CHECKING:
@@ -328,7 +330,6 @@ def funnel(
     0   mql        3        1.0    0.333333
     1   sql        1        NaN         NaN
     """
-    frame = require_frame(leads, "leads")
     ci = check_ci(ci)
     if isinstance(stages, str):
         raise TypeError(f"stages must be a list of stage columns, got the string {stages!r}")
@@ -336,12 +337,28 @@ def funnel(
     if len(stages) < 2:
         raise ValueError(f"stages needs at least two columns, got {stages}")
     groups = [by] if isinstance(by, str) else list(by or [])
-    need = stages + groups + ([cohort] if cohort else []) + ([lead_col] if lead_col else [])
-    require_columns(frame, need, "leads")
-    require_rows(frame, "leads")
     names = list(names) if names is not None else stages
     if len(names) != len(stages):
         raise ValueError(f"names has {len(names)} entries for {len(stages)} stages")
+    if is_engine_table(leads):
+        from research.funnel._lazy import stage_counts_lazy
+
+        wide, groups, n = stage_counts_lazy(
+            leads,
+            stages,
+            names,
+            groups,
+            cohort=cohort,
+            cohort_freq=cohort_freq,
+            lead_col=lead_col,
+            check_order=check_order,
+            date_format=date_format,
+        )
+        return _funnel_result(wide, names, groups, n, ci)
+    frame = require_frame(leads, "leads", _ENGINE_HINT)
+    need = stages + groups + ([cohort] if cohort else []) + ([lead_col] if lead_col else [])
+    require_columns(frame, need, "leads")
+    require_rows(frame, "leads")
     cohort_dates = None
     if cohort:
         cohort_dates = read_dates(frame[cohort], f"cohort column {cohort!r} of leads", date_format)
@@ -358,13 +375,20 @@ def funnel(
     _stage_checks(frame, stages, times=check_order, read=read)
     reached = {name: read[col].reached for name, col in zip(names, stages, strict=True)}
     wide, groups = _stage_counts(frame, reached, groups, cohort_dates, cohort_freq)
+    return _funnel_result(wide, names, groups, len(frame), ci)
+
+
+def _funnel_result(
+    wide: pd.DataFrame, names: list[str], groups: list[str], n: int, ci: float
+) -> Funnel:
+    """The :class:`Funnel` of the counts of :func:`_stage_counts` (or of their engine twin)."""
     table = _stage_table(wide, names, groups, ci)
     # without groups the funnel is its own pooled funnel: a copy, so that the two tables of
     # the frozen result are independent
     overall = (
         _stage_table(wide[names].sum().to_frame().T, names, [], ci) if groups else table.copy()
     )
-    return Funnel(table, overall, tuple(names), tuple(groups), len(frame), ci)
+    return Funnel(table, overall, tuple(names), tuple(groups), n, ci)
 
 
 def _stage_counts(
@@ -423,10 +447,9 @@ def _stage_table(
     out.insert(out.columns.get_loc("conversion") + 1, "low", low)
     out.insert(out.columns.get_loc("low") + 1, "high", high)
     out["lost"] = np.where(has_next, out["entered"] - out["converted"], np.nan)
-    key = (
-        out[groups].astype(str).agg("|".join, axis=1) if groups else pd.Series("", index=out.index)
-    )
-    worst = out[has_next].groupby(key[has_next])["conversion"].transform("min")
+    # a missing group value is a group of its own, as in the counts
+    keys = [out.loc[has_next, g] for g in groups] or [pd.Series(0, index=out.index[has_next])]
+    worst = out[has_next].groupby(keys, dropna=False)["conversion"].transform("min")
     out["bottleneck"] = False
     out.loc[worst.index, "bottleneck"] = out.loc[worst.index, "conversion"] == worst
     return out
@@ -591,19 +614,35 @@ def compare_conversion(
     >>> result.table["rate"].tolist(), result.differ
     ([0.75, 0.75], False)
     """
-    frame = require_frame(leads, "leads")
-    require_columns(frame, [from_stage, to_stage, by], "leads")
     alpha = check_share(alpha, "alpha")
     method = str(check_option(method, "method", CORRECTIONS))
     min_leads = check_int(min_leads, "min_leads")
     ci = check_ci(ci)
-    read = _stage_checks(frame, [from_stage, to_stage], times=check_order, date_format=date_format)
-    at = read[from_stage].reached
-    conv = read[to_stage].reached & at
-    table = pd.DataFrame({"group": frame[by].to_numpy()[at], "converted": conv[at]})
-    groups = table.groupby("group", dropna=False)["converted"].agg(["size", "sum"])
-    groups.columns = ["leads", "conversions"]
-    groups.index.name = by
+    if is_engine_table(leads):
+        from research.funnel._lazy import stage_counts_lazy
+
+        wide, _, _ = stage_counts_lazy(
+            leads,
+            [from_stage, to_stage],
+            ["leads", "conversions"],
+            [by],
+            check_order=check_order,
+            date_format=date_format,
+        )
+        # a group counts where some of its leads reached from_stage, as on the pandas path
+        groups = wide[wide["leads"] > 0].set_index(by)[["leads", "conversions"]]
+    else:
+        frame = require_frame(leads, "leads", _ENGINE_HINT)
+        require_columns(frame, [from_stage, to_stage, by], "leads")
+        read = _stage_checks(
+            frame, [from_stage, to_stage], times=check_order, date_format=date_format
+        )
+        at = read[from_stage].reached
+        conv = read[to_stage].reached & at
+        table = pd.DataFrame({"group": frame[by].to_numpy()[at], "converted": conv[at]})
+        groups = table.groupby("group", dropna=False)["converted"].agg(["size", "sum"])
+        groups.columns = ["leads", "conversions"]
+        groups.index.name = by
     groups = groups[groups["leads"] >= min_leads]
     if len(groups) < 2:
         raise ValueError(f"need at least two groups of {by!r} with {min_leads}+ leads to compare")

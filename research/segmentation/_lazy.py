@@ -11,9 +11,6 @@ lines by time, purchases before returns, then by value), since a lazy engine has
 
 from __future__ import annotations
 
-import contextlib
-import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import narwhals as nw
@@ -21,12 +18,14 @@ import numpy as np
 import pandas as pd
 
 from research.engines import to_lazy
+from research.engines._exprs import collect as _collect
+from research.engines._exprs import period_number
+from research.engines._exprs import text_date_format as _date_format
 from research.segmentation.cleaning import (
     _FIRST_DATE,
     _LAST_DATE,
     _RETURN_ACTIONS,
     _ZERO_ACTIONS,
-    _both_orders,
     _customer_count_rows,
     _netting_rules,
     _observation_end,
@@ -53,24 +52,6 @@ class LazyLines:
     rows_used: int
     customers: int
     has_returns: bool = True
-
-
-@contextlib.contextmanager
-def _engine_errors(engine: str, what: str) -> Iterator[None]:
-    """An engine's own error (a value it cannot convert, a memory limit) as one ValueError."""
-    try:
-        yield
-    except Exception as err:
-        module = type(err).__module__.split(".")[0]
-        if module not in ("duckdb", "_duckdb", "polars", "pyspark", "py4j", "narwhals"):
-            raise
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise ValueError(f"{engine} could not {what}: {first}") from err
-
-
-def _collect(frame: nw.LazyFrame, engine: str, what: str) -> pd.DataFrame:
-    with _engine_errors(engine, what):
-        return frame.collect().to_pandas()
 
 
 # --------------------------------------------------------------------------------------------
@@ -119,48 +100,6 @@ def _number(col: str, dtype: nw.dtypes.DType) -> nw.Expr:
     if not dtype.is_numeric():
         raise TypeError(f"column {col!r} must be numeric, not {dtype}")
     return nw.col(col).cast(nw.Float64)
-
-
-def _date_format(frame: nw.LazyFrame, col: str, given: str | None, engine: str) -> str:
-    """The format of text dates: ``date_format``, or one read off the first and last distinct
-    values (sorted, so the same data always gives the same answer): where the first reads both
-    month first and day first, the order under which every sampled value reads, and an error
-    when both do."""
-    if given is not None:
-        return given
-    text = frame.select(nw.col(col).str.strip_chars().alias(col)).drop_nulls().unique()
-    ends = [
-        _collect(text.sort(col, descending=down).head(500), engine, "read the dates")[col]
-        for down in (False, True)
-    ]
-    sample = pd.concat(ends).drop_duplicates()
-    sample = sample[sample != ""]
-    if sample.empty:
-        raise ValueError(f"column {col!r} has no date at all")
-    first = str(sample.iloc[0])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # "parsing dates in %d.%m.%Y format"
-        guess = pd.tseries.api.guess_datetime_format
-        candidates = [f for f in dict.fromkeys((guess(first), guess(first, dayfirst=True))) if f]
-        if not candidates:
-            raise ValueError(
-                f"cannot tell how the dates of column {col!r} are written (such as {first!r}): "
-                "pass date_format=, e.g. '%d/%m/%Y'"
-            )
-        if any("%z" in f or "%Z" in f for f in candidates):
-            raise ValueError(
-                f"column {col!r} holds dates with UTC offsets as text (such as {first!r}): on "
-                f"{engine}, store them as timestamps, or clean a pandas DataFrame, which puts "
-                "them on the clock of their most common offset"
-            )
-        if len(candidates) == 1 or candidates[0].startswith("%Y"):
-            return candidates[0]
-        reads = [
-            f for f in candidates if pd.to_datetime(sample, format=f, errors="coerce").notna().all()
-        ]
-    if len(reads) == 2:
-        raise ValueError(_both_orders(col, sample.head(3).tolist()))
-    return reads[0] if reads else candidates[0]
 
 
 def _date(
@@ -636,27 +575,6 @@ def _finish(
 # the aggregation
 # --------------------------------------------------------------------------------------------
 
-_WEEKS_BACK = 1_000_000  # keeps the week number's division on non-negative numbers
-
-
-def _period(time_unit: str) -> nw.Expr:
-    """The period number of each line, as :func:`_period_codes`: days since 1970 (Howard
-    Hinnant's days-from-civil, in integer arithmetic every engine has), Monday weeks, months."""
-    when = nw.col(_D)
-    year, month, day = when.dt.year().cast(nw.Int64), when.dt.month(), when.dt.day()
-    if time_unit == "M":
-        return (year * 12 + month.cast(nw.Int64) - 1 - 1970 * 12).cast(nw.Int64)
-    month, day = month.cast(nw.Int64), day.cast(nw.Int64)
-    y = year - (month <= 2).cast(nw.Int64)
-    era = y // 400
-    yoe = y - era * 400
-    shifted = nw.when(month > 2).then(month - 3).otherwise(month + 9)
-    doy = (153 * shifted + 2) // 5 + day - 1
-    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
-    if time_unit == "D":
-        return days.cast(nw.Int64)
-    return ((days + 3 + 7 * _WEEKS_BACK) // 7 - _WEEKS_BACK).cast(nw.Int64)
-
 
 def aggregate_lazy(lines: LazyLines, time_unit: str, with_invoices: bool) -> pd.DataFrame:
     """Per customer: the periods, purchases, spend, dates and returns (collected).
@@ -665,7 +583,7 @@ def aggregate_lazy(lines: LazyLines, time_unit: str, with_invoices: bool) -> pd.
     value, lines and first and last times); a second groups the occasions by customer, the
     first period's value taken by an ordered aggregate. Returns and invoices, when there are
     any, are grouped apart and joined."""
-    purchases = lines.purchases.with_columns(__period=_period(time_unit))
+    purchases = lines.purchases.with_columns(__period=period_number(nw.col(_D), time_unit))
     occasions = purchases.group_by(_C, "__period").agg(
         nw.col(_V).sum().alias("__occ"),
         nw.len().alias("__lines"),

@@ -26,8 +26,10 @@ import pandas as pd
 from research._columns import AMOUNT_COL, CUSTOMER_COL, DATE_COL
 from research._results import Result
 from research._validation import (
+    _ENGINE_HINT,
     check_option,
     number_advice,
+    read_either_order,
     require_columns,
     require_frame,
     rows_repr,
@@ -227,7 +229,7 @@ def _parse_dates(frame: pd.DataFrame, date_col: str, date_format: str | None) ->
                 same = offsets[has_zone].str.strip() == common
                 converted, assumed = int((~same).sum()), int((~has_zone & raw.notna()).sum())
             elif date_format is None and not pd.api.types.is_numeric_dtype(raw.dtype):
-                parsed = _read_either_order(raw, date_col)
+                parsed = read_either_order(raw, date_col)
             else:
                 parsed = pd.to_datetime(raw, errors="coerce", format=date_format)
     bad = parsed.isna().to_numpy()
@@ -248,40 +250,6 @@ def _parse_dates(frame: pd.DataFrame, date_col: str, date_format: str | None) ->
             " check the year"
         )
     return _Dates(parsed.astype("datetime64[ns]"), zone, converted, assumed)
-
-
-def _read_either_order(raw: pd.Series, date_col: str) -> pd.Series:
-    """Text dates without a format, in the format of the first date; where that date reads
-    both month first and day first ("05/03/2024"), whichever order reads every value, and an
-    error when both do and disagree, since a guess would shift dates by months without a word.
-    """
-    month_first = pd.to_datetime(raw, errors="coerce")
-    present = raw.dropna()
-    if present.empty:
-        return month_first
-    first = str(present.iloc[0]).strip()
-    guess = pd.tseries.api.guess_datetime_format
-    order = guess(first, dayfirst=True)
-    if order is None or order.startswith("%Y") or order == guess(first):
-        return month_first  # year first (ISO 8601), or a first date that reads one way only
-    day_first = pd.to_datetime(raw, errors="coerce", dayfirst=True)
-    if month_first.notna().all() and day_first.notna().all():
-        differ = (month_first != day_first).to_numpy()
-        if differ.any():
-            raise ValueError(_both_orders(date_col, raw[differ].head(3).tolist()))
-        return month_first
-    if day_first.notna().sum() > month_first.notna().sum():
-        return day_first
-    return month_first
-
-
-def _both_orders(date_col: str, examples: list[object]) -> str:
-    """The error for text dates that read both month first and day first (both paths)."""
-    return (
-        f"column {date_col!r} has dates that read both month first and day first (such as "
-        f"{examples}), and no date settles which: pass date_format= to say how they are "
-        "written, e.g. '%d/%m/%Y'"
-    )
 
 
 def _observation_end(value: object, zone: object) -> pd.Timestamp:
@@ -992,7 +960,7 @@ def clean_transactions(
     frame = require_frame(
         transactions,
         "transactions",
-        ": pass a DataFrame, a polars, DuckDB or Spark table or a path",
+        _ENGINE_HINT,
     )
     return _clean(frame, rules)
 

@@ -323,7 +323,7 @@ def test_bad_input_on_an_engine_gets_the_pandas_paths_errors(make) -> None:
 
 
 def test_an_object_that_is_no_table_is_refused() -> None:
-    with pytest.raises(TypeError, match="DataFrame, a polars, DuckDB or Spark table or a path"):
+    with pytest.raises(TypeError, match="a polars, DuckDB or Spark table, or a path of parquet"):
         clean_transactions({"customer_id": ["a"]})
     with pytest.raises(TypeError, match="DataFrame"):
         rfm_summary([1, 2, 3])

@@ -4,9 +4,6 @@ without running."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import warnings
 
 import pandas as pd
@@ -15,42 +12,6 @@ import pytest
 from research.segmentation import clean_transactions, rfm_summary
 from tests.engines.test_rfm_engines import _same, _same_report
 from tests.segmentation.test_cleaning import COLS
-
-
-def _java_problem() -> str | None:
-    java = shutil.which("java") or (
-        os.path.join(os.environ["JAVA_HOME"], "bin", "java") if "JAVA_HOME" in os.environ else None
-    )
-    if java is None or not os.path.exists(java):
-        return "Spark needs Java 17 or newer, and no java is on PATH or in JAVA_HOME"
-    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
-    return None if out else f"{java} -version printed nothing"
-
-
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark", reason="PySpark is not installed (pip install '.[spark]')")
-    problem = _java_problem()
-    if problem:
-        pytest.skip(problem)
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from pyspark.sql import SparkSession
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # PySpark about pandas 3
-        session = (
-            SparkSession.builder.master("local[2]")
-            .appName("research-tests")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.sql.session.timeZone", "UTC")
-            .getOrCreate()
-        )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def _frame(spark, frame: pd.DataFrame):
@@ -85,3 +46,19 @@ def test_a_missing_column_on_spark_is_named(spark) -> None:
     )
     with pytest.raises(ValueError, match="pyspark table\\) has no column 'Kunde'"):
         clean_transactions(_frame(spark, frame), customer_col="Kunde")
+
+
+def test_the_crm_gives_the_pandas_funnel_and_sla_on_spark(spark, crm) -> None:
+    from research.funnel import funnel, sla_compliance
+    from tests.engines.test_funnel_engines import STAGES, _same_funnel, _same_sla
+
+    leads = crm.leads
+    source = _frame(spark, leads)
+    for args in (dict(by="channel"), dict(cohort="created_at", cohort_freq="W")):
+        _same_funnel(
+            funnel(source, STAGES, lead_col="lead_id", **args),
+            funnel(leads, STAGES, lead_col="lead_id", **args),
+        )
+    _same_sla(sla_compliance(source, by="channel"), sla_compliance(leads, by="channel"))
+    with pytest.raises(ValueError, match="pyspark table\\) has no column 'sql'"):
+        funnel(source, ["mql_at", "sql"])

@@ -95,10 +95,24 @@ def test_text_dates_with_a_format_and_the_values_that_cannot_be_read() -> None:
     with pytest.raises(TypeError, match=r"'mql' of leads must hold the date each row reached"):
         funnel(leads.assign(mql=[3, 5, 7, 9]), ["created", "mql"], lead_col="id",
                date_format="%d/%m/%Y %H:%M")  # fmt: skip
-    # without the format, the first value reads month first: the day-first ones are named,
-    # not guessed one by one
-    with pytest.raises(ValueError, match=r"'created' of leads has 2 of 4 .*'13/01/2024 09:30'"):
-        funnel(leads, ["created", "mql"], lead_col="id")
+    # without the format, the first value reads both ways and 13/01 settles it: day first
+    # (23/01 settles the stage dates)
+    settled = leads.assign(mql=["23/01/2024 11:00", "", "", "05/02/2024 12:00"])
+    unaided = funnel(settled, ["created", "mql"], lead_col="id", cohort="created")
+    expected = funnel(
+        settled, ["created", "mql"], lead_col="id", date_format="%d/%m/%Y %H:%M", cohort="created"
+    )
+    pd.testing.assert_frame_equal(unaided.table, expected.table)
+    assert unaided.table["cohort"].astype(str).unique().tolist() == ["2024-01", "2024-02"]
+    # when every value reads both ways, the order is asked for, not guessed
+    both = leads.assign(created=["02/01/2024", "03/01/2024", "04/01/2024", "05/01/2024"], mql="")
+    with pytest.raises(ValueError, match="both month first and day first"):
+        funnel(both, ["created", "mql"], lead_col="id")
+    # a first value that reads one way only sets the order: the others are named, not
+    # guessed one by one
+    us = leads.assign(created=["01/13/2024", "13/01/2024", "01/20/2024", "01/21/2024"], mql="")
+    with pytest.raises(ValueError, match=r"'created' of leads has 1 of 4 .*'13/01/2024'"):
+        funnel(us, ["created", "mql"], lead_col="id")
 
 
 def test_dates_with_utc_offsets_are_put_on_one_clock() -> None:

@@ -236,3 +236,18 @@ def test_compare_conversion_bad_input(tiny: pd.DataFrame) -> None:
     # be read as a stage or a level)
     with pytest.raises(TypeError, match="positional argument"):
         compare_conversion(tiny, "created", "mql", "source")  # type: ignore[misc]
+
+
+def test_a_missing_group_value_is_a_group_of_its_own() -> None:
+    leads = pd.DataFrame(
+        {
+            "mql": [True, True, True, True],
+            "sql": [True, False, True, True],
+            "source": pd.array(["ads", "ads", None, None], dtype="string"),
+        }
+    )
+    result = funnel(leads, ["mql", "sql"], by="source", lead_col=None)
+    first = result.table[result.table["step"] == 1]
+    assert first["entered"].tolist() == [2, 2] and first["converted"].tolist() == [1, 2]
+    assert first["source"].isna().tolist() == [False, True]
+    assert first["bottleneck"].tolist() == [True, True]  # each group has its own bottleneck

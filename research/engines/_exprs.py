@@ -1,0 +1,253 @@
+"""What the analyses share on a lazy engine: the engine's errors as ours, collecting a result,
+and reading a column of an export (text dates in one format, stages reached as dates or
+yes/no flags) as narwhals expressions. Private: the analyses' engine paths call these."""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import narwhals as nw
+import pandas as pd
+
+from research._validation import _FALSE_WORDS, _TRUE_WORDS, both_orders
+
+__all__: list[str] = []
+
+_WORDS = sorted(_TRUE_WORDS | _FALSE_WORDS)
+
+
+@contextlib.contextmanager
+def engine_errors(engine: str, what: str) -> Iterator[None]:
+    """An engine's own error (a value it cannot convert, a memory limit) as one ValueError."""
+    try:
+        yield
+    except Exception as err:
+        module = type(err).__module__.split(".")[0]
+        if module not in ("duckdb", "_duckdb", "polars", "pyspark", "py4j", "narwhals"):
+            raise
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ValueError(f"{engine} could not {what}: {first}") from err
+
+
+def collect(frame: nw.LazyFrame, engine: str, what: str) -> pd.DataFrame:
+    """A lazy frame run on its engine and brought back as pandas (``what`` names the step in
+    an error)."""
+    with engine_errors(engine, what):
+        return frame.collect().to_pandas()
+
+
+def require_columns_lazy(names: Sequence[str], need: Sequence[str], what: str, engine: str) -> None:
+    """As :func:`research._validation.require_columns`, for the columns of an engine's table."""
+    missing = [c for c in need if c not in names]
+    if missing:
+        raise ValueError(
+            f"{what} ({engine} table) has no column {', '.join(map(repr, missing))}; its columns "
+            f"are {list(names)}. Pass the right name with the matching *_col argument."
+        )
+
+
+def text_date_format(frame: nw.LazyFrame, col: str, given: str | None, engine: str) -> str:
+    """The format of text dates: ``date_format``, or one read off the first and last distinct
+    values (sorted, so the same data always gives the same answer): where the first reads both
+    month first and day first, the order under which every sampled value reads, and an error
+    when both do."""
+    if given is not None:
+        return given
+    text = frame.select(nw.col(col).str.strip_chars().alias(col)).drop_nulls().unique()
+    ends = [
+        collect(text.sort(col, descending=down).head(500), engine, "read the dates")[col]
+        for down in (False, True)
+    ]
+    sample = pd.concat(ends).drop_duplicates()
+    sample = sample[sample != ""]
+    if sample.empty:
+        raise ValueError(f"column {col!r} has no date at all")
+    first = str(sample.iloc[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "parsing dates in %d.%m.%Y format"
+        guess = pd.tseries.api.guess_datetime_format
+        candidates = [f for f in dict.fromkeys((guess(first), guess(first, dayfirst=True))) if f]
+        if not candidates:
+            raise ValueError(
+                f"cannot tell how the dates of column {col!r} are written (such as {first!r}): "
+                "pass date_format=, e.g. '%d/%m/%Y'"
+            )
+        if any("%z" in f or "%Z" in f for f in candidates):
+            raise ValueError(
+                f"column {col!r} holds dates with UTC offsets as text (such as {first!r}): on "
+                f"{engine}, store them as timestamps, or pass a pandas DataFrame, which puts "
+                "them on the clock of their most common offset"
+            )
+        if len(candidates) == 1 or candidates[0].startswith("%Y"):
+            return candidates[0]
+        reads = [
+            f for f in candidates if pd.to_datetime(sample, format=f, errors="coerce").notna().all()
+        ]
+    if len(reads) == 2:
+        raise ValueError(both_orders(col, sample.head(3).tolist()))
+    return reads[0] if reads else candidates[0]
+
+
+# --------------------------------------------------------------------------------------------
+# a column of dates, and a stage column (dates or flags)
+# --------------------------------------------------------------------------------------------
+
+
+def blank_as_null(col: str) -> nw.Expr:
+    """A text column stripped, its empty strings missing."""
+    text = nw.col(col).str.strip_chars()
+    return nw.when(text == "").then(None).otherwise(text)
+
+
+@dataclass(frozen=True)
+class LazyColumn:
+    """A column of an engine's table as read: whether each row has it set (``reached``), its
+    time (naive, on the export's clock) when it holds dates, and, for text dates, the text
+    whose values did not read (``unread``: counted before the result is trusted, since an
+    engine may make an unreadable date missing)."""
+
+    reached: nw.Expr
+    time: nw.Expr | None
+    unread: nw.Expr | None = None
+    zone: str | None = None
+
+
+def date_column(
+    frame: nw.LazyFrame,
+    schema: nw.Schema,
+    col: str,
+    what: str,
+    date_format: str | None,
+    engine: str,
+    *,
+    hint: str = "",
+) -> LazyColumn:
+    """A date column: timestamps (a zone's converted to naive times on that zone's clock),
+    dates, or text in one format (``date_format``, or :func:`text_date_format`), an empty
+    string being a date not set. Anything else is a TypeError beginning with ``what``."""
+    dtype = schema[col]
+    expr = nw.col(col)
+    if dtype == nw.Datetime:
+        zone = getattr(dtype, "time_zone", None)
+        if zone is not None:
+            expr = expr.dt.convert_time_zone(zone).dt.replace_time_zone(None)
+        return LazyColumn(~expr.is_null(), expr, zone=None if engine == "pyspark" else zone)
+    if dtype == nw.Date:
+        expr = expr.cast(nw.Datetime("us"))
+        return LazyColumn(~expr.is_null(), expr)
+    if dtype in (nw.String, nw.Categorical, nw.Enum, nw.Unknown) or _all_null(dtype):
+        if dtype != nw.String:
+            frame = frame.with_columns(nw.col(col).cast(nw.String))
+        text = blank_as_null(col) if dtype == nw.String else nw.col(col).cast(nw.String)
+        probe = collect(frame.select((~text.is_null()).any().alias("any")), engine, "read dates")
+        if not bool(probe.iloc[0, 0]):  # no value at all: a date never set
+            return LazyColumn(~text.is_null(), text.cast(nw.Datetime("us")))
+        fmt = text_date_format(frame, col, date_format, engine)
+        time = text.str.to_datetime(format=fmt)
+        return LazyColumn(~time.is_null(), time, unread=~text.is_null() & time.is_null())
+    raise TypeError(
+        f"{what} must hold dates (timestamps, or text such as '2024-01-02 04:38'), got "
+        f"{dtype} values{hint}"
+    )
+
+
+def _all_null(dtype: nw.dtypes.DType) -> bool:
+    """A column the engine typed as having no type (DuckDB's NULL: an empty CSV column)."""
+    return str(dtype).lower() in ("unknown", "null")
+
+
+def stage_column(
+    frame: nw.LazyFrame,
+    schema: nw.Schema,
+    col: str,
+    what: str,
+    date_format: str | None,
+    engine: str,
+) -> LazyColumn:
+    """A stage column, as :func:`research.funnel._stages._read_stage` reads one: the date each
+    row reached the stage (missing or blank: never), or a flag (bool, missing = not reached;
+    0/1; yes/no words, blank = not reached). Anything else is a TypeError beginning with
+    ``what``."""
+    dtype = schema[col]
+    if dtype == nw.Boolean:
+        return LazyColumn(nw.col(col).fill_null(value=False), None)
+    if dtype.is_numeric():
+        value = nw.col(col)
+        if dtype.is_float():
+            value = nw.when(value.is_nan()).then(None).otherwise(value)
+        other = ~value.is_null() & ~value.is_in([0, 1])
+        odd = collect(
+            frame.filter(other).select(nw.col(col)).head(5), engine, f"read column {col!r}"
+        )
+        if len(odd):
+            raise TypeError(
+                f"{what} must hold the date each row reached the stage, or a yes/no flag (bool, "
+                f"0/1, yes/no); got {dtype} values such as {odd[col].astype(str).tolist()}"
+            )
+        return LazyColumn((value == 1).fill_null(value=False), None)
+    if dtype == nw.String:
+        text = blank_as_null(col).str.to_lowercase()
+        probe = collect(
+            frame.select(
+                (~text.is_null()).any().alias("any"),
+                (~text.is_null() & ~text.is_in(_WORDS)).any().alias("other"),
+            ),
+            engine,
+            f"read column {col!r}",
+        ).iloc[0]
+        if bool(probe["any"]) and not bool(probe["other"]):
+            return LazyColumn(text.is_in(sorted(_TRUE_WORDS)).fill_null(value=False), None)
+    hint = " (a stage column holds the date each row reached the stage, or yes/no)"
+    return date_column(frame, schema, col, what, date_format, engine, hint=hint)
+
+
+_WEEKS_BACK = 1_000_000  # keeps the week number's division on non-negative numbers
+
+
+def period_number(when: nw.Expr, time_unit: str) -> nw.Expr:
+    """The period number of each time (``"D"``, ``"W"``, ``"M"``), as
+    :func:`research.segmentation.rfm._period_codes` numbers them: days since 1970 (Howard
+    Hinnant's days-from-civil, in integer arithmetic every engine has), Monday weeks (week 0
+    begins on Monday 1969-12-29), months since January 1970."""
+    year, month, day = when.dt.year().cast(nw.Int64), when.dt.month(), when.dt.day()
+    if time_unit == "M":
+        return (year * 12 + month.cast(nw.Int64) - 1 - 1970 * 12).cast(nw.Int64)
+    month, day = month.cast(nw.Int64), day.cast(nw.Int64)
+    y = year - (month <= 2).cast(nw.Int64)
+    era = y // 400
+    yoe = y - era * 400
+    shifted = nw.when(month > 2).then(month - 3).otherwise(month + 9)
+    doy = (153 * shifted + 2) // 5 + day - 1
+    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    if time_unit == "D":
+        return days.cast(nw.Int64)
+    return ((days + 3 + 7 * _WEEKS_BACK) // 7 - _WEEKS_BACK).cast(nw.Int64)
+
+
+def period_key(time: nw.Expr, freq: str) -> nw.Expr:
+    """A key of the period (``"D"``, ``"W"`` from Monday, ``"M"``, ``"Q"``, ``"Y"``) each time
+    falls in: the period's start, or for weeks its number (:func:`period_number`), which
+    :func:`periods` turns into the periods :meth:`pandas.Series.dt.to_period` gives."""
+    freq = freq.upper()
+    if freq == "W":
+        return period_number(time, "W")
+    every = _PERIODS.get(freq)
+    if every is None:
+        raise ValueError(
+            f"on an engine, the period must be one of {sorted([*_PERIODS, 'W'])}, got {freq!r}"
+        )
+    return time.dt.truncate(every)
+
+
+def periods(keys: pd.Series, freq: str) -> pd.arrays.PeriodArray:
+    """The periods of the keys of :func:`period_key`."""
+    if freq.upper() == "W":
+        starts = pd.Timestamp("1970-01-01") + pd.to_timedelta(7 * keys.astype("int64") - 3, "D")
+        return pd.Series(starts).dt.to_period(freq).array
+    return pd.to_datetime(keys).dt.to_period(freq).array
+
+
+_PERIODS = {"D": "1d", "M": "1mo", "Q": "1q", "Y": "1y"}

@@ -1,0 +1,289 @@
+"""The funnel's stage counts and the SLA's counts on a lazy engine (polars, DuckDB, Spark).
+
+The same checks as the pandas path (stages reached in order, times not running backwards,
+unique lead ids, readable dates, response times that are hours) and the same counts, written
+as narwhals expressions (see :mod:`research.engines`) so that they run where the leads are;
+only the counts per group come back, and the pandas path's own code turns them into the
+result. The pandas path is the reference: tests check that both give the same tables.
+
+Rows have no labels on an engine, so an error names lead ids (``lead_col``) where the pandas
+path names rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import narwhals as nw
+import pandas as pd
+
+from research.engines import to_lazy
+from research.engines._exprs import (
+    LazyColumn,
+    collect,
+    date_column,
+    period_key,
+    periods,
+    require_columns_lazy,
+    stage_column,
+)
+
+__all__: list[str] = []
+
+
+def _open(source: object, need: Sequence[str], what: str) -> tuple[nw.LazyFrame, nw.Schema, str]:
+    """The table as a lazy frame on its engine, its schema, and the engine; the columns
+    ``need`` checked to be there."""
+    frame, engine = to_lazy(source)
+    schema = frame.collect_schema()
+    require_columns_lazy(list(schema.names()), need, what, engine)
+    return frame, schema, engine
+
+
+def _examples(
+    frame: nw.LazyFrame, mask: nw.Expr, show: str | None, col: str | None, engine: str
+) -> str:
+    """Up to five values of the rows where ``mask`` holds: their lead ids (``show``), else the
+    values of ``col``, for an error message (" (ids in 'lead_id': ['a', 'b'])")."""
+    shown = show or col
+    if shown is None:
+        return ""
+    found = collect(frame.filter(mask).select(nw.col(shown)).head(5), engine, "find examples")
+    return f" ({'ids' if show else 'values'} in {shown!r}: {found[shown].astype(str).tolist()})"
+
+
+def _check_unique(frame: nw.LazyFrame, col: str, engine: str, what: str = "leads") -> None:
+    """As :func:`research.funnel._stages.check_unique`: an error naming repeated ids."""
+    repeated = frame.group_by(col).agg(nw.len().alias("__n")).filter(nw.col("__n") > 1)
+    counts = collect(
+        repeated.select(nw.len().alias("ids"), nw.col("__n").sum().alias("rows")),
+        engine,
+        "check the ids",
+    ).iloc[0]
+    if int(counts["ids"] or 0):
+        ids = collect(repeated.select(col).sort(col).head(10), engine, "find examples")[col]
+        raise ValueError(
+            f"{what} has {int(counts['rows']):,} rows sharing {int(counts['ids']):,} duplicated "
+            f"{col!r} values (e.g. {ids.astype(str).tolist()}); each id must appear once: "
+            "deduplicate the export first (keep the latest row per id, for instance)"
+        )
+
+
+def _unread_dates(
+    frame: nw.LazyFrame, read: dict[str, LazyColumn], lead_col: str | None, engine: str, what: str
+) -> None:
+    """Refuse text dates that did not read (an engine may have made them missing)."""
+    texts = {col: stage.unread for col, stage in read.items() if stage.unread is not None}
+    if not texts:
+        return
+    counts = collect(
+        frame.select(
+            *(u.cast(nw.Int64).sum().alias(c) for c, u in texts.items()),
+            *((~nw.col(c).is_null()).cast(nw.Int64).sum().alias(f"__n{c}") for c in texts),
+        ),
+        engine,
+        "read the dates",
+    ).iloc[0]
+    for col, unread in texts.items():
+        bad = int(counts[col] or 0)
+        if bad:
+            raise ValueError(
+                f"column {col!r} of {what} has {bad:,} of {int(counts[f'__n{col}']):,} values "
+                f"that cannot be read as dates{_examples(frame, unread, None, col, engine)}"
+                f"{_examples(frame, unread, lead_col, None, engine) if lead_col else ''}: fix "
+                "them in the export, or pass date_format= to say how the dates are written "
+                "(e.g. '%d/%m/%Y %H:%M')"
+            )
+
+
+def _stage_checks(
+    frame: nw.LazyFrame,
+    stages: Sequence[str],
+    read: dict[str, LazyColumn],
+    check_order: bool,
+    lead_col: str | None,
+    engine: str,
+    extra: dict[str, nw.Expr] | None = None,
+) -> dict[str, int]:
+    """As :func:`research.funnel._stages._stage_checks`, in one pass: rows that reached a
+    stage without the one before, and (with ``check_order``) rows whose stage times run
+    backwards; ``extra`` counts more conditions in the same pass (returned by name)."""
+    masks: dict[str, nw.Expr] = {}
+    for i, (earlier, later) in enumerate(itertools.pairwise(stages)):
+        masks[f"__skip{i}"] = read[later].reached & ~read[earlier].reached
+        a, b = read[earlier].time, read[later].time
+        if check_order and a is not None and b is not None:
+            masks[f"__back{i}"] = (b < a).fill_null(value=False)
+    masks |= extra or {}
+    counts = collect(
+        frame.select(
+            *(m.cast(nw.Int64).sum().alias(name) for name, m in masks.items()),
+            nw.len().alias("__rows"),
+        ),
+        engine,
+        "check the stages",
+    ).iloc[0]
+    for i, (earlier, later) in enumerate(itertools.pairwise(stages)):
+        skipped = int(counts[f"__skip{i}"] or 0)
+        if skipped:
+            raise ValueError(
+                f"{skipped:,} rows reached stage {later!r} without stage {earlier!r}"
+                f"{_examples(frame, masks[f'__skip{i}'], lead_col, None, engine)}: stages out of "
+                "order. Fix the export, or fill the earlier stage (a lead that became an SQL was "
+                "an MQL)"
+            )
+        back = int(counts.get(f"__back{i}", 0) or 0)
+        if back:
+            raise ValueError(
+                f"{back:,} rows have {later!r} before {earlier!r}"
+                f"{_examples(frame, masks[f'__back{i}'], lead_col, None, engine)}: timestamps run "
+                "backwards. Fix them, or pass check_order=False to count stages regardless of "
+                "their times"
+            )
+    return {name: int(counts[name] or 0) for name in counts.index}
+
+
+def stage_counts_lazy(
+    source: object,
+    stages: Sequence[str],
+    names: Sequence[str],
+    groups: list[str],
+    *,
+    cohort: str | None = None,
+    cohort_freq: str = "M",
+    lead_col: str | None = None,
+    check_order: bool = True,
+    date_format: str | None = None,
+) -> tuple[pd.DataFrame, list[str], int]:
+    """The checks of :func:`research.funnel.funnel` and its ``COUNT(stage) GROUP BY groups`` on
+    the engine: one row per group (its group columns, then the leads that reached each stage
+    under its display name, as :func:`research.funnel.stages._stage_counts` gives), the group
+    columns (``"cohort"`` added for cohorts, as periods) and the number of leads."""
+    need = [*stages, *groups, *([cohort] if cohort else []), *([lead_col] if lead_col else [])]
+    frame, schema, engine = _open(source, list(dict.fromkeys(need)), "leads")
+    read = {
+        col: stage_column(frame, schema, col, f"column {col!r} of leads", date_format, engine)
+        for col in dict.fromkeys(stages)
+    }
+    extra: dict[str, nw.Expr] = {}
+    period = None
+    if cohort:
+        dates = date_column(
+            frame, schema, cohort, f"cohort column {cohort!r} of leads", date_format, engine
+        )
+        read[cohort] = read.get(cohort, dates)
+        extra["__undated"] = ~dates.reached
+        period = period_key(dates.time, cohort_freq)  # type: ignore[arg-type]
+    _unread_dates(frame, read, lead_col, engine, "leads")
+    counts = _stage_checks(frame, stages, read, check_order, lead_col, engine, extra)
+    if counts["__rows"] == 0:
+        raise ValueError("leads is empty (0 rows): there is nothing to do")
+    if counts.get("__undated"):
+        raise ValueError(
+            f"cohort column {cohort!r} of leads has {counts['__undated']:,} rows without a date"
+            f"{_examples(frame, extra['__undated'], lead_col, None, engine)}: each lead needs the "
+            "date of its cohort; fill it, or take the cohorts from another date"
+        )
+    if lead_col:
+        _check_unique(frame, lead_col, engine)
+    sums = [
+        read[col].reached.cast(nw.Int64).sum().alias(name)
+        for name, col in zip(names, stages, strict=True)
+    ]
+    keys = list(groups)
+    if period is not None:
+        frame = frame.with_columns(period.alias("__cohort"))
+        keys.append("__cohort")
+    if not keys:
+        wide = collect(frame.select(*sums), engine, "count the stages")
+        return wide.astype("int64"), [], counts["__rows"]
+    wide = collect(frame.group_by(*keys, drop_null_keys=False).agg(*sums), engine, "count")
+    if period is not None:
+        wide.insert(len(groups), "cohort", periods(wide.pop("__cohort"), cohort_freq))
+        groups = [*groups, "cohort"]
+    wide = wide.sort_values(groups, na_position="last", kind="stable").reset_index(drop=True)
+    wide[list(names)] = wide[list(names)].astype("int64")
+    return wide, groups, counts["__rows"]
+
+
+def sla_counts_lazy(
+    source: object,
+    response_col: str,
+    handover_col: str,
+    by: str | None,
+    sla_hours: float,
+    data_end: str | pd.Timestamp | None,
+    date_format: str | None,
+) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """The counts of :func:`research.funnel.sla_compliance` on the engine, with its checks
+    (hours are non-negative numbers, handover dates read): per group ``due``, ``within_sla``,
+    ``late``, ``unanswered``, ``not_yet_due`` and ``median_response_hours``, indexed by group,
+    and the time the dues were counted at."""
+    frame, schema, engine = _open(
+        source, [response_col, handover_col, *([by] if by else [])], "leads"
+    )
+    dtype = schema[response_col]
+    if dtype == nw.Boolean or not dtype.is_numeric():
+        raise TypeError(f"column {response_col!r} of leads must hold hours (numbers), got {dtype}")
+    hours = nw.col(response_col).cast(nw.Float64)
+    if dtype.is_float():
+        hours = nw.when(hours.is_nan()).then(None).otherwise(hours)
+    handover = date_column(
+        frame, schema, handover_col, f"column {handover_col!r} of leads", date_format, engine
+    )
+    _unread_dates(frame, {handover_col: handover}, None, engine, "leads")
+    time = handover.time
+    probe = collect(
+        frame.select(
+            (hours < 0).fill_null(value=False).cast(nw.Int64).sum().alias("negative"),
+            time.max().alias("latest"),  # type: ignore[union-attr]
+        ),
+        engine,
+        "check the response times",
+    ).iloc[0]
+    if int(probe["negative"] or 0):
+        raise ValueError(
+            f"column {response_col!r} of leads has {int(probe['negative']):,} negative response "
+            "times: a lead cannot be answered before it is handed over"
+        )
+    if data_end is not None:
+        limit = pd.Timestamp(data_end)
+        if limit.tzinfo is not None and handover.zone is not None:
+            limit = limit.tz_convert(handover.zone).tz_localize(None)
+    else:
+        limit = pd.Timestamp(probe["latest"])
+    if pd.isna(limit):  # no lead handed over: no group either
+        empty = pd.DataFrame(
+            columns=["due", "within_sla", "late", "unanswered", "not_yet_due"], dtype="int64"
+        ).assign(median_response_hours=pd.Series(dtype=float))
+        empty.index.name = by or "group"
+        return empty, limit
+    cutoff = (limit.tz_localize(None) - pd.Timedelta(hours=sla_hours)).to_pydatetime()
+    handed = handover.reached
+    due = handed & (time <= nw.lit(cutoff)).fill_null(value=False)  # type: ignore[operator]
+    sums = {
+        "due": due,
+        "within_sla": due & (hours <= sla_hours).fill_null(value=False),
+        "late": due & (hours > sla_hours).fill_null(value=False),
+        "unanswered": due & hours.is_null(),
+        "not_yet_due": handed & ~due,
+    }
+    group = nw.col(by) if by else nw.lit("all")
+    table = (
+        frame.filter(handed)
+        .with_columns(group.alias("__group"))
+        .group_by("__group", drop_null_keys=False)
+        .agg(
+            *(mask.cast(nw.Int64).sum().alias(name) for name, mask in sums.items()),
+            nw.when(due).then(hours).otherwise(None).median().alias("median_response_hours"),
+        )
+    )
+    out = collect(table, engine, "count the SLA")
+    out = out.sort_values("__group", na_position="last", kind="stable").set_index("__group")
+    out.index.name = by or "group"
+    out[list(sums)] = out[list(sums)].fillna(0).astype("int64")
+    out["median_response_hours"] = out["median_response_hours"].astype(float)
+    if handover.zone is not None and data_end is None:
+        limit = limit.tz_localize(handover.zone)
+    return out, limit

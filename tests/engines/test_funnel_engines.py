@@ -1,0 +1,296 @@
+"""The funnel's stage counts, the comparison of groups and the SLA where the leads live (polars,
+DuckDB, parquet and CSV files): the same tables as the pandas path on the Olist funnel, on the
+synthetic CRM, on a user's export written as text and on generated leads; the same refusals,
+naming lead ids where the pandas path names rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from research.funnel import compare_conversion, funnel, sla_compliance
+from tests._stats_helpers import wilson
+
+duckdb = pytest.importorskip("duckdb")
+pl = pytest.importorskip("polars")
+
+ENGINES = {
+    "polars": lambda frame: pl.from_pandas(frame),
+    "polars-lazy": lambda frame: pl.from_pandas(frame).lazy(),
+    "duckdb": lambda frame: duckdb.from_arrow(pa.Table.from_pandas(frame)),
+}
+
+STAGES = ["created_at", "mql_at", "sql_at"]
+
+
+def _same_funnel(ours, reference) -> None:
+    assert ours.groups == reference.groups and ours.stages == reference.stages
+    assert ours.n == reference.n
+    for mine, theirs in ((ours.table, reference.table), (ours.overall, reference.overall)):
+        assert list(mine.columns) == list(theirs.columns)
+        assert len(mine) == len(theirs)
+        for col in theirs.columns:
+            if col in reference.groups:
+                assert mine[col].astype(str).tolist() == theirs[col].astype(str).tolist(), col
+            elif theirs[col].dtype.kind in "fi":
+                np.testing.assert_allclose(
+                    mine[col].to_numpy(dtype=float), theirs[col].to_numpy(dtype=float), err_msg=col
+                )
+            else:
+                assert mine[col].tolist() == theirs[col].tolist(), col
+
+
+def _same_sla(ours, reference) -> None:
+    assert list(map(str, ours.table.index)) == list(map(str, reference.table.index))
+    assert ours.table.index.name == reference.table.index.name
+    assert list(ours.table.columns) == list(reference.table.columns)
+    np.testing.assert_allclose(
+        ours.table.to_numpy(dtype=float), reference.table.to_numpy(dtype=float)
+    )
+    assert (ours.n_due, ours.n_within, ours.data_end) == (
+        reference.n_due,
+        reference.n_within,
+        reference.data_end,
+    )
+    assert (ours.low, ours.high) == pytest.approx((reference.low, reference.high), nan_ok=True)
+
+
+# -- a small hand-checked example ----------------------------------------------------------------
+
+
+def test_a_funnel_counted_by_hand_on_duckdb() -> None:
+    leads = pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4, 5],
+            "mql": [True, True, True, True, False],
+            "sql": ["yes", "yes", "no", "", None],
+            "won": [1, 0, 0, 0, None],
+            "team": ["a", "a", "b", "b", "b"],
+        }
+    )
+    result = funnel(ENGINES["duckdb"](leads), ["mql", "sql", "won"], by="team", lead_col="id")
+    table = result.table.set_index(["team", "stage"])
+    # team a: 2 MQLs, both SQLs, one won; team b: 2 MQLs (of 3 leads), no SQL
+    assert table.loc[("a", "mql"), ["entered", "converted"]].tolist() == [2, 2]
+    assert table.loc[("a", "sql"), ["entered", "converted"]].tolist() == [2, 1]
+    assert table.loc[("b", "mql"), ["entered", "converted"]].tolist() == [2, 0]
+    assert (table.loc[("a", "sql"), "low"], table.loc[("a", "sql"), "high"]) == pytest.approx(
+        wilson(1, 2)
+    )
+    assert result.n == 5
+    assert result.overall["entered"].tolist() == [4, 2, 1]
+
+
+# -- the real funnel ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_olist_funnel_gives_the_pandas_tables_on_every_engine(olist, engine) -> None:
+    leads = olist.fillna({"origin": "(missing)"})
+    source = ENGINES[engine](leads)
+    stages = ["first_contact_date", "won_date"]
+    args = dict(names=["MQL", "won"], lead_col="mql_id", check_order=False)
+    by_origin = funnel(source, stages, by="origin", **args)
+    _same_funnel(by_origin, funnel(leads, stages, by="origin", **args))
+    first = by_origin.table[by_origin.table["step"] == 1].set_index("origin")
+    assert first.loc["organic_search", "entered"] == 2_296
+    assert by_origin.overall.iloc[0][["entered", "converted"]].tolist() == [8_000, 842]
+    monthly = funnel(source, stages, cohort="first_contact_date", **args)
+    _same_funnel(monthly, funnel(leads, stages, cohort="first_contact_date", **args))
+    assert isinstance(monthly.table["cohort"].dtype, pd.PeriodDtype)
+    # the deal won before its first contact is refused, named by its id
+    with pytest.raises(ValueError, match=r"1 rows have 'won_date' before.*ids in 'mql_id'"):
+        funnel(source, stages, lead_col="mql_id")
+    ours = compare_conversion(source, *stages, by="origin", check_order=False)
+    reference = compare_conversion(leads, *stages, by="origin", check_order=False)
+    pd.testing.assert_frame_equal(ours.table, reference.table, check_dtype=False)
+    assert ours.p_value == pytest.approx(reference.p_value)
+    pd.testing.assert_frame_equal(ours.pairwise, reference.pairwise, check_dtype=False)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_crm_gives_the_pandas_funnel_cohorts_and_sla(crm, engine) -> None:
+    leads = crm.leads
+    source = ENGINES[engine](leads)
+    for args in (
+        dict(by="channel"),
+        dict(cohort="created_at", cohort_freq="W"),
+        dict(by=["channel", "region"], cohort="created_at", cohort_freq="Q"),
+    ):
+        _same_funnel(
+            funnel(source, STAGES, lead_col="lead_id", **args),
+            funnel(leads, STAGES, lead_col="lead_id", **args),
+        )
+    for by in (None, "channel", "sdr_id"):  # sdr_id is missing for leads never handed over
+        _same_sla(sla_compliance(source, by=by), sla_compliance(leads, by=by))
+    end = crm.truth["data_end"]
+    _same_sla(
+        sla_compliance(source, by="channel", data_end=end, sla_hours=4),
+        sla_compliance(leads, by="channel", data_end=end, sla_hours=4),
+    )
+
+
+# -- a user's export, written as text -------------------------------------------------------------
+
+
+@pytest.fixture
+def pipedrive(tmp_path: Path) -> Path:
+    """A deal-stage export as text: day-first dates with blanks, a yes/no flag, 0/1 numbers."""
+    rng = np.random.default_rng(5)
+    n = 400
+    start = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D")
+    qualified = rng.random(n) < 0.6
+    proposal = qualified & (rng.random(n) < 0.5)
+    won = proposal & (rng.random(n) < 0.4)
+    later = start + pd.to_timedelta(rng.integers(1, 40, n), unit="D")
+    frame = pd.DataFrame(
+        {
+            "Deal ID": [f"D-{i:04d}" for i in range(n)],
+            "Added on": start.strftime("%d/%m/%Y %H:%M"),
+            "Qualified": np.where(qualified, later.strftime("%d/%m/%Y %H:%M"), ""),
+            "Proposal sent": np.where(proposal, "Yes", "No"),
+            "Won": won.astype(int),
+            "Pipeline": rng.choice(["Inbound", "Outbound", "Partners"], n),
+        }
+    )
+    path = tmp_path / "deals.csv"
+    frame.to_csv(path, index=False, sep=";")
+    return path
+
+
+def test_a_text_export_read_by_duckdb_gives_the_pandas_funnel(pipedrive: Path) -> None:
+    stages = ["Added on", "Qualified", "Proposal sent", "Won"]
+    args = dict(by="Pipeline", cohort="Added on", lead_col="Deal ID")
+    reference = funnel(pd.read_csv(pipedrive, sep=";", dtype=str), stages, **args)
+    ours = funnel(str(pipedrive), stages, **args)
+    _same_funnel(ours, reference)
+    assert ours.overall["entered"].iloc[0] == 400
+    # the dates read day first: no cohort after the last month of the data
+    assert str(ours.table["cohort"].max()) <= "2025-10"
+    as_parquet = pipedrive.with_suffix(".parquet")
+    pd.read_csv(pipedrive, sep=";").to_parquet(as_parquet)
+    _same_funnel(funnel(str(as_parquet), stages, **args), reference)
+
+
+# -- refusals -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def leads() -> pd.DataFrame:
+    t = pd.Timestamp("2024-03-01")
+    return pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2", "L3", "L4"],
+            "mql_at": [t, t, t, pd.NaT],
+            "sql_at": [t + pd.Timedelta(days=1), pd.NaT, t - pd.Timedelta(days=2), pd.NaT],
+            "first_response_hours": [1.0, 3.0, np.nan, np.nan],
+        }
+    )
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_bad_leads_on_an_engine_get_the_pandas_paths_errors(leads, engine) -> None:
+    make = ENGINES[engine]
+    with pytest.raises(ValueError, match=r"1 rows have 'sql_at' before 'mql_at' \(ids in "):
+        funnel(make(leads), ["mql_at", "sql_at"])
+    skipped = leads.assign(mql_at=leads["mql_at"].where(leads["lead_id"] != "L1"))
+    with pytest.raises(ValueError, match=r"reached stage 'sql_at' without.*'L1'"):
+        funnel(make(skipped), ["mql_at", "sql_at"], check_order=False)
+    twice = leads.assign(lead_id=["L1", "L1", "L3", "L3"])
+    with pytest.raises(ValueError, match=r"4 rows sharing 2 duplicated 'lead_id'.*'L1', 'L3'"):
+        funnel(make(twice), ["mql_at", "sql_at"], check_order=False)
+    with pytest.raises(ValueError, match=r"table\) has no column 'sql'; its columns are"):
+        funnel(make(leads), ["mql_at", "sql"])
+    with pytest.raises(ValueError, match="cohort column 'sql_at' of leads has 2 rows without"):
+        funnel(make(leads), ["mql_at", "sql_at"], cohort="sql_at", check_order=False)
+    with pytest.raises(ValueError, match="on an engine, the period must be one of"):
+        funnel(make(leads), ["mql_at", "sql_at"], cohort="mql_at", cohort_freq="h")
+    scores = leads.assign(score=[0, 1, 2, 1])
+    with pytest.raises(TypeError, match=r"column 'score' of leads must hold.*\['2'\]"):
+        funnel(make(scores), ["score", "mql_at"], check_order=False)
+    with pytest.raises(ValueError, match="leads is empty"):
+        funnel(make(leads.iloc[:0]), ["mql_at", "sql_at"])
+    negative = leads.assign(first_response_hours=[1.0, -2.0, np.nan, np.nan])
+    with pytest.raises(ValueError, match="1 negative response times"):
+        sla_compliance(make(negative))
+    words = leads.assign(first_response_hours=["1", "2", "", ""])
+    with pytest.raises(TypeError, match="must hold hours"):
+        sla_compliance(make(words))
+    with pytest.raises(ValueError, match="need at least two groups"):
+        compare_conversion(
+            make(leads.assign(team="a")), "mql_at", "sql_at", by="team", check_order=False
+        )
+
+
+def test_unreadable_text_dates_are_counted_or_refused_by_the_engine() -> None:
+    leads = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "mql": ["2024-01-02", "2024-01-03", "not a date"],
+            "sql": ["2024-01-05", "", ""],
+        }
+    )
+    with pytest.raises(ValueError, match=r"could not|1 of 3 values that cannot be read"):
+        funnel(ENGINES["polars"](leads), ["mql", "sql"], lead_col="id")
+    ambiguous = leads.assign(mql=["01/02/2024", "02/03/2024", "03/04/2024"], sql="")
+    with pytest.raises(ValueError, match="both month first and day first"):
+        funnel(ENGINES["duckdb"](ambiguous), ["mql", "sql"], lead_col="id")
+    settled = funnel(
+        ENGINES["duckdb"](ambiguous), ["mql", "sql"], lead_col="id", date_format="%d/%m/%Y"
+    )
+    assert settled.table["entered"].tolist() == [3, 0]
+
+
+def test_a_zone_aware_handover_gives_the_pandas_sla() -> None:
+    rng = np.random.default_rng(2)
+    at = pd.Timestamp("2024-05-01", tz="Europe/Berlin") + pd.to_timedelta(
+        rng.integers(0, 30 * 24, 200), unit="h"
+    )
+    leads = pd.DataFrame({"mql_at": at, "first_response_hours": rng.exponential(20, 200)})
+    reference = sla_compliance(leads)
+    ours = sla_compliance(ENGINES["duckdb"](leads))
+    _same_sla(ours, reference)
+    # DuckDB keeps instants, not their zone: the same instant, on a zone's clock
+    assert ours.data_end.tzinfo is not None
+
+
+# -- generated leads ------------------------------------------------------------------------------
+
+
+@st.composite
+def _leads(draw) -> pd.DataFrame:
+    n = draw(st.integers(1, 40))
+    depth = np.array(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)))
+    group = draw(st.lists(st.sampled_from(["a", "b", None]), min_size=n, max_size=n))
+    hours = draw(
+        st.lists(st.one_of(st.none(), st.floats(0, 100, allow_nan=False)), min_size=n, max_size=n)
+    )
+    t0 = pd.Timestamp("2024-01-01") + pd.to_timedelta(
+        np.array(draw(st.lists(st.integers(0, 90), min_size=n, max_size=n))), unit="D"
+    )
+    frame = pd.DataFrame({"lead_id": np.arange(n), "group": pd.array(group, dtype="string")})
+    for step, name in enumerate(STAGES):
+        frame[name] = pd.Series(t0 + pd.Timedelta(days=step)).where(depth > step)
+    frame["first_response_hours"] = pd.array(hours, dtype="Float64").astype(float)
+    return frame
+
+
+@settings(max_examples=40, deadline=None)
+@given(frame=_leads())
+def test_generated_leads_give_the_pandas_counts_on_duckdb_and_polars(frame) -> None:
+    if frame["created_at"].isna().all():
+        frame.loc[0, "created_at"] = pd.Timestamp("2024-01-01")
+    for make in (ENGINES["duckdb"], ENGINES["polars"]):
+        source = make(frame)
+        _same_funnel(
+            funnel(source, STAGES, by="group", lead_col="lead_id"),
+            funnel(frame, STAGES, by="group", lead_col="lead_id"),
+        )
+        if frame["mql_at"].notna().any():
+            _same_sla(sla_compliance(source, by="group"), sla_compliance(frame, by="group"))
