@@ -54,7 +54,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "leads",
         metavar="LEADS",
-        help="the lead export: one row per lead (CSV with any separator, parquet or Excel)",
+        help="the lead export: one row per lead (CSV with any separator, Excel, or parquet; a "
+        "parquet file, glob or folder is counted by DuckDB, out of core)",
     )
     parser.add_argument(
         "--stages",
@@ -140,15 +141,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _check_columns(frame: pd.DataFrame, columns: dict[str, list[str]], what: str) -> None:
+def _check_columns(frame: object, columns: dict[str, list[str]], what: str) -> None:
     """A UserError naming each missing column, the option that names it, and the file's
-    columns."""
-    missing = [(c, opt) for opt, cols in columns.items() for c in cols if c not in frame.columns]
+    columns (of a pandas DataFrame, or of the DuckDB relation of a file set)."""
+    names = list(map(str, frame.columns))  # type: ignore[attr-defined]
+    missing = [(c, opt) for opt, cols in columns.items() for c in cols if c not in names]
     if missing:
         shown = ", ".join(f"{c!r} ({opt})" for c, opt in missing)
+        from research.engines import is_engine_table
+
+        rows = "" if is_engine_table(frame) else f" ({len(frame):,} rows)"  # type: ignore[arg-type]
         raise UserError(
-            f"{what} ({len(frame):,} rows) has no column {shown}; its columns are "
-            f"{list(map(str, frame.columns))}. Give the export's own names with those options."
+            f"{what}{rows} has no column {shown}; its columns are {names}. Give the export's "
+            "own names with those options."
         )
 
 
@@ -212,9 +217,19 @@ def _summary(result: Funnel, path: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from research.data.tables import is_file_set
+    from research.engines import scan
     from research.funnel import funnel
 
-    leads = read_table(args.leads, sep=args.sep, decimal=args.decimal)
+    if is_file_set(args.leads):  # DuckDB counts the stages where the files are
+        if args.opportunities:
+            raise UserError(
+                "--opportunities joins the deals to a lead file read into memory: give the "
+                "leads as a CSV or Excel file, or add the deal stages to the parquet files"
+            )
+        leads = scan(args.leads, progress=False, sep=args.sep, decimal=args.decimal)
+    else:
+        leads = read_table(args.leads, sep=args.sep, decimal=args.decimal)
     lead_col = optional(args.lead_col)
     if args.by and args.cohort:
         raise UserError("give --by or --cohort, not both")

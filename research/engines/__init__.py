@@ -1,8 +1,10 @@
 """Where the aggregations run: pandas in memory, or the engine that holds the data.
 
-The data-heavy steps (today the transaction cleaning and the RFM summary of
-:mod:`research.segmentation`) accept, besides a pandas DataFrame, a table of another engine
-and run there; only the small per-customer table comes back, as pandas, for the models:
+The data-heavy steps (the transaction cleaning and the RFM summary of
+:mod:`research.segmentation`; the funnel's stage counts and cohorts, the comparison of groups
+and the SLA compliance of :mod:`research.funnel`) accept, besides a pandas DataFrame, a table
+of another engine and run there; only the small per-customer or per-group table comes back, as
+pandas, for the models and the charts:
 
 ========================================  ==================================================
 input                                     where the cleaning and the aggregation run
@@ -47,9 +49,28 @@ dates as text for that rule: DuckDB's sniffer would guess an ambiguous order sil
 
 What runs where
 ---------------
-Today the transaction cleaning and the RFM summary (:mod:`research.segmentation`). The funnel,
-SLA, KPI and message-log counts still take pandas DataFrames (their inputs are per-lead tables,
-small beside a transaction log).
+On an engine: :func:`research.segmentation.clean_transactions` and
+:func:`~research.segmentation.rfm_summary` (and so notebooks 01 and 01b and ``research
+segment`` / ``research clv``); :func:`research.funnel.funnel` (stage counts, groups, cohorts),
+:func:`~research.funnel.compare_conversion` and :func:`~research.funnel.sla_compliance` (and so
+``research funnel`` on a parquet file set). Their checks run there too (stages in order, times
+not backwards, unique ids, readable dates, hours never negative), naming lead ids where the
+pandas path names rows.
+
+Still on pandas, and why:
+
+* the models (BG/NBD, Gamma-Gamma, clustering, lead scoring) work on the small per-customer or
+  per-lead tables the engines return;
+* :func:`research.funnel.kpi_table` and :func:`~research.funnel.roi_by_channel`: their
+  intervals bootstrap over leads joined to deals and campaigns of other tables, and a CRM's
+  lead table is small beside a transaction log; so are :func:`~research.funnel.cycle_length`
+  (a survival fit) and :func:`~research.funnel.speed_to_lead_effect` (a regression over
+  leads);
+* the message log (terms, trackers, consistency): its check detects each message's language
+  from its script where the log has none, and its terms need the Korean and Japanese
+  tokenisers (kiwipiepy, janome), both in Python, message by message. The tracker counts are
+  substring matches an engine could run where the log carries its languages; they are not
+  pushed down yet.
 """
 
 from __future__ import annotations

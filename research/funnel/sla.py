@@ -121,8 +121,9 @@ def sla_compliance(
 
     Parameters
     ----------
-    leads : pandas.DataFrame
-        One row per lead. Not modified.
+    leads : pandas.DataFrame, or a polars, DuckDB or Spark table, or a path of files
+        One row per lead. Not modified. A table of another engine, or a parquet or CSV file,
+        glob or folder, is counted where it lives (:mod:`research.engines`): the same table.
     response_col : str, default "first_response_hours"
         Hours from the handover to the first response (missing while unanswered).
     handover_col : str, default "mql_at"

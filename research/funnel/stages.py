@@ -272,10 +272,12 @@ def funnel(
 
     Parameters
     ----------
-    leads : pandas.DataFrame
+    leads : pandas.DataFrame, or a polars, DuckDB or Spark table, or a path of files
         One row per lead, with one column per stage: the time the lead entered it (datetime64
         or text such as "2024-01-02 04:38"; missing or empty if it never did) or a flag (bool,
-        0/1 or yes/no). Not modified.
+        0/1 or yes/no). Not modified. A table of another engine, or a parquet or CSV file,
+        glob or folder (read by :func:`research.engines.scan`), is checked and counted where
+        it lives (:mod:`research.engines`): the same table; its errors name lead ids, not rows.
     stages : sequence of str
         The stage columns in funnel order, e.g. ``["created_at", "mql_at", "sql_at"]``.
     by : str or list of str, optional
@@ -576,8 +578,9 @@ def compare_conversion(
 
     Parameters
     ----------
-    leads : pandas.DataFrame
-        One row per lead with the two stage columns and the group column. Not modified.
+    leads : pandas.DataFrame, or a polars, DuckDB or Spark table, or a path of files
+        One row per lead with the two stage columns and the group column. Not modified. Counted
+        where it lives, as in :func:`funnel`.
     from_stage, to_stage : str
         Stage columns (dates, as datetime64 or text, or flags, as in :func:`funnel`); only
         leads that reached ``from_stage`` count.

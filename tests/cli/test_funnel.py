@@ -97,6 +97,34 @@ def test_funnel_by_a_column_and_by_monthly_cohort(export, tmp_path: Path) -> Non
     assert written["cohort"].iloc[0] == "2024-01"
 
 
+def test_funnel_counts_parquet_files_in_duckdb(export, tmp_path: Path) -> None:
+    raw = pd.read_csv(export["leads"])
+    (tmp_path / "parts").mkdir()
+    half = len(raw) // 2
+    raw.iloc[:half].to_parquet(tmp_path / "parts" / "a.parquet")
+    raw.iloc[half:].to_parquet(tmp_path / "parts" / "b.parquet")
+    out = tmp_path / "by_source.csv"
+    run = research(
+        "funnel", tmp_path / "parts", "--stages", *STAGES, "--lead-col", LEADS["lead_id"],
+        "--by", LEADS["channel"], "-o", out,
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    expected = funnel(raw, STAGES, by=LEADS["channel"], lead_col=LEADS["lead_id"]).table
+    pd.testing.assert_frame_equal(pd.read_csv(out), expected, check_dtype=False)
+    assert run.err.strip().splitlines()[-1].startswith("research funnel: 1,500 leads through 3")
+    missing = research(
+        "funnel", tmp_path / "parts" / "*.parquet", "--stages", "Lifecycle", *STAGES[1:],
+        "--lead-col", LEADS["lead_id"], "-o", out,
+    )  # fmt: skip
+    line = one_error_line(missing, "funnel")
+    assert "has no column 'Lifecycle' (--stages); its columns are" in line
+    refused = research(
+        "funnel", tmp_path / "parts", "--stages", *STAGES, "--lead-col", LEADS["lead_id"],
+        "--opportunities", export["opportunities"], *DEAL_OPTIONS, "-o", out,
+    )  # fmt: skip
+    assert "give the leads as a CSV or Excel file" in one_error_line(refused, "funnel")
+
+
 def test_a_missing_stage_column_is_one_error_line(export, tmp_path: Path) -> None:
     run = research(
         "funnel", export["leads"], "--stages", STAGES[0], "MQL Date", "--lead-col",
