@@ -96,6 +96,16 @@ def text_date_format(frame: nw.LazyFrame, col: str, given: str | None, engine: s
 # --------------------------------------------------------------------------------------------
 
 
+# the characters a blank text may begin with: trimming every text to find the blank ones costs
+# more than looking at the first character of each (a text that begins otherwise is not blank)
+_SPACES = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\xa0", "\u3000"]
+
+
+def is_blank(text: nw.Expr) -> nw.Expr:
+    """Whether each text is empty or only whitespace (null where the text is)."""
+    return (text == "") | (text.str.slice(0, 1).is_in(_SPACES) & (text.str.strip_chars() == ""))
+
+
 def blank_as_null(col: str) -> nw.Expr:
     """A text column stripped, its empty strings missing."""
     text = nw.col(col).str.strip_chars()

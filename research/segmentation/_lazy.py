@@ -19,7 +19,7 @@ import pandas as pd
 
 from research.engines import to_lazy
 from research.engines._exprs import collect as _collect
-from research.engines._exprs import period_number
+from research.engines._exprs import is_blank, period_number
 from research.engines._exprs import text_date_format as _date_format
 from research.segmentation.cleaning import (
     _FIRST_DATE,
@@ -82,7 +82,7 @@ def _id(col: str, dtype: nw.dtypes.DType) -> nw.Expr:
         expr = expr.cast(nw.String)
         dtype = nw.String()
     if dtype == nw.String:
-        return nw.when(expr.str.strip_chars() == "").then(None).otherwise(expr)
+        return nw.when(is_blank(expr)).then(None).otherwise(expr)
     if dtype.is_float():  # NaN is a missing id, as on the pandas path
         return nw.when(expr.is_nan()).then(None).otherwise(expr)
     return expr

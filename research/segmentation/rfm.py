@@ -306,14 +306,17 @@ def _summary_frame(
         monetary = np.where(frequency > 0, (spend - value["first_amount"]) / frequency, 0.0)
     first_ts = value["first_purchase"].astype("datetime64[ns]", copy=False)
     last_ts = value["last_purchase"].astype("datetime64[ns]", copy=False)
-    days_since = (obs_end.normalize() - pd.DatetimeIndex(last_ts).normalize()).days
+    # whole calendar days from the last purchase's day to the end's (naive times: floor by day)
+    day = np.int64(86_400 * 10**9)
+    end_day = np.int64(pd.Timestamp(obs_end).as_unit("ns").value) // day
+    days_since = end_day - last_ts.view(np.int64) // day
     return pd.DataFrame(
         {
             FREQUENCY_COL: frequency,
             RECENCY_COL: (last_period - first_period) / time_scale,
             T_COL: (end_period - first_period) / time_scale,
             MONETARY_COL: monetary,
-            DAYS_SINCE_LAST_COL: days_since.to_numpy(dtype=np.int64),
+            DAYS_SINCE_LAST_COL: days_since,
             PURCHASES_COL: n_buy,
             SPEND_COL: spend,
             AVG_SPEND_COL: spend / n_buy,
@@ -337,7 +340,8 @@ def _aggregate_on_engine(
     table = aggregate_lazy(lines, time_unit, with_invoices)  # type: ignore[arg-type]
     columns = {name: table[name].to_numpy() for name in _ENGINE_COLUMNS}
     columns["returned_amount"] = table["returned_amount"].fillna(0.0).to_numpy()
-    index = pd.Index(table["__cust"].to_numpy(), name=cleaned.customer_col)
+    # the ids as the engine's column holds them (text stays Arrow-backed, not 1M Python objects)
+    index = pd.Index(table["__cust"], name=cleaned.customer_col)
     return _summary_frame(columns, index, cleaned.observation_end, time_unit, time_scale)
 
 
