@@ -2,7 +2,7 @@
 
 The data-heavy steps (the transaction cleaning and the RFM summary of
 :mod:`research.segmentation`; the funnel's stage counts and cohorts, the comparison of groups
-and the SLA compliance of :mod:`research.funnel`) accept, besides a pandas DataFrame, a table
+and the SLA compliance of :mod:`research.funnel`; the tracker counts of a message log) accept, besides a pandas DataFrame, a table
 of another engine and run there; only the small per-customer or per-group table comes back, as
 pandas, for the models and the charts:
 
@@ -53,7 +53,10 @@ On an engine: :func:`research.segmentation.clean_transactions` and
 :func:`~research.segmentation.rfm_summary` (and so notebooks 01 and 01b and ``research
 segment`` / ``research clv``); :func:`research.funnel.funnel` (stage counts, groups, cohorts),
 :func:`~research.funnel.compare_conversion` and :func:`~research.funnel.sla_compliance` (and so
-``research funnel`` on a parquet file set). Their checks run there too (stages in order, times
+``research funnel`` on a parquet file set); :func:`research.messages.tracker_rates` (each
+message's language told from its script where the log has none, with the character classes of
+:func:`research.messages.text.detect_languages`, which RE2, Rust's and Java's regex engines read
+as Python does). Their checks run there too (stages in order, times
 not backwards, unique ids, readable dates, hours never negative), naming lead ids where the
 pandas path names rows.
 
@@ -66,11 +69,9 @@ Still on pandas, and why:
   lead table is small beside a transaction log; so are :func:`~research.funnel.cycle_length`
   (a survival fit) and :func:`~research.funnel.speed_to_lead_effect` (a regression over
   leads);
-* the message log (terms, trackers, consistency): its check detects each message's language
-  from its script where the log has none, and its terms need the Korean and Japanese
-  tokenisers (kiwipiepy, janome), both in Python, message by message. The tracker counts are
-  substring matches an engine could run where the log carries its languages; they are not
-  pushed down yet.
+* the message log's terms, consistency and claims: they need the Korean and Japanese
+  tokenisers (kiwipiepy, janome) and TF-IDF vectors, in Python, message by message; and the
+  headline tests of :mod:`research.messages.headlines`, whose tables are per test, small.
 """
 
 from __future__ import annotations

@@ -31,7 +31,14 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from research._columns import CAMPAIGN_COL, CLAIMS_COL, SIMILARITY_COL
+from research._columns import (
+    CAMPAIGN_COL,
+    CLAIMS_COL,
+    LANGUAGE_COL,
+    SIMILARITY_COL,
+    TEAM_COL,
+    TEXT_COL,
+)
 from research._format import ci_label, format_interval
 from research._results import Result
 from research._stats import group_means, wilson
@@ -44,7 +51,14 @@ from research._validation import (
     rows_repr,
 )
 from research.data.synthetic.phrases import CLAIM_KEYWORDS, DRIFT_KEYWORDS
-from research.messages.log import TEAMS, MessageLog, _message_log, _team_roles
+from research.engines import is_engine_table
+from research.messages.log import (
+    TEAMS,
+    MessageLog,
+    _check_teams,
+    _message_log,
+    _team_roles,
+)
 from research.messages.text import Tokenizer
 
 if TYPE_CHECKING:
@@ -795,20 +809,28 @@ class TrackerRates(Result):
 
 
 def tracker_rates(
-    messages: pd.DataFrame | MessageLog,
+    messages: pd.DataFrame | MessageLog | object,
     trackers: Keywords,
     *,
     by: str | None = None,
     questions: bool = True,
     ci: float = 0.95,
+    lead_col: str | None = None,
+    team_col: str | None = None,
+    text_col: str | None = None,
+    language_col: str | None = None,
+    teams: Sequence[str] | None = None,
 ) -> TrackerRates:
     """Share of messages that mention each tracker (a named keyword set), per team or rep.
 
     Parameters
     ----------
-    messages : MessageLog or pandas.DataFrame
+    messages : MessageLog, pandas.DataFrame, or a polars, DuckDB or Spark table or files
         The message log (:func:`~research.messages.validate_messages`; a DataFrame is checked
-        with the default column names), with the ``by`` column.
+        with the column names given here, or the defaults), with the ``by`` column. A table of
+        another engine, or a parquet or CSV file, glob or folder, is checked and counted where
+        it lives (:mod:`research.engines`): the same rules (texts set and not blank, teams
+        known, each message's language the log's or its script's) and the same table.
     trackers : mapping
         Tracker name -> keywords, or language -> tracker name -> keywords.
     by : str, optional
@@ -817,6 +839,11 @@ def tracker_rates(
         Also report the share of messages containing a question (?, ？, か。, 까요, ...).
     ci : float, default 0.95
         Level of the Wilson intervals.
+    lead_col, team_col, text_col, language_col, teams : optional
+        For a log that is not yet a MessageLog: its columns and team labels, as
+        :func:`~research.messages.validate_messages` takes them (default ``"lead_id"``,
+        ``"team"``, ``"text"``, ``"language"`` and ``("marketing", "sales")``; the lead id is
+        not needed on an engine). A MessageLog names its own.
 
     Returns
     -------
@@ -834,7 +861,36 @@ def tracker_rates(
     """
     ci = check_ci(ci)
     trackers = _check_keywords(trackers, "trackers")
-    log = _message_log(messages)
+    given = {
+        "lead_col": lead_col,
+        "team_col": team_col,
+        "text_col": text_col,
+        "language_col": language_col,
+        "teams": teams,
+    }
+    given = {k: v for k, v in given.items() if v is not None}
+    if is_engine_table(messages):
+        from research.messages._lazy import tracker_counts_lazy
+
+        team = given.get("team_col", TEAM_COL)
+        long, n = tracker_counts_lazy(
+            messages,
+            trackers,
+            _keyword_names(trackers),
+            by=team if by is None else by,
+            question=_QUESTION if questions else None,
+            team_col=team,
+            text_col=given.get("text_col", TEXT_COL),
+            language_col=given.get("language_col", LANGUAGE_COL),
+            teams=_check_teams(given.get("teams", TEAMS)),
+        )
+        return _tracker_result(long, team if by is None else by, n, ci)
+    if isinstance(messages, MessageLog) and given:
+        raise TypeError(
+            f"a MessageLog names its own columns and teams; {sorted(given)} are for a log that "
+            "is not yet checked"
+        )
+    log = _message_log(messages, **given)  # type: ignore[arg-type]
     by = log.team_col if by is None else by
     msgs = log.table
     require_columns(msgs, [by], "messages")
@@ -853,8 +909,15 @@ def tracker_rates(
     long["messages"] = grouped.size().reindex(long.index.get_level_values(0)).to_numpy()
     long.index.names = [by, "tracker"]
     long = long.reset_index()
+    return _tracker_result(long, by, len(msgs), ci)
+
+
+def _tracker_result(long: pd.DataFrame, by: str, n: int, ci: float) -> TrackerRates:
+    """The :class:`TrackerRates` of the counts per group and tracker (``by``, ``tracker``,
+    ``messages``, ``with``), from pandas or an engine."""
+    long = long.copy()
     long["share"] = long["with"] / long["messages"]
     low, high = wilson(long["with"].to_numpy(), long["messages"].to_numpy(), ci)
     long["low"], long["high"] = low, high
     table = long[[by, "tracker", "messages", "with", "share", "low", "high"]]
-    return TrackerRates(table=table, ci=ci, by=by, n_messages=len(msgs))
+    return TrackerRates(table=table, ci=ci, by=by, n_messages=n)

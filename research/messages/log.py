@@ -280,9 +280,9 @@ def _check_texts(frame: pd.DataFrame, text_col: str) -> None:
         )
 
 
-def _message_log(messages: pd.DataFrame | MessageLog) -> MessageLog:
-    """A MessageLog as it is; a DataFrame checked by :func:`validate_messages` (default
-    column names)."""
+def _message_log(messages: pd.DataFrame | MessageLog, **columns: object) -> MessageLog:
+    """A MessageLog as it is; a DataFrame checked by :func:`validate_messages` (with the
+    ``columns`` given, else the default column names)."""
     if isinstance(messages, MessageLog):
         return messages
     if not isinstance(messages, pd.DataFrame):
@@ -290,4 +290,4 @@ def _message_log(messages: pd.DataFrame | MessageLog) -> MessageLog:
             "messages must be a pandas DataFrame or a MessageLog (from validate_messages), got "
             f"{type(messages).__name__}"
         )
-    return validate_messages(messages)
+    return validate_messages(messages, **columns)  # type: ignore[arg-type]

@@ -62,3 +62,15 @@ def test_the_crm_gives_the_pandas_funnel_and_sla_on_spark(spark, crm) -> None:
     _same_sla(sla_compliance(source, by="channel"), sla_compliance(leads, by="channel"))
     with pytest.raises(ValueError, match="pyspark table\\) has no column 'sql'"):
         funnel(source, ["mql_at", "sql"])
+
+
+def test_a_three_language_log_gives_the_pandas_trackers_on_spark(spark) -> None:
+    from research.data.synthetic import make_crm
+    from research.data.synthetic.phrases import CLAIM_KEYWORDS
+    from research.messages import tracker_rates
+
+    log = make_crm(300, random_state=4, languages=("en", "ko", "ja")).messages
+    log = log.assign(language=log["language"].where(log.index % 3 != 0))  # some told by script
+    reference = tracker_rates(log, CLAIM_KEYWORDS)
+    ours = tracker_rates(_frame(spark, log), CLAIM_KEYWORDS)
+    pd.testing.assert_frame_equal(ours.table, reference.table, check_dtype=False)
