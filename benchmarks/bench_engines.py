@@ -12,6 +12,8 @@ CDNOW scaled up (``bench_rfm.scale_up``: the log repeated, each copy with new cu
 * ``sql-frame``: a hand-written DuckDB query over the same frame (per customer and day, then per
   customer: frequency, recency, T, monetary value), result back as pandas;
 * ``lifetimes``: ``summary_data_from_transaction_data`` (the ``bench`` extra), 8M rows only;
+* ``pymc-marketing``: ``pymc_marketing.clv.utils.rfm_summary``, 8M rows only, in a venv of its
+  own (``--pymc-python``), since its pins clash with ours;
 * ``ours-files`` / ``sql-files``: ``rfm_summary(scan(parquet, memory_limit=...))`` against the
   hand-written query over ``read_parquet`` on a connection with the same memory limit;
 * ``ours-spark``: ``rfm_summary`` on ``spark.read.parquet`` in local mode (``--spark``).
@@ -26,8 +28,8 @@ from pandas; ours / hand-written <= 1.1 and peak RSS < 4.5 GB on the big parquet
 How to run
 ----------
 ``.venv/bin/python benchmarks/bench_engines.py [--rows 8000000] [--big-rows 100000000]
-[--memory-limit 4GB] [--spark]`` with ``RESEARCH_DATA_HOME`` pointing at the datasets. The big
-file needs about 1.5 GB of disk per 100M rows (``--tmp`` chooses where).
+[--memory-limit 4GB] [--spark] [--pymc-python PATH]`` with ``RESEARCH_DATA_HOME`` pointing at
+the datasets. The big file needs about 1.5 GB of disk per 100M rows (``--tmp`` chooses where).
 """
 
 from __future__ import annotations
@@ -64,12 +66,46 @@ FROM per
 """
 
 
+def _pymc_worker(args: argparse.Namespace) -> None:
+    """pymc-marketing's ``rfm_summary``, in its own venv (``--pymc-python``): it imports nothing
+    of ours."""
+    import gc
+    import warnings
+
+    import pandas as pd
+
+    warnings.simplefilter("ignore")
+    from pymc_marketing.clv.utils import rfm_summary
+
+    frame = pd.read_parquet(args.data)
+    gc.collect()
+    _reset_peak_rss()
+    start = time.perf_counter()
+    out = rfm_summary(
+        frame,
+        "customer_id",
+        "date",
+        monetary_value_col="amount",
+        observation_period_end="1998-06-30",
+        time_unit="D",
+    )
+    seconds = time.perf_counter() - start
+    peak = _proc_status_kib("VmHWM")
+    out = out.set_index("customer_id")[list(COLUMNS)].reset_index()
+    out["customer_id"] = out["customer_id"].astype(str)
+    out.sort_values("customer_id").to_parquet(args.out, index=False)
+    Path(args.result).write_text(json.dumps({"seconds": seconds, "peak_mib": peak / 1024}))
+
+
 def _worker(args: argparse.Namespace) -> None:
     import gc
     import warnings
 
     import pandas as pd
 
+    if args.worker == "pymc-marketing":
+        _pymc_worker(args)
+        return
     warnings.simplefilter("ignore")
     end = "1998-06-30"
     rules = dict(observation_end=end, zero_amounts="keep")
@@ -143,8 +179,9 @@ def _worker(args: argparse.Namespace) -> None:
 
 def _run(which: str, data: Path, folder: Path, args: argparse.Namespace) -> dict:
     out, result = folder / f"{which}.parquet", folder / f"{which}.json"
+    python = args.pymc_python if which == "pymc-marketing" else sys.executable
     cmd = [
-        sys.executable,
+        python,
         __file__,
         "--worker",
         which,
@@ -202,6 +239,12 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="4GB")
     parser.add_argument("--spark", action="store_true")
     parser.add_argument("--tmp", default=None)
+    parser.add_argument(
+        "--pymc-python",
+        default=None,
+        help="the python of a venv with pymc-marketing (its pins clash with ours): adds it as "
+        "a peer on the 8M rows",
+    )
     for name in ("--worker", "--data", "--out", "--result"):
         parser.add_argument(name, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -226,6 +269,8 @@ def main() -> None:
         }
         if importlib.util.find_spec("lifetimes"):
             figures["lifetimes"] = _run("lifetimes", small, folder, args)
+        if args.pymc_python:
+            figures["pymc-marketing"] = _run("pymc-marketing", small, folder, args)
         if args.spark:
             figures["ours-spark"] = _run("ours-spark", small, folder, args)
         for name, fig in figures.items():
@@ -255,6 +300,8 @@ def main() -> None:
         print(
             f"lifetimes / ours-pandas: {sec['lifetimes'] / sec['ours-pandas']:.1f}x (target >= 4)"
         )
+    if "pymc-marketing" in sec:
+        print(f"pymc-marketing / ours-pandas: {sec['pymc-marketing'] / sec['ours-pandas']:.1f}x")
     best = min(sec["ours-pandas"], sec["ours-duckdb"])
     print(
         f"best of ours / hand-written, 8M from pandas: {best / sec['sql-frame']:.2f} (target <= 1)"

@@ -1,10 +1,10 @@
 """Where the aggregations run: pandas in memory, or the engine that holds the data.
 
 The data-heavy steps (the transaction cleaning and the RFM summary of
-:mod:`research.segmentation`; the funnel's stage counts and cohorts, the comparison of groups
-and the SLA compliance of :mod:`research.funnel`; the tracker counts of a message log) accept, besides a pandas DataFrame, a table
-of another engine and run there; only the small per-customer or per-group table comes back, as
-pandas, for the models and the charts:
+:mod:`research.segmentation`; the funnel's stage counts and cohorts, the comparison of groups,
+the SLA compliance and the KPI counts of :mod:`research.funnel`; the tracker counts of a message
+log) accept, besides a pandas DataFrame, a table of another engine and run there; only the small
+per-customer or per-group table comes back, as pandas, for the models and the charts:
 
 ========================================  ==================================================
 input                                     where the cleaning and the aggregation run
@@ -53,7 +53,11 @@ On an engine: :func:`research.segmentation.clean_transactions` and
 :func:`~research.segmentation.rfm_summary` (and so notebooks 01 and 01b and ``research
 segment`` / ``research clv``); :func:`research.funnel.funnel` (stage counts, groups, cohorts),
 :func:`~research.funnel.compare_conversion` and :func:`~research.funnel.sla_compliance` (and so
-``research funnel`` on a parquet file set); :func:`research.messages.tracker_rates` (each
+``research funnel`` on a parquet file set); :func:`~research.funnel.kpi_table` and
+:func:`~research.funnel.roi_by_channel` on a lead table of another engine (the lead counts, the
+SLA dues and the leads per campaign and channel are counted there, the won leads found by the
+ids of the won deals; the bootstrap draws the leads alike at once, so it costs the same for a
+billion leads as for a thousand); :func:`research.messages.tracker_rates` (each
 message's language told from its script where the log has none, with the character classes of
 :func:`research.messages.text.detect_languages`, which RE2, Rust's and Java's regex engines read
 as Python does). Their checks run there too (stages in order, times
@@ -64,11 +68,11 @@ Still on pandas, and why:
 
 * the models (BG/NBD, Gamma-Gamma, clustering, lead scoring) work on the small per-customer or
   per-lead tables the engines return;
-* :func:`research.funnel.kpi_table` and :func:`~research.funnel.roi_by_channel`: their
-  intervals bootstrap over leads joined to deals and campaigns of other tables, and a CRM's
-  lead table is small beside a transaction log; so are :func:`~research.funnel.cycle_length`
-  (a survival fit) and :func:`~research.funnel.speed_to_lead_effect` (a regression over
-  leads);
+* the other tables of :func:`research.funnel.kpi_table` and
+  :func:`~research.funnel.roi_by_channel` (campaigns, deals, customers: one row each, small
+  beside the leads), and :func:`~research.funnel.cycle_length` (a survival fit),
+  :func:`~research.funnel.speed_to_lead_effect` (a regression over leads) and
+  :func:`~research.funnel.opportunity_stages` (a join of leads and deals in memory);
 * the message log's terms, consistency and claims: they need the Korean and Japanese
   tokenisers (kiwipiepy, janome) and TF-IDF vectors, in Python, message by message; and the
   headline tests of :mod:`research.messages.headlines`, whose tables are per test, small.

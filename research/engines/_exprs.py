@@ -261,3 +261,66 @@ def periods(keys: pd.Series, freq: str) -> pd.arrays.PeriodArray:
 
 
 _PERIODS = {"D": "1d", "M": "1mo", "Q": "1q", "Y": "1y"}
+
+
+def flag_column(
+    frame: nw.LazyFrame,
+    schema: nw.Schema,
+    col: str,
+    what: str,
+    date_format: str | None,
+    engine: str,
+) -> LazyColumn:
+    """A flag known for every row, as :func:`research.funnel._stages._reached_flags` reads one:
+    bool, 0/1 or yes/no words (:func:`research._validation.binary_values`: a missing value is
+    an error), or a date, set when the event happened (missing: it did not)."""
+    dtype = schema[col]
+    value = nw.col(col)
+    if dtype == nw.String:
+        value = blank_as_null(col).str.to_lowercase()
+        words = collect(
+            frame.select(value.alias("w")).unique().head(len(_WORDS) + 2), engine, f"read {col!r}"
+        )["w"]
+        present = {str(w) for w in words if isinstance(w, str)}
+        if not present <= set(_WORDS):  # not yes/no words: dates set when the event happened
+            return date_column(frame, schema, col, what, date_format, engine)
+        if present & _TRUE_WORDS and present & _FALSE_WORDS and len(present) > 2:
+            raise ValueError(
+                f"{what} must be binary (bool, 0/1 or yes/no), but it has {len(present):,} "
+                f"distinct values ({', '.join(map(repr, sorted(present)))}) of dtype {dtype}: "
+                "pass a boolean such as (status == 'won')"
+            )
+    elif dtype in (nw.Datetime, nw.Date):
+        return date_column(frame, schema, col, what, date_format, engine)
+    elif dtype.is_float():
+        value = nw.when(value.is_nan()).then(None).otherwise(value)
+    elif dtype != nw.Boolean and not dtype.is_numeric():
+        raise ValueError(f"{what} must be binary (bool, 0/1 or yes/no), got {dtype} values")
+    counts = collect(
+        frame.select(
+            value.is_null().cast(nw.Int64).sum().alias("missing"),
+            nw.len().alias("rows"),
+            *(
+                [(~value.is_null() & ~value.is_in([0, 1])).cast(nw.Int64).sum().alias("other")]
+                if dtype.is_numeric()
+                else []
+            ),
+        ),
+        engine,
+        f"read {col!r}",
+    ).iloc[0]
+    if int(counts["missing"] or 0):
+        raise ValueError(
+            f"{what} has {int(counts['missing']):,} missing values of {int(counts['rows']):,} "
+            "rows: an outcome must be known for every row"
+        )
+    if int(counts.get("other", 0) or 0):
+        raise ValueError(
+            f"{what} must be binary (bool, 0/1 or yes/no), but it has values other than 0 and 1 "
+            f"of dtype {dtype}: pass a boolean such as (status == 'won')"
+        )
+    if dtype == nw.String:
+        return LazyColumn(value.is_in(sorted(_TRUE_WORDS)), None)
+    if dtype == nw.Boolean:
+        return LazyColumn(value, None)
+    return LazyColumn(value == 1, None)

@@ -23,6 +23,7 @@ from research.engines._exprs import (
     LazyColumn,
     collect,
     date_column,
+    flag_column,
     period_key,
     periods,
     require_columns_lazy,
@@ -287,3 +288,113 @@ def sla_counts_lazy(
     if handover.zone is not None and data_end is None:
         limit = limit.tz_localize(handover.zone)
     return out, limit
+
+
+class LeadsOnEngine:
+    """What :func:`research.funnel.kpi_table` reads of a lead table, where the table lives: the
+    checks of :meth:`research.funnel.CRMColumns.read` (columns there, flags known for every
+    lead, MQL dates readable, response hours never negative, lead ids unique), then counts on
+    demand. The interface of :class:`research.funnel.kpis._Leads`."""
+
+    def __init__(
+        self,
+        source: object,
+        cols: object,
+        roles: tuple[str, ...],
+        optional: tuple[str, ...],
+    ) -> None:
+        frame, engine = to_lazy(source)
+        schema = frame.collect_schema()
+        wanted, own, fix = cols._wanted("leads", list(schema.names()), roles, optional)  # type: ignore[attr-defined]
+        missing = [c for c in dict.fromkeys(own) if c not in schema.names()]
+        if missing:
+            raise ValueError(
+                f"leads ({engine} table) has no column {', '.join(map(repr, missing))}; its "
+                f"columns are {list(schema.names())}. {fix}"
+            )
+        self.frame, self.engine, self.schema = frame, engine, schema
+        self.names = dict(zip(wanted, own, strict=True))
+        self.roles = frozenset(wanted)
+        self.date_format = cols.date_format  # type: ignore[attr-defined]
+        what = {r: f"column {c!r} of leads" for r, c in self.names.items()}
+        self.flags = {
+            role: flag_column(frame, schema, self.names[role], what[role], self.date_format, engine)
+            for role in ("is_mql", "is_sql")
+            if role in self.roles
+        }
+        counts: dict[str, nw.Expr] = {"__rows": nw.len()}
+        counts |= {role: flag.reached.cast(nw.Int64).sum() for role, flag in self.flags.items()}
+        self.mql_at = None
+        if "mql_at" in self.roles:
+            self.mql_at = date_column(
+                frame, schema, self.names["mql_at"], what["mql_at"], self.date_format, engine
+            )
+            _unread_dates(frame, {self.names["mql_at"]: self.mql_at}, None, engine, "leads")
+            counts["__latest"] = self.mql_at.time.max()  # type: ignore[union-attr]
+        if "first_response_hours" in self.roles:
+            col = self.names["first_response_hours"]
+            dtype = schema[col]
+            if dtype == nw.Boolean or not dtype.is_numeric():
+                raise TypeError(f"column {col!r} of leads must hold hours (numbers), got {dtype}")
+            negative = (nw.col(col) < 0).fill_null(value=False)
+            counts["__negative"] = negative.cast(nw.Int64).sum()
+        found = collect(
+            frame.select(*(e.alias(name) for name, e in counts.items())), engine, "count the leads"
+        ).iloc[0]
+        if int(found.get("__negative", 0) or 0):
+            raise ValueError(
+                f"column {self.names['first_response_hours']!r} of leads has "
+                f"{int(found['__negative']):,} negative response times: a lead cannot be "
+                "answered before it is handed over"
+            )
+        _check_unique(frame, self.names["lead_id"], engine)
+        self.n = int(found["__rows"])
+        self._counts = {role: int(found[role] or 0) for role in self.flags}
+        latest = found.get("__latest")
+        self._latest = None if latest is None or pd.isna(latest) else pd.Timestamp(latest)
+
+    def flag_count(self, role: str) -> int:
+        return self._counts[role]
+
+    def latest(self, role: str) -> pd.Timestamp | None:
+        return self._latest if role == "mql_at" else None
+
+    def _keys(self, key: str | None) -> list[nw.Expr]:
+        channel = nw.col(self.names["channel"]) if "channel" in self.roles else nw.lit("all")
+        keys = [channel.alias("channel")]
+        if key and key != "channel":
+            keys.append(nw.col(self.names[key]).alias(key))
+        return keys
+
+    def groups(self, key: str | None) -> pd.DataFrame:
+        keys = self._keys(key)
+        names = list(dict.fromkeys(["channel", *([key] if key else [])]))
+        table = (
+            self.frame.select(*keys).group_by(*names, drop_null_keys=False).agg(nw.len().alias("n"))
+        )
+        return collect(table, self.engine, "count the leads by campaign")
+
+    def rows_of(self, ids: pd.Index, key: str | None) -> pd.DataFrame:
+        values = [v for v in pd.unique(ids.to_numpy()) if not pd.isna(v)]
+        if not values:
+            names = dict.fromkeys(["lead_id", "channel", *([key] if key else [])])
+            return pd.DataFrame(columns=list(names))
+        lead = nw.col(self.names["lead_id"])
+        picked = self.frame.filter(lead.is_in(values)).select(
+            lead.alias("lead_id"), *self._keys(key)
+        )
+        return collect(picked, self.engine, "find the won leads")
+
+    def sla(self, sla_hours: float, end: pd.Timestamp, ci: float):
+        from research.funnel.sla import _sla_result
+
+        counts, limit = sla_counts_lazy(
+            self.frame.to_native(),
+            self.names["first_response_hours"],
+            self.names["mql_at"],
+            None,
+            sla_hours,
+            end,
+            self.date_format,
+        )
+        return _sla_result(counts, None, sla_hours, limit, ci)

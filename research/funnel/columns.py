@@ -261,24 +261,7 @@ class CRMColumns:
         functions that read the copy assume these checks (their own errors would name the roles
         instead)."""
         frame = require_frame(frame, name)
-        roles = _ROLES[name] if roles is None else roles
-        absent = [r for r in roles if self.column(name, r) is None]
-        if absent:
-            raise ValueError(
-                f"{name} need the column(s) {absent}, but CRMColumns gives None for them (the "
-                "export has none): name them in CRMColumns"
-            )
-        wanted = list(dict.fromkeys([*roles, *(r for r in optional if self.column(name, r))]))
-        own = [self.column(name, role) for role in wanted]
-        missing = [r for r, c in zip(wanted, own, strict=True) if c not in frame.columns]
-        fix = (
-            "Pass your export's names with columns=CRMColumns("
-            + ", ".join(f"{r}=..." for r in missing)
-            + f") (or {name}={{'{missing[0] if missing else 'role'}': ...}} where this table "
-            "names it otherwise"
-            + ("; None where the export has no such column" if set(missing) & _OPTIONAL else "")
-            + ")."
-        )
+        wanted, own, fix = self._wanted(name, list(frame.columns), roles, optional)
         require_columns(frame, list(dict.fromkeys(own)), name, fix)
         out = pd.DataFrame(
             {role: self._checked(role, frame, name) for role in wanted}, index=frame.index
@@ -289,6 +272,36 @@ class CRMColumns:
         if name == "leads" and "lead_id" in out.columns:
             check_unique(out, "lead_id", name, id_name=self.column(name, "lead_id"))
         return out
+
+    def _wanted(
+        self,
+        name: str,
+        columns: list[str],
+        roles: tuple[str, ...] | None,
+        optional: tuple[str, ...],
+    ) -> tuple[list[str], list[str], str]:
+        """The roles :meth:`read` reads of table ``name``, their columns in the export, and the
+        advice for the columns (of ``columns``, the table's) that are missing; an error for a
+        required role the CRMColumns say the export has not."""
+        roles = _ROLES[name] if roles is None else roles
+        absent = [r for r in roles if self.column(name, r) is None]
+        if absent:
+            raise ValueError(
+                f"{name} need the column(s) {absent}, but CRMColumns gives None for them (the "
+                "export has none): name them in CRMColumns"
+            )
+        wanted = list(dict.fromkeys([*roles, *(r for r in optional if self.column(name, r))]))
+        own = [self.column(name, role) for role in wanted]
+        missing = [r for r, c in zip(wanted, own, strict=True) if c not in columns]
+        fix = (
+            "Pass your export's names with columns=CRMColumns("
+            + ", ".join(f"{r}=..." for r in missing)
+            + f") (or {name}={{'{missing[0] if missing else 'role'}': ...}} where this table "
+            "names it otherwise"
+            + ("; None where the export has no such column" if set(missing) & _OPTIONAL else "")
+            + ")."
+        )
+        return wanted, own, fix  # type: ignore[return-value]
 
     def _checked(self, role: str, frame: pd.DataFrame, name: str) -> pd.Series:
         """The export's column of ``role``, checked (and read) as the role needs."""

@@ -19,9 +19,10 @@ from research._format import ci_label
 from research._results import FrozenMapping, Result
 from research._stats import percentile_interval, poisson_rate_interval, t_interval, wilson
 from research._validation import check_ci, check_int, check_number, check_share, require_rows
+from research.engines import is_engine_table
 from research.funnel.columns import CRMColumns, _resolve
 from research.funnel.cycle import _durations, _kaplan_meier
-from research.funnel.sla import _sla_counts
+from research.funnel.sla import SLACompliance, _sla_counts
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -54,51 +55,121 @@ def _spend_key(cols: CRMColumns) -> str:
     )
 
 
-def _per_lead_money(
+class _Leads:
+    """What the KPIs read of a lead table in memory (as :meth:`CRMColumns.read` returns it,
+    under role names); :class:`research.funnel._lazy.LeadsOnEngine` reads the same of a table
+    where it lives."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.n = len(frame)
+        self.roles = frozenset(frame.columns)
+
+    def flag_count(self, role: str) -> int:
+        """The leads with the flag ``role`` set (``is_mql``, ``is_sql``)."""
+        return int(self.frame[role].sum())
+
+    def latest(self, role: str) -> pd.Timestamp | None:
+        """The latest date of ``role``, or None without any."""
+        values = self.frame[role]
+        return pd.Timestamp(values.max()) if values.notna().any() else None
+
+    def groups(self, key: str | None) -> pd.DataFrame:
+        """The leads counted by ``key`` (None: no key) and channel: the columns ``key``,
+        ``channel`` ("all" without a channel) and ``n``, missing values a group of their own."""
+        frame = self.frame
+        channel = frame["channel"] if "channel" in frame.columns else pd.Series("all", frame.index)
+        keys = {"channel": channel} | ({key: frame[key]} if key else {})
+        counted = pd.DataFrame(keys).groupby(list(keys), dropna=False, sort=False).size()
+        return counted.rename("n").reset_index()
+
+    def rows_of(self, ids: pd.Index, key: str | None) -> pd.DataFrame:
+        """The leads whose id is among ``ids``: ``lead_id``, ``key`` and ``channel``."""
+        frame = self.frame[self.frame["lead_id"].isin(ids)]
+        channel = frame["channel"] if "channel" in frame.columns else "all"
+        return pd.DataFrame(
+            {"lead_id": frame["lead_id"], "channel": channel} | ({key: frame[key]} if key else {}),
+            index=frame.index,
+        )
+
+    def sla(self, sla_hours: float, end: pd.Timestamp, ci: float) -> SLACompliance:
+        """:func:`research.funnel.sla_compliance` of the MQLs at ``end``."""
+        return _sla_counts(self.frame, "first_response_hours", "mql_at", None, sla_hours, end, ci)
+
+
+def _money(
     campaigns: pd.DataFrame | None,
-    leads: pd.DataFrame,
+    leads: _Leads,
     opportunities: pd.DataFrame | None,
     gross_margin: float,
     key: str = "campaign_id",
 ) -> pd.DataFrame:
-    """Per lead: its share of its campaign's (or its channel's, ``key``) spend, and the gross
-    profit of its won deal (nothing without campaigns or deals).
+    """The money of the leads: each lead's share of its campaign's (or its channel's, ``key``)
+    spend and the gross profit of its won deal (nothing without campaigns or deals), with the
+    leads alike in channel, cost, won and profit as one row counting them (``n``), sorted.
 
-    Prior validation is assumed: the tables as :meth:`CRMColumns.read` returns them (role
-    names, amounts checked, deal stages as won / open / lost).
+    One row per kind of lead rather than per lead: the won leads are few and the others of a
+    campaign all alike, so the table stays small however many leads there are, and a bootstrap
+    draws the leads of each row at once (:func:`_resampled_totals`). Prior validation is
+    assumed: the tables as :meth:`CRMColumns.read` returns them (role names, amounts checked,
+    deal stages as won / open / lost).
     """
-    cost = pd.Series(0.0, index=leads.index)
+    use = key if campaigns is not None else None
+    groups = leads.groups(use)
+    groups["cost"] = 0.0
+    per_lead = None
     if campaigns is not None:
-        n = leads[key].value_counts()
+        n = groups.groupby(key, dropna=True)["n"].sum()
         spend = campaigns.groupby(key, sort=False)["spend"].sum()
         per_lead = spend / n.reindex(spend.index).to_numpy()
-        cost = leads[key].map(per_lead).fillna(0.0)
+        groups["cost"] = groups[key].map(per_lead).fillna(0.0).to_numpy(dtype=np.float64)
+    groups["won"], groups["profit"] = False, 0.0
+    parts = []
     if opportunities is not None:
         won = opportunities[opportunities["status"] == "won"].set_index("lead_id")["amount"]
-    else:
-        won = pd.Series(dtype=float)
-    channel = leads["channel"].to_numpy() if "channel" in leads.columns else "all"
-    return pd.DataFrame(
-        {
-            "channel": channel,
-            "cost": cost.to_numpy(dtype=np.float64),
-            "won": leads["lead_id"].isin(won.index).to_numpy(),
-            "profit": leads["lead_id"].map(won).fillna(0.0).to_numpy() * gross_margin,
-        }
-    )
+        found = leads.rows_of(won.index, use)
+        if len(found):
+            found["cost"] = (
+                found[key].map(per_lead).fillna(0.0).to_numpy(dtype=np.float64)
+                if per_lead is not None
+                else 0.0
+            )
+            found["won"] = True
+            found["profit"] = found["lead_id"].map(won).fillna(0.0).to_numpy() * gross_margin
+            found["n"] = 1
+            # the won leads leave their group's count of leads alike (a missing channel or
+            # campaign is a group of its own: merge matches missing keys)
+            keys = list(dict.fromkeys(c for c in ("channel", use) if c))
+            taken = found.groupby(keys, dropna=False).size().rename("__taken").reset_index()
+            groups = groups.merge(taken, on=keys, how="left")
+            groups["n"] = groups["n"] - groups.pop("__taken").fillna(0).astype(np.int64)
+            parts.append(found)
+    columns = ["channel", "cost", "won", "profit", "n"]
+    money = pd.concat([p[columns] for p in [groups, *parts]], ignore_index=True)
+    money = money[money["n"] > 0]
+    money = money.groupby(columns[:-1], dropna=False, sort=True)["n"].sum().reset_index()
+    money["n"] = money["n"].astype(np.int64)
+    return money
+
+
+def _totals(money: pd.DataFrame) -> pd.Series:
+    """Cost, won and profit summed over the leads (each row counted ``n`` times)."""
+    values = money[["cost", "won", "profit"]].to_numpy(dtype=np.float64)
+    return pd.Series(money["n"].to_numpy() @ values, index=["cost", "won", "profit"])
 
 
 def _resampled_totals(part: pd.DataFrame, n_boot: int, rng: np.random.Generator) -> pd.DataFrame:
     """Totals of cost, won and profit over ``n_boot`` bootstrap resamples of the leads.
 
-    Each resample is a count per lead (how often it was drawn), so a draw costs one
-    ``bincount`` and one matrix product, whatever the other columns of the lead table.
+    A resample draws as many leads as there are, with replacement; the leads of a row of
+    :func:`_money` are alike, so how many of each row are drawn is multinomial, and a draw costs
+    one multinomial over the rows and one matrix product, however many leads there are.
     """
     values = part[["cost", "won", "profit"]].to_numpy(dtype=np.float64)
-    n = len(values)
-    totals = np.empty((n_boot, 3))
-    for b in range(n_boot):
-        totals[b] = np.bincount(rng.integers(0, n, n), minlength=n) @ values
+    weights = part["n"].to_numpy(dtype=np.float64)
+    n = int(weights.sum())
+    draws = rng.multinomial(n, weights / weights.sum(), size=n_boot)
+    totals = draws @ values
     return pd.DataFrame(totals, columns=["cost", "won", "profit"]).assign(n=n)
 
 
@@ -194,7 +265,8 @@ def roi_by_channel(
     campaigns, leads, opportunities : pandas.DataFrame
         The export's tables (campaigns with their id or channel and spend; leads with their
         id, campaign and channel; opportunities with their lead, deal stage and amount). Not
-        modified.
+        modified. ``leads`` may also be a polars, DuckDB or Spark table or a path of files: it
+        is checked and counted where it lives (:mod:`research.engines`), with the same result.
     gross_margin : float, default 0.8
         Share of a won deal's value that is gross profit, in (0, 1].
     n_boot : int, default 1000
@@ -228,23 +300,29 @@ def roi_by_channel(
     cols = _resolve(columns)
     key = _spend_key(cols)
     campaigns = cols.read("campaigns", campaigns, (key, "spend"))
-    leads = cols.read("leads", leads, ("lead_id", "channel", key))
+    needed = tuple(dict.fromkeys(("lead_id", "channel", key)))
+    if is_engine_table(leads):
+        from research.funnel._lazy import LeadsOnEngine
+
+        lead_table: _Leads = LeadsOnEngine(leads, cols, needed, ())
+    else:
+        lead_table = _Leads(cols.read("leads", leads, needed))
     opportunities = cols.read("opportunities", opportunities, ("lead_id", "status", "amount"))
     gross_margin = check_share(gross_margin, "gross_margin", high_open=False)
     n_boot = check_int(n_boot, "n_boot")
     ci = check_ci(ci)
-    money = _per_lead_money(campaigns, leads, opportunities, gross_margin, key)
+    money = _money(campaigns, lead_table, opportunities, gross_margin, key)
     rng = np.random.default_rng(random_state)
 
     rows = []
     for channel, part in money.groupby("channel"):
-        total = part[["cost", "won", "profit"]].sum()
+        total = _totals(part)
         low, high = percentile_interval(_roi(_resampled_totals(part, n_boot, rng)), ci)
         rows.append(
             {
                 "channel": channel,
                 "spend": total["cost"],
-                "leads": len(part),
+                "leads": int(part["n"].sum()),
                 "customers": int(total["won"]),
                 "gross_profit": total["profit"],
                 "roi_pct": _roi(total) if total["cost"] > 0 else np.nan,
@@ -254,7 +332,7 @@ def roi_by_channel(
             }
         )
     table = pd.DataFrame(rows).set_index("channel").sort_values("roi_pct", ascending=False)
-    return ChannelROI(table, len(leads), gross_margin, n_boot, ci)
+    return ChannelROI(table, lead_table.n, gross_margin, n_boot, ci)
 
 
 # --------------------------------------------------------------------------------------------
@@ -405,27 +483,27 @@ _NO_DEALS = "no deals"
 _NO_CUSTOMERS = "no customers"
 
 
-def _lead_kpis(out: _Rows, leads: pd.DataFrame) -> None:
+def _lead_kpis(out: _Rows, leads: _Leads) -> None:
     """Leads, MQLs and the conversion to MQL and to SQL (as far as the export has the flags)."""
-    n_leads = len(leads)
+    n_leads = leads.n
     out.count("marketing", "leads", n_leads, n_leads, "leads created")
-    if "is_mql" not in leads.columns:
+    if "is_mql" not in leads.roles:
         out.skip("no MQL column", "MQLs", "lead to MQL", "MQL to SQL")
         return
-    mql = int(leads["is_mql"].sum())
+    mql = leads.flag_count("is_mql")
     out.count("marketing", "MQLs", mql, n_leads, "marketing-qualified leads")
     out.rate("marketing", "lead to MQL", mql, n_leads, "MQLs / leads")
-    if "is_sql" not in leads.columns:
+    if "is_sql" not in leads.roles:
         out.skip("no SQL column", "MQL to SQL")
         return
-    sql = int(leads["is_sql"].sum())
+    sql = leads.flag_count("is_sql")
     out.rate("marketing", "MQL to SQL", sql, mql, "SQLs / MQLs (recent MQLs may still convert)")
 
 
 def _marketing_kpis(
     out: _Rows,
     campaigns: pd.DataFrame | None,
-    leads: pd.DataFrame,
+    leads: _Leads,
     money: pd.DataFrame | None,
     boot: pd.DataFrame | None,
     gross_margin: float,
@@ -434,7 +512,7 @@ def _marketing_kpis(
     """Leads, MQLs, conversion, CTR, cost per lead, CAC and ROI, as far as the export supports
     them; returns CAC and its bounds (NaN without spend or deals)."""
     ci = out.ci
-    n_leads = len(leads)
+    n_leads = leads.n
     _lead_kpis(out, leads)
     if campaigns is None:
         out.skip(_NO_SPEND, "CTR", "cost per lead", "CAC", "campaign ROI")
@@ -445,7 +523,8 @@ def _marketing_kpis(
     else:
         out.skip("no impressions or clicks", "CTR")
     assert money is not None and boot is not None  # with campaigns, both are computed
-    spend = float(money["cost"].sum())
+    totals = _totals(money)
+    spend = float(totals["cost"])
     low, high = percentile_interval(boot["cost"] / boot["n"], ci)
     out.add(
         "marketing",
@@ -460,7 +539,7 @@ def _marketing_kpis(
     if not has_deals:
         out.skip(_NO_DEALS, "CAC", "campaign ROI")
         return np.nan, np.nan, np.nan
-    new_customers = int(money["won"].sum())
+    new_customers = int(totals["won"])
     cac = spend / new_customers if new_customers else np.nan
     cac_low, cac_high = percentile_interval(_cac(boot), ci)
     out.add(
@@ -474,7 +553,7 @@ def _marketing_kpis(
         "campaign spend / new customers (won deals); bootstrap interval over leads",
     )
     low, high = percentile_interval(_roi(boot), ci)
-    roi = _roi(money[["cost", "won", "profit"]].sum())
+    roi = _roi(totals)
     out.add(
         "marketing",
         "campaign ROI",
@@ -605,8 +684,11 @@ def kpi_table(
 
     Parameters
     ----------
-    leads : pandas.DataFrame
-        One row per lead. Not modified.
+    leads : pandas.DataFrame, or a polars, DuckDB or Spark table, or a path of files
+        One row per lead. Not modified. A table of another engine, or a parquet or CSV file,
+        glob or folder, is checked and counted where it lives (:mod:`research.engines`): the
+        lead counts, the SLA dues and the leads of each campaign and channel come back, and the
+        won leads, found by the ids of the won deals; the table is the same.
     opportunities, campaigns, customers : pandas.DataFrame, optional
         The export's other tables, when it has them. Not modified.
     data_end : str or Timestamp, optional
@@ -659,28 +741,33 @@ def kpi_table(
             "campaigns", campaigns, (key, "spend"), optional=("impressions", "clicks")
         )
     lead_roles = ("is_mql", "is_sql", "mql_at", "first_response_hours")
-    leads = cols.read(
-        "leads", leads, ("lead_id",) + ((key,) if key else ()), optional=("channel", *lead_roles)
-    )
+    needed, optional = ("lead_id",) + ((key,) if key else ()), ("channel", *lead_roles)
+    if is_engine_table(leads):
+        from research.funnel._lazy import LeadsOnEngine
+
+        lead_table: _Leads = LeadsOnEngine(leads, cols, needed, optional)
+    else:
+        lead_table = _Leads(cols.read("leads", leads, needed, optional=optional))
     if opportunities is not None:
         opportunities = cols.read("opportunities", opportunities)
         require_rows(opportunities, "opportunities")
     if customers is not None:
         customers = cols.read("customers", customers)
-    require_rows(leads, "leads")
+    if lead_table.n == 0:
+        raise ValueError("leads is empty (0 rows): there is nothing to do")
     sla_hours = check_number(sla_hours, "sla_hours", minimum=0)
     gross_margin = check_share(gross_margin, "gross_margin", high_open=False)
     n_boot = check_int(n_boot, "n_boot")
     ci = check_ci(ci)
-    end = _data_end(data_end, leads, opportunities, customers)
+    end = _data_end(data_end, lead_table, opportunities, customers)
     rng = np.random.default_rng(random_state)
     out = _Rows(ci)
     money = boot = None
     if campaigns is not None:
-        money = _per_lead_money(campaigns, leads, opportunities, gross_margin, key)
+        money = _money(campaigns, lead_table, opportunities, gross_margin, key)
         boot = _resampled_totals(money, n_boot, rng)
     cac, cac_low, cac_high = _marketing_kpis(
-        out, campaigns, leads, money, boot, gross_margin, opportunities is not None
+        out, campaigns, lead_table, money, boot, gross_margin, opportunities is not None
     )
     if opportunities is not None:
         _deal_kpis(out, opportunities, end)
@@ -702,13 +789,13 @@ def kpi_table(
             ltv / cac if cac else np.nan,
             ratio_low,
             ratio_high,
-            int(money["won"].sum()),
+            int(_totals(money)["won"]),
             "ratio",
             "LTV / CAC; conservative interval (the bounds combined)",
         )
     sla_kpi = f"answered within {sla_hours:g} h"
-    if {"mql_at", "first_response_hours"} <= set(leads.columns):
-        sla = _sla_counts(leads, "first_response_hours", "mql_at", None, sla_hours, end, ci)
+    if {"mql_at", "first_response_hours"} <= lead_table.roles:
+        sla = lead_table.sla(sla_hours, end, ci)
         out.add(
             "shared",
             sla_kpi,
@@ -720,30 +807,32 @@ def kpi_table(
             "MQLs answered within the SLA / MQLs due",
         )
     else:
-        missing = "no response times" if "mql_at" in leads.columns else "no MQL dates"
+        missing = "no response times" if "mql_at" in lead_table.roles else "no MQL dates"
         out.skip(missing, sla_kpi)
     table = pd.DataFrame(out.rows)
     return KPITable(
-        table, len(leads), end, sla_hours, gross_margin, n_boot, ci, FrozenMapping(out.skipped)
+        table, lead_table.n, end, sla_hours, gross_margin, n_boot, ci, FrozenMapping(out.skipped)
     )
 
 
 def _data_end(
     data_end: str | pd.Timestamp | None,
-    leads: pd.DataFrame,
+    leads: _Leads,
     opportunities: pd.DataFrame | None,
     customers: pd.DataFrame | None,
 ) -> pd.Timestamp:
     """``data_end``, or the latest date in the tables as read (their date roles)."""
     if data_end is not None:
         return pd.Timestamp(data_end)
-    latest = [
+    latest = [leads.latest("mql_at")] if "mql_at" in leads.roles else []
+    latest += [
         frame[role].max()
-        for frame in (leads, opportunities, customers)
+        for frame in (opportunities, customers)
         if frame is not None
         for role in ("mql_at", "created_at", "closed_at", "start_at", "churned_at")
         if role in frame.columns and frame[role].notna().any()
     ]
+    latest = [t for t in latest if t is not None and pd.notna(t)]
     if not latest:
         raise ValueError(
             "data_end is needed: the tables read hold no dates to take the end of the data from"

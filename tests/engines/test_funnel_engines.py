@@ -294,3 +294,80 @@ def test_generated_leads_give_the_pandas_counts_on_duckdb_and_polars(frame) -> N
         )
         if frame["mql_at"].notna().any():
             _same_sla(sla_compliance(source, by="group"), sla_compliance(frame, by="group"))
+
+
+# -- the KPI table and ROI by channel -------------------------------------------------------------
+
+
+def _same_kpis(ours, reference) -> None:
+    pd.testing.assert_frame_equal(ours.table, reference.table)
+    assert dict(ours.skipped) == dict(reference.skipped)
+    assert (ours.n_leads, ours.data_end) == (reference.n_leads, reference.data_end)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_crm_gives_the_pandas_kpis_and_roi_on_every_engine(crm, engine) -> None:
+    from research.funnel import CRMColumns, kpi_table, roi_by_channel
+
+    tables = dict(campaigns=crm.campaigns, opportunities=crm.opportunities, customers=crm.customers)
+    source = ENGINES[engine](crm.leads)
+    reference = kpi_table(leads=crm.leads, n_boot=200, **tables)
+    _same_kpis(kpi_table(leads=source, n_boot=200, **tables), reference)
+    assert reference.table.set_index("kpi").loc["CAC", "low"] > 0  # the bootstrap ran
+    # leads alone: the KPIs the other tables give are left out, with the reason
+    _same_kpis(kpi_table(leads=source), kpi_table(leads=crm.leads))
+    # spend per channel, and no response times
+    per_channel = CRMColumns(campaign_id=None, first_response_hours=None)
+    _same_kpis(
+        kpi_table(leads=source, columns=per_channel, n_boot=50, **tables),
+        kpi_table(leads=crm.leads, columns=per_channel, n_boot=50, **tables),
+    )
+    ours = roi_by_channel(crm.campaigns, source, crm.opportunities, n_boot=200)
+    theirs = roi_by_channel(crm.campaigns, crm.leads, crm.opportunities, n_boot=200)
+    pd.testing.assert_frame_equal(ours.table, theirs.table)
+
+
+def test_a_hubspot_export_read_by_duckdb_gives_the_pandas_kpis(tmp_path: Path) -> None:
+    from research.funnel import CRMColumns, kpi_table
+    from tests.exports import HUBSPOT_CRM_COLUMNS, HUBSPOT_STAGES, hubspot_crm
+
+    paths = hubspot_crm(tmp_path, n_leads=1500, seed=8)
+    cols = CRMColumns(
+        **HUBSPOT_CRM_COLUMNS,
+        won_status=HUBSPOT_STAGES["won"],
+        lost_status=HUBSPOT_STAGES["lost"],
+        open_status=HUBSPOT_STAGES["open"],
+    )
+    others = {
+        role: pd.read_csv(paths[role]) for role in ("opportunities", "campaigns", "customers")
+    }
+    reference = kpi_table(leads=pd.read_csv(paths["leads"]), columns=cols, n_boot=100, **others)
+    # the contacts as text (dates and all) read by DuckDB from the CSV file, and from parquet
+    _same_kpis(kpi_table(leads=str(paths["leads"]), columns=cols, n_boot=100, **others), reference)
+    parquet = tmp_path / "contacts.parquet"
+    pd.read_csv(paths["leads"]).to_parquet(parquet)
+    _same_kpis(kpi_table(leads=str(parquet), columns=cols, n_boot=100, **others), reference)
+    assert reference.n_leads == 1500
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_bad_leads_for_the_kpis_get_the_pandas_paths_errors(crm, engine) -> None:
+    from research.funnel import CRMColumns, kpi_table
+
+    leads = crm.leads.head(300)
+    make = ENGINES[engine]
+    with pytest.raises(ValueError, match=r"has no column 'is_sql'.*CRMColumns\(is_sql=\.\.\.\)"):
+        kpi_table(leads=make(leads.drop(columns=["is_sql"])))
+    gaps = leads.assign(is_mql=leads["is_mql"].astype(object).where(leads.index % 50 != 0))
+    with pytest.raises(ValueError, match=r"'is_mql' of leads has 6 missing values of 300"):
+        kpi_table(leads=make(gaps.assign(is_mql=gaps["is_mql"].astype("boolean"))))
+    with pytest.raises(ValueError, match="values other than 0 and 1"):
+        kpi_table(leads=make(leads.assign(is_sql=leads["is_sql"].astype(int) * 2)))
+    with pytest.raises(ValueError, match="negative response times"):
+        kpi_table(leads=make(leads.assign(first_response_hours=-1.0)))
+    with pytest.raises(ValueError, match=r"sharing 1 duplicated 'lead_id'"):
+        kpi_table(leads=make(leads.assign(lead_id=["L"] * 2 + leads["lead_id"][2:].tolist())))
+    words = leads.assign(is_mql=np.where(leads["is_mql"], "Yes", "No"))
+    _same_kpis(kpi_table(leads=make(words)), kpi_table(leads=words))
+    with pytest.raises(ValueError, match="leads is empty"):
+        kpi_table(leads=make(leads.iloc[:0]), columns=CRMColumns(mql_at=None))

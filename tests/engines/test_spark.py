@@ -74,3 +74,14 @@ def test_a_three_language_log_gives_the_pandas_trackers_on_spark(spark) -> None:
     reference = tracker_rates(log, CLAIM_KEYWORDS)
     ours = tracker_rates(_frame(spark, log), CLAIM_KEYWORDS)
     pd.testing.assert_frame_equal(ours.table, reference.table, check_dtype=False)
+
+
+def test_the_crm_gives_the_pandas_kpis_on_spark(spark, crm) -> None:
+    from research.funnel import kpi_table
+    from tests.engines.test_funnel_engines import _same_kpis
+
+    tables = dict(campaigns=crm.campaigns, opportunities=crm.opportunities, customers=crm.customers)
+    _same_kpis(
+        kpi_table(leads=_frame(spark, crm.leads), n_boot=100, **tables),
+        kpi_table(leads=crm.leads, n_boot=100, **tables),
+    )

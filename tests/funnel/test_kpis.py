@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -174,3 +175,40 @@ def test_crm_columns_defaults_are_the_shared_vocabulary(crm) -> None:
     # ... that the synthetic CRM's tables, whose names the defaults are, all have
     for name, needed in _ROLES.items():
         assert {getattr(cols, r) for r in needed} <= set(getattr(crm, name).columns), name
+
+
+def test_the_money_of_the_leads_counted_by_hand() -> None:
+    from research.funnel.kpis import _Leads, _money, _resampled_totals, _totals
+
+    leads = pd.DataFrame(
+        {
+            "lead_id": ["a", "b", "c", "d", "e", "f"],
+            "campaign_id": ["C1", "C1", "C1", "C2", "C2", None],
+            "channel": ["ads", "ads", "ads", "mail", "mail", "mail"],
+        }
+    )
+    campaigns = pd.DataFrame({"campaign_id": ["C1", "C2"], "spend": [90.0, 40.0]})
+    deals = pd.DataFrame({"lead_id": ["a", "d", "x"], "status": ["won", "won", "won"],
+                          "amount": [100.0, 50.0, 999.0]})  # fmt: skip
+    money = _money(campaigns, _Leads(leads), deals, 0.5)
+    # C1: 90 over 3 leads = 30 each, a won (profit 50); C2: 40 over 2 = 20 each, d won
+    # (profit 25); f has no campaign: cost 0; x is no lead of the table
+    assert money.to_dict("records") == [
+        {"channel": "ads", "cost": 30.0, "won": False, "profit": 0.0, "n": 2},
+        {"channel": "ads", "cost": 30.0, "won": True, "profit": 50.0, "n": 1},
+        {"channel": "mail", "cost": 0.0, "won": False, "profit": 0.0, "n": 1},
+        {"channel": "mail", "cost": 20.0, "won": False, "profit": 0.0, "n": 1},
+        {"channel": "mail", "cost": 20.0, "won": True, "profit": 25.0, "n": 1},
+    ]
+    assert _totals(money).tolist() == [130.0, 2.0, 75.0]
+    # drawing rows by their counts is drawing leads: the totals' mean and spread are those of
+    # a bootstrap over the six leads one by one
+    rng = np.random.default_rng(1)
+    boot = _resampled_totals(money, 20_000, rng)
+    per_lead = np.repeat(money[["cost", "won", "profit"]].to_numpy(float), money["n"], axis=0)
+    draws = np.stack([per_lead[rng.integers(0, 6, 6)].sum(axis=0) for _ in range(20_000)])
+    assert boot["n"].iloc[0] == 6
+    np.testing.assert_allclose(boot[["cost", "won", "profit"]].mean(), draws.mean(axis=0),
+                               rtol=0.03)  # fmt: skip
+    np.testing.assert_allclose(boot[["cost", "won", "profit"]].std(), draws.std(axis=0),
+                               rtol=0.05)  # fmt: skip
