@@ -22,6 +22,11 @@ tables it needs and calls the step ``--repeat`` times:
    data_end=end, n_boot=--n-boot)`` (default 200 bootstrap draws);
 6. ``roi_by_channel``: ``roi_by_channel(campaigns, leads, opportunities, n_boot=--n-boot)``.
 
+Each step runs once per ``--engines`` entry: ``pandas`` reads the tables into memory;
+``duckdb`` leaves the lead tables (``L`` and ``leads``) in their parquet files and passes
+``research.engines.scan(path)``, so the counting runs in DuckDB and the worker's memory holds only
+the other tables (the input MiB column shows the difference).
+
 ``end`` is the CRM's censoring date (``crm.truth["data_end"]``). The table gives the rows the
 step receives, the best wall time of the calls, and the peak resident memory during the calls
 above the memory that holds the loaded inputs (on Linux the kernel's peak mark, VmHWM, is reset
@@ -43,6 +48,7 @@ How to run
 ``make bench`` (runs every benchmarks/bench_*.py), or directly::
 
     .venv/bin/python benchmarks/bench_funnel.py [--leads 1000000] [--repeat 3] [--n-boot 200]
+        [--engines pandas duckdb]
 
 Generating a million leads takes a minute or two and a few GB; use ``--leads`` to scale down.
 """
@@ -170,12 +176,22 @@ def _generate(args: argparse.Namespace) -> None:
     (folder / "meta.json").write_text(json.dumps(meta))
 
 
-def _load(folder: Path, names: tuple[str, ...], meta: dict) -> dict:
+#: the lead tables: on ``--engine duckdb`` they stay in their parquet files, scanned by DuckDB
+LEAD_TABLES = ("funnel_leads", "leads")
+
+
+def _load(folder: Path, names: tuple[str, ...], meta: dict, engine: str = "pandas") -> dict:
     import pandas as pd
+
+    from research.engines import scan
 
     tables = {}
     for name in names:
-        frame = pd.read_parquet(folder / f"{name}.parquet")
+        path = folder / f"{name}.parquet"
+        if engine == "duckdb" and name in LEAD_TABLES:
+            tables[name] = scan(path, progress=False)
+            continue
+        frame = pd.read_parquet(path)
         tables[name] = frame.astype(meta["datetime_dtypes"][name])
     return tables
 
@@ -313,7 +329,7 @@ def _worker(args: argparse.Namespace) -> None:
     folder = Path(args.data)
     meta = json.loads((folder / "meta.json").read_text())
     step = args.worker
-    tables = _load(folder, STEPS[step], meta)
+    tables = _load(folder, STEPS[step], meta, args.engine)
     run = _call(step, tables, pd.Timestamp(meta["data_end"]), args.n_boot)
     gc.collect()
     rss_input = _proc_status_mib("VmRSS")
@@ -348,6 +364,7 @@ def _worker(args: argparse.Namespace) -> None:
 
     result = {
         "step": step,
+        "engine": args.engine,
         "tables": list(STEPS[step]),
         "rows_in": {name: meta["rows"][name] for name in STEPS[step]},
         "rows_out": rows_out,
@@ -471,6 +488,15 @@ def main(argv: list[str] | None = None) -> int:
         default=list(STEPS),
         help="steps to run (default: all)",
     )
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        choices=["pandas", "duckdb"],
+        default=["pandas", "duckdb"],
+        help="where the lead tables are: read into pandas, or scanned from their parquet files "
+        "by DuckDB (research.engines.scan; the other tables are read into pandas). Default both",
+    )
+    parser.add_argument("--engine", default="pandas", help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
     # worker mode (internal)
     parser.add_argument("--worker", choices=["generate", *STEPS], help=argparse.SUPPRESS)
@@ -507,10 +533,14 @@ def main(argv: list[str] | None = None) -> int:
         _subprocess(["--worker", "generate", "--leads", str(args.leads), "--data", tmp])
         meta = json.loads((folder / "meta.json").read_text())
         for step in args.steps:
-            print(f"== {step}", file=sys.stderr, flush=True)
-            result = folder / f"{step}.json"
-            _subprocess(["--worker", step, "--data", tmp, "--result", str(result), *common])
-            results.append(json.loads(result.read_text()))
+            for engine in args.engines:
+                print(f"== {step} ({engine})", file=sys.stderr, flush=True)
+                result = folder / f"{step}-{engine}.json"
+                _subprocess(
+                    ["--worker", step, "--data", tmp, "--result", str(result), "--engine", engine]
+                    + common
+                )
+                results.append(json.loads(result.read_text()))
 
     gen_above = meta["make_crm_peak_above_start_mib"]
     print()
@@ -525,7 +555,16 @@ def main(argv: list[str] | None = None) -> int:
         + f"; data_end {meta['data_end']}"
     )
     print()
-    header = ["step", "rows in", "rows out", "best s", "all s", "input MiB", "peak MiB above input"]
+    header = [
+        "step",
+        "engine",
+        "rows in",
+        "rows out",
+        "best s",
+        "all s",
+        "input MiB",
+        "peak MiB above input",
+    ]
     rows = []
     for r in results:
         rows_in = sum(r["rows_in"].values())
@@ -533,6 +572,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(
             [
                 r["step"],
+                r["engine"],
                 f"{rows_in:,}" + (f" ({len(r['tables'])} tables)" if len(r["tables"]) > 1 else ""),
                 f"{r['rows_out']:,}",
                 f"{r['best_s']:.3f}",

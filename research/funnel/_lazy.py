@@ -1,4 +1,5 @@
-"""The funnel's stage counts and the SLA's counts on a lazy engine (polars, DuckDB, Spark).
+"""The funnel's stage counts, the SLA's counts and the KPIs' lead counts on a lazy engine
+(polars, DuckDB, Spark).
 
 The same checks as the pandas path (stages reached in order, times not running backwards,
 unique lead ids, readable dates, response times that are hours) and the same counts, written
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import narwhals as nw
 import pandas as pd
@@ -29,6 +31,10 @@ from research.engines._exprs import (
     require_columns_lazy,
     stage_column,
 )
+
+if TYPE_CHECKING:
+    from research.funnel.columns import CRMColumns
+    from research.funnel.sla import SLACompliance
 
 __all__: list[str] = []
 
@@ -299,13 +305,13 @@ class LeadsOnEngine:
     def __init__(
         self,
         source: object,
-        cols: object,
+        cols: CRMColumns,
         roles: tuple[str, ...],
         optional: tuple[str, ...],
     ) -> None:
         frame, engine = to_lazy(source)
         schema = frame.collect_schema()
-        wanted, own, fix = cols._wanted("leads", list(schema.names()), roles, optional)  # type: ignore[attr-defined]
+        wanted, own, fix = cols._wanted("leads", list(schema.names()), roles, optional)
         missing = [c for c in dict.fromkeys(own) if c not in schema.names()]
         if missing:
             raise ValueError(
@@ -315,7 +321,7 @@ class LeadsOnEngine:
         self.frame, self.engine, self.schema = frame, engine, schema
         self.names = dict(zip(wanted, own, strict=True))
         self.roles = frozenset(wanted)
-        self.date_format = cols.date_format  # type: ignore[attr-defined]
+        self.date_format = cols.date_format
         what = {r: f"column {c!r} of leads" for r, c in self.names.items()}
         self.flags = {
             role: flag_column(frame, schema, self.names[role], what[role], self.date_format, engine)
@@ -354,9 +360,11 @@ class LeadsOnEngine:
         self._latest = None if latest is None or pd.isna(latest) else pd.Timestamp(latest)
 
     def flag_count(self, role: str) -> int:
+        """The leads with the flag ``role`` set (``is_mql``, ``is_sql``)."""
         return self._counts[role]
 
     def latest(self, role: str) -> pd.Timestamp | None:
+        """The latest MQL date (the only date role of leads), or None without any."""
         return self._latest if role == "mql_at" else None
 
     def _keys(self, key: str | None) -> list[nw.Expr]:
@@ -367,6 +375,7 @@ class LeadsOnEngine:
         return keys
 
     def groups(self, key: str | None) -> pd.DataFrame:
+        """The leads counted by ``key`` and channel (``key``, ``channel``, ``n``)."""
         keys = self._keys(key)
         names = list(dict.fromkeys(["channel", *([key] if key else [])]))
         table = (
@@ -375,6 +384,8 @@ class LeadsOnEngine:
         return collect(table, self.engine, "count the leads by campaign")
 
     def rows_of(self, ids: pd.Index, key: str | None) -> pd.DataFrame:
+        """The leads whose id is among ``ids`` (``lead_id``, ``key``, ``channel``): a filter
+        on the engine, the ids sent as a list (the won deals' leads, few beside the leads)."""
         values = [v for v in pd.unique(ids.to_numpy()) if not pd.isna(v)]
         if not values:
             names = dict.fromkeys(["lead_id", "channel", *([key] if key else [])])
@@ -385,7 +396,8 @@ class LeadsOnEngine:
         )
         return collect(picked, self.engine, "find the won leads")
 
-    def sla(self, sla_hours: float, end: pd.Timestamp, ci: float):
+    def sla(self, sla_hours: float, end: pd.Timestamp, ci: float) -> SLACompliance:
+        """:func:`research.funnel.sla_compliance` of the MQLs at ``end``, on the engine."""
         from research.funnel.sla import _sla_result
 
         counts, limit = sla_counts_lazy(
