@@ -151,16 +151,23 @@ class _Rules:
 # --------------------------------------------------------------------------------------------
 
 
+_DAY_NS = np.int64(86_400 * 10**9)
+
+
 def _period_codes(dates: pd.Series, time_unit: str) -> np.ndarray:
     """Integer period number of each timestamp: days, Monday-based weeks or months since 1970."""
     values = dates.to_numpy(dtype="datetime64[ns]")
-    if time_unit == "D":
-        return values.astype("datetime64[D]").astype(np.int64)
+    if time_unit == "M":
+        return values.astype("datetime64[M]").astype(np.int64)
+    # whole days since 1970 by integer floor division (as datetime64[D] floors, without its
+    # calendar code): the dates are set, never NaT
+    days = values.view(np.int64) // _DAY_NS
     if time_unit == "W":
         # 1970-01-01 was a Thursday: shifting by 3 days makes weeks run Monday..Sunday,
         # the same weeks as pandas' "W" (W-SUN) periods.
-        return (values.astype("datetime64[D]").astype(np.int64) + 3) // 7
-    return values.astype("datetime64[M]").astype(np.int64)
+        days += 3
+        days //= 7
+    return days
 
 
 # --------------------------------------------------------------------------------------------
@@ -1064,10 +1071,11 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index, int]:
         codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
         uniques = pd.Index(merged, dtype=object)
         order = uniques.argsort()
-    rank = np.empty(len(order), dtype=np.int64)
+    # each code to its id's rank; a missing id's code -1 picks the sentinel -1 at the end
+    rank = np.empty(len(order) + 1, dtype=np.int64)
     rank[order] = np.arange(len(order))
-    codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
-    return codes, uniques.take(order), mixed
+    rank[-1] = -1
+    return rank[codes], uniques.take(order), mixed
 
 
 def _as_int64(values: np.ndarray) -> np.ndarray:
@@ -1081,13 +1089,18 @@ def _as_int64(values: np.ndarray) -> np.ndarray:
 
 def _hash_rows(columns: list[np.ndarray]) -> np.ndarray:
     """One 64-bit hash per row of int64 columns (splitmix64 finaliser, chained)."""
+    # in place, in two buffers: a fresh array per step costs more than the arithmetic
     h = np.full(len(columns[0]), 0x9E3779B97F4A7C15, dtype=np.uint64)
+    t = np.empty_like(h)
     with np.errstate(over="ignore"):
         for col in columns:
-            x = col.view(np.uint64) + h
-            x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-            x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-            h = x ^ (x >> np.uint64(31))
+            np.add(h, col.view(np.uint64), out=h)
+            for shift, factor in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):
+                np.right_shift(h, np.uint64(shift), out=t)
+                np.bitwise_xor(h, t, out=h)
+                np.multiply(h, np.uint64(factor), out=h)
+            np.right_shift(h, np.uint64(31), out=t)
+            np.bitwise_xor(h, t, out=h)
     return h
 
 
@@ -1098,7 +1111,8 @@ def _duplicated(columns: list[np.ndarray], mask: np.ndarray) -> np.ndarray:
     can be duplicates, and those few rows are then settled exactly by pandas' ``duplicated``
     (so a hash collision can cost time, never a wrong answer).
     """
-    ints = [_as_int64(np.asarray(col)[mask]) for col in columns]
+    every = bool(mask.all())
+    ints = [_as_int64(np.asarray(col) if every else np.asarray(col)[mask]) for col in columns]
     h = _hash_rows(ints)
     ordered = np.sort(h)
     repeated = ordered[1:][ordered[1:] == ordered[:-1]]

@@ -246,13 +246,18 @@ def _aggregate(cleaned: CleanedTransactions, time_unit: str, time_scale: float) 
     period = _period_codes(pd.Series(p_when.view("datetime64[ns]")), time_unit)
     p_min = period.min()
     span = np.int64(period.max() - p_min + 1)
-    key = p_codes * span + (period - p_min)
-    order = np.argsort(key, kind="stable")
-    key = key[order]
+    key = period - p_min
+    key += p_codes * span
+    # lines already in (customer, period) order, as many exports are, need no reordering
+    in_order = bool(np.all(key[1:] >= key[:-1]))
+    order = None if in_order else np.argsort(key, kind="stable")
+    if order is not None:
+        key = key[order]
     occ_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    occ_amt = np.add.reduceat(p_amt[order], occ_start)
-    occ_cust = key[occ_start] // span
-    occ_period = key[occ_start] % span + p_min
+    occ_amt = np.add.reduceat(p_amt if order is None else p_amt[order], occ_start)
+    occ_key = key[occ_start]
+    occ_cust, occ_period = np.divmod(occ_key, span)
+    occ_period += p_min
 
     # step 2: per customer, over its occasions (sorted by period) and its rows
     cust_occ = np.flatnonzero(np.r_[True, occ_cust[1:] != occ_cust[:-1]])
@@ -262,7 +267,7 @@ def _aggregate(cleaned: CleanedTransactions, time_unit: str, time_scale: float) 
     last_period = occ_period[np.r_[cust_occ[1:], len(occ_cust)] - 1]
     first_amount = occ_amt[cust_occ]
     cust_rows = occ_start[cust_occ]
-    when_sorted = p_when[order]
+    when_sorted = p_when if order is None else p_when[order]
     first_ns = np.minimum.reduceat(when_sorted, cust_rows)
     last_ns = np.maximum.reduceat(when_sorted, cust_rows)
 
@@ -310,6 +315,7 @@ def _summary_frame(
     day = np.int64(86_400 * 10**9)
     end_day = np.int64(pd.Timestamp(obs_end).as_unit("ns").value) // day
     days_since = end_day - last_ts.view(np.int64) // day
+    # copy=False: one block per column, no consolidation into a copied 2-D block
     return pd.DataFrame(
         {
             FREQUENCY_COL: frequency,
@@ -325,6 +331,7 @@ def _summary_frame(
             "returned_amount": value["returned_amount"].astype(np.float64, copy=False),
         },
         index=index,
+        copy=False,
     )
 
 

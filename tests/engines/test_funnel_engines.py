@@ -9,22 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from research.funnel import compare_conversion, funnel, sla_compliance
 from tests._stats_helpers import wilson
-
-duckdb = pytest.importorskip("duckdb")
-pl = pytest.importorskip("polars")
-
-ENGINES = {
-    "polars": lambda frame: pl.from_pandas(frame),
-    "polars-lazy": lambda frame: pl.from_pandas(frame).lazy(),
-    "duckdb": lambda frame: duckdb.from_arrow(pa.Table.from_pandas(frame)),
-}
+from tests.engines._tables import ENGINES
 
 STAGES = ["created_at", "mql_at", "sql_at"]
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,15 +15,7 @@ from research.data.synthetic import make_crm
 from research.data.synthetic.phrases import CLAIM_KEYWORDS
 from research.messages import tracker_rates, validate_messages
 from tests._stats_helpers import wilson
-
-duckdb = pytest.importorskip("duckdb")
-pl = pytest.importorskip("polars")
-
-ENGINES = {
-    "polars": lambda frame: pl.from_pandas(frame),
-    "polars-lazy": lambda frame: pl.from_pandas(frame).lazy(),
-    "duckdb": lambda frame: duckdb.from_arrow(pa.Table.from_pandas(frame)),
-}
+from tests.engines._tables import ENGINES
 
 
 def _same(ours, reference) -> None:

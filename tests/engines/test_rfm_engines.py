@@ -8,23 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from research.engines import engine_of, is_engine_table, scan
 from research.segmentation import RFMDataWarning, clean_transactions, rfm_summary
+from tests.engines._tables import ENGINES, duckdb, pl
 from tests.segmentation.test_cleaning import COLS
-
-duckdb = pytest.importorskip("duckdb")
-pl = pytest.importorskip("polars")
-
-ENGINES = {
-    "polars": lambda frame: pl.from_pandas(frame),
-    "polars-lazy": lambda frame: pl.from_pandas(frame).lazy(),
-    "duckdb": lambda frame: duckdb.from_arrow(pa.Table.from_pandas(frame)),
-}
 
 
 def _same(ours: pd.DataFrame, reference: pd.DataFrame) -> None:
