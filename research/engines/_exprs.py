@@ -36,7 +36,9 @@ def collect(frame: nw.LazyFrame, engine: str, what: str) -> pd.DataFrame:
     """A lazy frame run on its engine and brought back as pandas (``what`` names the step in
     an error)."""
     with engine_errors(engine, what):
-        return frame.collect().to_pandas()
+        table = frame.collect(backend="pyarrow").to_native()
+        # each Arrow column freed as it is converted: the result is not held twice
+        return table.to_pandas(self_destruct=True, split_blocks=True)
 
 
 def require_columns_lazy(names: Sequence[str], need: Sequence[str], what: str, engine: str) -> None:
