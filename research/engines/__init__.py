@@ -38,6 +38,15 @@ purchases before returns, then by value, a total order up to lines that are iden
 interchangeable; the first purchase and the first period are minima, not "first rows". The
 pandas path follows the same order, so the two give the same table whatever the row order.
 
+Time zones
+----------
+Times with a zone are compared and counted as instants (hours across a change of clock count as
+pandas counts them), and their periods (cohorts) are taken on the zone's clock. polars keeps each
+column's zone; DuckDB keeps instants and shows them on the session's zone (``SET TimeZone``;
+:func:`scan` sets UTC), so there cohorts fall on the session's clock. Spark's ``TIMESTAMP``
+cannot tell a time with a zone from one without: its times are taken as naive, on the session's
+clock, as an export's own clock.
+
 What stays on the pandas path
 -----------------------------
 Reading mixed-format date text (several formats, or UTC offsets as text), ids of mixed types
@@ -56,13 +65,13 @@ segment`` / ``research clv``); :func:`research.funnel.funnel` (stage counts, gro
 ``research funnel`` on a parquet file set); :func:`~research.funnel.kpi_table` and
 :func:`~research.funnel.roi_by_channel` on a lead table of another engine (the lead counts, the
 SLA dues and the leads per campaign and channel are counted there, the won leads found by the
-ids of the won deals; the bootstrap draws the leads alike at once, so it costs the same for a
-billion leads as for a thousand); :func:`research.messages.tracker_rates` (each
-message's language told from its script where the log has none, with the character classes of
-:func:`research.messages.text.detect_languages`, which RE2, Rust's and Java's regex engines read
-as Python does). Their checks run there too (stages in order, times
-not backwards, unique ids, readable dates, hours never negative), naming lead ids where the
-pandas path names rows.
+ids of the won deals; the bootstrap draws the leads alike at once, one row per campaign and
+channel and one per won lead, so its cost grows with the won leads, not with the leads);
+:func:`research.messages.tracker_rates` (each message's language told from its script where
+the log has none, with the character classes of :func:`research.messages.text.detect_languages`,
+which RE2, Rust's and Java's regex engines read as Python does). Their checks run there too
+(stages in order, times not backwards, unique ids, readable dates, hours never negative),
+naming lead ids where the pandas path names rows.
 
 Still on pandas, and why:
 

@@ -58,7 +58,7 @@ def text_date_format(frame: nw.LazyFrame, col: str, given: str | None, engine: s
     when both do."""
     if given is not None:
         return given
-    text = frame.select(nw.col(col).str.strip_chars().alias(col)).drop_nulls().unique()
+    text = frame.select(strip(nw.col(col)).alias(col)).drop_nulls().unique()
     ends = [
         collect(text.sort(col, descending=down).head(500), engine, "read the dates")[col]
         for down in (False, True)
@@ -98,33 +98,75 @@ def text_date_format(frame: nw.LazyFrame, col: str, given: str | None, engine: s
 # --------------------------------------------------------------------------------------------
 
 
-# the characters a blank text may begin with: trimming every text to find the blank ones costs
-# more than looking at the first character of each (a text that begins otherwise is not blank)
-_SPACES = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\xa0", "\u3000"]
+# Python's whitespace (what str.strip() removes on the pandas path), named for every engine:
+# DuckDB's and Spark's own trim remove ASCII spaces only
+SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+def strip(text: nw.Expr) -> nw.Expr:
+    """Each text without the whitespace at its ends, as Python's ``str.strip()``."""
+    return text.str.strip_chars(SPACES)
 
 
 def is_blank(text: nw.Expr) -> nw.Expr:
-    """Whether each text is empty or only whitespace (null where the text is)."""
-    return (text == "") | (text.str.slice(0, 1).is_in(_SPACES) & (text.str.strip_chars() == ""))
+    """Whether each text is empty or only whitespace (null where the text is). Only a text
+    that begins with a space can be blank: trimming every text costs more than looking at the
+    first character of each."""
+    return (text == "") | (text.str.slice(0, 1).is_in(list(SPACES)) & (strip(text) == ""))
 
 
 def blank_as_null(col: str) -> nw.Expr:
     """A text column stripped, its empty strings missing."""
-    text = nw.col(col).str.strip_chars()
+    text = strip(nw.col(col))
     return nw.when(text == "").then(None).otherwise(text)
+
+
+def plain_columns(frame: nw.LazyFrame, schema: nw.Schema) -> tuple[nw.LazyFrame, nw.Schema]:
+    """The table with its categorical columns as text (as pandas reads a category's values,
+    and so that groups sort by value, not by category order), and its schema."""
+    coded = [c for c, t in schema.items() if t in (nw.Categorical, nw.Enum)]
+    if not coded:
+        return frame, schema
+    frame = frame.with_columns(*(nw.col(c).cast(nw.String) for c in coded))
+    return frame, frame.collect_schema()
 
 
 @dataclass(frozen=True)
 class LazyColumn:
-    """A column of an engine's table as read: whether each row has it set (``reached``), its
-    time (naive, on the export's clock) when it holds dates, and, for text dates, the text
-    whose values did not read (``unread``: counted before the result is trusted, since an
-    engine may make an unreadable date missing)."""
+    """A column of an engine's table as read: whether each row has it set (``reached``); when
+    it holds dates, its ``time`` (naive; for times with a zone, the instant in UTC, so that
+    hours are counted across a change of clock as pandas counts them) and its ``local`` time
+    (on the zone's clock, for periods); the ``zone`` (None for naive times) and the
+    ``clock`` ``time`` is shown on (UTC on polars, the session's zone on DuckDB; Spark's
+    times are taken as naive, on its session's clock);
+    and, for text
+    dates, the texts that did not read (``unread``: counted where an engine makes an
+    unreadable date missing, as Spark outside ANSI mode does; polars and DuckDB stop with
+    their own error naming the value)."""
 
     reached: nw.Expr
     time: nw.Expr | None
     unread: nw.Expr | None = None
     zone: str | None = None
+    local: nw.Expr | None = None
+    clock: str | None = None  # the zone whose clock ``time`` shows (None: naive times)
+
+    @property
+    def on_clock(self) -> nw.Expr | None:
+        """The times on the zone's clock (periods are taken there), or the naive times."""
+        return self.local if self.local is not None else self.time
+
+    def to_clock(self, when: pd.Timestamp) -> pd.Timestamp:
+        """``when`` (with a zone exactly when the column has one) as a naive time on the
+        clock of ``time``."""
+        return when.tz_convert(self.clock).tz_localize(None) if self.clock else when
+
+    def from_clock(self, when: pd.Timestamp) -> pd.Timestamp:
+        """A naive time on the clock of ``time`` (such as its maximum) back on the column's
+        zone."""
+        if self.clock is None or pd.isna(when):
+            return when
+        return when.tz_localize(self.clock).tz_convert(self.zone)
 
 
 def date_column(
@@ -144,9 +186,20 @@ def date_column(
     expr = nw.col(col)
     if dtype == nw.Datetime:
         zone = getattr(dtype, "time_zone", None)
-        if zone is not None:
-            expr = expr.dt.convert_time_zone(zone).dt.replace_time_zone(None)
-        return LazyColumn(~expr.is_null(), expr, zone=None if engine == "pyspark" else zone)
+        if zone is None:
+            return LazyColumn(~expr.is_null(), expr)
+        if engine == "pyspark":
+            # Spark's TIMESTAMP holds instants shown on the session's clock, whether they came
+            # with a zone or not: that clock is the export's, as naive times
+            wall = expr.dt.replace_time_zone(None)
+            return LazyColumn(~expr.is_null(), wall)
+        if engine == "polars":  # the column keeps its zone: instants in UTC, periods local
+            instant = expr.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+            local = expr.dt.convert_time_zone(zone).dt.replace_time_zone(None)
+            return LazyColumn(~expr.is_null(), instant, zone=zone, local=local, clock="UTC")
+        # DuckDB keeps instants and shows them on the session's zone, its only one
+        wall = expr.dt.replace_time_zone(None)
+        return LazyColumn(~expr.is_null(), wall, zone=zone, clock=zone)
     if dtype == nw.Date:
         expr = expr.cast(nw.Datetime("us"))
         return LazyColumn(~expr.is_null(), expr)
@@ -190,7 +243,7 @@ def stage_column(
         value = nw.col(col)
         if dtype.is_float():
             value = nw.when(value.is_nan()).then(None).otherwise(value)
-        other = ~value.is_null() & ~value.is_in([0, 1])
+        other = ~value.is_null() & ~((value == 0) | (value == 1))
         odd = collect(
             frame.filter(other).select(nw.col(col)).head(5), engine, f"read column {col!r}"
         )
@@ -303,7 +356,12 @@ def flag_column(
             value.is_null().cast(nw.Int64).sum().alias("missing"),
             nw.len().alias("rows"),
             *(
-                [(~value.is_null() & ~value.is_in([0, 1])).cast(nw.Int64).sum().alias("other")]
+                [
+                    (~value.is_null() & ~((value == 0) | (value == 1)))
+                    .cast(nw.Int64)
+                    .sum()
+                    .alias("other")
+                ]
                 if dtype.is_numeric()
                 else []
             ),

@@ -159,6 +159,9 @@ def scan(
         "memory_limit": memory_limit,
         "threads": threads,
         "preserve_insertion_order": False,
+        # times with a zone are shown on UTC, whatever the machine's zone: hours are counted
+        # between instants, and the same files give the same answer everywhere
+        "TimeZone": "UTC",
     }
     if temp_directory is not None:
         settings["temp_directory"] = os.fspath(temp_directory)

@@ -25,9 +25,11 @@ from research.engines._exprs import (
     LazyColumn,
     collect,
     date_column,
+    engine_errors,
     flag_column,
     period_key,
     periods,
+    plain_columns,
     require_columns_lazy,
     stage_column,
 )
@@ -43,7 +45,7 @@ def _open(source: object, need: Sequence[str], what: str) -> tuple[nw.LazyFrame,
     """The table as a lazy frame on its engine, its schema, and the engine; the columns
     ``need`` checked to be there."""
     frame, engine = to_lazy(source)
-    schema = frame.collect_schema()
+    frame, schema = plain_columns(frame, frame.collect_schema())
     require_columns_lazy(list(schema.names()), need, what, engine)
     return frame, schema, engine
 
@@ -181,7 +183,7 @@ def stage_counts_lazy(
         )
         read[cohort] = read.get(cohort, dates)
         extra["__undated"] = ~dates.reached
-        period = period_key(dates.time, cohort_freq)  # type: ignore[arg-type]
+        period = period_key(dates.on_clock, cohort_freq)  # type: ignore[arg-type]
     _unread_dates(frame, read, lead_col, engine, "leads")
     counts = _stage_checks(frame, stages, read, check_order, lead_col, engine, extra)
     if counts["__rows"] == 0:
@@ -254,19 +256,25 @@ def sla_counts_lazy(
             f"column {response_col!r} of leads has {int(probe['negative']):,} negative response "
             "times: a lead cannot be answered before it is handed over"
         )
+    zone = handover.zone  # the hours are counted on the clock of handover.time
     if data_end is not None:
         limit = pd.Timestamp(data_end)
-        if limit.tzinfo is not None and handover.zone is not None:
-            limit = limit.tz_convert(handover.zone).tz_localize(None)
+        if (limit.tzinfo is None) != (zone is None):
+            raise TypeError(
+                f"data_end {limit} and the handover times of {handover_col!r} must both have a "
+                "time zone or both have none" + (f" (the times are on {zone})" if zone else "")
+            )
+        utc = handover.to_clock(limit)
     else:
-        limit = pd.Timestamp(probe["latest"])
-    if pd.isna(limit):  # no lead handed over: no group either
+        utc = pd.Timestamp(probe["latest"])
+        limit = handover.from_clock(utc)
+    if pd.isna(utc):  # no lead handed over: no group either
         empty = pd.DataFrame(
             columns=["due", "within_sla", "late", "unanswered", "not_yet_due"], dtype="int64"
         ).assign(median_response_hours=pd.Series(dtype=float))
         empty.index.name = by or "group"
         return empty, limit
-    cutoff = (limit.tz_localize(None) - pd.Timedelta(hours=sla_hours)).to_pydatetime()
+    cutoff = (utc - pd.Timedelta(hours=sla_hours)).to_pydatetime()
     handed = handover.reached
     due = handed & (time <= nw.lit(cutoff)).fill_null(value=False)  # type: ignore[operator]
     sums = {
@@ -291,8 +299,6 @@ def sla_counts_lazy(
     out.index.name = by or "group"
     out[list(sums)] = out[list(sums)].fillna(0).astype("int64")
     out["median_response_hours"] = out["median_response_hours"].astype(float)
-    if handover.zone is not None and data_end is None:
-        limit = limit.tz_localize(handover.zone)
     return out, limit
 
 
@@ -310,7 +316,7 @@ class LeadsOnEngine:
         optional: tuple[str, ...],
     ) -> None:
         frame, engine = to_lazy(source)
-        schema = frame.collect_schema()
+        frame, schema = plain_columns(frame, frame.collect_schema())
         wanted, own, fix = cols._wanted("leads", list(schema.names()), roles, optional)
         missing = [c for c in dict.fromkeys(own) if c not in schema.names()]
         if missing:
@@ -358,6 +364,8 @@ class LeadsOnEngine:
         self._counts = {role: int(found[role] or 0) for role in self.flags}
         latest = found.get("__latest")
         self._latest = None if latest is None or pd.isna(latest) else pd.Timestamp(latest)
+        if self._latest is not None and self.mql_at is not None:
+            self._latest = self.mql_at.from_clock(self._latest)
 
     def flag_count(self, role: str) -> int:
         """The leads with the flag ``role`` set (``is_mql``, ``is_sql``)."""
@@ -385,15 +393,19 @@ class LeadsOnEngine:
 
     def rows_of(self, ids: pd.Index, key: str | None) -> pd.DataFrame:
         """The leads whose id is among ``ids`` (``lead_id``, ``key``, ``channel``): a filter
-        on the engine, the ids sent as a list (the won deals' leads, few beside the leads)."""
-        values = [v for v in pd.unique(ids.to_numpy()) if not pd.isna(v)]
+        on the engine, the ids sent as a list (the won deals' leads, few beside the leads) in
+        the type of the lead id column, as pandas' ``isin`` matches them (5 and 5.0 alike, a
+        number never the text "5"); a missing id matches nothing."""
+        col = self.names["lead_id"]
+        values = _ids_like(ids, self.schema[col])
+        names = list(dict.fromkeys(["lead_id", "channel", *([key] if key else [])]))
         if not values:
-            names = dict.fromkeys(["lead_id", "channel", *([key] if key else [])])
-            return pd.DataFrame(columns=list(names))
-        lead = nw.col(self.names["lead_id"])
-        picked = self.frame.filter(lead.is_in(values)).select(
-            lead.alias("lead_id"), *self._keys(key)
-        )
+            return pd.DataFrame(columns=names)
+        lead = nw.col(col)
+        with engine_errors(self.engine, "find the won leads"):
+            picked = self.frame.filter(lead.is_in(values)).select(
+                lead.alias("lead_id"), *self._keys(key)
+            )
         return collect(picked, self.engine, "find the won leads")
 
     def sla(self, sla_hours: float, end: pd.Timestamp, ci: float) -> SLACompliance:
@@ -410,3 +422,16 @@ class LeadsOnEngine:
             self.date_format,
         )
         return _sla_result(counts, None, sla_hours, limit, ci)
+
+
+def _ids_like(ids: pd.Index, dtype: nw.dtypes.DType) -> list:
+    """The ids, without the missing ones, that a column of ``dtype`` can hold, in its type."""
+    values = [v for v in pd.unique(ids.to_numpy()) if not pd.isna(v)]
+    if dtype == nw.String:
+        return [v for v in values if isinstance(v, str)]
+    if dtype.is_numeric():
+        numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+        if dtype.is_integer():
+            return [int(v) for v in numbers if float(v).is_integer()]
+        return [float(v) for v in numbers]
+    return values

@@ -84,8 +84,9 @@ class _Leads:
         return counted.rename("n").reset_index()
 
     def rows_of(self, ids: pd.Index, key: str | None) -> pd.DataFrame:
-        """The leads whose id is among ``ids``: ``lead_id``, ``key`` and ``channel``."""
-        frame = self.frame[self.frame["lead_id"].isin(ids)]
+        """The leads whose id is among ``ids``: ``lead_id``, ``key`` and ``channel`` (a missing
+        id matches nothing: a deal without its lead is no lead's)."""
+        frame = self.frame[self.frame["lead_id"].isin(ids.dropna())]
         channel = frame["channel"] if "channel" in frame.columns else "all"
         return pd.DataFrame(
             {"lead_id": frame["lead_id"], "channel": channel} | ({key: frame[key]} if key else {}),
@@ -109,10 +110,10 @@ def _money(
     leads alike in channel, cost, won and profit as one row counting them (``n``), sorted.
 
     One row per kind of lead rather than per lead: the won leads are few and the others of a
-    campaign all alike, so the table stays small however many leads there are, and a bootstrap
-    draws the leads of each row at once (:func:`_resampled_totals`). Prior validation is
-    assumed: the tables as :meth:`CRMColumns.read` returns them (role names, amounts checked,
-    deal stages as won / open / lost).
+    campaign all alike, so the table grows with the campaigns and the won leads, not with the
+    leads, and a bootstrap draws the leads of each row at once (:func:`_resampled_totals`).
+    Prior validation is assumed: the tables as :meth:`CRMColumns.read` returns them (role
+    names, amounts checked, deal stages as won / open / lost).
     """
     use = key if campaigns is not None else None
     groups = leads.groups(use)

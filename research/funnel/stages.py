@@ -407,6 +407,8 @@ def _stage_counts(
     counts = pd.DataFrame(reached)
     keys = [frame[g].to_numpy() for g in groups]
     if cohort is not None:
+        if cohort.dt.tz is not None:  # periods on the zone's own clock
+            cohort = cohort.dt.tz_localize(None)
         period = cohort.dt.to_period(cohort_freq)
         keys.append(period.array)  # grouping on the PeriodArray, not 1M Period objects
         groups = [*groups, "cohort"]

@@ -18,7 +18,7 @@ import narwhals as nw
 import pandas as pd
 
 from research.engines import to_lazy
-from research.engines._exprs import collect, is_blank, require_columns_lazy
+from research.engines._exprs import collect, is_blank, plain_columns, require_columns_lazy
 from research.messages.text import _SCRIPTS
 
 __all__: list[str] = []
@@ -75,7 +75,7 @@ def tracker_counts_lazy(
     then ``"question"`` when ``question`` gives its pattern), collected; and the number of
     messages. The checks of :func:`research.messages.validate_messages` run first."""
     frame, engine = to_lazy(source)
-    schema = frame.collect_schema()
+    frame, schema = plain_columns(frame, frame.collect_schema())
     need = [team_col, text_col, by]
     require_columns_lazy(list(schema.names()), list(dict.fromkeys(need)), "messages", engine)
     if schema[text_col] != nw.String:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from research.engines import to_lazy
 from research.engines._exprs import collect as _collect
-from research.engines._exprs import is_blank, period_number
+from research.engines._exprs import is_blank, period_number, strip
 from research.engines._exprs import text_date_format as _date_format
 from research.segmentation.cleaning import (
     _FIRST_DATE,
@@ -96,7 +96,7 @@ def _number(col: str, dtype: nw.dtypes.DType) -> nw.Expr:
             "column"
         )
     if dtype == nw.String:
-        return nw.col(col).str.strip_chars().cast(nw.Float64)
+        return strip(nw.col(col)).cast(nw.Float64)
     if not dtype.is_numeric():
         raise TypeError(f"column {col!r} must be numeric, not {dtype}")
     return nw.col(col).cast(nw.Float64)
@@ -120,7 +120,7 @@ def _date(
         return expr.cast(nw.Datetime("us")), None, None
     if dtype == nw.String:
         fmt = _date_format(frame, col, rules.date_format, engine)
-        return expr.str.strip_chars().str.to_datetime(format=fmt), None, None
+        return strip(expr).str.to_datetime(format=fmt), None, None
     raise TypeError(f"column {col!r} holds {dtype}, not dates")
 
 

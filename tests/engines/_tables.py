@@ -10,8 +10,16 @@ import pytest
 duckdb = pytest.importorskip("duckdb")
 pl = pytest.importorskip("polars")
 
+
+def _duckdb(frame):
+    """A relation on a connection of its own, on UTC (as research.engines.scan sets it)."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    return con.from_arrow(pa.Table.from_pandas(frame))
+
+
 ENGINES = {
     "polars": lambda frame: pl.from_pandas(frame),
     "polars-lazy": lambda frame: pl.from_pandas(frame).lazy(),
-    "duckdb": lambda frame: duckdb.from_arrow(pa.Table.from_pandas(frame)),
+    "duckdb": _duckdb,
 }

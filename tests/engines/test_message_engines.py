@@ -68,6 +68,12 @@ def test_a_three_language_log_gives_the_pandas_table_on_every_engine(log, engine
     reference = tracker_rates(log, CLAIM_KEYWORDS)
     _same(tracker_rates(ENGINES[engine](log), CLAIM_KEYWORDS), reference)
     assert set(reference.table["team"]) == {"marketing", "sales"}
+    # a language of no-break spaces is blank: told from the script, as on pandas
+    spaced = log.assign(language=log["language"].where(log.index % 5 != 1, "\xa0"))
+    _same(
+        tracker_rates(ENGINES[engine](spaced), CLAIM_KEYWORDS),
+        tracker_rates(spaced, CLAIM_KEYWORDS),
+    )
     assert reference.table["with"].sum() > 0
     flat = {"setup": ["setup", "設定", "설정"], "price": ["price", "価格", "가격"]}
     by_channel = tracker_rates(ENGINES[engine](log), flat, by="channel", questions=False)
@@ -127,6 +133,8 @@ def test_a_bad_log_on_an_engine_gets_the_pandas_paths_errors(engine) -> None:
         tracker_rates(make(good.assign(team=["marketing", "support"])), trackers)
     with pytest.raises(ValueError, match="1 empty texts"):
         tracker_rates(make(good.assign(text=["Fast setup", "  "])), trackers)
+    with pytest.raises(ValueError, match="1 empty texts"):  # ideographic and no-break spaces
+        tracker_rates(make(good.assign(text=["Fast setup", "\u3000\xa0"])), trackers)
     with pytest.raises(ValueError, match="1 values that are not text"):
         tracker_rates(make(good.assign(text=["Fast setup", None])), trackers)
     with pytest.raises(ValueError, match=r"table\) has no column 'body'"):
