@@ -40,10 +40,12 @@ pandas path follows the same order, so the two give the same table whatever the 
 
 Time zones
 ----------
-Times with a zone are compared and counted as instants (hours across a change of clock count as
-pandas counts them), and their periods (cohorts) are taken on the zone's clock. polars keeps each
-column's zone; DuckDB keeps instants and shows them on the session's zone (``SET TimeZone``;
-:func:`scan` sets UTC), so there cohorts fall on the session's clock. Spark's ``TIMESTAMP``
+On polars, which keeps each column's zone, times with a zone are compared and counted as
+instants (hours across a change of clock count as pandas counts them) and their periods
+(cohorts, days) fall on the zone's clock. DuckDB keeps instants and shows them on the session's
+zone (``SET TimeZone``; :func:`scan` sets UTC, or its ``time_zone``): hours count as instants
+when that zone is UTC, and periods fall on that zone's clock, which is the export's only when
+it is set to it. Spark's ``TIMESTAMP``
 cannot tell a time with a zone from one without: its times are taken as naive, on the session's
 clock, as an export's own clock.
 

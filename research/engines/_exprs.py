@@ -134,8 +134,10 @@ def plain_columns(frame: nw.LazyFrame, schema: nw.Schema) -> tuple[nw.LazyFrame,
 @dataclass(frozen=True)
 class LazyColumn:
     """A column of an engine's table as read: whether each row has it set (``reached``); when
-    it holds dates, its ``time`` (naive; for times with a zone, the instant in UTC, so that
-    hours are counted across a change of clock as pandas counts them) and its ``local`` time
+    it holds dates, its ``time`` (naive; for times with a zone, on the clock of ``clock``: UTC
+    on polars, so that hours across a change of clock count as pandas counts them; on DuckDB
+    the session's zone, which counts them so only when the session is on UTC, as
+    :func:`research.engines.scan` sets it) and its ``local`` time
     (on the zone's clock, for periods); the ``zone`` (None for naive times) and the
     ``clock`` ``time`` is shown on (UTC on polars, the session's zone on DuckDB; Spark's
     times are taken as naive, on its session's clock);
@@ -166,7 +168,10 @@ class LazyColumn:
         zone."""
         if self.clock is None or pd.isna(when):
             return when
-        return when.tz_localize(self.clock).tz_convert(self.zone)
+        # on a session clock other than UTC, an hour repeated or skipped by a change of clock
+        # has no single instant: the later reading is taken rather than failing
+        local = when.tz_localize(self.clock, ambiguous=False, nonexistent="shift_forward")
+        return local.tz_convert(self.zone)
 
 
 def date_column(
@@ -179,9 +184,10 @@ def date_column(
     *,
     hint: str = "",
 ) -> LazyColumn:
-    """A date column: timestamps (a zone's converted to naive times on that zone's clock),
-    dates, or text in one format (``date_format``, or :func:`text_date_format`), an empty
-    string being a date not set. Anything else is a TypeError beginning with ``what``."""
+    """A date column: timestamps (with a zone: instants in UTC on polars, the session's clock
+    on DuckDB, naive on Spark; see :class:`LazyColumn`), dates, or text in one format
+    (``date_format``, or :func:`text_date_format`), an empty string being a date not set.
+    Anything else is a TypeError beginning with ``what``."""
     dtype = schema[col]
     expr = nw.col(col)
     if dtype == nw.Datetime:

@@ -108,6 +108,7 @@ def scan(
     progress: bool = True,
     sep: str | None = None,
     decimal: str = ".",
+    time_zone: str = "UTC",
 ) -> Any:
     """Parquet or CSV files as a lazy DuckDB relation, read out of core.
 
@@ -128,6 +129,12 @@ def scan(
     progress : bool, default True
         DuckDB's progress bar on queries that run longer than two seconds (in Jupyter only
         where ipywidgets is installed).
+    time_zone : str, default "UTC"
+        DuckDB's ``TimeZone``: the clock on which times stored with a zone (a parquet
+        ``TIMESTAMP WITH TIME ZONE`` keeps the instant, not its zone) are shown, and so the
+        clock their days, weeks and months fall on. UTC by default, so that the same files give
+        the same answer on every machine and hours are counted between instants; give the
+        export's own zone (``"Asia/Tokyo"``) for its own days. Naive times are not affected.
     sep, decimal : str, optional
         For CSV files: the separator (None: sniffed) and the decimal mark. Their numbers are
         typed by DuckDB's sniffer; their dates are left as text, which the analyses read
@@ -159,9 +166,9 @@ def scan(
         "memory_limit": memory_limit,
         "threads": threads,
         "preserve_insertion_order": False,
-        # times with a zone are shown on UTC, whatever the machine's zone: hours are counted
-        # between instants, and the same files give the same answer everywhere
-        "TimeZone": "UTC",
+        # the clock times with a zone are shown on: not the machine's, so that the same files
+        # give the same answer everywhere
+        "TimeZone": time_zone,
     }
     if temp_directory is not None:
         settings["temp_directory"] = os.fspath(temp_directory)

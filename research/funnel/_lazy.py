@@ -426,7 +426,8 @@ class LeadsOnEngine:
 
 def _ids_like(ids: pd.Index, dtype: nw.dtypes.DType) -> list:
     """The ids, without the missing ones, that a column of ``dtype`` can hold, in its type."""
-    values = [v for v in pd.unique(ids.to_numpy()) if not pd.isna(v)]
+    # Python scalars (numpy's integers are no ``int``), without the missing ids
+    values = [v for v in pd.Index(ids).dropna().unique().tolist() if not pd.isna(v)]
     if dtype == nw.String:
         return [v for v in values if isinstance(v, str)]
     if dtype.is_numeric():

@@ -267,7 +267,12 @@ def _info(rule: str, action: str) -> dict:
     return {"rule": rule, "rows": 0, "share_of_rows": 0.0, "amount": np.nan, "action": action}
 
 
-def _zone_action(zone: str) -> str:
+def _zone_action(zone: str, engine: str) -> str:
+    if engine == "duckdb":  # DuckDB keeps the instants, not the zone they were written in
+        return (
+            f"read on DuckDB's session clock ({zone}): days and weeks are its own; give the "
+            "export's zone with scan(time_zone=...) or SET TimeZone for the export's days"
+        )
     return f"read on the export's clock ({zone}); days and weeks are its own"
 
 
@@ -307,7 +312,7 @@ def _rule_counts(
         )
     )
     if noted["zone"] is not None:
-        rows.append(_info("dates with time zones", _zone_action(noted["zone"])))
+        rows.append(_info("dates with time zones", _zone_action(noted["zone"], engine)))
     rows.append(
         _report_rows(
             counts,

@@ -423,6 +423,13 @@ def test_odd_column_types_read_as_on_pandas(engine) -> None:
     pd.testing.assert_frame_equal(ours.table, reference.table)
     won = deals[deals["status"] == "won"]
     assert reference.table["customers"].sum() == won["lead_id"].notna().sum()
+    # whole-number ids on both sides (numpy integers, not Python ints)
+    whole = deals.dropna(subset=["lead_id"]).astype({"lead_id": "int64"})
+    reference = roi_by_channel(crm.campaigns, numbered, whole, n_boot=50)
+    pd.testing.assert_frame_equal(
+        roi_by_channel(crm.campaigns, make(numbered), whole, n_boot=50).table, reference.table
+    )
+    assert reference.table["customers"].sum() == (whole["status"] == "won").sum() > 0
 
 
 def make_crm_small():

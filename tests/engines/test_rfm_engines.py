@@ -224,6 +224,22 @@ def test_time_zones_keep_the_exports_clock() -> None:
     _same(rfm_summary(ours), rfm_summary(reference))  # two Tokyo days, not one UTC day
 
 
+def test_parquet_times_with_a_zone_fall_on_the_clock_scan_is_given(tmp_path: Path) -> None:
+    # a parquet file keeps the instants, not their zone: DuckDB shows them on its session's
+    # clock, UTC unless scan is told the export's zone
+    when = pd.to_datetime(["2024-01-05 23:30", "2024-01-06 00:30"]).tz_localize("Asia/Tokyo")
+    tx = pd.DataFrame({"customer_id": ["x", "x"], "date": when, "amount": [1.0, 2.0]})
+    path = tmp_path / "tokyo.parquet"
+    tx.to_parquet(path)
+    reference = rfm_summary(clean_transactions(tx))
+    on_tokyo = clean_transactions(scan(path, time_zone="Asia/Tokyo"))
+    _same(rfm_summary(on_tokyo), reference)  # two Tokyo days
+    on_utc = clean_transactions(scan(path))
+    assert rfm_summary(on_utc)["frequency"].tolist() == [0.0]  # one UTC day: 14:30 and 15:30
+    note = on_utc.table.set_index("rule").loc["dates with time zones", "action"]
+    assert "DuckDB's session clock (UTC)" in note and "scan(time_zone=...)" in note
+
+
 def test_the_purchase_lines_can_be_collected(retailer_export) -> None:
     rules = dict(COLS, observation_end="2011-12-10")
     reference = clean_transactions(retailer_export, **rules).purchases
