@@ -334,6 +334,10 @@ class LeadsOnEngine:
             for role in ("is_mql", "is_sql")
             if role in self.roles
         }
+        # flags given as dates (set when reached): their unreadable texts refused, not missed
+        _unread_dates(
+            frame, {self.names[r]: f for r, f in self.flags.items()}, None, engine, "leads"
+        )
         counts: dict[str, nw.Expr] = {"__rows": nw.len()}
         counts |= {role: flag.reached.cast(nw.Int64).sum() for role, flag in self.flags.items()}
         self.mql_at = None
