@@ -41,13 +41,17 @@ def collect(frame: nw.LazyFrame, engine: str, what: str) -> pd.DataFrame:
         return table.to_pandas(self_destruct=True, split_blocks=True)
 
 
-def require_columns_lazy(names: Sequence[str], need: Sequence[str], what: str, engine: str) -> None:
-    """As :func:`research._validation.require_columns`, for the columns of an engine's table."""
-    missing = [c for c in need if c not in names]
+def require_columns_lazy(
+    names: Sequence[str], need: Sequence[str], what: str, engine: str, fix: str | None = None
+) -> None:
+    """As :func:`research._validation.require_columns`, for the columns of an engine's table
+    (``fix`` replaces the default advice)."""
+    missing = [c for c in dict.fromkeys(need) if c not in names]
     if missing:
+        advice = fix or "Pass the right name with the matching *_col argument."
         raise ValueError(
             f"{what} ({engine} table) has no column {', '.join(map(repr, missing))}; its columns "
-            f"are {list(names)}. Pass the right name with the matching *_col argument."
+            f"are {list(names)}. {advice}"
         )
 
 
@@ -131,20 +135,36 @@ def plain_columns(frame: nw.LazyFrame, schema: nw.Schema) -> tuple[nw.LazyFrame,
     return frame, frame.collect_schema()
 
 
+def nan_as_null(value: nw.Expr, dtype: nw.dtypes.DType) -> nw.Expr:
+    """A numeric column with NaN missing, as pandas counts NaN (float columns only)."""
+    return nw.when(value.is_nan()).then(None).otherwise(value) if dtype.is_float() else value
+
+
+def not_binary(value: nw.Expr) -> nw.Expr:
+    """Whether each number is set and neither 0 nor 1."""
+    return ~value.is_null() & ~((value == 0) | (value == 1))
+
+
+def hours_column(schema: nw.Schema, col: str, what: str = "leads") -> nw.Expr:
+    """Response times as float hours, NaN missing; a TypeError unless the column holds
+    numbers (as :func:`research.funnel._stages.check_response_hours`)."""
+    dtype = schema[col]
+    if dtype == nw.Boolean or not dtype.is_numeric():
+        raise TypeError(f"column {col!r} of {what} must hold hours (numbers), got {dtype}")
+    return nan_as_null(nw.col(col).cast(nw.Float64), dtype)
+
+
 @dataclass(frozen=True)
 class LazyColumn:
     """A column of an engine's table as read: whether each row has it set (``reached``); when
-    it holds dates, its ``time`` (naive; for times with a zone, on the clock of ``clock``: UTC
-    on polars, so that hours across a change of clock count as pandas counts them; on DuckDB
-    the session's zone, which counts them so only when the session is on UTC, as
-    :func:`research.engines.scan` sets it) and its ``local`` time
-    (on the zone's clock, for periods); the ``zone`` (None for naive times) and the
-    ``clock`` ``time`` is shown on (UTC on polars, the session's zone on DuckDB; Spark's
-    times are taken as naive, on its session's clock);
-    and, for text
-    dates, the texts that did not read (``unread``: counted where an engine makes an
-    unreadable date missing, as Spark outside ANSI mode does; polars and DuckDB stop with
-    their own error naming the value)."""
+    it holds dates, its ``time`` (naive), its ``local`` time (on the zone's clock, for periods),
+    its ``zone`` (None for naive times) and the ``clock`` ``time`` is shown on: UTC on polars,
+    so that hours across a change of clock count as pandas counts them; the session's zone on
+    DuckDB, which counts them so only when the session is on UTC, as
+    :func:`research.engines.scan` sets it; Spark's times are taken as naive, on its session's
+    clock. For text dates, ``unread`` holds the texts that did not read: counted where an
+    engine makes an unreadable date missing, as Spark outside ANSI mode does (polars and DuckDB
+    stop with their own error naming the value)."""
 
     reached: nw.Expr
     time: nw.Expr | None
@@ -209,7 +229,7 @@ def date_column(
     if dtype == nw.Date:
         expr = expr.cast(nw.Datetime("us"))
         return LazyColumn(~expr.is_null(), expr)
-    if dtype in (nw.String, nw.Categorical, nw.Enum, nw.Unknown) or _all_null(dtype):
+    if dtype in (nw.String, nw.Unknown) or _all_null(dtype):  # categories: plain_columns
         if dtype != nw.String:
             frame = frame.with_columns(nw.col(col).cast(nw.String))
         text = blank_as_null(col) if dtype == nw.String else nw.col(col).cast(nw.String)
@@ -246,12 +266,11 @@ def stage_column(
     if dtype == nw.Boolean:
         return LazyColumn(nw.col(col).fill_null(value=False), None)
     if dtype.is_numeric():
-        value = nw.col(col)
-        if dtype.is_float():
-            value = nw.when(value.is_nan()).then(None).otherwise(value)
-        other = ~value.is_null() & ~((value == 0) | (value == 1))
+        value = nan_as_null(nw.col(col), dtype)
         odd = collect(
-            frame.filter(other).select(nw.col(col)).head(5), engine, f"read column {col!r}"
+            frame.filter(not_binary(value)).select(nw.col(col)).head(5),
+            engine,
+            f"read column {col!r}",
         )
         if len(odd):
             raise TypeError(
@@ -353,21 +372,16 @@ def flag_column(
             )
     elif dtype in (nw.Datetime, nw.Date):
         return date_column(frame, schema, col, what, date_format, engine)
-    elif dtype.is_float():
-        value = nw.when(value.is_nan()).then(None).otherwise(value)
-    elif dtype != nw.Boolean and not dtype.is_numeric():
+    elif dtype.is_numeric():
+        value = nan_as_null(value, dtype)
+    elif dtype != nw.Boolean:
         raise ValueError(f"{what} must be binary (bool, 0/1 or yes/no), got {dtype} values")
     counts = collect(
         frame.select(
             value.is_null().cast(nw.Int64).sum().alias("missing"),
             nw.len().alias("rows"),
             *(
-                [
-                    (~value.is_null() & ~((value == 0) | (value == 1)))
-                    .cast(nw.Int64)
-                    .sum()
-                    .alias("other")
-                ]
+                [not_binary(value).cast(nw.Int64).sum().alias("other")]
                 if dtype.is_numeric()
                 else []
             ),

@@ -27,6 +27,7 @@ from research.engines._exprs import (
     date_column,
     engine_errors,
     flag_column,
+    hours_column,
     period_key,
     periods,
     plain_columns,
@@ -153,6 +154,17 @@ def _stage_checks(
     return {name: int(counts[name] or 0) for name in counts.index}
 
 
+def _refuse_negative_hours(col: str, negative: float | None) -> None:
+    """As :func:`research.funnel._stages.check_response_hours`: no negative response time
+    (``negative``: the count an engine gave, null on an empty table)."""
+    count = int(negative or 0)
+    if count:
+        raise ValueError(
+            f"column {col!r} of leads has {count:,} negative response times: a lead cannot be "
+            "answered before it is handed over"
+        )
+
+
 def stage_counts_lazy(
     source: object,
     stages: Sequence[str],
@@ -232,12 +244,7 @@ def sla_counts_lazy(
     frame, schema, engine = _open(
         source, [response_col, handover_col, *([by] if by else [])], "leads"
     )
-    dtype = schema[response_col]
-    if dtype == nw.Boolean or not dtype.is_numeric():
-        raise TypeError(f"column {response_col!r} of leads must hold hours (numbers), got {dtype}")
-    hours = nw.col(response_col).cast(nw.Float64)
-    if dtype.is_float():
-        hours = nw.when(hours.is_nan()).then(None).otherwise(hours)
+    hours = hours_column(schema, response_col)
     handover = date_column(
         frame, schema, handover_col, f"column {handover_col!r} of leads", date_format, engine
     )
@@ -251,11 +258,7 @@ def sla_counts_lazy(
         engine,
         "check the response times",
     ).iloc[0]
-    if int(probe["negative"] or 0):
-        raise ValueError(
-            f"column {response_col!r} of leads has {int(probe['negative']):,} negative response "
-            "times: a lead cannot be answered before it is handed over"
-        )
+    _refuse_negative_hours(response_col, probe["negative"])
     zone = handover.zone  # the hours are counted on the clock of handover.time
     if data_end is not None:
         limit = pd.Timestamp(data_end)
@@ -318,12 +321,7 @@ class LeadsOnEngine:
         frame, engine = to_lazy(source)
         frame, schema = plain_columns(frame, frame.collect_schema())
         wanted, own, fix = cols._wanted("leads", list(schema.names()), roles, optional)
-        missing = [c for c in dict.fromkeys(own) if c not in schema.names()]
-        if missing:
-            raise ValueError(
-                f"leads ({engine} table) has no column {', '.join(map(repr, missing))}; its "
-                f"columns are {list(schema.names())}. {fix}"
-            )
+        require_columns_lazy(list(schema.names()), own, "leads", engine, fix)
         self.frame, self.engine, self.schema = frame, engine, schema
         self.names = dict(zip(wanted, own, strict=True))
         self.roles = frozenset(wanted)
@@ -348,21 +346,13 @@ class LeadsOnEngine:
             _unread_dates(frame, {self.names["mql_at"]: self.mql_at}, None, engine, "leads")
             counts["__latest"] = self.mql_at.time.max()  # type: ignore[union-attr]
         if "first_response_hours" in self.roles:
-            col = self.names["first_response_hours"]
-            dtype = schema[col]
-            if dtype == nw.Boolean or not dtype.is_numeric():
-                raise TypeError(f"column {col!r} of leads must hold hours (numbers), got {dtype}")
-            negative = (nw.col(col) < 0).fill_null(value=False)
-            counts["__negative"] = negative.cast(nw.Int64).sum()
+            negative = hours_column(schema, self.names["first_response_hours"]) < 0
+            counts["__negative"] = negative.fill_null(value=False).cast(nw.Int64).sum()
         found = collect(
             frame.select(*(e.alias(name) for name, e in counts.items())), engine, "count the leads"
         ).iloc[0]
-        if int(found.get("__negative", 0) or 0):
-            raise ValueError(
-                f"column {self.names['first_response_hours']!r} of leads has "
-                f"{int(found['__negative']):,} negative response times: a lead cannot be "
-                "answered before it is handed over"
-            )
+        if "__negative" in found:
+            _refuse_negative_hours(self.names["first_response_hours"], found["__negative"])
         _check_unique(frame, self.names["lead_id"], engine)
         self.n = int(found["__rows"])
         self._counts = {role: int(found[role] or 0) for role in self.flags}

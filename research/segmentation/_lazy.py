@@ -19,7 +19,7 @@ import pandas as pd
 
 from research.engines import to_lazy
 from research.engines._exprs import collect as _collect
-from research.engines._exprs import is_blank, period_number, strip
+from research.engines._exprs import is_blank, nan_as_null, period_number, strip
 from research.engines._exprs import text_date_format as _date_format
 from research.segmentation.cleaning import (
     _FIRST_DATE,
@@ -83,9 +83,7 @@ def _id(col: str, dtype: nw.dtypes.DType) -> nw.Expr:
         dtype = nw.String()
     if dtype == nw.String:
         return nw.when(is_blank(expr)).then(None).otherwise(expr)
-    if dtype.is_float():  # NaN is a missing id, as on the pandas path
-        return nw.when(expr.is_nan()).then(None).otherwise(expr)
-    return expr
+    return nan_as_null(expr, dtype)  # NaN is a missing id, as on the pandas path
 
 
 def _number(col: str, dtype: nw.dtypes.DType) -> nw.Expr:
