@@ -98,6 +98,18 @@ class _Leads:
         return _sla_counts(self.frame, "first_response_hours", "mql_at", None, sla_hours, end, ci)
 
 
+def _read_leads(
+    leads: object, cols: CRMColumns, roles: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> _Leads:
+    """The lead table checked as :meth:`CRMColumns.read` checks it: in memory, or where it
+    lives (:class:`research.funnel._lazy.LeadsOnEngine`, the same interface)."""
+    if is_engine_table(leads):
+        from research.funnel._lazy import LeadsOnEngine
+
+        return LeadsOnEngine(leads, cols, roles, optional)  # type: ignore[return-value]
+    return _Leads(cols.read("leads", leads, roles, optional=optional))  # type: ignore[arg-type]
+
+
 def _money(
     campaigns: pd.DataFrame | None,
     leads: _Leads,
@@ -117,24 +129,26 @@ def _money(
     """
     use = key if campaigns is not None else None
     groups = leads.groups(use)
-    groups["cost"] = 0.0
     per_lead = None
     if campaigns is not None:
         n = groups.groupby(key, dropna=True)["n"].sum()
         spend = campaigns.groupby(key, sort=False)["spend"].sum()
         per_lead = spend / n.reindex(spend.index).to_numpy()
-        groups["cost"] = groups[key].map(per_lead).fillna(0.0).to_numpy(dtype=np.float64)
+
+    def cost(rows: pd.DataFrame) -> np.ndarray | float:
+        """Each lead's share of its campaign's spend (0 without spend or campaign)."""
+        if per_lead is None:
+            return 0.0
+        return rows[key].map(per_lead).fillna(0.0).to_numpy(dtype=np.float64)
+
+    groups["cost"] = cost(groups)
     groups["won"], groups["profit"] = False, 0.0
     parts = []
     if opportunities is not None:
         won = opportunities[opportunities["status"] == "won"].set_index("lead_id")["amount"]
         found = leads.rows_of(won.index, use)
         if len(found):
-            found["cost"] = (
-                found[key].map(per_lead).fillna(0.0).to_numpy(dtype=np.float64)
-                if per_lead is not None
-                else 0.0
-            )
+            found["cost"] = cost(found)
             found["won"] = True
             found["profit"] = found["lead_id"].map(won).fillna(0.0).to_numpy() * gross_margin
             found["n"] = 1
@@ -302,12 +316,7 @@ def roi_by_channel(
     key = _spend_key(cols)
     campaigns = cols.read("campaigns", campaigns, (key, "spend"))
     needed = tuple(dict.fromkeys(("lead_id", "channel", key)))
-    if is_engine_table(leads):
-        from research.funnel._lazy import LeadsOnEngine
-
-        lead_table: _Leads = LeadsOnEngine(leads, cols, needed, ())
-    else:
-        lead_table = _Leads(cols.read("leads", leads, needed))
+    lead_table = _read_leads(leads, cols, needed)
     opportunities = cols.read("opportunities", opportunities, ("lead_id", "status", "amount"))
     gross_margin = check_share(gross_margin, "gross_margin", high_open=False)
     n_boot = check_int(n_boot, "n_boot")
@@ -743,12 +752,7 @@ def kpi_table(
         )
     lead_roles = ("is_mql", "is_sql", "mql_at", "first_response_hours")
     needed, optional = ("lead_id",) + ((key,) if key else ()), ("channel", *lead_roles)
-    if is_engine_table(leads):
-        from research.funnel._lazy import LeadsOnEngine
-
-        lead_table: _Leads = LeadsOnEngine(leads, cols, needed, optional)
-    else:
-        lead_table = _Leads(cols.read("leads", leads, needed, optional=optional))
+    lead_table = _read_leads(leads, cols, needed, optional)
     if opportunities is not None:
         opportunities = cols.read("opportunities", opportunities)
         require_rows(opportunities, "opportunities")
