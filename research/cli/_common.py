@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "UserError",
     "user_errors",
+    "read_export",
     "read_table",
     "write_table",
     "add_output",
@@ -75,6 +76,18 @@ def read_table(path: str | Path, *, sep: str | None = None, decimal: str = ".") 
         raise UserError(str(exc)) from None
     except ImportError as exc:
         raise UserError(f"cannot read {path}: {exc}") from None
+
+
+def read_export(path: str | Path, *, sep: str | None = None, decimal: str = ".") -> object:
+    """A CSV or Excel file into pandas (:func:`read_table`); a parquet file, or a glob or folder
+    of files, as a DuckDB relation read out of core (:func:`research.engines.scan`, without
+    DuckDB's own progress bar: the command draws its own)."""
+    from research.data.tables import is_file_set
+    from research.engines import scan
+
+    if is_file_set(path):
+        return scan(path, progress=False, sep=sep, decimal=decimal)
+    return read_table(path, sep=sep, decimal=decimal)
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool = True) -> Path:

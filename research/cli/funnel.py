@@ -21,6 +21,7 @@ from research.cli._common import (
     add_output,
     note,
     optional,
+    read_export,
     read_table,
     write_table,
 )
@@ -217,19 +218,16 @@ def _summary(result: Funnel, path: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from research.data.tables import is_file_set
-    from research.engines import scan
+    from research.engines import is_engine_table
     from research.funnel import funnel
 
-    if is_file_set(args.leads):  # DuckDB counts the stages where the files are
-        if args.opportunities:
-            raise UserError(
-                "--opportunities joins the deals to a lead file read into memory: give the "
-                "leads as a CSV or Excel file, or add the deal stages to the parquet files"
-            )
-        leads = scan(args.leads, progress=False, sep=args.sep, decimal=args.decimal)
-    else:
-        leads = read_table(args.leads, sep=args.sep, decimal=args.decimal)
+    # a parquet file set stays where it is: DuckDB counts the stages
+    leads = read_export(args.leads, sep=args.sep, decimal=args.decimal)
+    if args.opportunities and is_engine_table(leads):
+        raise UserError(
+            "--opportunities joins the deals to a lead file read into memory: give the "
+            "leads as a CSV or Excel file, or add the deal stages to the parquet files"
+        )
     lead_col = optional(args.lead_col)
     if args.by and args.cohort:
         raise UserError("give --by or --cohort, not both")

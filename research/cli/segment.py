@@ -21,7 +21,7 @@ from research.cli._common import (
     note,
     optional,
     progress,
-    read_table,
+    read_export,
     require_column,
     write_table,
 )
@@ -243,19 +243,17 @@ def clean_from_args(args: argparse.Namespace, work: Work) -> CleanedTransactions
     >>> with progress(4, "research segment") as work:  # doctest: +SKIP
     ...     cleaned = clean_from_args(args, work)
     """
-    from research.data.tables import is_file_set
-    from research.engines import scan
+    from research.engines import is_engine_table
     from research.segmentation import clean_transactions
 
     work.step("reading")
     arguments = _rule_arguments(args)
-    if is_file_set(args.transactions):  # DuckDB reads the files as it cleans them
-        frame = scan(args.transactions, progress=False, sep=args.sep, decimal=args.decimal)
+    frame = read_export(args.transactions, sep=args.sep, decimal=args.decimal)
+    if is_engine_table(frame):  # DuckDB reads the files as it cleans them
         rows = "the files' rows in DuckDB"
     else:
-        frame = read_table(args.transactions, sep=args.sep, decimal=args.decimal)
-        _check_columns(frame, args.transactions, arguments)
-        rows = f"{len(frame):,} rows"
+        _check_columns(frame, args.transactions, arguments)  # type: ignore[arg-type]
+        rows = f"{len(frame):,} rows"  # type: ignore[arg-type]
     work.done()
     work.step(f"cleaning {rows}")
     with work.package(words=in_options):
