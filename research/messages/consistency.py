@@ -873,18 +873,19 @@ def tracker_rates(
         from research.messages._lazy import tracker_counts_lazy
 
         team = given.get("team_col", TEAM_COL)
+        by = team if by is None else by
         long, n = tracker_counts_lazy(
             messages,
             trackers,
             _keyword_names(trackers),
-            by=team if by is None else by,
+            by=by,
             question=_QUESTION if questions else None,
             team_col=team,
             text_col=given.get("text_col", TEXT_COL),
             language_col=given.get("language_col", LANGUAGE_COL),
             teams=_check_teams(given.get("teams", TEAMS)),
         )
-        return _tracker_result(long, team if by is None else by, n, ci)
+        return _tracker_result(long, by, n, ci)
     if isinstance(messages, MessageLog) and given:
         raise TypeError(
             f"a MessageLog names its own columns and teams; {sorted(given)} are for a log that "
