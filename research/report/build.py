@@ -17,6 +17,7 @@ import html
 import os
 import re
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -220,7 +221,21 @@ def execute_notebook(
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
         resources={"metadata": {"path": str(path.parent)}},
     )
-    client.execute(env=_kernel_env())
+    # The kernel's own stderr (not its cells' output, which goes into the notebook) is kept
+    # aside: libraries print there as the kernel is torn down (libzmq's "Assertion failed"
+    # lines), which would land in the command's stderr. It is shown only when the kernel
+    # itself failed (died, or never started), where it says why.
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as kernel_err:
+        try:
+            client.execute(env=_kernel_env(), stderr=kernel_err)
+        except CellExecutionError:
+            raise
+        except Exception as exc:
+            kernel_err.seek(0)
+            said = kernel_err.read().strip()
+            if said:
+                exc.add_note(f"the kernel's own error output:\n{said}")
+            raise
     return nb
 
 

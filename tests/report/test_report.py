@@ -222,3 +222,38 @@ def test_index_renders_the_summary_markdown_safely(tmp_path: Path) -> None:
     assert '<a href="https://doi.org/10.1016/j.dss.2014.03.001">the paper</a>' in index
     assert "&lt;img src=x onerror=alert(1)&gt;" in index and "<img" not in index
     assert "javascript:" not in index
+
+
+def test_the_kernels_own_stderr_stays_out_of_the_command_unless_the_kernel_dies(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """What the kernel process prints outside its cells (libzmq's teardown assertions) is not
+    the user's business when the notebook ran; when the kernel died it says why."""
+    from research.report.build import execute_notebook
+
+    noisy = _write_notebook(
+        tmp_path / "noisy.ipynb",
+        [
+            new_code_cell(
+                "import atexit, os\n"
+                "atexit.register(os.write, 2, b'teardown noise from the kernel\\n')\n"
+                "print('ran')"
+            )
+        ],
+    )
+    nb = execute_notebook(noisy)
+    assert nb.cells[0].outputs[0].text == "ran\n"
+    assert "teardown noise" not in capfd.readouterr().err
+
+    dying = _write_notebook(
+        tmp_path / "dying.ipynb",
+        [
+            new_code_cell(
+                "import os, sys\nos.write(sys.__stderr__.fileno(), b'out of memory\\n')\n"
+                "os._exit(1)"
+            )
+        ],
+    )
+    with pytest.raises(Exception, match="[Kk]ernel died") as died:
+        execute_notebook(dying)
+    assert "out of memory" in "\n".join(getattr(died.value, "__notes__", []))
