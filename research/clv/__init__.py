@@ -32,6 +32,8 @@ scale, so they stay positive.
 
 """
 
+from research.clv.bgbb import *  # noqa: F403 - the names of bgbb.__all__
+from research.clv.bgbb import __all__ as _bgbb_names
 from research.clv.bgnbd import *  # noqa: F403 - the names of bgnbd.__all__
 from research.clv.bgnbd import __all__ as _bgnbd_names
 from research.clv.fitting import *  # noqa: F403 - the names of fitting.__all__
@@ -40,12 +42,22 @@ from research.clv.gamma_gamma import *  # noqa: F403 - the names of gamma_gamma.
 from research.clv.gamma_gamma import __all__ as _gamma_gamma_names
 from research.clv.holdout import *  # noqa: F403 - the names of holdout.__all__
 from research.clv.holdout import __all__ as _holdout_names
+from research.clv.mbgnbd import *  # noqa: F403 - the names of mbgnbd.__all__
+from research.clv.mbgnbd import __all__ as _mbgnbd_names
+from research.clv.pareto_nbd import *  # noqa: F403 - the names of pareto_nbd.__all__
+from research.clv.pareto_nbd import __all__ as _pareto_nbd_names
+from research.clv.sbg import *  # noqa: F403 - the names of sbg.__all__
+from research.clv.sbg import __all__ as _sbg_names
 from research.clv.value import *  # noqa: F403 - the names of value.__all__
 from research.clv.value import __all__ as _value_names
 
 __all__ = [
     *_fitting_names,
     *_bgnbd_names,
+    *_mbgnbd_names,
+    *_pareto_nbd_names,
+    *_bgbb_names,
+    *_sbg_names,
     *_gamma_gamma_names,
     *_value_names,
     *_holdout_names,

@@ -19,11 +19,14 @@ from scipy import special
 from research._columns import FREQUENCY_COL, RECENCY_COL, T_COL
 from research._validation import check_number
 from research.clv.fitting import (
+    _PURCHASE_MODELS,
     ModelFit,
     _Candidate,
     _compress,
     _fit,
     _negative_mean,
+    _purchase_model,
+    _PurchaseModel,
     _rfm_arrays,
 )
 
@@ -300,16 +303,6 @@ def fit_bgnbd(
     return _fit(candidates, model="BG/NBD", n_obs=len(x), penalizer=penalizer, notes=_BGNBD_NOTES)
 
 
-def _describe(fit: object) -> str:
-    return f"a {fit.model} fit" if isinstance(fit, ModelFit) else type(fit).__name__
-
-
-def _bgnbd_params(fit: ModelFit, name: str = "fit") -> tuple[float, float, float, float]:
-    if not isinstance(fit, ModelFit) or fit.model != "BG/NBD":
-        raise TypeError(f"{name}: expected the result of fit_bgnbd, got {_describe(fit)}")
-    return tuple(float(fit.params[k]) for k in ("r", "alpha", "a", "b"))  # type: ignore[return-value]
-
-
 def _alive_odds(
     r: float, alpha: float, a: float, b: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
 ) -> np.ndarray:
@@ -335,12 +328,14 @@ def probability_alive(
     """Probability that each customer is still active at the end of the calibration period.
 
     Customers without repeat purchases are alive with probability 1 under BG/NBD (they can only
-    drop out right after a purchase).
+    drop out right after a purchase); under MBG/NBD, Pareto/NBD and BG/BB they may have left
+    at any time.
 
     Parameters
     ----------
     fit : ModelFit
-        The result of :func:`fit_bgnbd`.
+        A purchase model's fit: :func:`fit_bgnbd`, :func:`fit_mbgnbd`, :func:`fit_pareto_nbd`
+        or :func:`fit_bgbb` (for BG/BB, P(alive) at the start of the next period).
     summary : pandas.DataFrame
         The customers, with the columns the model was fitted on.
     frequency_col, recency_col, T_col : str
@@ -355,9 +350,10 @@ def probability_alive(
     --------
     >>> probability_alive(fit_bgnbd(summary), summary).head(3)  # doctest: +SKIP
     """
-    params = _bgnbd_params(fit)
-    x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
-    return pd.Series(_p_alive(params, fit.limits, x, t_x, T), index=summary.index, name="p_alive")
+    model, params = _purchase_model(fit)
+    x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col, discrete=model.discrete)
+    alive = model.p_alive(params, fit.limits, x, t_x, T)
+    return pd.Series(alive, index=summary.index, name="p_alive")
 
 
 def _p_alive(
@@ -443,13 +439,14 @@ def expected_purchases(
 ) -> pd.Series:
     """Expected number of purchases of each customer in the next ``t`` time units.
 
-    Fader, Hardie & Lee (2005), equation 10: the conditional expectation given the customer's
-    frequency, recency and T.
+    The conditional expectation given the customer's frequency, recency and T: for BG/NBD
+    Fader, Hardie & Lee (2005), equation 10; for the other models their papers' equivalents.
 
     Parameters
     ----------
     fit : ModelFit
-        A BG/NBD fit (:func:`fit_bgnbd`).
+        A purchase model's fit: :func:`fit_bgnbd`, :func:`fit_mbgnbd`, :func:`fit_pareto_nbd`
+        or :func:`fit_bgbb` (whose ``t`` counts periods).
     summary : pandas.DataFrame
         The customers to predict for: their frequency, recency and T, as in the fit.
     t : float
@@ -467,9 +464,9 @@ def expected_purchases(
     >>> expected_purchases(fit_bgnbd(summary), summary, 39).head(3)  # doctest: +SKIP
     """
     t = check_number(t, "t", minimum=0)
-    params = _bgnbd_params(fit)
-    x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
-    (value,) = _expected_purchases_at(params, fit.limits, x, t_x, T, [t])
+    model, params = _purchase_model(fit)
+    x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col, discrete=model.discrete)
+    (value,) = model.expected_at(params, fit.limits, x, t_x, T, [t])
     return pd.Series(value, index=summary.index, name=f"expected_purchases_{t:g}")
 
 
@@ -498,11 +495,39 @@ def _expected_purchases_at(
 
 
 def expected_purchases_unconditional(fit: ModelFit, t: float | np.ndarray) -> np.ndarray:
-    """Expected purchases by a new customer in a period of length ``t`` (equation 9)."""
-    r, alpha, a, b = _bgnbd_params(fit)
+    """Expected repeat purchases by a new customer in a period of length ``t``.
+
+    For BG/NBD, Fader, Hardie & Lee (2005), equation 9; for the other purchase models their
+    papers' equivalents.
+
+    Parameters
+    ----------
+    fit : ModelFit
+        A purchase model's fit (:func:`fit_bgnbd`, :func:`fit_mbgnbd`,
+        :func:`fit_pareto_nbd`, :func:`fit_bgbb`).
+    t : float or array
+        Lengths of time (>= 0), in the fit's time unit.
+
+    Returns
+    -------
+    numpy.ndarray
+        The expectation at each ``t``.
+    """
+    model, params = _purchase_model(fit)
     t = np.asarray(t, dtype=float)
     if not (np.isfinite(t) & (t >= 0)).all():
         raise ValueError(f"t must be finite numbers >= 0 (time units), got {t!r}")
-    if "no_dropout" in fit.limits:
+    return model.unconditional(params, fit.limits, t)
+
+
+def _unconditional(
+    params: tuple[float, float, float, float], limits: frozenset[str], t: np.ndarray
+) -> np.ndarray:
+    """The kernel of :func:`expected_purchases_unconditional` for BG/NBD."""
+    r, alpha, a, b = params
+    if "no_dropout" in limits:
         return r / alpha * t
     return (a + b - 1) / (a - 1) * _one_minus_power_hyp(r, b, a + b - 1, alpha, t)
+
+
+_PURCHASE_MODELS["BG/NBD"] = _PurchaseModel(_p_alive, _expected_purchases_at, _unconditional)

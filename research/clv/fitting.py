@@ -17,6 +17,7 @@ from research._format import ci_label
 from research._results import FrozenMapping, Result, Summary, read_only_series
 from research._validation import (
     check_ci,
+    check_int,
     nonnegative_values,
     require_columns,
     require_frame,
@@ -81,6 +82,10 @@ class ModelFit(Result):
         ``penalizer * sum(params ** 2)``, as in lifetimes.
     converged : bool
         Whether the search ended at a maximum (gradient zero in every free direction).
+    cov : pandas.DataFrame or None
+        Covariance of the estimates (the inverse Hessian of the log-likelihood), parameters by
+        parameters; NaN rows and columns for parameters at a limit. ``draw_params()`` draws
+        from it.
     extra : Mapping
         Model-specific diagnostics (for Gamma-Gamma: the spend-frequency correlation, its
         interval and the interval's level ``spend_frequency_corr_ci``).
@@ -107,12 +112,50 @@ class ModelFit(Result):
     extra: Mapping[str, object] = field(default_factory=dict)
     boundary: str | None = None
     note: str = ""
+    cov: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         # the fit's own read-only copies: writing into them raises instead of changing the fit
         object.__setattr__(self, "params", read_only_series(self.params))
         object.__setattr__(self, "bse", read_only_series(self.bse))
         object.__setattr__(self, "extra", FrozenMapping(self.extra))
+        if self.cov is not None:
+            object.__setattr__(self, "cov", self.cov.copy())
+
+    def draw_params(self, n: int, *, seed: int | None = 0) -> pd.DataFrame:
+        """``n`` draws of the parameters from the fit's sampling distribution: normal on the
+        log scale of the parameters (so they stay positive), with the covariance of the
+        estimates (``cov``). Parameters at a limit keep their value in every draw.
+
+        What the intervals on predictions (:func:`research.clv.clv_intervals`,
+        :func:`research.clv.project_retention`) propagate.
+
+        Parameters
+        ----------
+        n : int
+            Number of draws (>= 1).
+        seed : int or None, default 0
+            Seed of the random numbers (None: fresh ones).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per draw, one column per parameter.
+        """
+        n = check_int(n, "n", minimum=1)
+        if self.cov is None:
+            raise ValueError(f"this {self.model} fit has no covariance to draw from")
+        names = list(self.params.index)
+        free = np.isfinite(self.bse.to_numpy()) & (self.params.to_numpy() > 0)
+        values = np.tile(self.params.to_numpy(dtype=float), (n, 1))
+        if free.any():
+            est = self.params.to_numpy(dtype=float)[free]
+            cov = self.cov.to_numpy(dtype=float)[np.ix_(free, free)] / np.outer(est, est)
+            rng = np.random.default_rng(seed)
+            values[:, free] = est * np.exp(
+                rng.multivariate_normal(np.zeros(len(est)), cov, size=n, method="eigh")
+            )
+        return pd.DataFrame(values, columns=names)
 
     @property
     def ci(self) -> float:
@@ -205,8 +248,15 @@ class ModelFit(Result):
 
 
 def _rfm_arrays(
-    summary: pd.DataFrame, frequency_col: str, recency_col: str, T_col: str
+    summary: pd.DataFrame,
+    frequency_col: str,
+    recency_col: str,
+    T_col: str,
+    *,
+    discrete: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The summary's frequency, recency and T, checked; ``discrete``: all whole numbers of
+    periods, with the frequency at most the recency (one purchase per period at most)."""
     frame = require_frame(summary, "summary")
     cols = [frequency_col, recency_col, T_col]
     require_columns(frame, cols, "summary")
@@ -215,6 +265,17 @@ def _rfm_arrays(
     arrays = [nonnegative_values(frame, col, "summary", why) for col in cols]
     x, t_x, T = arrays
     _whole_counts(x, frame, frequency_col)
+    if discrete:
+        for values, col in ((t_x, recency_col), (T, T_col)):
+            _whole_counts(values, frame, col, "counts periods (the model is in discrete time)")
+        crowded = x > t_x
+        if crowded.any():
+            raise ValueError(
+                f"{int(crowded.sum()):,} customers have {frequency_col!r} greater than "
+                f"{recency_col!r} (rows {rows_repr(frame.index[crowded])}): in discrete time a "
+                "customer buys at most once per period, so the repeat purchases cannot outnumber "
+                "the periods up to the last one"
+            )
     late = t_x > T + 1e-9
     if late.any():
         raise ValueError(
@@ -232,24 +293,32 @@ def _rfm_arrays(
     return x, t_x, T
 
 
-def _whole_counts(x: np.ndarray, frame: pd.DataFrame, col: str) -> None:
+def _whole_counts(
+    x: np.ndarray, frame: pd.DataFrame, col: str, what: str = "counts repeat purchases"
+) -> None:
     fractional = x != np.round(x)
     if fractional.any():
         raise ValueError(
             f"column {col!r} of summary has {int(fractional.sum()):,} values that are not whole "
-            f"numbers (rows {rows_repr(frame.index[fractional])}): it counts repeat purchases"
+            f"numbers (rows {rows_repr(frame.index[fractional])}): it {what}"
         )
 
 
-def _compress(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Distinct rows of the columns and how often each occurs (the likelihood's weights)."""
+def _compress(
+    *columns: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """Distinct rows of the columns and how often each occurs (the likelihood's weights); with
+    ``weights``, the sum of the weights of each distinct row's copies."""
     order = np.lexsort(columns[::-1])
     stacked = np.column_stack(columns)[order]
     new = np.r_[True, np.any(stacked[1:] != stacked[:-1], axis=1)]
     starts = np.flatnonzero(new)
-    counts = np.diff(np.r_[starts, len(stacked)])
+    if weights is None:
+        counts = np.diff(np.r_[starts, len(stacked)]).astype(np.float64)
+    else:
+        counts = np.add.reduceat(np.asarray(weights, dtype=np.float64)[order], starts)
     unique = stacked[starts]
-    return [unique[:, i] for i in range(unique.shape[1])], counts.astype(np.float64)
+    return [unique[:, i] for i in range(unique.shape[1])], counts
 
 
 def _negative_mean(
@@ -266,6 +335,47 @@ def _negative_mean(
 
 
 Kernel = Callable[[np.ndarray], tuple[float, np.ndarray]]
+
+
+# --------------------------------------------------------------------------------------------
+# the purchase models' predictions, one interface (BG/NBD, MBG/NBD, Pareto/NBD, BG/BB)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _PurchaseModel:
+    """What the predictions need of a purchase model; the kernels take checked arrays.
+
+    ``p_alive(params, limits, x, t_x, T)`` is P(alive) at the end of the calibration period,
+    ``expected_at(params, limits, x, t_x, T, times)`` the expected purchases in the next
+    ``t`` for each ``t`` of ``times`` (cumulative), ``unconditional(params, limits, t)`` a new
+    customer's expected repeat purchases by ``t``. ``params`` is the fit's ``params`` as a
+    tuple, in its order. ``discrete`` models count whole periods (``times`` are numbers of
+    periods, which may be fractional in the formulas).
+    """
+
+    p_alive: Callable[..., np.ndarray]
+    expected_at: Callable[..., list[np.ndarray]]
+    unconditional: Callable[..., np.ndarray]
+    discrete: bool = False
+
+
+_PURCHASE_MODELS: dict[str, _PurchaseModel] = {}
+
+
+def _describe(fit: object) -> str:
+    return f"a {fit.model} fit" if isinstance(fit, ModelFit) else type(fit).__name__
+
+
+def _purchase_model(fit: object, name: str = "fit") -> tuple[_PurchaseModel, tuple[float, ...]]:
+    """The prediction kernels of a purchase-model fit and its parameters, or a TypeError."""
+    if not isinstance(fit, ModelFit) or fit.model not in _PURCHASE_MODELS:
+        known = ", ".join(_PURCHASE_MODELS)
+        raise TypeError(
+            f"{name}: expected a purchase model's fit ({known}: fit_bgnbd, fit_mbgnbd, "
+            f"fit_pareto_nbd, fit_bgbb), got {_describe(fit)}"
+        )
+    return _PURCHASE_MODELS[fit.model], tuple(float(v) for v in fit.params)
 
 
 Transform = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -384,9 +494,11 @@ def _fit(
             # a parameter moved by a coordinate at the edge has no standard error
             touched = (np.abs(jac[:, opt.at_bound]) > 0).any(axis=1)
             bse = np.where(touched, np.nan, np.sqrt(np.diag(cov)))
+            cov = np.where(touched[:, None] | touched[None, :], np.nan, cov)
         except np.linalg.LinAlgError:
             touched = np.zeros(len(params), dtype=bool)
             bse = np.full(len(params), np.nan)
+            cov = np.full((len(params), len(params)), np.nan)
     if not np.all(np.isfinite(bse[~touched]) & (bse[~touched] > 0)):
         raise ConvergenceError(
             f"the {model} fit reached {shown}, but the likelihood is flat there (the standard "
@@ -398,8 +510,12 @@ def _fit(
     note = " ".join(notes[b] for b in (boundary or "").split(" + ") if b)
     if boundary:
         warnings.warn(f"{model}: {note}", BoundaryFitWarning, stacklevel=3)
+    cov_frame = pd.DataFrame(cov, index=cand.names, columns=cand.names).reindex(
+        index=order, columns=order
+    )
     return ModelFit(
         model=model,
+        cov=cov_frame,
         params=pd.Series([values.get(k, cand.fixed.get(k, np.nan)) for k in order], index=order),
         bse=pd.Series([errors.get(k, np.nan) for k in order], index=order),
         loglik=-float(cand.kernel(params)[0]) * n_obs,

@@ -24,11 +24,11 @@ from research._validation import (
     require_frame,
     require_rows,
 )
-from research.clv.bgnbd import _describe
 from research.clv.fitting import (
     ModelFit,
     _Candidate,
     _compress,
+    _describe,
     _fit,
     _negative_mean,
     _whole_counts,
@@ -228,6 +228,7 @@ def _in_currency(fit: ModelFit, unit: float) -> ModelFit:
         fit,
         params=fit.params * factor,
         bse=fit.bse * factor,
+        cov=None if fit.cov is None else fit.cov * np.outer(factor, factor),
         loglik=fit.loglik - fit.n_obs * math.log(unit),
     )
 

@@ -28,8 +28,7 @@ from research._validation import (
     require_columns,
     require_frame,
 )
-from research.clv.bgnbd import _bgnbd_params, _expected_purchases_at
-from research.clv.fitting import ModelFit, _rfm_arrays
+from research.clv.fitting import ModelFit, _purchase_model, _rfm_arrays
 from research.segmentation.cleaning import _TIME_UNITS, _period_codes
 
 __all__ = [
@@ -129,6 +128,9 @@ class HoldoutCheck(Result):
         Mean holdout purchases per customer, over all customers, and its t-interval.
     expected : float
         The model's mean expected purchases per customer.
+    model : str
+        The purchase model checked (``"BG/NBD"``, ``"MBG/NBD"``, ``"Pareto/NBD"``,
+        ``"BG/BB"``).
     """
 
     table: pd.DataFrame
@@ -139,6 +141,7 @@ class HoldoutCheck(Result):
     actual_low: float
     actual_high: float
     expected: float
+    model: str = "BG/NBD"
 
     @property
     def actual_purchases(self) -> float:
@@ -183,8 +186,9 @@ class HoldoutCheck(Result):
 
     def _caption(self) -> str:
         return (
-            f"Holdout check: {self.n_customers:,} customers over {self.holdout_length:g} time "
-            f"units; actual means with {ci_label(self.ci)} t-intervals"
+            f"Holdout check of {self.model}: {self.n_customers:,} customers over "
+            f"{self.holdout_length:g} time units; actual means with {ci_label(self.ci)} "
+            "t-intervals"
         )
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Figure:
@@ -236,7 +240,8 @@ def holdout_check(
     Parameters
     ----------
     fit : ModelFit
-        BG/NBD fitted on ``calibration``.
+        A purchase model fitted on ``calibration`` (:func:`fit_bgnbd`, :func:`fit_mbgnbd`,
+        :func:`fit_pareto_nbd`, :func:`fit_bgbb`).
     calibration : pandas.DataFrame
         The calibration-period RFM summary.
     holdout_purchases : pandas.Series
@@ -277,13 +282,13 @@ def holdout_check(
     length = check_number(holdout_length, "holdout_length")
     if length <= 0:
         raise ValueError(f"holdout_length must be a positive duration, got {holdout_length!r}")
-    params = _bgnbd_params(fit)
-    x, t_x, T = _rfm_arrays(calibration, frequency_col, recency_col, T_col)
+    model, params = _purchase_model(fit)
+    x, t_x, T = _rfm_arrays(calibration, frequency_col, recency_col, T_col, discrete=model.discrete)
     if not isinstance(holdout_purchases, pd.Series):
         raise TypeError("holdout_purchases must be a pandas Series indexed by customer")
     counts = holdout_purchases.reindex(calibration.index).fillna(0).to_frame("holdout_purchases")
     actual = nonnegative_values(counts, "holdout_purchases", "holdout_purchases")
-    (expected,) = _expected_purchases_at(params, fit.limits, x, t_x, T, [length])
+    (expected,) = model.expected_at(params, fit.limits, x, t_x, T, [length])
     freq = np.minimum(x.astype(np.int64), max_frequency)
     labels = np.where(freq < max_frequency, freq.astype(str), f"{max_frequency}+")
     order = [str(i) for i in range(max_frequency)] + [f"{max_frequency}+"]
@@ -299,4 +304,5 @@ def holdout_check(
         actual_low=low,
         actual_high=high,
         expected=float(frame["expected"].mean()),
+        model=fit.model,
     )

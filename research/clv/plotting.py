@@ -6,6 +6,9 @@
 * :func:`plot_clv_distribution`: the distribution of customer lifetime value and how much of
   it the best customers hold (:class:`research.clv.ValueConcentration`, from
   :func:`research.clv.value_concentration`);
+* :func:`plot_retention`: a cohort's survivors, fitted and projected by the sBG model, with
+  their intervals and the actual counts (:class:`research.clv.RetentionProjection`, from
+  :func:`research.clv.project_retention`);
 * :func:`plot_parameter_intervals`: a fitted model's parameters with their intervals, against
   published values (:class:`research.clv.ModelFit`, from :func:`research.clv.fit_bgnbd` or
   :func:`research.clv.fit_gamma_gamma`).
@@ -45,12 +48,14 @@ from research._plotting.style import ANNOT_SIZE, COLORS, LABEL_SIZE, PANEL_TITLE
 from research._validation import check_ci
 from research.clv.fitting import ModelFit
 from research.clv.holdout import HoldoutCheck
+from research.clv.sbg import RetentionProjection
 from research.clv.value import ValueConcentration
 
 __all__ = [
     "plot_holdout_check",
     "plot_clv_distribution",
     "plot_parameter_intervals",
+    "plot_retention",
 ]
 
 #: The box behind the corner texts of the charts.
@@ -182,7 +187,7 @@ def plot_holdout_check(
     _holdout_corner(ax, legend, check)
     gap = check.gap
     if title is None:
-        title = "Holdout check: actual purchases against those expected by the BG/NBD model"
+        title = f"Holdout check: actual purchases against those expected by the {check.model} model"
         if np.isfinite(gap):
             title += (
                 f"\nExpected {_pct(abs(gap))} {'fewer' if gap < 0 else 'more'} purchases than "
@@ -704,4 +709,97 @@ def plot_parameter_intervals(
     scale = "log scale" if log else "linear scale: some values are not positive"
     xlabel = f"parameter value ({scale}{'; ' + units if units else ''})"
     _label_axes(fig, ax, own, title, xlabel, "parameter")
+    return _finish(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# subscription retention (sBG)
+# --------------------------------------------------------------------------------------------
+
+
+def plot_retention(
+    projection: RetentionProjection,
+    *,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """A cohort's survivors: the counts, the sBG curve fitted to them and its projection.
+
+    Parameters
+    ----------
+    projection : RetentionProjection
+        The result of :func:`research.clv.project_retention` (``projection.plot()`` draws it
+        too).
+    title : str, optional
+        Chart title. Default says how far the projection is from the actual counts, where
+        there are actual counts after the fitted periods.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The model's curve is a line with gid ``"sbg-survivors"``, its interval a band with gid
+        ``"sbg-interval"``, the actual counts points with gid ``"actual"``.
+
+    Raises
+    ------
+    TypeError
+        ``projection`` is not a RetentionProjection.
+
+    Examples
+    --------
+    >>> plot_retention(project_retention(fit_sbg(counts), 12))  # doctest: +SKIP
+    """
+    projection = _require_result(
+        projection, RetentionProjection, "projection", "research.clv.project_retention"
+    )
+    table = projection.table
+    own = ax is None
+    fig, ax = _axes_or_new(ax, 4.6)
+    t = table.index.to_numpy()
+    ax.fill_between(
+        t,
+        table["survivors_low"],
+        table["survivors_high"],
+        color=COLORS["main"],
+        alpha=0.18,
+        linewidth=0,
+        gid="sbg-interval",
+        label=f"{ci_label(projection.ci)} interval (parameter uncertainty)",
+    )
+    ax.plot(t, table["survivors"], color=COLORS["main"], gid="sbg-survivors", label="sBG model")
+    seen = table["actual"].notna()
+    ax.plot(
+        t[seen],
+        table.loc[seen, "actual"],
+        "o",
+        color=COLORS["reference"],
+        markersize=4,
+        gid="actual",
+        label="actual",
+    )
+    ax.axvline(projection.fitted_periods, color=COLORS["muted"], linestyle=":", linewidth=1)
+    ax.annotate(
+        "fitted | projected",
+        (projection.fitted_periods, 1.0),
+        xycoords=("data", "axes fraction"),
+        ha="center",
+        va="bottom",
+        fontsize=ANNOT_SIZE,
+        color=COLORS["reference"],
+    )
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(fontsize=ANNOT_SIZE, loc="upper right")
+    if title is None:
+        title = "Customers of the cohort still active, fitted and projected by the sBG model"
+        errors = projection.projection_error
+        if len(errors):
+            worst = float(errors.abs().max())
+            title += (
+                f"\nProjected periods {int(errors.index.min())}-{int(errors.index.max())}: within "
+                f"{_pct(worst)} of the actual counts"
+            )
+    _label_axes(fig, ax, own, _wrap(title), "period", "customers still active")
     return _finish(fig)

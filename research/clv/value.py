@@ -38,8 +38,7 @@ from research._validation import (
     require_rows,
     rows_repr,
 )
-from research.clv.bgnbd import _bgnbd_params, _expected_purchases_at, _p_alive
-from research.clv.fitting import ModelFit, _rfm_arrays
+from research.clv.fitting import ModelFit, _purchase_model, _rfm_arrays
 from research.clv.gamma_gamma import _average_spend, _check_gamma_gamma
 from research.segmentation.value import SegmentValue, _check_segments, _segment_value
 
@@ -105,7 +104,8 @@ def customer_lifetime_value(
     Parameters
     ----------
     bgnbd, gamma_gamma : ModelFit
-        Results of :func:`fit_bgnbd` and :func:`fit_gamma_gamma`.
+        The purchase model's fit (:func:`fit_bgnbd`, or :func:`fit_mbgnbd`,
+        :func:`fit_pareto_nbd`, :func:`fit_bgbb`) and :func:`fit_gamma_gamma`'s.
     summary : pandas.DataFrame
         The customers to value, with the columns the models were fitted on.
     horizon_months : int, default 12
@@ -130,9 +130,9 @@ def customer_lifetime_value(
     ... # doctest: +SKIP
     """
     horizon, rate, days = _check_value_settings(horizon_months, monthly_discount_rate, unit_days)
-    params = _bgnbd_params(bgnbd, "bgnbd")
+    model, params = _purchase_model(bgnbd, "bgnbd")
     _check_gamma_gamma(gamma_gamma, "gamma_gamma")
-    x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
+    x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col, discrete=model.discrete)
     require_columns(summary, [monetary_col], "summary")
     m = nonnegative_values(summary, monetary_col, "summary", "spend cannot be negative")
     spend = _average_spend(gamma_gamma, x, m)
@@ -140,13 +140,13 @@ def customer_lifetime_value(
     months = [k * month for k in range(1, horizon + 1)]
     previous = np.zeros(len(summary))
     value = np.zeros(len(summary))
-    cumulatives = _expected_purchases_at(params, bgnbd.limits, x, t_x, T, months)
+    cumulatives = model.expected_at(params, bgnbd.limits, x, t_x, T, months)
     for k, cumulative in enumerate(cumulatives, start=1):
         value += (cumulative - previous) / (1 + rate) ** k
         previous = cumulative
     return pd.DataFrame(
         {
-            P_ALIVE_COL: _p_alive(params, bgnbd.limits, x, t_x, T),
+            P_ALIVE_COL: model.p_alive(params, bgnbd.limits, x, t_x, T),
             "expected_purchases": previous,
             "expected_average_spend": spend,
             CLV_COL: value * spend,

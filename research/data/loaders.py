@@ -59,6 +59,7 @@ __all__ = [
     "cache_dir",
     "fetch_file",
     "load_cdnow",
+    "load_donations",
     "load_olist_funnel",
     "OLIST_POST_OUTCOME_COLUMNS",
     "olist_mql_features",
@@ -213,6 +214,34 @@ DATASETS: dict[str, Dataset] = {
             ),
         ),
         notes="69,659 purchases by the 23,570 customers who first bought in Q1 1997, to mid-1998.",
+    ),
+    "donations": Dataset(
+        name="donations",
+        title="Repeat-donation histories of a US non-profit's 1995 donors (Fader, Hardie & Shang)",
+        source=(
+            "Bruce Hardie's data page (brucehardie.com/datasets), as the sufficient statistics "
+            "redistributed by the Lifetimes package (MIT): GitHub CamDavidsonPilon/lifetimes, "
+            "lifetimes/datasets/donations.csv (commit 4f2833f4518621343bb6983eb3e540c11f66ec6a, "
+            "the same file as in the PyPI wheel Lifetimes 0.11.3)."
+        ),
+        citation=(
+            "P. S. Fader, B. G. S. Hardie & J. Shang (2010), Customer-Base Analysis in a "
+            "Discrete-Time Noncontractual Setting, Marketing Science 29(6):1086-1108."
+        ),
+        licence="No formal licence; distributed by the authors for research and teaching.",
+        files=(
+            DatasetFile(
+                "donations.csv",
+                "82c25f26a201ff047e1cd5fe3d7967a45db92a025ecedee72ff8940e50104544",
+                _LIFETIMES_RAW + "donations.csv",
+                rows=22,
+            ),
+        ),
+        notes=(
+            "The 11,104 people who first donated in 1995, observed in each of 1996-2001: 22 "
+            "distinct (frequency, recency) patterns over 6 yearly periods, with how many donors "
+            "show each."
+        ),
     ),
     "olist_marketing_funnel": Dataset(
         name="olist_marketing_funnel",
@@ -601,6 +630,46 @@ def load_cdnow(
         frame["date"] = pd.to_datetime(frame["date"], format="%Y%m%d")
         frame["quantity"] = frame["quantity"].astype("int64")
         frame["amount"] = frame["amount"].astype("float64")
+    return frame
+
+
+def load_donations(
+    *, path: str | os.PathLike[str] | None = None, download: bool = True
+) -> pd.DataFrame:
+    """Load the donations data of Fader, Hardie & Shang (2010): one row per distinct pattern.
+
+    11,104 first-time donors of 1995, observed in each of the 6 years 1996-2001; each row is a
+    (frequency, recency) pattern and how many donors show it. The input of
+    :func:`research.clv.fit_bgbb` with ``weights_col="weights"``.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        Your own copy of ``donations.csv`` (or its folder); see :func:`fetch_file`.
+    download : bool, default True
+        Download the file if it is not on disk.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``frequency`` (years with a repeat donation), ``recency`` (the last such year,
+        0 if none), ``T`` (years observed: 6) and ``weights`` (donors with the pattern), all
+        int64. The file's ``periods`` column is named ``T``, as in an RFM summary.
+
+    Examples
+    --------
+    >>> donations = load_donations()  # doctest: +SKIP
+    >>> int(donations["weights"].sum())  # doctest: +SKIP
+    11104
+    """
+    file = fetch_file("donations", "donations.csv", path=path, download=download)
+    columns = ["frequency", "recency", "periods", "weights"]
+    with _reading(file, "donations", "donations.csv"):
+        frame = pd.read_csv(file)
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise ValueError(f"no column(s) {', '.join(missing)} (it has {list(frame.columns)})")
+        frame = frame[columns].astype("int64").rename(columns={"periods": "T"})
     return frame
 
 

@@ -16,8 +16,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from threadpoolctl import threadpool_limits
 
-from research.clv import BoundaryFitWarning, ModelFit, fit_bgnbd, fit_gamma_gamma
+from research.clv import (
+    BoundaryFitWarning,
+    ModelFit,
+    fit_bgbb,
+    fit_bgnbd,
+    fit_gamma_gamma,
+    fit_mbgnbd,
+    fit_pareto_nbd,
+)
+from research.data import load_donations
 from tests.clv.test_clv import simulate_bgnbd
+from tests.clv.test_models import simulate_bgbb, simulate_mbgnbd, simulate_pareto_nbd
+
+# the number of parameters of each fit's ``start``
+STARTS = {fit_bgnbd: 4, fit_mbgnbd: 4, fit_pareto_nbd: 4, fit_bgbb: 4, fit_gamma_gamma: 3}
 
 REL = 1e-6
 
@@ -61,6 +74,8 @@ def _same(a: ModelFit, b: ModelFit) -> None:
 def cases(cdnow_calibration: pd.DataFrame) -> dict[str, tuple]:
     """name -> (fit function, data, expected boundary)."""
     spend = simulate_bgnbd(500, 30, 0.6, 4.0, 0.7, 2.5, seed=1)
+    donations = load_donations()  # one row per donor (the file has one per pattern)
+    donors = donations.loc[donations.index.repeat(donations["weights"])].drop(columns="weights")
     wobble = 1 + 0.1 * np.sin(np.arange(len(spend)))
     spend["monetary_value"] = (
         np.where(spend["frequency"] > 0, 20.0 + spend["frequency"], 0.0) * wobble
@@ -72,6 +87,18 @@ def cases(cdnow_calibration: pd.DataFrame) -> dict[str, tuple]:
         "gg-cdnow": (fit_gamma_gamma, cdnow_calibration, None),
         "gg-simulated": (fit_gamma_gamma, _simulated_spend(1500, 5.0, 4.0, 20.0, 3), None),
         "gg-constant-spend": (fit_gamma_gamma, spend, "constant_spend"),
+        "mbgnbd-cdnow": (fit_mbgnbd, cdnow_calibration, None),
+        "mbgnbd-simulated": (fit_mbgnbd, simulate_mbgnbd(1500, 40, 0.8, 5.0, 0.6, 2.0, 7), None),
+        "mbgnbd-no-dropout": (fit_mbgnbd, _no_dropout(), "no_dropout"),
+        "pnbd-cdnow": (fit_pareto_nbd, cdnow_calibration, None),
+        "pnbd-simulated": (
+            fit_pareto_nbd,
+            simulate_pareto_nbd(1500, 40, 0.8, 5.0, 0.7, 12.0, 7),
+            None,
+        ),
+        "pnbd-no-dropout": (fit_pareto_nbd, _no_dropout(), "no_dropout"),
+        "bgbb-donations": (fit_bgbb, donors, None),
+        "bgbb-simulated": (fit_bgbb, simulate_bgbb(2000, 8, 1.5, 2.0, 0.8, 3.0, 7), None),
     }
 
 
@@ -82,7 +109,17 @@ NAMES = [
     "gg-cdnow",
     "gg-simulated",
     "gg-constant-spend",
+    "mbgnbd-cdnow",
+    "mbgnbd-simulated",
+    "mbgnbd-no-dropout",
+    "pnbd-cdnow",
+    "pnbd-simulated",
+    "pnbd-no-dropout",
+    "bgbb-donations",
+    "bgbb-simulated",
 ]
+# the discrete-time model counts whole periods: no noise in the last digit of a count
+CONTINUOUS = [name for name in NAMES if not name.startswith("bgbb")]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -108,14 +145,14 @@ def test_row_order_does_not_change_the_fit(cases, name: str) -> None:
 def test_the_starting_point_does_not_change_the_fit(cases, name: str) -> None:
     fit, data, _ = cases[name]
     base = _quiet(fit, data)
-    k = 4 if fit is fit_bgnbd else 3
+    k = STARTS[fit]
     rng = np.random.default_rng(5)
     for _ in range(4):
         start = tuple(np.exp(rng.uniform(-3, 3, k)))
         _same(base, _quiet(fit, data, start=start))
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CONTINUOUS)
 def test_last_digit_noise_does_not_change_the_fit(cases, name: str) -> None:
     # another processor's exp/log or another BLAS differs in the last bits of a result; so
     # does this noise of a few units in the 15th digit of every duration and spend
@@ -131,7 +168,9 @@ def test_last_digit_noise_does_not_change_the_fit(cases, name: str) -> None:
     _same(base, _quiet(fit, noisy))
 
 
-@pytest.mark.parametrize("name", ["bgnbd-cdnow", "gg-cdnow", "bgnbd-no-dropout"])
+@pytest.mark.parametrize(
+    "name", ["bgnbd-cdnow", "gg-cdnow", "bgnbd-no-dropout", "pnbd-cdnow", "bgbb-donations"]
+)
 def test_one_and_two_threads_give_the_same_fit(cases, name: str) -> None:
     fit, data, _ = cases[name]
     with threadpool_limits(limits=1):
@@ -155,7 +194,7 @@ def test_any_start_and_any_order_of_simulated_customers(seed: int, start: tuple)
 def test_analytic_gradients_match_finite_differences() -> None:
     from scipy.optimize import approx_fprime
 
-    from research.clv import bgnbd, fitting, gamma_gamma
+    from research.clv import bgbb, bgnbd, fitting, gamma_gamma, mbgnbd, pareto_nbd, sbg
 
     rng = np.random.default_rng(0)
     n = 300
@@ -164,12 +203,23 @@ def test_analytic_gradients_match_finite_differences() -> None:
     t_x = np.where(x > 0, rng.uniform(0, 1, n) * T, 0.0)
     w = rng.integers(1, 4, n).astype(float)
     m, xg = rng.gamma(3, 10, n), np.maximum(x, 1)
+    # whole periods for BG/BB: n periods, the last transaction in one of them
+    nd = rng.integers(1, 9, n).astype(float)
+    td = np.floor(rng.uniform(0, 1, n) * (nd + 1))
+    xd = np.where(td > 0, np.floor(rng.uniform(0, 1, n) * td) + 1, 0.0)
+    cohort = np.array([1000.0, 700, 540, 450, 400, 360])
     kernels = {
         "BG/NBD": (bgnbd._bgnbd_objective(x, t_x, T, w), bgnbd._bgnbd_transform, 4),
         "NBD": (bgnbd._nbd_objective(x, T, w), fitting._log_transform, 2),
         "Gamma-Gamma": (gamma_gamma._gg_objective(xg, m, w), gamma_gamma._gg_transform, 3),
         "inverse gamma": (gamma_gamma._inverse_gamma_objective(m, w), fitting._log_transform, 2),
         "common rate": (gamma_gamma._common_rate_objective(xg, m, w), fitting._log_transform, 2),
+        "MBG/NBD": (mbgnbd._mbgnbd_objective(x, t_x, T, w), bgnbd._bgnbd_transform, 4),
+        "Pareto/NBD": (pareto_nbd._pnbd_objective(x, t_x, T, w), pareto_nbd._pnbd_transform, 4),
+        "BG/BB": (bgbb._bgbb_objective(xd, td, nd, w), bgbb._bgbb_transform, 4),
+        "beta-binomial": (bgbb._bb_objective(xd, nd, w), fitting._log_transform, 2),
+        "sBG": (sbg._sbg_objective(cohort), sbg._sbg_transform, 2),
+        "geometric": (sbg._geometric_objective(cohort), sbg._logit_transform, 1),
     }
     for name, (kernel, transform, k) in kernels.items():
         cand = fitting._Candidate([str(i) for i in range(k)], kernel, [], transform)

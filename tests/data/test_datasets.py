@@ -629,3 +629,24 @@ def test_bank_marketing_bad_copies(tmp_path: Path, mirror: Path) -> None:
     edited.write_text(text.replace(';"no"\n', ';"maybe"\n', 1))
     with pytest.warns(UserWarning, match="sha256"), pytest.raises(ValueError, match="'y'"):
         load_bank_marketing("sample", path=edited)
+
+
+# -- donations (Fader, Hardie & Shang 2010) ----------------------------------------------------
+
+
+def test_load_donations_reads_the_mirror(mirror: Path) -> None:
+    donations = ds.load_donations()
+    assert list(donations.columns) == ["frequency", "recency", "T", "weights"]
+    assert (donations.dtypes == "int64").all() and len(donations) == 22
+    assert int(donations["weights"].sum()) == 11_104 and (donations["T"] == 6).all()
+    assert (donations["frequency"] <= donations["recency"]).all()
+
+
+def test_load_donations_names_a_file_that_is_not_the_donations(tmp_path: Path) -> None:
+    own = tmp_path / "donations.csv"
+    own.write_text("frequency,recency,years,weights\n1,1,6,10\n")
+    with (
+        pytest.warns(UserWarning, match="sha256"),
+        pytest.raises(ds.DatasetReadError, match=r"cannot be read as donations.csv.*periods"),
+    ):
+        ds.load_donations(path=own)
