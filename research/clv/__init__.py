@@ -36,6 +36,8 @@ from research.clv.bgbb import *  # noqa: F403 - the names of bgbb.__all__
 from research.clv.bgbb import __all__ as _bgbb_names
 from research.clv.bgnbd import *  # noqa: F403 - the names of bgnbd.__all__
 from research.clv.bgnbd import __all__ as _bgnbd_names
+from research.clv.comparison import *  # noqa: F403 - the names of comparison.__all__
+from research.clv.comparison import __all__ as _comparison_names
 from research.clv.fitting import *  # noqa: F403 - the names of fitting.__all__
 from research.clv.fitting import __all__ as _fitting_names
 from research.clv.gamma_gamma import *  # noqa: F403 - the names of gamma_gamma.__all__
@@ -61,4 +63,5 @@ __all__ = [
     *_gamma_gamma_names,
     *_value_names,
     *_holdout_names,
+    *_comparison_names,
 ]

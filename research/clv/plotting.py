@@ -6,6 +6,10 @@
 * :func:`plot_clv_distribution`: the distribution of customer lifetime value and how much of
   it the best customers hold (:class:`research.clv.ValueConcentration`, from
   :func:`research.clv.value_concentration`);
+* :func:`plot_model_comparison`: the purchase models' holdout errors with their intervals, and
+  the naive forecast's (:class:`research.clv.ModelComparison`);
+* :func:`plot_purchase_tracking`: a cohort's cumulative repeat purchases against each model's
+  expectation, calibration and holdout (:class:`research.clv.PurchaseTracking`);
 * :func:`plot_retention`: a cohort's survivors, fitted and projected by the sBG model, with
   their intervals and the actual counts (:class:`research.clv.RetentionProjection`, from
   :func:`research.clv.project_retention`);
@@ -46,6 +50,7 @@ from research._plotting.axes import (
 )
 from research._plotting.style import ANNOT_SIZE, COLORS, LABEL_SIZE, PANEL_TITLE_SIZE, TICK_SIZE
 from research._validation import check_ci
+from research.clv.comparison import NAIVE, ModelComparison, PurchaseTracking
 from research.clv.fitting import ModelFit
 from research.clv.holdout import HoldoutCheck
 from research.clv.sbg import RetentionProjection
@@ -56,6 +61,8 @@ __all__ = [
     "plot_clv_distribution",
     "plot_parameter_intervals",
     "plot_retention",
+    "plot_model_comparison",
+    "plot_purchase_tracking",
 ]
 
 #: The box behind the corner texts of the charts.
@@ -802,4 +809,182 @@ def plot_retention(
                 f"{_pct(worst)} of the actual counts"
             )
     _label_axes(fig, ax, own, _wrap(title), "period", "customers still active")
+    return _finish(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# model comparison and tracking
+# --------------------------------------------------------------------------------------------
+
+
+def plot_model_comparison(
+    comparison: ModelComparison,
+    *,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Each purchase model's error on the holdout period, with its interval, best first.
+
+    Parameters
+    ----------
+    comparison : ModelComparison
+        The result of :func:`research.clv.compare_models` (``comparison.plot()`` draws it
+        too).
+    title : str, optional
+        Chart title. Default names the best model and whether it beats the naive forecast.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One error bar per model (gid ``"rmse-<model>"``), the naive forecast's in grey.
+
+    Raises
+    ------
+    TypeError
+        ``comparison`` is not a ModelComparison.
+
+    Examples
+    --------
+    >>> plot_model_comparison(compare_models(fits, cal, later, 39))  # doctest: +SKIP
+    """
+    comparison = _require_result(
+        comparison, ModelComparison, "comparison", "research.clv.compare_models"
+    )
+    table = comparison.table
+    own = ax is None
+    fig, ax = _axes_or_new(ax, 1.4 + 0.5 * len(table))
+    y = np.arange(len(table))[::-1]
+    for yi, (name, row) in zip(y, table.iterrows(), strict=True):
+        color = COLORS["muted"] if name == NAIVE else COLORS["main"]
+        bars = ax.errorbar(
+            row["rmse"],
+            yi,
+            xerr=[[row["rmse"] - row["rmse_low"]], [row["rmse_high"] - row["rmse"]]],
+            fmt="o",
+            color=color,
+            capsize=3,
+        )
+        bars.lines[0].set_gid(f"rmse-{name}")
+        ax.annotate(
+            f"{row['rmse']:.3f}  (total {row['total_error']:+.1%})",
+            (row["rmse_high"], yi),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=ANNOT_SIZE,
+            color=COLORS["reference"],
+        )
+    ax.set_yticks(y, [str(name) for name in table.index], fontsize=TICK_SIZE)
+    ax.set_ylim(-0.6, len(table) - 0.4)
+    ax.margins(x=0.25)
+    if title is None:
+        tied = comparison.tied
+        if len(tied) > 1:
+            lead = f"{', '.join(tied[:-1])} and {tied[-1]} are level (paired intervals)"
+        else:
+            lead = f"{comparison.best} is best"
+        verdict = "beat" if comparison.beats_naive else "do not clearly beat"
+        title = (
+            f"Holdout error per customer (RMSE of purchases, {ci_label(comparison.ci)} "
+            f"intervals)\n{lead}; the models {verdict} the naive forecast"
+        )
+    _label_axes(
+        fig,
+        ax,
+        own,
+        _wrap(title),
+        "root-mean-square error of a customer's holdout purchases (lower is better)",
+        "model",
+    )
+    return _finish(fig)
+
+
+def plot_purchase_tracking(
+    tracking: PurchaseTracking,
+    *,
+    cumulative: bool = True,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """A cohort's repeat purchases, actual and expected by each model, period by period.
+
+    Fader, Hardie & Lee's (2005) figure 1: the cumulative curves over the calibration and
+    the holdout periods, a dotted line where the holdout begins.
+
+    Parameters
+    ----------
+    tracking : PurchaseTracking
+        The result of :func:`research.clv.purchase_tracking` (``tracking.plot()`` draws it
+        too).
+    cumulative : bool, default True
+        Cumulative purchases; False draws each period's.
+    title : str, optional
+        Chart title. Default gives each model's error at the end of the holdout.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The actual purchases are a line with gid ``"actual"``, each model's a line with gid
+        ``"expected-<model>"``.
+
+    Raises
+    ------
+    TypeError
+        ``tracking`` is not a PurchaseTracking.
+
+    Examples
+    --------
+    >>> plot_purchase_tracking(purchase_tracking(fits, lines, cal_end, end))  # doctest: +SKIP
+    """
+    tracking = _require_result(
+        tracking, PurchaseTracking, "tracking", "research.clv.purchase_tracking"
+    )
+    table = tracking.cumulative if cumulative else tracking.incremental
+    own = ax is None
+    fig, ax = _axes_or_new(ax, 4.6)
+    t = table.index.to_numpy()
+    ax.plot(t, table["actual"], color="black", linewidth=2, gid="actual", label="actual")
+    styles = ["--", "-.", ":", (0, (5, 1))]
+    palette = [COLORS["main"], COLORS["value"], COLORS["chosen"], COLORS["stable"]]
+    for i, name in enumerate(tracking.models):
+        ax.plot(
+            t,
+            table[name],
+            linestyle=styles[i % len(styles)],
+            color=palette[i % len(palette)],
+            gid=f"expected-{name}",
+            label=name,
+        )
+    ax.axvline(tracking.calibration_periods + 0.5, color=COLORS["muted"], linestyle=":")
+    ax.annotate(
+        "calibration | holdout",
+        (tracking.calibration_periods + 0.5, 1.0),
+        xycoords=("data", "axes fraction"),
+        ha="center",
+        va="bottom",
+        fontsize=ANNOT_SIZE,
+        color=COLORS["reference"],
+    )
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=ANNOT_SIZE, loc="upper left" if cumulative else "upper right")
+    if title is None:
+        errors = tracking.errors["holdout_error"]
+        parts = ", ".join(f"{name} {value:+.1%}" for name, value in errors.items())
+        title = (
+            f"{'Cumulative r' if cumulative else 'R'}epeat purchases of "
+            f"{tracking.n_customers:,} customers, actual and expected\n"
+            f"Expected against actual at the end of the holdout: {parts}"
+        )
+    _label_axes(
+        fig,
+        ax,
+        own,
+        _wrap(title),
+        f"period ({tracking.period_days:g} days each)",
+        "cumulative repeat purchases" if cumulative else "repeat purchases in the period",
+    )
     return _finish(fig)
