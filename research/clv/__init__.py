@@ -44,6 +44,8 @@ from research.clv.gamma_gamma import *  # noqa: F403 - the names of gamma_gamma.
 from research.clv.gamma_gamma import __all__ as _gamma_gamma_names
 from research.clv.holdout import *  # noqa: F403 - the names of holdout.__all__
 from research.clv.holdout import __all__ as _holdout_names
+from research.clv.intervals import *  # noqa: F403 - the names of intervals.__all__
+from research.clv.intervals import __all__ as _intervals_names
 from research.clv.mbgnbd import *  # noqa: F403 - the names of mbgnbd.__all__
 from research.clv.mbgnbd import __all__ as _mbgnbd_names
 from research.clv.pareto_nbd import *  # noqa: F403 - the names of pareto_nbd.__all__
@@ -64,4 +66,5 @@ __all__ = [
     *_value_names,
     *_holdout_names,
     *_comparison_names,
+    *_intervals_names,
 ]

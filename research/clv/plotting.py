@@ -10,6 +10,8 @@
   the naive forecast's (:class:`research.clv.ModelComparison`);
 * :func:`plot_purchase_tracking`: a cohort's cumulative repeat purchases against each model's
   expectation, calibration and holdout (:class:`research.clv.PurchaseTracking`);
+* :func:`plot_monthly_value`: the customer base's expected value month by month over the
+  horizon, with the band of parameter uncertainty (:class:`research.clv.CLVIntervals`);
 * :func:`plot_retention`: a cohort's survivors, fitted and projected by the sBG model, with
   their intervals and the actual counts (:class:`research.clv.RetentionProjection`, from
   :func:`research.clv.project_retention`);
@@ -53,6 +55,7 @@ from research._validation import check_ci
 from research.clv.comparison import NAIVE, ModelComparison, PurchaseTracking
 from research.clv.fitting import ModelFit
 from research.clv.holdout import HoldoutCheck
+from research.clv.intervals import CLVIntervals
 from research.clv.sbg import RetentionProjection
 from research.clv.value import ValueConcentration
 
@@ -63,6 +66,7 @@ __all__ = [
     "plot_retention",
     "plot_model_comparison",
     "plot_purchase_tracking",
+    "plot_monthly_value",
 ]
 
 #: The box behind the corner texts of the charts.
@@ -986,5 +990,88 @@ def plot_purchase_tracking(
         _wrap(title),
         f"period ({tracking.period_days:g} days each)",
         "cumulative repeat purchases" if cumulative else "repeat purchases in the period",
+    )
+    return _finish(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# lifetime value month by month
+# --------------------------------------------------------------------------------------------
+
+
+def plot_monthly_value(
+    value: CLVIntervals,
+    *,
+    cumulative: bool = True,
+    currency: str = "$",
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """The base's expected value over the horizon, month by month, with its interval.
+
+    Parameters
+    ----------
+    value : CLVIntervals
+        The result of :func:`research.clv.clv_intervals` (``value.plot()`` draws it too).
+    cumulative : bool, default True
+        The value accumulated up to each month; False draws each month's.
+    currency : str, default "$"
+        Symbol put before the amounts.
+    title : str, optional
+        Chart title. Default gives the total over the horizon with its interval.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The value is a line with gid ``"value"``, its interval a band with gid
+        ``"value-interval"``.
+
+    Raises
+    ------
+    TypeError
+        ``value`` is not a CLVIntervals.
+
+    Examples
+    --------
+    >>> plot_monthly_value(clv_intervals(bg, gg, summary, unit_days=7))  # doctest: +SKIP
+    """
+    value = _require_result(value, CLVIntervals, "value", "research.clv.clv_intervals")
+    column = "cumulative_value" if cumulative else "value"
+    table = value.monthly
+    own = ax is None
+    fig, ax = _axes_or_new(ax, 4.4)
+    months = table.index.to_numpy()
+    ax.fill_between(
+        months,
+        table[f"{column}_low"],
+        table[f"{column}_high"],
+        color=COLORS["value"],
+        alpha=0.2,
+        linewidth=0,
+        gid="value-interval",
+        label=f"{ci_label(value.ci)} interval (parameter uncertainty)",
+    )
+    ax.plot(months, table[column], "o-", color=COLORS["value"], gid="value", label="expected")
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(StrMethodFormatter(currency + "{x:,.0f}"))
+    ax.legend(fontsize=ANNOT_SIZE, loc="upper left" if cumulative else "upper right")
+    if title is None:
+        total = value.total
+        title = (
+            f"Expected value of {len(value.customers):,} customers over the next "
+            f"{value.horizon_months} months ({value.model} + Gamma-Gamma, discounted)\n"
+            f"{_money(total['clv'], currency)} ({ci_label(value.ci)} interval "
+            f"{_money(total['clv_low'], currency)} to {_money(total['clv_high'], currency)})"
+        )
+    _label_axes(
+        fig,
+        ax,
+        own,
+        _wrap(title),
+        "month",
+        "value accumulated by the month" if cumulative else "value expected in the month",
     )
     return _finish(fig)
