@@ -38,6 +38,8 @@ from research.clv.bgnbd import *  # noqa: F403 - the names of bgnbd.__all__
 from research.clv.bgnbd import __all__ as _bgnbd_names
 from research.clv.comparison import *  # noqa: F403 - the names of comparison.__all__
 from research.clv.comparison import __all__ as _comparison_names
+from research.clv.diagnostics import *  # noqa: F403 - the names of diagnostics.__all__
+from research.clv.diagnostics import __all__ as _diagnostics_names
 from research.clv.fitting import *  # noqa: F403 - the names of fitting.__all__
 from research.clv.fitting import __all__ as _fitting_names
 from research.clv.gamma_gamma import *  # noqa: F403 - the names of gamma_gamma.__all__
@@ -67,4 +69,5 @@ __all__ = [
     *_holdout_names,
     *_comparison_names,
     *_intervals_names,
+    *_diagnostics_names,
 ]

@@ -12,6 +12,10 @@
   expectation, calibration and holdout (:class:`research.clv.PurchaseTracking`);
 * :func:`plot_monthly_value`: the customer base's expected value month by month over the
   horizon, with the band of parameter uncertainty (:class:`research.clv.CLVIntervals`);
+* :func:`plot_period_transactions`: customers by number of calibration-period purchases,
+  actual and as the model expects (:class:`research.clv.PeriodTransactions`);
+* :func:`plot_frequency_recency`: P(alive) or expected purchases over frequency and recency
+  (:class:`research.clv.FrequencyRecencyMatrix`);
 * :func:`plot_retention`: a cohort's survivors, fitted and projected by the sBG model, with
   their intervals and the actual counts (:class:`research.clv.RetentionProjection`, from
   :func:`research.clv.project_retention`);
@@ -53,6 +57,7 @@ from research._plotting.axes import (
 from research._plotting.style import ANNOT_SIZE, COLORS, LABEL_SIZE, PANEL_TITLE_SIZE, TICK_SIZE
 from research._validation import check_ci
 from research.clv.comparison import NAIVE, ModelComparison, PurchaseTracking
+from research.clv.diagnostics import FrequencyRecencyMatrix, PeriodTransactions, _check_kind
 from research.clv.fitting import ModelFit
 from research.clv.holdout import HoldoutCheck
 from research.clv.intervals import CLVIntervals
@@ -67,6 +72,8 @@ __all__ = [
     "plot_model_comparison",
     "plot_purchase_tracking",
     "plot_monthly_value",
+    "plot_period_transactions",
+    "plot_frequency_recency",
 ]
 
 #: The box behind the corner texts of the charts.
@@ -1073,5 +1080,165 @@ def plot_monthly_value(
         _wrap(title),
         "month",
         "value accumulated by the month" if cumulative else "value expected in the month",
+    )
+    return _finish(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# period transactions, frequency-recency matrices
+# --------------------------------------------------------------------------------------------
+
+
+def plot_period_transactions(
+    result: PeriodTransactions,
+    *,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Customers by number of repeat purchases in the calibration period: actual and expected.
+
+    Parameters
+    ----------
+    result : PeriodTransactions
+        The result of :func:`research.clv.period_transactions` (``result.plot()`` draws it
+        too).
+    title : str, optional
+        Chart title. Default names the model and the largest gap.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The bars have gids ``"actual"`` and ``"expected"`` (their containers' patches).
+
+    Raises
+    ------
+    TypeError
+        ``result`` is not a PeriodTransactions.
+
+    Examples
+    --------
+    >>> plot_period_transactions(period_transactions(fit, calibration))  # doctest: +SKIP
+    """
+    result = _require_result(
+        result, PeriodTransactions, "result", "research.clv.period_transactions"
+    )
+    table = result.table
+    own = ax is None
+    fig, ax = _axes_or_new(ax, 4.4)
+    pos = np.arange(len(table))
+    width = 0.4
+    for offset, column, color, label in (
+        (-width / 2, "actual", COLORS["reference"], "actual"),
+        (width / 2, "expected", COLORS["main"], f"expected by {result.model}"),
+    ):
+        bars = ax.bar(pos + offset, table[column], width, color=color, label=label)
+        for patch in bars.patches:
+            patch.set_gid(column)
+    ax.set_xticks(pos, list(table.index), fontsize=TICK_SIZE)
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.legend(fontsize=ANNOT_SIZE)
+    if title is None:
+        gap = (table["expected"] - table["actual"]).abs()
+        worst = str(gap.idxmax())
+        title = (
+            f"Customers by repeat purchases in the calibration period, actual and expected by "
+            f"{result.model}\nLargest gap at {worst} purchases: "
+            f"{table.loc[worst, 'expected']:,.0f} expected, {table.loc[worst, 'actual']:,} actual"
+        )
+    _label_axes(fig, ax, own, _wrap(title), "repeat purchases", "customers")
+    return _finish(fig)
+
+
+def plot_frequency_recency(
+    matrix: FrequencyRecencyMatrix,
+    *,
+    kind: str = "p_alive",
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """P(alive) or the expected purchases of the next period, over frequency and recency.
+
+    Parameters
+    ----------
+    matrix : FrequencyRecencyMatrix
+        The result of :func:`research.clv.frequency_recency_matrix` (``matrix.plot()`` draws
+        it too).
+    kind : {"p_alive", "expected"}, default "p_alive"
+        Which table to draw.
+    title : str, optional
+        Chart title.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The matrix is an image with gid ``"matrix"`` (impossible cells left blank), with a
+        colour bar.
+
+    Raises
+    ------
+    TypeError
+        ``matrix`` is not a FrequencyRecencyMatrix.
+    ValueError
+        An unknown ``kind``.
+
+    Examples
+    --------
+    >>> plot_frequency_recency(frequency_recency_matrix(fit, 39), kind="expected")
+    ... # doctest: +SKIP
+    """
+    matrix = _require_result(
+        matrix, FrequencyRecencyMatrix, "matrix", "research.clv.frequency_recency_matrix"
+    )
+    kind = _check_kind(kind)
+    table = matrix.p_alive if kind == "p_alive" else matrix.expected
+    own = ax is None
+    fig, ax = _axes_or_new(ax, 5.0)
+    recency = table.columns.to_numpy(dtype=float)
+    freq = table.index.to_numpy(dtype=float)
+    step_r = recency[1] - recency[0] if len(recency) > 1 else 1.0
+    extent = (
+        recency[0] - step_r / 2,
+        recency[-1] + step_r / 2,
+        freq[-1] + 0.5,
+        freq[0] - 0.5,
+    )
+    image = ax.imshow(
+        np.ma.masked_invalid(table.to_numpy(dtype=float)),
+        aspect="auto",
+        interpolation="nearest",
+        cmap="viridis",
+        extent=extent,
+        vmin=0,
+        vmax=1 if kind == "p_alive" else None,
+    )
+    image.set_gid("matrix")
+    bar = fig.colorbar(image, ax=ax)
+    label = (
+        "probability the customer is still active"
+        if kind == "p_alive"
+        else f"expected purchases in the next {matrix.t:g} time units"
+    )
+    bar.set_label(label, fontsize=LABEL_SIZE)
+    bar.ax.tick_params(labelsize=TICK_SIZE)
+    if kind == "p_alive":
+        bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    if title is None:
+        what = "P(alive)" if kind == "p_alive" else f"Expected purchases in the next {matrix.t:g}"
+        title = (
+            f"{what} of customers aged {matrix.T:g}, by their frequency and recency "
+            f"({matrix.model})\nThe frequent buyers who have been silent long (bottom left) "
+            "are the likeliest to have left"
+        )
+    _label_axes(
+        fig,
+        ax,
+        own,
+        _wrap(title),
+        "recency: age at the last purchase",
+        "frequency: repeat purchases",
     )
     return _finish(fig)
