@@ -25,18 +25,27 @@ from scipy import special
 
 from research._format import ci_label
 from research._results import Result
-from research._validation import check_ci, check_int, check_number
+from research._validation import (
+    check_ci,
+    check_int,
+    check_number,
+    check_option,
+    require_columns,
+    require_frame,
+    rows_repr,
+)
 from research.clv.fitting import ModelFit, _Candidate, _fit, _negative_mean
 
-__all__ = ["fit_sbg", "RetentionProjection", "project_retention"]
+__all__ = ["fit_sbg", "cohort_survivors", "RetentionProjection", "project_retention"]
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 
-def _survivor_counts(survivors: object) -> np.ndarray:
-    """The cohort's counts, checked: whole numbers, not rising, the first positive."""
+def _survivor_counts(survivors: object, minimum: int = 3) -> np.ndarray:
+    """The cohort's counts, checked: at least ``minimum``, whole numbers, not rising, the
+    first positive."""
     if isinstance(survivors, (str, bytes)) or not isinstance(
         survivors, (Sequence, np.ndarray, pd.Series)
     ):
@@ -48,7 +57,7 @@ def _survivor_counts(survivors: object) -> np.ndarray:
         counts = np.asarray(pd.to_numeric(pd.Series(list(survivors))), dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"survivors must be numbers of customers: {exc}") from None
-    if len(counts) < 3:
+    if len(counts) < minimum:
         raise ValueError(
             f"survivors has {len(counts)} count(s): the model needs the cohort's size and at "
             "least two periods after it (its two parameters)"
@@ -69,16 +78,26 @@ def _survivor_counts(survivors: object) -> np.ndarray:
     return counts
 
 
-def _sbg_objective(counts: np.ndarray) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
-    """Mean negative sBG log-likelihood of (alpha, beta) per customer of the cohort, with its
-    analytic gradient: the customers lost in period t, (n_{t-1} - n_t), each with
-    P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta), and those still active at the end
-    with S(k) = B(alpha, beta + k) / B(alpha, beta)."""
-    k = len(counts) - 1
-    t = np.arange(1, k + 1, dtype=float)
-    w = np.r_[counts[:-1] - counts[1:], counts[-1]]
-    is_lost = np.r_[np.ones(k, dtype=bool), False]
-    tt = np.r_[t, k]
+def _cohort_terms(cohorts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """The likelihood's terms of several cohorts: for each, the customers lost in periods
+    1 .. k (weights, period, True) and those still active after k (weight, k, False); and the
+    customers in all."""
+    tt, w, lost = [], [], []
+    for counts in cohorts:
+        k = len(counts) - 1
+        tt += [np.arange(1, k + 1, dtype=float), [float(k)]]
+        w += [counts[:-1] - counts[1:], [counts[-1]]]
+        lost += [np.ones(k, dtype=bool), [False]]
+    total = float(sum(c[0] for c in cohorts))
+    return np.concatenate(tt), np.concatenate(w), np.concatenate(lost), total
+
+
+def _sbg_objective(cohorts: list[np.ndarray]) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+    """Mean negative sBG log-likelihood of (alpha, beta) per customer, with its analytic
+    gradient: the customers lost in period t, each with
+    P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta), and those still active at a
+    cohort's last period k with S(k) = B(alpha, beta + k) / B(alpha, beta)."""
+    tt, w, is_lost, n = _cohort_terms(cohorts)
 
     def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
         alpha, beta = params
@@ -88,11 +107,7 @@ def _sbg_objective(counts: np.ndarray) -> Callable[[np.ndarray], tuple[float, np
         kept = special.betaln(alpha, beta + tt) - lbeta
         ll = np.where(is_lost, lost, kept)
         d_alpha = (
-            np.where(
-                is_lost,
-                special.digamma(alpha + 1) - special.digamma(alpha),
-                0.0,
-            )
+            np.where(is_lost, special.digamma(alpha + 1) - special.digamma(alpha), 0.0)
             + dig_ab
             - special.digamma(alpha + beta + tt)
         )
@@ -102,23 +117,22 @@ def _sbg_objective(counts: np.ndarray) -> Callable[[np.ndarray], tuple[float, np
             - special.digamma(beta)
             + dig_ab
         )
-        return _negative_mean(w, float(counts[0]), ll, d_alpha, d_beta)
+        return _negative_mean(w, n, ll, d_alpha, d_beta)
 
     return objective
 
 
-def _geometric_objective(counts: np.ndarray) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+def _geometric_objective(
+    cohorts: list[np.ndarray],
+) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
     """sBG's limit where everyone churns alike (the geometric model), in the churn p."""
-    k = len(counts) - 1
-    t = np.arange(1, k + 1, dtype=float)
-    lost = counts[:-1] - counts[1:]
-    n = float(counts[0])
+    tt, w, is_lost, n = _cohort_terms(cohorts)
 
     def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
         (p,) = params
-        ll = np.r_[np.log(p) + (t - 1) * np.log1p(-p), k * np.log1p(-p)]
-        d_p = np.r_[1 / p - (t - 1) / (1 - p), -k / (1 - p)]
-        return _negative_mean(np.r_[lost, counts[-1]], n, ll, d_p)
+        ll = np.where(is_lost, np.log(p) + (tt - 1) * np.log1p(-p), tt * np.log1p(-p))
+        d_p = np.where(is_lost, 1 / p - (tt - 1) / (1 - p), -tt / (1 - p))
+        return _negative_mean(w, n, ll, d_p)
 
     return objective
 
@@ -146,17 +160,57 @@ _SBG_NOTES = {
 }
 
 
+def _cohort_rows(table: pd.DataFrame) -> list[np.ndarray]:
+    """Each cohort's counts from a table of cohorts (rows) by periods since start (columns),
+    each row observed from period 0 to its last count (NaN after it)."""
+    cohorts = []
+    for name, row in table.iterrows():
+        values = pd.to_numeric(row, errors="coerce").to_numpy(dtype=np.float64)
+        seen = ~np.isnan(values)
+        if not seen.any():
+            continue
+        last = int(np.flatnonzero(seen)[-1])
+        if not seen[: last + 1].all():
+            raise ValueError(
+                f"cohort {name!r} has a gap before its last count: a cohort is counted from "
+                "period 0 without gaps, NaN only after its last observed period"
+            )
+        try:
+            counts = _survivor_counts(list(values[: last + 1]), minimum=1)
+        except ValueError as exc:
+            raise ValueError(f"cohort {name!r}: {exc}") from None
+        cohorts.append(counts)
+    return cohorts
+
+
+def _pooled_survival(cohorts: list[np.ndarray]) -> np.ndarray:
+    """The share of customers still active at each period, pooled over the cohorts observed
+    there (Kaplan-Meier: the product of each period's pooled retention)."""
+    longest = max(len(c) for c in cohorts)
+    share = [1.0]
+    for t in range(1, longest):
+        before = sum(c[t - 1] for c in cohorts if len(c) > t)
+        after = sum(c[t] for c in cohorts if len(c) > t)
+        share.append(share[-1] * (after / before if before else 1.0))
+    return np.array(share)
+
+
 def fit_sbg(
-    survivors: Sequence[float] | np.ndarray | pd.Series, *, penalizer: float = 0.0
+    survivors: Sequence[float] | np.ndarray | pd.Series | pd.DataFrame,
+    *,
+    penalizer: float = 0.0,
 ) -> ModelFit:
-    """Fit the shifted-beta-geometric model to one cohort's survivors.
+    """Fit the shifted-beta-geometric model to the survivors of one cohort, or of several.
 
     Parameters
     ----------
-    survivors : sequence of int
-        Customers of the cohort still active at the start of each period: the cohort's size
-        at period 0, then at periods 1, 2, …, k (not rising). E.g. Fader & Hardie's "regular"
-        cohort: ``[1000, 631, 468, 382, 326, 289, 262, 241]``.
+    survivors : sequence of int, or DataFrame
+        One cohort: its customers still active at the start of each period, the cohort's
+        size at period 0, then at periods 1, 2, …, k (not rising). E.g. Fader & Hardie's
+        "regular" cohort: ``[1000, 631, 468, 382, 326, 289, 262, 241]``. Several cohorts
+        (e.g. customers by month of start, from :func:`cohort_survivors`): a DataFrame with
+        one row per cohort and one column per period since its start, NaN after its last
+        observed period; the cohorts share the model's two parameters.
     penalizer : float, default 0.0
         L2 penalty on the parameters, per customer (lifetimes' convention).
 
@@ -165,17 +219,19 @@ def fit_sbg(
     ModelFit
         ``model="sBG"``, ``params`` ``alpha``, ``beta`` (the beta distribution of the
         per-period churn probability; its mean is alpha / (alpha + beta)); ``n_obs`` is the
-        cohort's size; ``extra["survivors"]`` the counts fitted on.
+        customers of the cohorts; ``extra["survivors"]`` the counts fitted on (of several
+        cohorts: their pooled share still active, Kaplan-Meier, times their customers) and
+        ``extra["cohorts"]`` the number of cohorts.
 
     Raises
     ------
     TypeError
-        ``survivors`` is not a sequence of numbers.
+        ``survivors`` is not a sequence of numbers or a DataFrame.
     ValueError
-        Fewer than three counts, negative or fractional counts, a first count of 0, or
-        counts that rise.
+        Fewer than three periods, negative or fractional counts, a cohort of size 0, counts
+        that rise, a gap in a cohort's counts, or no one leaving.
     ConvergenceError
-        The counts do not identify the model (e.g. nobody leaves).
+        The counts do not identify the model.
 
     Examples
     --------
@@ -184,25 +240,34 @@ def fit_sbg(
     {'alpha': 0.704, 'beta': 1.182}
     """
     penalizer = check_number(penalizer, "penalizer", minimum=0)
-    counts = _survivor_counts(survivors)
-    if counts[-1] == counts[0]:
+    if isinstance(survivors, pd.DataFrame):
+        cohorts = _cohort_rows(survivors)
+        if not cohorts or max(len(c) for c in cohorts) < 3:
+            raise ValueError(
+                "survivors has no cohort counted over two periods after its start: the model "
+                "needs at least two (its two parameters)"
+            )
+    else:
+        cohorts = [_survivor_counts(survivors)]
+    if all(c[-1] == c[0] for c in cohorts):
         raise ValueError(
             "no customer of the cohort left in the periods given: the churn cannot be estimated"
         )
-    churn = 1 - (counts[-1] / counts[0]) ** (1 / (len(counts) - 1))  # mean churn per period
+    pooled = _pooled_survival(cohorts)
+    churn = 1 - pooled[-1] ** (1 / (len(pooled) - 1))  # mean churn per period
     churn = min(max(churn, 0.01), 0.99)
     starts = [np.array([special.logit(churn), np.log(k)]) for k in (1.0, 5.0, 0.3)]
     candidates = [
         _Candidate(
             ["alpha", "beta"],
-            _sbg_objective(counts),
+            _sbg_objective(cohorts),
             starts,
             _sbg_transform,
             edges={(1, 1): "same_churn"},
         ),
         _Candidate(
             ["churn"],
-            _geometric_objective(counts),
+            _geometric_objective(cohorts),
             [np.array([special.logit(churn)])],
             _logit_transform,
             boundary="same_churn",
@@ -210,15 +275,100 @@ def fit_sbg(
             order=["alpha", "beta", "churn"],
         ),
     ]
-    n = int(counts[0])
+    n = int(sum(c[0] for c in cohorts))
+    counts = (
+        tuple(int(c) for c in cohorts[0])
+        if len(cohorts) == 1
+        else tuple(float(v) for v in n * pooled)
+    )
     return _fit(
         candidates,
         model="sBG",
         n_obs=n,
         penalizer=penalizer,
         notes=_SBG_NOTES,
-        extra={"survivors": tuple(int(c) for c in counts)},
+        extra={"survivors": counts, "cohorts": len(cohorts)},
     )
+
+
+def cohort_survivors(
+    customers: pd.DataFrame,
+    *,
+    start_col: str,
+    end_col: str,
+    data_end: str | pd.Timestamp,
+    period: str = "M",
+) -> pd.DataFrame:
+    """Customers still active at the start of each period since they started, by cohort.
+
+    The input of :func:`fit_sbg` for several cohorts, from a table of subscriptions: a cohort
+    is the customers who started in one calendar period (month, quarter or year), and a
+    customer counts as active at the start of period t after their start until the period in
+    which they ended. Periods after ``data_end`` are not observed (NaN).
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        One row per customer (subscription): its start and, if it has ended, its end. Not
+        modified.
+    start_col, end_col : str
+        Columns of the start and end timestamps (end missing: still active).
+    data_end : str or Timestamp
+        The end of the data: the last moment a customer's end could have been seen.
+    period : {"M", "Q", "Y"}, default "M"
+        The period of the cohorts and of the counts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cohort (index ``cohort``: the period of start), one column per period
+        since the start (0, 1, …): customers still active at its start, NaN where not yet
+        observed.
+
+    Raises
+    ------
+    ValueError
+        Missing columns or start times, an end before its start, or an unknown period.
+
+    Examples
+    --------
+    >>> table = cohort_survivors(crm.customers, start_col="start_at", end_col="churned_at",
+    ...                          data_end="2024-12-31")  # doctest: +SKIP
+    >>> fit_sbg(table)  # doctest: +SKIP
+    """
+    frame = require_frame(customers, "customers")
+    require_columns(frame, [start_col, end_col], "customers")
+    period = str(check_option(period, "period", ("M", "Q", "Y")))
+    start = pd.to_datetime(frame[start_col])
+    end = pd.to_datetime(frame[end_col])
+    if start.isna().any():
+        raise ValueError(
+            f"column {start_col!r} has {int(start.isna().sum()):,} missing start times (rows "
+            f"{rows_repr(frame.index[start.isna().to_numpy()])})"
+        )
+    backwards = (end < start).to_numpy()
+    if backwards.any():
+        raise ValueError(
+            f"{int(backwards.sum()):,} customers end before they start (rows "
+            f"{rows_repr(frame.index[backwards])})"
+        )
+    last = pd.Timestamp(data_end).to_period(period).ordinal
+    first = start.dt.to_period(period).array.asi8
+    open_ = (end.isna() | (end > pd.Timestamp(data_end))).to_numpy()
+    ended = np.where(open_, 0, end.dt.to_period(period).array.asi8)
+    # periods survived: a customer is active at the start of each period after their start up
+    # to the one in which they end (or up to the last period of the data)
+    lived = np.where(open_, last - first + 1, ended - first)
+    horizon = int(last - first.min())
+    rows = {}
+    for cohort in np.unique(first):
+        part = lived[first == cohort]
+        observed = int(last - cohort)  # periods after the start seen by data_end
+        counts = [float((part >= t).sum()) for t in range(observed + 1)]
+        rows[pd.Period(ordinal=int(cohort), freq=period)] = counts + [np.nan] * (horizon - observed)
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=range(horizon + 1))
+    table.index.name = "cohort"
+    return table
 
 
 def _survival(draws: pd.DataFrame, t: np.ndarray) -> np.ndarray:
