@@ -218,8 +218,8 @@ def test_analytic_gradients_match_finite_differences() -> None:
         "Pareto/NBD": (pareto_nbd._pnbd_objective(x, t_x, T, w), pareto_nbd._pnbd_transform, 4),
         "BG/BB": (bgbb._bgbb_objective(xd, td, nd, w), bgbb._bgbb_transform, 4),
         "beta-binomial": (bgbb._bb_objective(xd, nd, w), fitting._log_transform, 2),
-        "sBG": (sbg._sbg_objective(cohort), sbg._sbg_transform, 2),
-        "geometric": (sbg._geometric_objective(cohort), sbg._logit_transform, 1),
+        "sBG": (sbg._sbg_objective([cohort, cohort[:4]]), sbg._sbg_transform, 2),
+        "geometric": (sbg._geometric_objective([cohort, cohort[:4]]), sbg._logit_transform, 1),
     }
     for name, (kernel, transform, k) in kernels.items():
         cand = fitting._Candidate([str(i) for i in range(k)], kernel, [], transform)
