@@ -1010,7 +1010,7 @@ def plot_monthly_value(
     value: CLVIntervals,
     *,
     cumulative: bool = True,
-    currency: str = "$",
+    currency: str = "US$",
     title: str | None = None,
     ax: Axes | None = None,
 ) -> Figure:
@@ -1022,7 +1022,7 @@ def plot_monthly_value(
         The result of :func:`research.clv.clv_intervals` (``value.plot()`` draws it too).
     cumulative : bool, default True
         The value accumulated up to each month; False draws each month's.
-    currency : str, default "$"
+    currency : str, default "US$"
         Symbol put before the amounts.
     title : str, optional
         Chart title. Default gives the total over the horizon with its interval.
@@ -1081,6 +1081,7 @@ def plot_monthly_value(
         "month",
         "value accumulated by the month" if cumulative else "value expected in the month",
     )
+    _plain(*[t for t in fig.findobj(Text) if t.get_text() == _wrap(title)])
     return _finish(fig)
 
 

@@ -181,3 +181,50 @@ def test_notebook_01b_on_a_parquet_file_records_what_it_records_on_the_csv(tmp_p
             assert on_duckdb[name] == pytest.approx(value, rel=1e-9), name
         else:
             assert on_duckdb[name] == value, name
+
+
+@pytest.mark.filterwarnings("ignore::research.clv.BoundaryFitWarning")
+def test_notebook_01b_on_a_subscription_export(tmp_path: Path) -> None:
+    """A billing system's subscriptions (its own column names, quarterly cohorts): section 8
+    counts them by cohort, fits them, and records what the package computes on the same file;
+    the synthetic CRM is not used."""
+    rng = np.random.default_rng(3)
+    n = 1_500
+    start = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 540, n), unit="D")
+    months = np.minimum(rng.geometric(rng.beta(0.8, 6.0, n)), 600)  # heterogeneous churn
+    end = start + pd.to_timedelta(months * 30.4375, unit="D")
+    data_end = pd.Timestamp("2023-12-31")
+    subs = pd.DataFrame(
+        {
+            "Account": [f"A{i:05d}" for i in range(n)],
+            "Activated on": start.strftime("%Y-%m-%d"),
+            "Cancelled on": np.where(end <= data_end, end.strftime("%Y-%m-%d"), ""),
+        }
+    )
+    csv = tmp_path / "subscriptions.csv"
+    subs.to_csv(csv, index=False)
+    nb = _run(
+        NOTEBOOK,
+        {
+            "SUBSCRIPTIONS_CSV": str(csv),
+            "SUB_START_COL": "Activated on",
+            "SUB_END_COL": "Cancelled on",
+            "SUB_DATA_END": "2023-12-31",
+            "COHORT_PERIOD": "Q",
+        },
+    )
+    records = read_records(nb)
+    from research.clv import cohort_survivors, fit_sbg, project_retention
+
+    raw = pd.read_csv(csv)
+    cohorts = cohort_survivors(
+        raw, start_col="Activated on", end_col="Cancelled on", data_end="2023-12-31", period="Q"
+    )
+    fit = fit_sbg(cohorts)
+    assert records["sbg_own_cohorts"] == len(cohorts) == 6
+    assert records["sbg_own_boundary"] == fit.boundary
+    kept = project_retention(fit, 2 * (cohorts.shape[1] - 1)).table["survival"].iloc[-1]
+    assert records["sbg_own_retained_share"] == pytest.approx(kept, rel=1e-9)
+    text = shown_text(nb)
+    assert f"your subscriptions {escape_markdown(str(csv))}: 6 cohorts by start quarter" in text
+    assert "synthetic" not in text.split("## 8.")[-1].split("Notes on method")[0].lower()

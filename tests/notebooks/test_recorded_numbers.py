@@ -155,6 +155,43 @@ def test_lifetime_value_notebook_numbers(nb01b, cdnow_master) -> None:
         "automation only",
     }
     assert 0 <= nb01b["call_list_size"] <= 10
+    # the two other purchase models reproduce their published CDNOW fits within 1%
+    published = {
+        "pnbd": {"r": 0.5534, "alpha": 10.5802, "s": 0.6061, "beta": 11.6562},
+        "mbgnbd": {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614},
+    }
+    for key, values in published.items():
+        for name, value in values.items():
+            assert nb01b[f"paper_{key}_{name}"] == pytest.approx(value, rel=0.01), (key, name)
+    # the holdout ranking is compare_models' on the same calibration summary
+    from research.clv import compare_models, fit_mbgnbd, fit_pareto_nbd, purchase_tracking
+
+    fits = {"BG/NBD": fit_bgnbd, "MBG/NBD": fit_mbgnbd, "Pareto/NBD": fit_pareto_nbd}
+    candidates = {name: fitter(calibration) for name, fitter in fits.items()}
+    ranking = compare_models(candidates, calibration, actual, weeks)
+    assert nb01b["model_ranking"] == list(ranking.table.index)
+    assert nb01b["model_tied"] == ranking.tied and nb01b["model_best"] == ranking.best
+    assert nb01b["models_beat_naive"] is True
+    for name, value in ranking.table["rmse"].items():
+        assert nb01b["model_rmse"][name] == pytest.approx(value, rel=1e-9)
+    assert nb01b["purchase_model"] == "BG/NBD"
+    cleaned = clean_transactions(cdnow_master, observation_end=holdout_end, **cols)
+    tracking = purchase_tracking(
+        candidates, cleaned.purchases, calibration_end, holdout_end, unit_days=p["UNIT_DAYS"]
+    )
+    for name, value in tracking.errors["holdout_error"].items():
+        assert nb01b["tracking_holdout_error"][name] == pytest.approx(value, rel=1e-9)
+    # the base's value lies inside its interval, which is narrow on 23,570 customers
+    assert nb01b["clv_total_low"] < nb01b["clv_total"] < nb01b["clv_total_high"]
+    assert (nb01b["clv_total_high"] - nb01b["clv_total_low"]) / nb01b["clv_total"] < 0.1
+    # sBG: Fader & Hardie (2007) within 1%, the high-end years 8-12 within 5%
+    sbg = nb01b["sbg_published_fits"]
+    assert sbg["regular"]["alpha"] == pytest.approx(0.704, rel=0.01)
+    assert sbg["regular"]["beta"] == pytest.approx(1.182, rel=0.01)
+    assert sbg["high end"]["alpha"] == pytest.approx(0.668, rel=0.01)
+    assert sbg["high end"]["beta"] == pytest.approx(3.806, rel=0.01)
+    assert all(abs(e) < 0.05 for e in nb01b["sbg_high_end_projection_errors"])
+    assert nb01b["sbg_own_cohorts"] > 12 and 0 < nb01b["sbg_own_retained_share"] < 1
 
 
 def test_conversion_notebook_numbers(nb02) -> None:
