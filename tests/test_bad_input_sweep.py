@@ -430,7 +430,7 @@ case(
     "customer_lifetime_value-swapped-models",
     lambda: customer_lifetime_value(GG, BG, S),
     TypeError,
-    r"bgnbd: expected the result of fit_bgnbd, got a Gamma-Gamma fit",
+    r"bgnbd: expected a purchase model's fit \(.*fit_bgnbd.*\), got a Gamma-Gamma fit",
 )
 case(
     "customer_lifetime_value-two-bgnbd",
@@ -449,7 +449,7 @@ case(
     "probability_alive-not-a-fit",
     lambda: probability_alive(S, S),
     TypeError,
-    r"expected the result of fit_bgnbd",
+    r"expected a purchase model's fit \(.*\), got DataFrame",
 )
 case(
     "probability_alive-missing-T",
