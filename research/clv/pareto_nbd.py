@@ -48,7 +48,7 @@ __all__ = ["fit_pareto_nbd"]
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(12)
 _DROPS = np.array([1.0, 3.0, 6.0, 11.0, 18.0, 30.0, 46.0])
 _BISECTIONS = 48
-_NEWTON_STEPS = 8
+_NEWTON_STEPS = 6
 
 
 def _side_ends(
@@ -84,8 +84,9 @@ def _left_integral(
     """The integral J = int from t_x to T of (alpha+tau)^-a (beta+tau)^-b dtau, by Gauss-Legendre
     panels placed where the integrand lives; rows with ``T > t_x`` only.
 
-    Returns ``log J``, the nodes ``tau`` (rows x nodes) and each node's share of J, with which
-    the derivatives of log J are weighted means (d/da log J = -E[log(alpha + tau)], …).
+    Returns ``log J``, ``log(alpha + tau)`` and ``log(beta + tau)`` at the nodes (rows x
+    nodes) and each node's share of J, with which the derivatives of log J are weighted means
+    (d/da log J = -E[log(alpha + tau)], …).
 
     In u = log(m + tau), m = min(alpha, beta), the log-integrand
     psi(u) = u - a log(alpha - m + e^u) - b log(beta - m + e^u) is concave, with slopes between
@@ -96,14 +97,20 @@ def _left_integral(
     """
     a = np.asarray(a, float)[:, None]
     m = min(alpha, beta)
-    log_ca = np.log(alpha - m) if alpha > m else -np.inf
-    log_cb = np.log(beta - m) if beta > m else -np.inf
+    # one of log(alpha + tau) and log(beta + tau) is u itself: the other needs a logaddexp
+    if alpha <= beta:
+        gap, own, other = np.log(beta - m) if beta > m else -np.inf, a, b
+    else:
+        gap, own, other = np.log(alpha - m), b, a
 
     def psi(u: np.ndarray) -> np.ndarray:
-        return u - a * np.logaddexp(log_ca, u) - b * np.logaddexp(log_cb, u)
+        return u * (1 - own) - other * np.logaddexp(gap, u)
 
     def slope(u: np.ndarray) -> np.ndarray:
-        return 1 - a * special.expit(u - log_ca) - b * special.expit(u - log_cb)
+        return 1 - own - other * special.expit(u - gap)
+
+    log_ca = np.log(alpha - m) if alpha > m else -np.inf
+    log_cb = np.log(beta - m) if beta > m else -np.inf
 
     lo = np.log(m + t_x)[:, None]
     hi = np.log(m + T)[:, None]
@@ -117,6 +124,7 @@ def _left_integral(
             mid = (left + right) / 2
             up = 1 - ai * special.expit(mid - log_ca) - b * special.expit(mid - log_cb) > 0
             left, right = np.where(up, mid, left), np.where(up, right, mid)
+        del ai
         peak[inside] = (left + right) / 2
     top = psi(peak)
     targets = top - _DROPS[None, :]
@@ -134,11 +142,16 @@ def _left_integral(
     u = u.reshape(len(a), -1)
     with np.errstate(divide="ignore"):
         log_w = np.log(np.abs(half))[:, :, None] + np.log(_WEIGHTS)[None, None, :]
-        terms = psi(u) + log_w.reshape(len(a), -1)
-    log_j = special.logsumexp(terms, axis=1)
-    share = np.exp(terms - log_j[:, None])
-    tau = np.maximum(np.exp(u) - m, 0.0)
-    return log_j, tau, share
+        shifted = np.logaddexp(gap, u)  # the log of the other of alpha + tau, beta + tau
+        terms = u * (1 - own) - other * shifted + log_w.reshape(len(a), -1)
+    # log-sum-exp by hand: the shares need the exponentials anyway
+    top_term = terms.max(axis=1)
+    share = np.exp(terms - top_term[:, None])
+    total = share.sum(axis=1)
+    share /= total[:, None]
+    log_j = top_term + np.log(total)
+    log_alpha_tau, log_beta_tau = (u, shifted) if alpha <= beta else (shifted, u)
+    return log_j, log_alpha_tau, log_beta_tau, share
 
 
 def _log_parts(
@@ -154,13 +167,13 @@ def _log_parts(
     # r log alpha - (r + x) log(alpha + T), exact when r and alpha are both large
     alive = -r * np.log1p(T / alpha) - x * np.log(alpha + T) - s * np.log1p(T / beta)
     dead = np.full(len(x), -np.inf)
-    tau = share = None
+    nodes = None
     later = T > t_x
     if later.any():
-        log_j, tau, share = _left_integral(r + x[later], s + 1, alpha, beta, t_x[later], T[later])
+        log_j, *nodes = _left_integral(r + x[later], s + 1, alpha, beta, t_x[later], T[later])
         dead[later] = np.log(s) + r * np.log(alpha) + s * np.log(beta) + log_j
     if moments:
-        return rising, alive, dead, later, tau, share
+        return rising, alive, dead, later, nodes
     return rising, alive, dead
 
 
@@ -183,7 +196,7 @@ def _pnbd_objective(
 
     def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
         r, alpha, s, beta = params
-        rising, alive, dead, later, tau, share = _log_parts(params, x, t_x, T, moments=True)
+        rising, alive, dead, later, nodes = _log_parts(params, x, t_x, T, moments=True)
         total = np.logaddexp(alive, dead)
         w_dead = np.exp(dead - total)
         w_alive = 1.0 - w_dead
@@ -192,16 +205,17 @@ def _pnbd_objective(
         d_s = -w_alive * np.log1p(T / beta) + w_dead / s
         d_beta = w_alive * s * T / (beta * (beta + T))
         if later.any():
-            xl = x[later][:, None]
+            log_at, log_bt, share = nodes
             wd = w_dead[later]
 
             def mean(values: np.ndarray) -> np.ndarray:
                 return (share * values).sum(axis=1)
 
-            d_r[later] -= wd * mean(np.log1p(tau / alpha))
-            d_alpha[later] += wd * mean((r * tau / alpha - xl) / (alpha + tau))
-            d_s[later] -= wd * mean(np.log1p(tau / beta))
-            d_beta[later] += wd * mean((s * tau / beta - 1) / (beta + tau))
+            # the derivatives of r log alpha + s log beta + log J, as means over the nodes
+            d_r[later] -= wd * (mean(log_at) - np.log(alpha))
+            d_alpha[later] += wd * (r / alpha - (r + x[later]) * mean(np.exp(-log_at)))
+            d_s[later] -= wd * (mean(log_bt) - np.log(beta))
+            d_beta[later] += wd * (s / beta - (s + 1) * mean(np.exp(-log_bt)))
         return _negative_mean(w, n, rising + total, d_r, d_alpha, d_s, d_beta)
 
     return objective
