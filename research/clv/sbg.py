@@ -199,6 +199,7 @@ def fit_sbg(
     survivors: Sequence[float] | np.ndarray | pd.Series | pd.DataFrame,
     *,
     penalizer: float = 0.0,
+    start: tuple[float, float] | None = None,
 ) -> ModelFit:
     """Fit the shifted-beta-geometric model to the survivors of one cohort, or of several.
 
@@ -213,6 +214,9 @@ def fit_sbg(
         observed period; the cohorts share the model's two parameters.
     penalizer : float, default 0.0
         L2 penalty on the parameters, per customer (lifetimes' convention).
+    start : tuple of 2 floats, optional
+        An extra starting point (alpha, beta) besides the ones computed from the counts (the
+        fit does not depend on it).
 
     Returns
     -------
@@ -257,6 +261,11 @@ def fit_sbg(
     churn = 1 - pooled[-1] ** (1 / (len(pooled) - 1))  # mean churn per period
     churn = min(max(churn, 0.01), 0.99)
     starts = [np.array([special.logit(churn), np.log(k)]) for k in (1.0, 5.0, 0.3)]
+    if start is not None:
+        if len(start) != 2 or not all(np.isfinite(v) and v > 0 for v in start):
+            raise ValueError(f"start must be 2 positive numbers (alpha, beta), got {start!r}")
+        a0, b0 = (float(v) for v in start)
+        starts.append(np.array([np.log(a0 / b0), np.log(a0 + b0)]))
     candidates = [
         _Candidate(
             ["alpha", "beta"],

@@ -231,3 +231,39 @@ def test_analytic_gradients_match_finite_differences() -> None:
                 np.testing.assert_allclose(
                     objective(theta)[1], numeric, rtol=1e-5, atol=1e-7, err_msg=name
                 )
+
+
+# -- sBG: the cohorts' order, the starting point, the threads ------------------------------------
+
+
+def _cohorts() -> pd.DataFrame:
+    """Eight monthly cohorts of customers with beta(0.7, 2.5) churn, observed for 12 to 5
+    periods."""
+    rng = np.random.default_rng(2)
+    rows = []
+    for k in range(8):
+        size = int(rng.integers(300, 900))
+        lifetimes = rng.geometric(rng.beta(0.7, 2.5, size))
+        observed = 12 - k
+        rows.append([float((lifetimes > t).sum()) for t in range(observed + 1)] + [np.nan] * k)
+    return pd.DataFrame(rows)
+
+
+def test_sbg_is_the_same_whatever_the_cohorts_order_start_or_threads() -> None:
+    from research.clv import fit_sbg
+
+    table = _cohorts()
+    base = fit_sbg(table)
+    assert base.boundary is None and base.converged
+    for seed in (0, 1, 2):
+        _same(base, fit_sbg(table.sample(frac=1, random_state=seed)))
+    rng = np.random.default_rng(5)
+    for _ in range(4):
+        _same(base, fit_sbg(table, start=tuple(np.exp(rng.uniform(-3, 3, 2)))))
+    with threadpool_limits(limits=1):
+        one = fit_sbg(table)
+    with threadpool_limits(limits=2):
+        two = fit_sbg(table)
+    _same(one, two)
+    with pytest.raises(ValueError, match="start must be 2 positive numbers"):
+        fit_sbg(table, start=(1.0, -1.0))
