@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -22,10 +21,11 @@ from research.clv.fitting import (
     _PURCHASE_MODELS,
     ModelFit,
     _Candidate,
-    _compress,
     _fit,
     _negative_mean,
+    _purchase_data,
     _purchase_model,
+    _PurchaseData,
     _PurchaseModel,
     _rfm_arrays,
 )
@@ -255,31 +255,35 @@ def fit_bgnbd(
     b        2.426
     """
     penalizer = check_number(penalizer, "penalizer", minimum=0)
-    x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
-    if not (x > 0).any():
-        raise ValueError(
-            f"column {frequency_col!r} is 0 for all {len(x):,} customers: with no repeat purchase "
-            "the BG/NBD model cannot be fitted (is the summary from a single-purchase export?)"
-        )
-    if start is not None and (
-        len(start) != 4 or not all(math.isfinite(v) and v > 0 for v in start)
-    ):
-        raise ValueError(f"start must be 4 positive numbers (r, alpha, a, b), got {start!r}")
-    if not (T > 0).any():
-        raise ValueError(f"column {T_col!r} is 0 for every customer: there is no time to model")
-    (ux, ut, uT), w = _compress(x, t_x, T)
-    # starting values from the data: the mean purchase rate (r = 1), and a mean dropout
-    # probability of 1/4 or 1/10 with more or less spread
-    rate = float(np.sum(x)) / float(np.sum(T))
+    data = _purchase_data(
+        summary,
+        (frequency_col, recency_col, T_col),
+        model="BG/NBD",
+        start=start,
+        names="r, alpha, a, b",
+    )
+    candidates = _bgnbd_candidates(_bgnbd_objective(data.x, data.t_x, data.T, data.w), data)
+    return _fit(
+        candidates, model="BG/NBD", n_obs=data.n_obs, penalizer=penalizer, notes=_BGNBD_NOTES
+    )
+
+
+def _bgnbd_candidates(objective: Callable, data: _PurchaseData) -> list[_Candidate]:
+    """BG/NBD's (or MBG/NBD's) full model with ``objective``, and its no-dropout limit (NBD).
+
+    Starting values from the data: the mean purchase rate (r = 1), and a mean dropout
+    probability of 1/4 or 1/10 with more or less spread, and the caller's start.
+    """
     starts = [
-        _bgnbd_coordinates(1.0, 1.0 / rate, a, b) for a, b in ((1.0, 3.0), (0.3, 2.7), (3.0, 27.0))
+        _bgnbd_coordinates(1.0, 1.0 / data.rate, a, b)
+        for a, b in ((1.0, 3.0), (0.3, 2.7), (3.0, 27.0))
     ]
-    if start is not None:
-        starts.append(_bgnbd_coordinates(*(float(v) for v in start)))
-    candidates = [
+    if data.start is not None:
+        starts.append(_bgnbd_coordinates(*data.start))
+    return [
         _Candidate(
             ["r", "alpha", "a", "b"],
-            _bgnbd_objective(ux, ut, uT, w),
+            objective,
             starts,
             _bgnbd_transform,
             edges={
@@ -291,8 +295,8 @@ def fit_bgnbd(
         ),
         _Candidate(
             ["r", "alpha"],
-            _nbd_objective(ux, uT, w),
-            [np.log([1.0, rate])],
+            _nbd_objective(data.x, data.T, data.w),
+            [np.log([1.0, data.rate])],
             _nbd_transform,
             boundary="no_dropout",
             fixed={"a": 0.0, "b": np.nan},
@@ -300,7 +304,6 @@ def fit_bgnbd(
             edges={(0, 1): "same_rate"},
         ),
     ]
-    return _fit(candidates, model="BG/NBD", n_obs=len(x), penalizer=penalizer, notes=_BGNBD_NOTES)
 
 
 def _alive_odds(

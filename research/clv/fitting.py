@@ -293,6 +293,56 @@ def _rfm_arrays(
     return x, t_x, T
 
 
+@dataclass(frozen=True)
+class _PurchaseData:
+    """A purchase model's checked input: the distinct (frequency, recency, T) rows and their
+    counts, the customers, the mean purchase rate, and the caller's extra start."""
+
+    x: np.ndarray
+    t_x: np.ndarray
+    T: np.ndarray
+    w: np.ndarray
+    n_obs: int
+    rate: float
+    start: tuple[float, ...] | None
+
+
+def _purchase_data(
+    summary: pd.DataFrame,
+    cols: tuple[str, str, str],
+    *,
+    model: str,
+    start: object,
+    names: str,
+) -> _PurchaseData:
+    """Check a continuous-time purchase model's summary and ``start`` (the parameters
+    ``names``, e.g. "r, alpha, a, b") and compress the summary to its distinct rows."""
+    frequency_col, recency_col, T_col = cols
+    x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
+    if not (x > 0).any():
+        raise ValueError(
+            f"column {frequency_col!r} is 0 for all {len(x):,} customers: with no repeat purchase "
+            f"the {model} model cannot be fitted (is the summary from a single-purchase export?)"
+        )
+    k = len(names.split(", "))
+    if start is not None and (
+        len(start) != k or not all(np.isfinite(v) and v > 0 for v in start)  # type: ignore[arg-type]
+    ):
+        raise ValueError(f"start must be {k} positive numbers ({names}), got {start!r}")
+    if not (T > 0).any():
+        raise ValueError(f"column {T_col!r} is 0 for every customer: there is no time to model")
+    (ux, ut, uT), w = _compress(x, t_x, T)
+    return _PurchaseData(
+        x=ux,
+        t_x=ut,
+        T=uT,
+        w=w,
+        n_obs=len(x),
+        rate=float(np.sum(x)) / float(np.sum(T)),
+        start=None if start is None else tuple(float(v) for v in start),  # type: ignore[union-attr]
+    )
+
+
 def _whole_counts(
     x: np.ndarray, frame: pd.DataFrame, col: str, what: str = "counts repeat purchases"
 ) -> None:

@@ -12,7 +12,6 @@ lifetimes' ``ModifiedBetaGeoFitter`` fits (r = 0.525, alpha = 6.183, a = 0.891, 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -23,23 +22,18 @@ from research._columns import FREQUENCY_COL, RECENCY_COL, T_COL
 from research._validation import check_number
 from research.clv.bgnbd import (
     _BGNBD_NOTES,
-    _bgnbd_coordinates,
-    _bgnbd_transform,
+    _bgnbd_candidates,
     _d_log_rising,
     _log_rising,
-    _nbd_objective,
-    _nbd_transform,
     _one_minus_power_hyp,
 )
 from research.clv.fitting import (
     _PURCHASE_MODELS,
     ModelFit,
-    _Candidate,
-    _compress,
     _fit,
     _negative_mean,
+    _purchase_data,
     _PurchaseModel,
-    _rfm_arrays,
 )
 
 __all__ = ["fit_mbgnbd"]
@@ -154,56 +148,21 @@ def fit_mbgnbd(
     b        1.614
     """
     penalizer = check_number(penalizer, "penalizer", minimum=0)
-    x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
-    if not (x > 0).any():
-        raise ValueError(
-            f"column {frequency_col!r} is 0 for all {len(x):,} customers: with no repeat purchase "
-            "the MBG/NBD model cannot be fitted (is the summary from a single-purchase export?)"
-        )
-    if start is not None and (
-        len(start) != 4 or not all(math.isfinite(v) and v > 0 for v in start)
-    ):
-        raise ValueError(f"start must be 4 positive numbers (r, alpha, a, b), got {start!r}")
-    if not (T > 0).any():
-        raise ValueError(f"column {T_col!r} is 0 for every customer: there is no time to model")
-    (ux, ut, uT), w = _compress(x, t_x, T)
-    rate = float(np.sum(x)) / float(np.sum(T))
-    starts = [
-        _bgnbd_coordinates(1.0, 1.0 / rate, a, b) for a, b in ((1.0, 3.0), (0.3, 2.7), (3.0, 27.0))
-    ]
-    if start is not None:
-        starts.append(_bgnbd_coordinates(*(float(v) for v in start)))
-    candidates = [
-        _Candidate(
-            ["r", "alpha", "a", "b"],
-            _mbgnbd_objective(ux, ut, uT, w),
-            starts,
-            _bgnbd_transform,
-            edges={
-                (0, 1): "same_rate",
-                (2, -1): "no_dropout",
-                (3, -1): "two_point_dropout",
-                (3, 1): "same_dropout",
-            },
-        ),
-        _Candidate(
-            ["r", "alpha"],
-            _nbd_objective(ux, uT, w),
-            [np.log([1.0, rate])],
-            _nbd_transform,
-            boundary="no_dropout",
-            fixed={"a": 0.0, "b": np.nan},
-            order=["r", "alpha", "a", "b"],
-            edges={(0, 1): "same_rate"},
-        ),
-    ]
+    data = _purchase_data(
+        summary,
+        (frequency_col, recency_col, T_col),
+        model="MBG/NBD",
+        start=start,
+        names="r, alpha, a, b",
+    )
+    candidates = _bgnbd_candidates(_mbgnbd_objective(data.x, data.t_x, data.T, data.w), data)
     notes = dict(_BGNBD_NOTES)
     notes["two_point_dropout"] = (
         "the customers are of two kinds (the best fit has a + b = 0): a share a / (a + b) "
         "leave at once (at their first purchase or the next), the others never leave; P(alive) "
         "and expected purchases follow that split."
     )
-    return _fit(candidates, model="MBG/NBD", n_obs=len(x), penalizer=penalizer, notes=notes)
+    return _fit(candidates, model="MBG/NBD", n_obs=data.n_obs, penalizer=penalizer, notes=notes)
 
 
 def _mbg_alive_odds(

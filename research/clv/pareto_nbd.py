@@ -17,7 +17,6 @@ at any time, not only just after a purchase. The likelihood is the one in Fader,
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -31,11 +30,10 @@ from research.clv.fitting import (
     _PURCHASE_MODELS,
     ModelFit,
     _Candidate,
-    _compress,
     _fit,
     _negative_mean,
+    _purchase_data,
     _PurchaseModel,
-    _rfm_arrays,
 )
 
 __all__ = ["fit_pareto_nbd"]
@@ -300,29 +298,23 @@ def fit_pareto_nbd(
     beta     11.6562
     """
     penalizer = check_number(penalizer, "penalizer", minimum=0)
-    x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col)
-    if not (x > 0).any():
-        raise ValueError(
-            f"column {frequency_col!r} is 0 for all {len(x):,} customers: with no repeat purchase "
-            "the Pareto/NBD model cannot be fitted (is the summary from a single-purchase export?)"
-        )
-    if start is not None and (
-        len(start) != 4 or not all(math.isfinite(v) and v > 0 for v in start)
-    ):
-        raise ValueError(f"start must be 4 positive numbers (r, alpha, s, beta), got {start!r}")
-    if not (T > 0).any():
-        raise ValueError(f"column {T_col!r} is 0 for every customer: there is no time to model")
-    (ux, ut, uT), w = _compress(x, t_x, T)
+    data = _purchase_data(
+        summary,
+        (frequency_col, recency_col, T_col),
+        model="Pareto/NBD",
+        start=start,
+        names="r, alpha, s, beta",
+    )
+    ux, ut, uT, w, rate = data.x, data.t_x, data.T, data.w, data.rate
     # starting values from the data: the mean purchase rate, and mean lifetimes of one, two
     # and half a mean observation period, with more or less spread
-    rate = float(np.sum(x)) / float(np.sum(T))
-    life = float(np.mean(T))
+    life = float(np.mean(uT))
     starts = [
         _pnbd_coordinates(1.0, 1.0 / rate, s, s * life * k)
         for s, k in ((1.0, 1.0), (0.5, 2.0), (2.0, 0.5))
     ]
-    if start is not None:
-        starts.append(_pnbd_coordinates(*(float(v) for v in start)))
+    if data.start is not None:
+        starts.append(_pnbd_coordinates(*data.start))
     candidates = [
         _Candidate(
             ["r", "alpha", "s", "beta"],
@@ -342,7 +334,7 @@ def fit_pareto_nbd(
         ),
     ]
     return _fit(
-        candidates, model="Pareto/NBD", n_obs=len(x), penalizer=penalizer, notes=_PNBD_NOTES
+        candidates, model="Pareto/NBD", n_obs=data.n_obs, penalizer=penalizer, notes=_PNBD_NOTES
     )
 
 
