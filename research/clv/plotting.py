@@ -1145,7 +1145,7 @@ def plot_period_transactions(
         worst = str(gap.idxmax())
         title = (
             f"Customers by repeat purchases in the calibration period, actual and expected by "
-            f"{result.model}\nLargest gap at {worst} purchases: "
+            f"{result.model}\nLargest gap at {worst} repeat purchase{'' if worst == '1' else 's'}: "
             f"{table.loc[worst, 'expected']:,.0f} expected, {table.loc[worst, 'actual']:,} actual"
         )
     _label_axes(fig, ax, own, _wrap(title), "repeat purchases", "customers")
