@@ -1,4 +1,5 @@
-"""Customer lifetime value: BG/NBD for purchase counts, Gamma-Gamma for spend, exact and fast.
+"""Customer lifetime value: purchase models (BG/NBD, MBG/NBD, Pareto/NBD, BG/BB), Gamma-Gamma
+for spend, subscription retention (sBG), model comparison and intervals, exact and fast.
 
 * :func:`fit_bgnbd` fits the BG/NBD model of Fader, Hardie & Lee (2005, *Marketing Science*
   24(2)) by maximum likelihood on an RFM summary (``frequency``, ``recency``, ``T`` from
@@ -16,6 +17,16 @@
 * :func:`holdout_check` compares the model's expected repeat purchases in a holdout period with
   what customers really did, per number of calibration-period purchases
   (:class:`HoldoutCheck`).
+* :func:`fit_mbgnbd`, :func:`fit_pareto_nbd` and :func:`fit_bgbb` (discrete time) fit the other
+  purchase models on the same recipe; every prediction above takes any of the four.
+  :func:`compare_models` ranks them on a holdout (errors with intervals, a naive forecast to
+  beat), :func:`purchase_tracking` tracks cumulative purchases week by week, and
+  :func:`period_transactions`, :func:`frequency_recency_matrix` and
+  :func:`simulate_customers` show what a fit implies.
+* :func:`clv_intervals` values customers, segments and each month of the horizon with
+  intervals that carry the fits' parameter uncertainty (:meth:`ModelFit.draw_params`).
+* :func:`fit_sbg`, :func:`cohort_survivors` and :func:`project_retention` project the
+  retention of subscription cohorts (shifted-beta-geometric, Fader & Hardie 2007).
 
 The likelihoods are written in log form with :func:`scipy.special.gammaln` / ``betaln`` and
 evaluated once per distinct (frequency, recency, T) triple, weighted by its count, which makes a
