@@ -72,16 +72,23 @@ def _d_log_rising(r: float, xs: np.ndarray) -> np.ndarray:
 
 
 def _bgnbd_objective(
-    x: np.ndarray, t_x: np.ndarray, T: np.ndarray, w: np.ndarray
+    x: np.ndarray, t_x: np.ndarray, T: np.ndarray, w: np.ndarray, *, modified: bool = False
 ) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
-    """Mean negative BG/NBD log-likelihood of (r, alpha, a, b) and its analytic gradient.
+    """Mean negative BG/NBD log-likelihood of (r, alpha, a, b) and its analytic gradient;
+    with ``modified``, MBG/NBD's (Batislam et al. 2007), where a customer may also leave
+    right after the first purchase.
 
-    Prior validation of the data is assumed; ``w`` are the counts of the distinct rows.
+    The two differ only in the beta functions: alive, B(a, b + x) or B(a, b + x + 1); left
+    after the last purchase, B(a + 1, b + x - 1) for x > 0 only, or B(a + 1, b + x) for every
+    x. Prior validation of the data is assumed; ``w`` are the counts of the distinct rows.
     """
     n = float(w.sum())
     xs, at = np.unique(x, return_inverse=True)
-    repeat = x > 0
-    xr = np.maximum(xs, 1)  # the "dead" term exists only for x > 0
+    shift = 1.0 if modified else 0.0
+    # which customers may have left after their last purchase, and b's offset in that term
+    can_leave = np.ones(len(x), dtype=bool) if modified else x > 0
+    leaves = np.ones(len(xs), dtype=bool) if modified else xs > 0
+    dead_b = xs if modified else np.maximum(xs, 1) - 1
 
     def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
         r, alpha, a, b = params
@@ -91,16 +98,16 @@ def _bgnbd_objective(
         shrink_t, shrink_x = np.log1p(T / alpha), np.log1p(t_x / alpha)
         lbeta_ab = special.betaln(a, b)
         a1 = _log_rising(r, xs)[at]
-        a2 = (special.betaln(a, b + xs) - lbeta_ab)[at] - r * shrink_t - x * log_at
+        a2 = (special.betaln(a, b + xs + shift) - lbeta_ab)[at] - r * shrink_t - x * log_at
         a3 = np.where(
-            repeat,
-            (special.betaln(a + 1, b + xr - 1) - lbeta_ab)[at] - r * shrink_x - x * log_ax,
+            can_leave,
+            (special.betaln(a + 1, b + dead_b) - lbeta_ab)[at] - r * shrink_x - x * log_ax,
             -np.inf,
         )
         total = np.logaddexp(a2, a3)
         w3 = np.exp(a3 - total)  # weight of "dropped out after the last purchase"
         w2 = 1.0 - w3
-        dig_abx = special.digamma(a + b + xs)
+        dig_abx = special.digamma(a + b + xs + shift)
         d_r = _d_log_rising(r, xs)[at] - (w2 * shrink_t + w3 * shrink_x)
         # r / alpha - (r + x) / (alpha + t) = (r t / alpha - x) / (alpha + t), without the
         # difference of two large numbers
@@ -116,8 +123,8 @@ def _bgnbd_objective(
         d_b = (
             special.digamma(a + b)
             - special.digamma(b)
-            + w2 * (special.digamma(b + xs) - dig_abx)[at]
-            + w3 * np.where(xs > 0, special.digamma(b + xr - 1) - dig_abx, 0.0)[at]
+            + w2 * (special.digamma(b + xs + shift) - dig_abx)[at]
+            + w3 * np.where(leaves, special.digamma(b + dead_b) - dig_abx, 0.0)[at]
         )
         return _negative_mean(w, n, a1 + total, d_r, d_alpha, d_a, d_b)
 

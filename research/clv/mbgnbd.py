@@ -12,7 +12,7 @@ lifetimes' ``ModifiedBetaGeoFitter`` fits (r = 0.525, alpha = 6.183, a = 0.891, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,15 +23,13 @@ from research._validation import check_number
 from research.clv.bgnbd import (
     _BGNBD_NOTES,
     _bgnbd_candidates,
-    _d_log_rising,
-    _log_rising,
+    _bgnbd_objective,
     _one_minus_power_hyp,
 )
 from research.clv.fitting import (
     _PURCHASE_MODELS,
     ModelFit,
     _fit,
-    _negative_mean,
     _purchase_data,
     _PurchaseModel,
 )
@@ -51,50 +49,6 @@ def _mbgnbd_loglik_terms(
     alive = special.betaln(a, b + x + 1) - lbeta - (r + x) * np.log(alpha + T)
     dead = special.betaln(a + 1, b + x) - lbeta - (r + x) * np.log(alpha + t_x)
     return common + np.logaddexp(alive, dead)
-
-
-def _mbgnbd_objective(
-    x: np.ndarray, t_x: np.ndarray, T: np.ndarray, w: np.ndarray
-) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
-    """Mean negative MBG/NBD log-likelihood of (r, alpha, a, b) and its analytic gradient.
-
-    Written as :func:`research.clv.bgnbd._bgnbd_objective` is (the same exact forms for large
-    r and alpha); prior validation of the data is assumed, ``w`` are the row counts.
-    """
-    n = float(w.sum())
-    xs, at = np.unique(x, return_inverse=True)
-
-    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
-        r, alpha, a, b = params
-        log_at, log_ax = np.log(alpha + T), np.log(alpha + t_x)
-        shrink_t, shrink_x = np.log1p(T / alpha), np.log1p(t_x / alpha)
-        lbeta_ab = special.betaln(a, b)
-        a1 = _log_rising(r, xs)[at]
-        a2 = (special.betaln(a, b + xs + 1) - lbeta_ab)[at] - r * shrink_t - x * log_at
-        a3 = (special.betaln(a + 1, b + xs) - lbeta_ab)[at] - r * shrink_x - x * log_ax
-        total = np.logaddexp(a2, a3)
-        w3 = np.exp(a3 - total)  # weight of "dropped out after the last purchase"
-        w2 = 1.0 - w3
-        dig_abx = special.digamma(a + b + xs + 1)
-        d_r = _d_log_rising(r, xs)[at] - (w2 * shrink_t + w3 * shrink_x)
-        d_alpha = w2 * (r * T / alpha - x) / (alpha + T) + w3 * (r * t_x / alpha - x) / (
-            alpha + t_x
-        )
-        d_a = (
-            special.digamma(a + b)
-            - special.digamma(a)
-            + w2 * (special.digamma(a) - dig_abx)[at]
-            + w3 * (special.digamma(a + 1) - dig_abx)[at]
-        )
-        d_b = (
-            special.digamma(a + b)
-            - special.digamma(b)
-            + w2 * (special.digamma(b + xs + 1) - dig_abx)[at]
-            + w3 * (special.digamma(b + xs) - dig_abx)[at]
-        )
-        return _negative_mean(w, n, a1 + total, d_r, d_alpha, d_a, d_b)
-
-    return objective
 
 
 def fit_mbgnbd(
@@ -155,7 +109,8 @@ def fit_mbgnbd(
         start=start,
         names="r, alpha, a, b",
     )
-    candidates = _bgnbd_candidates(_mbgnbd_objective(data.x, data.t_x, data.T, data.w), data)
+    objective = _bgnbd_objective(data.x, data.t_x, data.T, data.w, modified=True)
+    candidates = _bgnbd_candidates(objective, data)
     notes = dict(_BGNBD_NOTES)
     notes["two_point_dropout"] = (
         "the customers are of two kinds (the best fit has a + b = 0): a share a / (a + b) "
