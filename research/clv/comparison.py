@@ -27,11 +27,11 @@ from research._validation import (
     check_ci,
     check_int,
     check_number,
-    nonnegative_values,
     require_columns,
     require_frame,
 )
 from research.clv.fitting import ModelFit, _purchase_model, _rfm_arrays
+from research.clv.holdout import _holdout_counts, _holdout_length
 
 __all__ = [
     "NAIVE",
@@ -209,16 +209,11 @@ def compare_models(
     """
     ci = check_ci(ci)
     n_boot = check_int(n_boot, "n_boot", minimum=100)
-    length = check_number(holdout_length, "holdout_length")
-    if length <= 0:
-        raise ValueError(f"holdout_length must be a positive duration, got {holdout_length!r}")
+    length = _holdout_length(holdout_length)
     named = _named_fits(fits)
     discrete = any(_purchase_model(f)[0].discrete for f in named.values())
     x, t_x, T = _rfm_arrays(calibration, frequency_col, recency_col, T_col, discrete=discrete)
-    if not isinstance(holdout_purchases, pd.Series):
-        raise TypeError("holdout_purchases must be a pandas Series indexed by customer")
-    counts = holdout_purchases.reindex(calibration.index).fillna(0).to_frame("holdout_purchases")
-    actual = nonnegative_values(counts, "holdout_purchases", "holdout_purchases")
+    actual = _holdout_counts(holdout_purchases, calibration.index)
     forecasts = {}
     for name, fit in named.items():
         model, params = _purchase_model(fit)

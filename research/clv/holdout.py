@@ -218,6 +218,22 @@ def _group_rows(frame: pd.DataFrame, ci: float) -> pd.DataFrame:
     return table
 
 
+def _holdout_length(holdout_length: object) -> float:
+    """The holdout period's length, checked: a positive number."""
+    length = check_number(holdout_length, "holdout_length")
+    if length <= 0:
+        raise ValueError(f"holdout_length must be a positive duration, got {holdout_length!r}")
+    return length
+
+
+def _holdout_counts(holdout_purchases: object, customers: pd.Index) -> np.ndarray:
+    """Each calibration customer's holdout purchases (0 for those missing), checked."""
+    if not isinstance(holdout_purchases, pd.Series):
+        raise TypeError("holdout_purchases must be a pandas Series indexed by customer")
+    counts = holdout_purchases.reindex(customers).fillna(0).to_frame("holdout_purchases")
+    return nonnegative_values(counts, "holdout_purchases", "holdout_purchases")
+
+
 def holdout_check(
     fit: ModelFit,
     calibration: pd.DataFrame,
@@ -279,15 +295,10 @@ def holdout_check(
     """
     ci = check_ci(ci)
     max_frequency = check_int(max_frequency, "max_frequency", minimum=1)
-    length = check_number(holdout_length, "holdout_length")
-    if length <= 0:
-        raise ValueError(f"holdout_length must be a positive duration, got {holdout_length!r}")
+    length = _holdout_length(holdout_length)
     model, params = _purchase_model(fit)
     x, t_x, T = _rfm_arrays(calibration, frequency_col, recency_col, T_col, discrete=model.discrete)
-    if not isinstance(holdout_purchases, pd.Series):
-        raise TypeError("holdout_purchases must be a pandas Series indexed by customer")
-    counts = holdout_purchases.reindex(calibration.index).fillna(0).to_frame("holdout_purchases")
-    actual = nonnegative_values(counts, "holdout_purchases", "holdout_purchases")
+    actual = _holdout_counts(holdout_purchases, calibration.index)
     (expected,) = model.expected_at(params, fit.limits, x, t_x, T, [length])
     freq = np.minimum(x.astype(np.int64), max_frequency)
     labels = np.where(freq < max_frequency, freq.astype(str), f"{max_frequency}+")
