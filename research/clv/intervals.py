@@ -40,12 +40,10 @@ from research._validation import (
     check_int,
     nonnegative_values,
     require_columns,
-    rows_repr,
 )
 from research.clv.fitting import ModelFit, _compress, _purchase_model, _rfm_arrays
 from research.clv.gamma_gamma import _average_spend, _check_gamma_gamma
-from research.clv.value import _MONTH_DAYS, _check_value_settings
-from research.segmentation.value import _check_segments
+from research.clv.value import _MONTH_DAYS, _check_value_settings, _segments_of
 
 __all__ = ["CLVIntervals", "clv_intervals"]
 
@@ -223,17 +221,7 @@ def clv_intervals(
     x, t_x, T = _rfm_arrays(summary, frequency_col, recency_col, T_col, discrete=model.discrete)
     require_columns(summary, [monetary_col], "summary")
     m = nonnegative_values(summary, monetary_col, "summary", "spend cannot be negative")
-    groups = None
-    if segments is not None:
-        if not isinstance(segments, pd.Series):
-            raise TypeError(f"segments must be a pandas Series, got {type(segments).__name__}")
-        missing = summary.index.difference(segments.index)
-        if len(missing):
-            raise ValueError(
-                f"{len(missing):,} customers of summary have no segment (e.g. {rows_repr(missing)})"
-            )
-        groups = segments.reindex(summary.index)
-        _check_segments(groups, "segments")
+    groups = None if segments is None else _segments_of(segments, summary.index, "summary")
     # distinct customers, valued once
     (ux, ut, uT, um), _ = _compress(x, t_x, T, m)
     keys = pd.MultiIndex.from_arrays([ux, ut, uT, um])

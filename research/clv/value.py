@@ -155,6 +155,21 @@ def customer_lifetime_value(
     )
 
 
+def _segments_of(segments: object, customers: pd.Index, what: str) -> pd.Series:
+    """Each customer's segment, in the customers' order: a Series with every customer of
+    ``what`` and no missing segment, else a TypeError or a ValueError naming the rows."""
+    if not isinstance(segments, pd.Series):
+        raise TypeError(f"segments must be a pandas Series, got {type(segments).__name__}")
+    missing = customers.difference(segments.index)
+    if len(missing):
+        raise ValueError(
+            f"{len(missing):,} customers of {what} have no segment (e.g. {rows_repr(missing)})"
+        )
+    groups = segments.reindex(customers)
+    _check_segments(groups, "segments")
+    return groups
+
+
 def clv_by_segment(
     clv: pd.DataFrame | pd.Series,
     segments: pd.Series,
@@ -209,15 +224,7 @@ def clv_by_segment(
     )
     require_columns(frame, [value_col], "clv")
     require_rows(frame, "clv")
-    if not isinstance(segments, pd.Series):
-        raise TypeError(f"segments must be a pandas Series, got {type(segments).__name__}")
-    missing = frame.index.difference(segments.index)
-    if len(missing):
-        raise ValueError(
-            f"{len(missing):,} customers of clv have no segment (e.g. {rows_repr(missing)})"
-        )
-    groups = segments.reindex(frame.index)
-    _check_segments(groups, "segments")
+    groups = _segments_of(segments, frame.index, "clv")
     values = pd.Series(numeric_values(frame, value_col, "clv"), index=frame.index)
     value = _segment_value(values, groups, ci=ci, value_col=value_col, segment_col=SEGMENT_COL)
     if alive_col is not None and alive_col in frame.columns:
