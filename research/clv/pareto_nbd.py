@@ -96,19 +96,17 @@ def _left_integral(
     a = np.asarray(a, float)[:, None]
     m = min(alpha, beta)
     # one of log(alpha + tau) and log(beta + tau) is u itself: the other needs a logaddexp
+    b_rows = np.full_like(a, b)  # one per row, so that slope() can take some rows
     if alpha <= beta:
-        gap, own, other = np.log(beta - m) if beta > m else -np.inf, a, b
+        gap, own, other = np.log(beta - m) if beta > m else -np.inf, a, b_rows
     else:
-        gap, own, other = np.log(alpha - m), b, a
+        gap, own, other = np.log(alpha - m), b_rows, a
 
     def psi(u: np.ndarray) -> np.ndarray:
         return u * (1 - own) - other * np.logaddexp(gap, u)
 
-    def slope(u: np.ndarray) -> np.ndarray:
-        return 1 - own - other * special.expit(u - gap)
-
-    log_ca = np.log(alpha - m) if alpha > m else -np.inf
-    log_cb = np.log(beta - m) if beta > m else -np.inf
+    def slope(u: np.ndarray, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        return 1 - own[rows] - other[rows] * special.expit(u - gap)
 
     lo = np.log(m + t_x)[:, None]
     hi = np.log(m + T)[:, None]
@@ -117,12 +115,10 @@ def _left_integral(
     inside = np.isnan(peak[:, 0])
     if inside.any():
         left, right = lo[inside].copy(), hi[inside].copy()
-        ai = a[inside]
         for _ in range(_BISECTIONS):
             mid = (left + right) / 2
-            up = 1 - ai * special.expit(mid - log_ca) - b * special.expit(mid - log_cb) > 0
+            up = slope(mid, inside) > 0
             left, right = np.where(up, mid, left), np.where(up, right, mid)
-        del ai
         peak[inside] = (left + right) / 2
     top = psi(peak)
     targets = top - _DROPS[None, :]
